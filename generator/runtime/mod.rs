@@ -36,6 +36,7 @@
 
 mod body;
 mod client;
+pub mod endpoint;
 pub mod enums;
 mod error;
 pub mod identity;
@@ -56,6 +57,7 @@ pub mod webhooks;
 
 pub use body::{ByteStream, Multipart, Upload};
 pub use client::{ClientBuilder, Region, Transport};
+pub use endpoint::{Endpoint, Paginated, Request};
 pub use error::{ApiError, DecodeError, Error, ErrorItem};
 pub use pagination::{paginate, Page};
 pub use request::{encode_path_segment, ApiRequest, Operation, RequestOptions};

@@ -61,7 +61,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// What the `operations` module imports from the runtime (besides `types` and `Client` from its
 /// parent); request builders must not take these names.
 pub const OPERATIONS_RUNTIME_IMPORTS: &[&str] =
-    &["ApiRequest", "Error", "RequestOptions", "Response"];
+    &["ApiRequest", "Endpoint", "Error", "Paginated", "Request"];
 
 /// Members of every request builder (its fields and methods), which parameter setters must not
 /// shadow, and the operator method names clippy's `should_implement_trait` rejects on a setter.
@@ -73,6 +73,8 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "send",
     "send_with_response",
     "into_stream",
+    "pages",
+    "endpoint",
     "into_future",
     "clone",
     "add",

@@ -144,6 +144,50 @@ async fn list_contacts_stream_follows_query_cursor_across_three_pages() -> TestR
     Ok(())
 }
 
+// 1a. A stream owns what it needs: spawned onto a task, it outlives the client; pages come
+// whole (with `total_count`), the page size is a setter, and options can add query parameters.
+#[tokio::test]
+async fn page_stream_is_owned_sized_and_carries_total_count() -> TestResult {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param("per_page", "2"))
+        .and(query_param("locale", "fr"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(json_response(
+            200,
+            &contact_page(&["c1", "c2"], 1, Some("abc")),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/contacts"))
+        .and(query_param("per_page", "2"))
+        .and(query_param("starting_after", "abc"))
+        .respond_with(json_response(200, &contact_page(&["c3"], 2, None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pages = {
+        let client = client(&server)?;
+        let options = RequestOptions::new().query("locale", "fr");
+        client.list_contacts().per_page(2).options(options).pages()
+    };
+    let task = tokio::spawn(pages.try_collect::<Vec<types::ContactList>>());
+    let pages = task.await??;
+
+    let totals: Vec<Option<i64>> = pages.iter().map(|page| page.total_count).collect();
+    assert_eq!(totals, [Some(6), Some(6)]);
+    let sizes: Vec<usize> = pages
+        .iter()
+        .map(|page| page.data.as_ref().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [2, 1]);
+    server.verify().await;
+    Ok(())
+}
+
 // 1b. What a user sees when a later page fails: earlier items, then the error, then the end.
 #[tokio::test]
 async fn list_contacts_stream_yields_items_then_error_then_ends() -> TestResult {
@@ -200,9 +244,15 @@ async fn list_all_companies_stream_requests_pages_until_total_pages() -> TestRes
             "total_count": 6,
             "pages": {"type": "pages", "next": null, "page": page, "per_page": 2, "total_pages": 3},
         });
-        Mock::given(method("POST"))
+        // The first page is the API's default: no `page` is sent until the second.
+        let selects_page = if page == 1 {
+            Mock::given(query_param_is_missing("page"))
+        } else {
+            Mock::given(query_param("page", page.to_string()))
+        };
+        selects_page
+            .and(method("POST"))
             .and(path("/companies/list"))
-            .and(query_param("page", page.to_string()))
             .respond_with(json_response(200, &body))
             .expect(1)
             .mount(&server)
@@ -223,14 +273,7 @@ async fn list_all_companies_stream_requests_pages_until_total_pages() -> TestRes
     assert_eq!(companies[0].name.as_deref(), Some("Company co1"));
     let requests = received(&server).await;
     let pages: Vec<Option<String>> = requests.iter().map(|r| query_of(r, "page")).collect();
-    assert_eq!(
-        pages,
-        [
-            Some("1".to_owned()),
-            Some("2".to_owned()),
-            Some("3".to_owned())
-        ]
-    );
+    assert_eq!(pages, [None, Some("2".to_owned()), Some("3".to_owned())]);
     // The other setters are kept on every page.
     for request in &requests {
         assert_eq!(request.method.as_str(), "POST");

@@ -51,8 +51,9 @@ impl Client {
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::ArchiveContact<'_> {
-        operations::ArchiveContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ArchiveContact> {
+        let inputs = operations::ArchiveContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Ask Fin a single, self-contained question and receive one informational answer.
@@ -66,8 +67,12 @@ impl Client {
     /// ends with a `complete` status — there is no `awaiting_user_reply` cycle.
     ///
     /// `POST /fin/ask`
-    pub fn ask_fin(&self, body: types::AskFinBody) -> operations::AskFin<'_> {
-        operations::AskFin::new(self, body)
+    pub fn ask_fin(
+        &self,
+        body: types::AskFinBody,
+    ) -> crate::runtime::Request<operations::AskFin> {
+        let inputs = operations::AskFin::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can attach a company to a single contact.
@@ -77,8 +82,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::AttachContactToACompanyBody,
-    ) -> operations::AttachContactToACompany<'_> {
-        operations::AttachContactToACompany::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachContactToACompany> {
+        let inputs = operations::AttachContactToACompany::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversation-participants")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
@@ -92,8 +98,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::AttachContactToConversationRequest,
-    ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachContactToConversation> {
+        let inputs = operations::AttachContactToConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
@@ -109,8 +116,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachSubscriptionTypeToContactBody,
-    ) -> operations::AttachSubscriptionTypeToContact<'_> {
-        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachSubscriptionTypeToContact> {
+        let inputs = operations::AttachSubscriptionTypeToContact::new(
+            contact_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "articles", feature = "tags"))]
     /// Apply an existing tag to an article. Returns the tag that was applied.
@@ -126,8 +137,9 @@ impl Client {
         &self,
         article_id: i64,
         body: types::AttachTagToArticleBody,
-    ) -> operations::AttachTagToArticle<'_> {
-        operations::AttachTagToArticle::new(self, article_id, body)
+    ) -> crate::runtime::Request<operations::AttachTagToArticle> {
+        let inputs = operations::AttachTagToArticle::new(article_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
@@ -137,8 +149,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachTagToContactBody,
-    ) -> operations::AttachTagToContact<'_> {
-        operations::AttachTagToContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToContact> {
+        let inputs = operations::AttachTagToContact::new(contact_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "content-snippets", feature = "tags"))]
     /// Apply an existing tag to a content snippet. Returns the tag that was applied.
@@ -154,8 +167,12 @@ impl Client {
         &self,
         content_snippet_id: impl Into<String>,
         body: types::AttachTagToContentSnippetBody,
-    ) -> operations::AttachTagToContentSnippet<'_> {
-        operations::AttachTagToContentSnippet::new(self, content_snippet_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToContentSnippet> {
+        let inputs = operations::AttachTagToContentSnippet::new(
+            content_snippet_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
@@ -165,8 +182,12 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::AttachTagToConversationBody,
-    ) -> operations::AttachTagToConversation<'_> {
-        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToConversation> {
+        let inputs = operations::AttachTagToConversation::new(
+            conversation_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "internal-articles", feature = "tags"))]
     /// Apply an existing tag to an internal article. Returns the tag that was applied.
@@ -182,8 +203,12 @@ impl Client {
         &self,
         internal_article_id: i64,
         body: types::AttachTagToInternalArticleBody,
-    ) -> operations::AttachTagToInternalArticle<'_> {
-        operations::AttachTagToInternalArticle::new(self, internal_article_id, body)
+    ) -> crate::runtime::Request<operations::AttachTagToInternalArticle> {
+        let inputs = operations::AttachTagToInternalArticle::new(
+            internal_article_id,
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
@@ -193,8 +218,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::AttachTagToTicketBody,
-    ) -> operations::AttachTagToTicket<'_> {
-        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToTicket> {
+        let inputs = operations::AttachTagToTicket::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// Block a single contact.
@@ -202,8 +228,12 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{id}/block`
-    pub fn block_contact(&self, id: impl Into<String>) -> operations::BlockContact<'_> {
-        operations::BlockContact::new(self, id.into())
+    pub fn block_contact(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::BlockContact> {
+        let inputs = operations::BlockContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content")]
     /// Asynchronously run a bulk action over up to 1,000 Knowledge Hub content items.
@@ -230,8 +260,9 @@ impl Client {
     pub fn bulk_content_actions(
         &self,
         body: types::ContentBulkActionRequest,
-    ) -> operations::BulkContentActions<'_> {
-        operations::BulkContentActions::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkContentActions> {
+        let inputs = operations::BulkContentActions::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can bulk create or update companies by submitting an array of company objects. Each company is matched on the `company_id` you have defined for it: a new company is created if none exists with that `company_id`, otherwise the matching company is updated. This mirrors the single [Create or update a company](/docs/references/preview/rest-api/api.intercom.io/companies/createorupdatecompany) endpoint.
@@ -251,8 +282,9 @@ impl Client {
     pub fn bulk_create_companies(
         &self,
         body: types::BulkCreateCompaniesRequest,
-    ) -> operations::BulkCreateCompanies<'_> {
-        operations::BulkCreateCompanies::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkCreateCompanies> {
+        let inputs = operations::BulkCreateCompanies::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can bulk create contacts by submitting an array of contact objects. This is a **strict create** and never updates an existing contact.
@@ -277,8 +309,9 @@ impl Client {
     pub fn bulk_create_contacts(
         &self,
         body: types::BulkCreateContactsRequest,
-    ) -> operations::BulkCreateContacts<'_> {
-        operations::BulkCreateContacts::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkCreateContacts> {
+        let inputs = operations::BulkCreateContacts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can bulk delete companies by submitting an array of companies, each identified by its Intercom company `id`. Deleting a company detaches all of its associated contacts but keeps the company record itself — the same archival behaviour as the single [Delete a company](/docs/references/preview/rest-api/api.intercom.io/companies/deletecompany) endpoint.
@@ -294,8 +327,9 @@ impl Client {
     pub fn bulk_delete_companies(
         &self,
         body: types::BulkDeleteCompaniesRequest,
-    ) -> operations::BulkDeleteCompanies<'_> {
-        operations::BulkDeleteCompanies::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkDeleteCompanies> {
+        let inputs = operations::BulkDeleteCompanies::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can delete contacts in bulk by submitting an array of contact `id`s.
@@ -315,8 +349,9 @@ impl Client {
     pub fn bulk_delete_contacts(
         &self,
         body: types::BulkDeleteContactsRequest,
-    ) -> operations::BulkDeleteContacts<'_> {
-        operations::BulkDeleteContacts::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkDeleteContacts> {
+        let inputs = operations::BulkDeleteContacts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can bulk update companies by submitting an array of company objects with the fields to update. Each company must include an `id` field identifying the company to update by its Intercom company `id`. An unknown `id` fails that item and never creates a company.
@@ -334,8 +369,9 @@ impl Client {
     pub fn bulk_update_companies(
         &self,
         body: types::BulkUpdateCompaniesRequest,
-    ) -> operations::BulkUpdateCompanies<'_> {
-        operations::BulkUpdateCompanies::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkUpdateCompanies> {
+        let inputs = operations::BulkUpdateCompanies::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can bulk update contacts by submitting an array of contact objects with the fields to update. Each contact must include an `id` field identifying the contact to update. You can also add or remove tags on each contact by including a `tags` object.
@@ -354,8 +390,9 @@ impl Client {
     pub fn bulk_update_contacts(
         &self,
         body: types::BulkUpdateContactsRequest,
-    ) -> operations::BulkUpdateContacts<'_> {
-        operations::BulkUpdateContacts::new(self, body)
+    ) -> crate::runtime::Request<operations::BulkUpdateContacts> {
+        let inputs = operations::BulkUpdateContacts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// You can cancel your job
@@ -364,8 +401,9 @@ impl Client {
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::CancelDataExport<'_> {
-        operations::CancelDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::CancelDataExport> {
+        let inputs = operations::CancelDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
@@ -375,8 +413,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::ChangeTicketTypeRequest,
-    ) -> operations::ChangeTicketType<'_> {
-        operations::ChangeTicketType::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::ChangeTicketType> {
+        let inputs = operations::ChangeTicketType::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external call identifier.
@@ -385,8 +424,11 @@ impl Client {
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
-    ) -> operations::CollectFinVoiceCallByExternalId<'_> {
-        operations::CollectFinVoiceCallByExternalId::new(self, external_id.into())
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallByExternalId> {
+        let inputs = operations::CollectFinVoiceCallByExternalId::new(
+            external_id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external reference ID.
@@ -395,8 +437,9 @@ impl Client {
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: i64,
-    ) -> operations::CollectFinVoiceCallById<'_> {
-        operations::CollectFinVoiceCallById::new(self, id)
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallById> {
+        let inputs = operations::CollectFinVoiceCallById::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the phone number.
@@ -407,8 +450,11 @@ impl Client {
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
-    ) -> operations::CollectFinVoiceCallByPhoneNumber<'_> {
-        operations::CollectFinVoiceCallByPhoneNumber::new(self, phone_number.into())
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallByPhoneNumber> {
+        let inputs = operations::CollectFinVoiceCallByPhoneNumber::new(
+            phone_number.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about Fin Voice calls associated with a conversation.
@@ -419,11 +465,11 @@ impl Client {
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
-    ) -> operations::CollectFinVoiceCallsByConversationId<'_> {
-        operations::CollectFinVoiceCallsByConversationId::new(
-            self,
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallsByConversationId> {
+        let inputs = operations::CollectFinVoiceCallsByConversationId::new(
             conversation_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "procedures")]
     /// Submit human-collected input to a Fin Procedure that is paused at a Human in the Loop (HITL) step.
@@ -445,8 +491,12 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::CollectAgentInputRequest,
-    ) -> operations::CollectProcedureAgentInput<'_> {
-        operations::CollectProcedureAgentInput::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::CollectProcedureAgentInput> {
+        let inputs = operations::CollectProcedureAgentInput::new(
+            conversation_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can convert a conversation to a ticket.
@@ -456,8 +506,9 @@ impl Client {
         &self,
         id: i64,
         body: types::ConvertConversationToTicketRequest,
-    ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, id, body)
+    ) -> crate::runtime::Request<operations::ConvertConversationToTicket> {
+        let inputs = operations::ConvertConversationToTicket::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -470,8 +521,9 @@ impl Client {
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
-    ) -> operations::ConvertVisitor<'_> {
-        operations::ConvertVisitor::new(self, body)
+    ) -> crate::runtime::Request<operations::ConvertVisitor> {
+        let inputs = operations::ConvertVisitor::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
@@ -484,8 +536,9 @@ impl Client {
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
-    ) -> operations::CreateArticle<'_> {
-        operations::CreateArticle::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateArticle> {
+        let inputs = operations::CreateArticle::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
     /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
@@ -494,8 +547,9 @@ impl Client {
     pub fn create_audience(
         &self,
         body: types::CreateAudienceRequest,
-    ) -> operations::CreateAudience<'_> {
-        operations::CreateAudience::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateAudience> {
+        let inputs = operations::CreateAudience::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
@@ -504,8 +558,9 @@ impl Client {
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
-    ) -> operations::CreateCollection<'_> {
-        operations::CreateCollection::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateCollection> {
+        let inputs = operations::CreateCollection::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can add a note to a single company.
@@ -515,8 +570,9 @@ impl Client {
         &self,
         company_id: impl Into<String>,
         body: types::CreateCompanyNoteBody,
-    ) -> operations::CreateCompanyNote<'_> {
-        operations::CreateCompanyNote::new(self, company_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateCompanyNote> {
+        let inputs = operations::CreateCompanyNote::new(company_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can create a new contact (ie. user or lead).
@@ -525,8 +581,9 @@ impl Client {
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
-    ) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContact> {
+        let inputs = operations::CreateContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
@@ -535,8 +592,9 @@ impl Client {
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
-    ) -> operations::CreateContentImportSource<'_> {
-        operations::CreateContentImportSource::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContentImportSource> {
+        let inputs = operations::CreateContentImportSource::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can create a new content snippet.
@@ -545,8 +603,9 @@ impl Client {
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
-    ) -> operations::CreateContentSnippet<'_> {
-        operations::CreateContentSnippet::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContentSnippet> {
+        let inputs = operations::CreateContentSnippet::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
@@ -563,8 +622,9 @@ impl Client {
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
-    ) -> operations::CreateConversation<'_> {
-        operations::CreateConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateConversation> {
+        let inputs = operations::CreateConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Create a new conversation attribute.
@@ -573,8 +633,9 @@ impl Client {
     pub fn create_conversation_attribute(
         &self,
         body: types::CreateConversationAttributeRequest,
-    ) -> operations::CreateConversationAttribute<'_> {
-        operations::CreateConversationAttribute::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateConversationAttribute> {
+        let inputs = operations::CreateConversationAttribute::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
@@ -584,8 +645,9 @@ impl Client {
         &self,
         id: i64,
         body: types::CreateConversationAttributeOptionRequest,
-    ) -> operations::CreateConversationAttributeOption<'_> {
-        operations::CreateConversationAttributeOption::new(self, id, body)
+    ) -> crate::runtime::Request<operations::CreateConversationAttributeOption> {
+        let inputs = operations::CreateConversationAttributeOption::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
@@ -595,12 +657,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> operations::CreateCustomObjectInstances<'_> {
-        operations::CreateCustomObjectInstances::new(
-            self,
+    ) -> crate::runtime::Request<operations::CreateCustomObjectInstances> {
+        let inputs = operations::CreateCustomObjectInstances::new(
             custom_object_type_identifier.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can create a data attributes for a `contact` or a `company`.
@@ -609,8 +671,9 @@ impl Client {
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
-    ) -> operations::CreateDataAttribute<'_> {
-        operations::CreateDataAttribute::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataAttribute> {
+        let inputs = operations::CreateDataAttribute::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
@@ -619,8 +682,9 @@ impl Client {
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
-    ) -> operations::CreateDataConnector<'_> {
-        operations::CreateDataConnector::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataConnector> {
+        let inputs = operations::CreateDataConnector::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
@@ -668,8 +732,9 @@ impl Client {
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
-    ) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataEvent> {
+        let inputs = operations::CreateDataEvent::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
@@ -694,8 +759,9 @@ impl Client {
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
-    ) -> operations::CreateDataExport<'_> {
-        operations::CreateDataExport::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataExport> {
+        let inputs = operations::CreateDataExport::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
@@ -704,8 +770,9 @@ impl Client {
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
-    ) -> operations::CreateExternalPage<'_> {
-        operations::CreateExternalPage::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateExternalPage> {
+        let inputs = operations::CreateExternalPage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
@@ -714,8 +781,9 @@ impl Client {
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
-    ) -> operations::CreateFolder<'_> {
-        operations::CreateFolder::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateFolder> {
+        let inputs = operations::CreateFolder::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can create a new URL redirect by making a POST request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects`.
@@ -727,8 +795,12 @@ impl Client {
         &self,
         help_center_id: impl Into<String>,
         body: types::CreateHelpCenterRedirectRequest,
-    ) -> operations::CreateHelpCenterRedirect<'_> {
-        operations::CreateHelpCenterRedirect::new(self, help_center_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateHelpCenterRedirect> {
+        let inputs = operations::CreateHelpCenterRedirect::new(
+            help_center_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "identity-verification-secrets")]
     /// Creates a new identity verification secret for your workspace. Intercom generates a 256-bit, cryptographically random value server-side and returns it once in the response.
@@ -741,8 +813,9 @@ impl Client {
     pub fn create_identity_verification_secret(
         &self,
         body: types::CreateIdentityVerificationSecretRequest,
-    ) -> operations::CreateIdentityVerificationSecret<'_> {
-        operations::CreateIdentityVerificationSecret::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateIdentityVerificationSecret> {
+        let inputs = operations::CreateIdentityVerificationSecret::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
@@ -751,8 +824,9 @@ impl Client {
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
-    ) -> operations::CreateInternalArticle<'_> {
-        operations::CreateInternalArticle::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateInternalArticle> {
+        let inputs = operations::CreateInternalArticle::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "messages")]
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message, an email, sms or whatsapp.
@@ -771,8 +845,9 @@ impl Client {
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
-    ) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateMessage> {
+        let inputs = operations::CreateMessage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can create a news item
@@ -781,8 +856,9 @@ impl Client {
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
-    ) -> operations::CreateNewsItem<'_> {
-        operations::CreateNewsItem::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateNewsItem> {
+        let inputs = operations::CreateNewsItem::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can add a note to a single contact.
@@ -792,8 +868,9 @@ impl Client {
         &self,
         id: i64,
         body: types::CreateNoteBody,
-    ) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, id, body)
+    ) -> crate::runtime::Request<operations::CreateNote> {
+        let inputs = operations::CreateNote::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
@@ -803,12 +880,12 @@ impl Client {
         &self,
         office_hours_schedule_id: impl Into<String>,
         body: types::CreateOfficeHoursExceptionRequest,
-    ) -> operations::CreateOfficeHoursException<'_> {
-        operations::CreateOfficeHoursException::new(
-            self,
+    ) -> crate::runtime::Request<operations::CreateOfficeHoursException> {
+        let inputs = operations::CreateOfficeHoursException::new(
             office_hours_schedule_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can create a new office hours schedule for the workspace.
@@ -817,8 +894,9 @@ impl Client {
     pub fn create_office_hours_schedule(
         &self,
         body: types::CreateOfficeHoursScheduleRequest,
-    ) -> operations::CreateOfficeHoursSchedule<'_> {
-        operations::CreateOfficeHoursSchedule::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateOfficeHoursSchedule> {
+        let inputs = operations::CreateOfficeHoursSchedule::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can create or update a company.
@@ -835,8 +913,9 @@ impl Client {
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
-    ) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateOrUpdateCompany> {
+        let inputs = operations::CreateOrUpdateCompany::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
@@ -848,8 +927,9 @@ impl Client {
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
-    ) -> operations::CreatePhoneSwitch<'_> {
-        operations::CreatePhoneSwitch::new(self, body)
+    ) -> crate::runtime::Request<operations::CreatePhoneSwitch> {
+        let inputs = operations::CreatePhoneSwitch::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can use this endpoint to perform the following operations:
@@ -867,8 +947,12 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self, body)
+    pub fn create_tag(
+        &self,
+        body: types::CreateTagBody,
+    ) -> crate::runtime::Request<operations::CreateTag> {
+        let inputs = operations::CreateTag::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can create a new ticket.
@@ -877,8 +961,9 @@ impl Client {
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
-    ) -> operations::CreateTicket<'_> {
-        operations::CreateTicket::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateTicket> {
+        let inputs = operations::CreateTicket::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can create a new ticket type.
@@ -891,8 +976,9 @@ impl Client {
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
-    ) -> operations::CreateTicketType<'_> {
-        operations::CreateTicketType::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateTicketType> {
+        let inputs = operations::CreateTicketType::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can create a new attribute for a ticket type.
@@ -902,8 +988,12 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         body: types::CreateTicketTypeAttributeRequest,
-    ) -> operations::CreateTicketTypeAttribute<'_> {
-        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateTicketTypeAttribute> {
+        let inputs = operations::CreateTicketTypeAttribute::new(
+            ticket_type_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
@@ -912,15 +1002,20 @@ impl Client {
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
-    ) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self, body)
+    ) -> crate::runtime::Request<operations::DataEventSummaries> {
+        let inputs = operations::DataEventSummaries::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
-    pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
-        operations::DeleteArticle::new(self, id)
+    pub fn delete_article(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteArticle> {
+        let inputs = operations::DeleteArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
     /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
@@ -929,15 +1024,20 @@ impl Client {
     pub fn delete_audience(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteAudience<'_> {
-        operations::DeleteAudience::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteAudience> {
+        let inputs = operations::DeleteAudience::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
-    pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, id)
+    pub fn delete_collection(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteCollection> {
+        let inputs = operations::DeleteCollection::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// Delete a single company.
@@ -954,8 +1054,9 @@ impl Client {
     pub fn delete_company(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteCompany<'_> {
-        operations::DeleteCompany::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteCompany> {
+        let inputs = operations::DeleteCompany::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can delete a single contact.
@@ -964,8 +1065,9 @@ impl Client {
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteContact<'_> {
-        operations::DeleteContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteContact> {
+        let inputs = operations::DeleteContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
@@ -974,8 +1076,9 @@ impl Client {
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteContentImportSource<'_> {
-        operations::DeleteContentImportSource::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteContentImportSource> {
+        let inputs = operations::DeleteContentImportSource::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can delete a single content snippet by its id.
@@ -984,8 +1087,9 @@ impl Client {
     pub fn delete_content_snippet(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteContentSnippet<'_> {
-        operations::DeleteContentSnippet::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteContentSnippet> {
+        let inputs = operations::DeleteContentSnippet::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// > **Warning: Irreversible operation**
@@ -1005,8 +1109,12 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
-    pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, id)
+    pub fn delete_conversation(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteConversation> {
+        let inputs = operations::DeleteConversation::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
@@ -1015,8 +1123,9 @@ impl Client {
     pub fn delete_conversation_attribute(
         &self,
         id: i64,
-    ) -> operations::DeleteConversationAttribute<'_> {
-        operations::DeleteConversationAttribute::new(self, id)
+    ) -> crate::runtime::Request<operations::DeleteConversationAttribute> {
+        let inputs = operations::DeleteConversationAttribute::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
@@ -1026,8 +1135,12 @@ impl Client {
         &self,
         id: i64,
         option_id: impl Into<String>,
-    ) -> operations::DeleteConversationAttributeOption<'_> {
-        operations::DeleteConversationAttributeOption::new(self, id, option_id.into())
+    ) -> crate::runtime::Request<operations::DeleteConversationAttributeOption> {
+        let inputs = operations::DeleteConversationAttributeOption::new(
+            id,
+            option_id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
@@ -1037,12 +1150,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesByExternalId<'_> {
-        operations::DeleteCustomObjectInstancesByExternalId::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteCustomObjectInstancesByExternalId> {
+        let inputs = operations::DeleteCustomObjectInstancesByExternalId::new(
             custom_object_type_identifier.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance by external_id.
@@ -1052,12 +1165,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         external_id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesById<'_> {
-        operations::DeleteCustomObjectInstancesById::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteCustomObjectInstancesById> {
+        let inputs = operations::DeleteCustomObjectInstancesById::new(
             custom_object_type_identifier.into(),
             external_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
@@ -1066,8 +1179,9 @@ impl Client {
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteDataConnector<'_> {
-        operations::DeleteDataConnector::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteDataConnector> {
+        let inputs = operations::DeleteDataConnector::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
@@ -1076,15 +1190,20 @@ impl Client {
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteExternalPage<'_> {
-        operations::DeleteExternalPage::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteExternalPage> {
+        let inputs = operations::DeleteExternalPage::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
-    pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
-        operations::DeleteFolder::new(self, id)
+    pub fn delete_folder(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteFolder> {
+        let inputs = operations::DeleteFolder::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single redirect by making a DELETE request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
@@ -1096,8 +1215,12 @@ impl Client {
         &self,
         help_center_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DeleteHelpCenterRedirect<'_> {
-        operations::DeleteHelpCenterRedirect::new(self, help_center_id.into(), id.into())
+    ) -> crate::runtime::Request<operations::DeleteHelpCenterRedirect> {
+        let inputs = operations::DeleteHelpCenterRedirect::new(
+            help_center_id.into(),
+            id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "identity-verification-secrets")]
     /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
@@ -1106,8 +1229,9 @@ impl Client {
     pub fn delete_identity_verification_secret(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteIdentityVerificationSecret<'_> {
-        operations::DeleteIdentityVerificationSecret::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteIdentityVerificationSecret> {
+        let inputs = operations::DeleteIdentityVerificationSecret::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
@@ -1116,15 +1240,20 @@ impl Client {
     pub fn delete_internal_article(
         &self,
         id: i64,
-    ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, id)
+    ) -> crate::runtime::Request<operations::DeleteInternalArticle> {
+        let inputs = operations::DeleteInternalArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
-    pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, id)
+    pub fn delete_news_item(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteNewsItem> {
+        let inputs = operations::DeleteNewsItem::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can delete a single office hours exception.
@@ -1134,12 +1263,12 @@ impl Client {
         &self,
         office_hours_schedule_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DeleteOfficeHoursException<'_> {
-        operations::DeleteOfficeHoursException::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteOfficeHoursException> {
+        let inputs = operations::DeleteOfficeHoursException::new(
             office_hours_schedule_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can delete a single office hours schedule.
@@ -1148,15 +1277,20 @@ impl Client {
     pub fn delete_office_hours_schedule(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteOfficeHoursSchedule<'_> {
-        operations::DeleteOfficeHoursSchedule::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteOfficeHoursSchedule> {
+        let inputs = operations::DeleteOfficeHoursSchedule::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
-    pub fn delete_tag(&self, id: impl Into<String>) -> operations::DeleteTag<'_> {
-        operations::DeleteTag::new(self, id.into())
+    pub fn delete_tag(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::DeleteTag> {
+        let inputs = operations::DeleteTag::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// > **Warning: Irreversible operation**
@@ -1166,8 +1300,12 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{id}`
-    pub fn delete_ticket(&self, id: impl Into<String>) -> operations::DeleteTicket<'_> {
-        operations::DeleteTicket::new(self, id.into())
+    pub fn delete_ticket(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::DeleteTicket> {
+        let inputs = operations::DeleteTicket::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can detach a company from a single contact.
@@ -1177,8 +1315,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachContactFromACompany<'_> {
-        operations::DetachContactFromACompany::new(self, contact_id.into(), id.into())
+    ) -> crate::runtime::Request<operations::DetachContactFromACompany> {
+        let inputs = operations::DetachContactFromACompany::new(
+            contact_id.into(),
+            id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversation-participants")]
     /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
@@ -1193,13 +1335,13 @@ impl Client {
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
         body: types::DetachContactFromConversationRequest,
-    ) -> operations::DetachContactFromConversation<'_> {
-        operations::DetachContactFromConversation::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachContactFromConversation> {
+        let inputs = operations::DetachContactFromConversation::new(
             conversation_id.into(),
             contact_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
@@ -1209,12 +1351,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachSubscriptionTypeToContact<'_> {
-        operations::DetachSubscriptionTypeToContact::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachSubscriptionTypeToContact> {
+        let inputs = operations::DetachSubscriptionTypeToContact::new(
             contact_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "articles", feature = "tags"))]
     /// Remove a tag from an article. Returns the tag that was removed, with null
@@ -1230,8 +1372,9 @@ impl Client {
         &self,
         article_id: i64,
         id: impl Into<String>,
-    ) -> operations::DetachTagFromArticle<'_> {
-        operations::DetachTagFromArticle::new(self, article_id, id.into())
+    ) -> crate::runtime::Request<operations::DetachTagFromArticle> {
+        let inputs = operations::DetachTagFromArticle::new(article_id, id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
@@ -1241,8 +1384,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachTagFromContact<'_> {
-        operations::DetachTagFromContact::new(self, contact_id.into(), id.into())
+    ) -> crate::runtime::Request<operations::DetachTagFromContact> {
+        let inputs = operations::DetachTagFromContact::new(contact_id.into(), id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "content-snippets", feature = "tags"))]
     /// Remove a tag from a content snippet. Returns the tag that was removed, with
@@ -1258,12 +1402,12 @@ impl Client {
         &self,
         content_snippet_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachTagFromContentSnippet<'_> {
-        operations::DetachTagFromContentSnippet::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachTagFromContentSnippet> {
+        let inputs = operations::DetachTagFromContentSnippet::new(
             content_snippet_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
@@ -1274,13 +1418,13 @@ impl Client {
         conversation_id: impl Into<String>,
         id: impl Into<String>,
         body: types::DetachTagFromConversationBody,
-    ) -> operations::DetachTagFromConversation<'_> {
-        operations::DetachTagFromConversation::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachTagFromConversation> {
+        let inputs = operations::DetachTagFromConversation::new(
             conversation_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "internal-articles", feature = "tags"))]
     /// Remove a tag from an internal article. Returns the tag that was removed, with
@@ -1296,12 +1440,12 @@ impl Client {
         &self,
         internal_article_id: i64,
         id: impl Into<String>,
-    ) -> operations::DetachTagFromInternalArticle<'_> {
-        operations::DetachTagFromInternalArticle::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachTagFromInternalArticle> {
+        let inputs = operations::DetachTagFromInternalArticle::new(
             internal_article_id,
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
@@ -1312,8 +1456,13 @@ impl Client {
         ticket_id: impl Into<String>,
         id: impl Into<String>,
         body: types::DetachTagFromTicketBody,
-    ) -> operations::DetachTagFromTicket<'_> {
-        operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into(), body)
+    ) -> crate::runtime::Request<operations::DetachTagFromTicket> {
+        let inputs = operations::DetachTagFromTicket::new(
+            ticket_id.into(),
+            id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "banners", feature = "contacts"))]
     /// Records that a contact has dismissed a banner. Dismissals are shared across
@@ -1328,8 +1477,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         view_id: impl Into<String>,
-    ) -> operations::DismissContactBanner<'_> {
-        operations::DismissContactBanner::new(self, id.into(), view_id.into())
+    ) -> crate::runtime::Request<operations::DismissContactBanner> {
+        let inputs = operations::DismissContactBanner::new(id.into(), view_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
@@ -1344,8 +1494,9 @@ impl Client {
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::DownloadDataExport<'_> {
-        operations::DownloadDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::DownloadDataExport> {
+        let inputs = operations::DownloadDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
@@ -1354,8 +1505,9 @@ impl Client {
     pub fn enqueue_create_ticket(
         &self,
         body: types::EnqueueCreateTicketBody,
-    ) -> operations::EnqueueCreateTicket<'_> {
-        operations::EnqueueCreateTicket::new(self, body)
+    ) -> crate::runtime::Request<operations::EnqueueCreateTicket> {
+        let inputs = operations::EnqueueCreateTicket::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Hand a conversation off to a human teammate. If you use the Intercom Helpdesk, the
@@ -1394,8 +1546,9 @@ impl Client {
     pub fn escalate_fin_conversation(
         &self,
         body: types::EscalateFinConversationBody,
-    ) -> operations::EscalateFinConversation<'_> {
-        operations::EscalateFinConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::EscalateFinConversation> {
+        let inputs = operations::EscalateFinConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "workflows")]
     /// Export a workflow configuration by its ID. This endpoint returns the complete workflow definition including its steps, targeting rules, and attributes.
@@ -1410,16 +1563,21 @@ impl Client {
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
-    ) -> operations::ExportWorkflow<'_> {
-        operations::ExportWorkflow::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ExportWorkflow> {
+        let inputs = operations::ExportWorkflow::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
     /// `GET /tags/{id}`
-    pub fn find_tag(&self, id: impl Into<String>) -> operations::FindTag<'_> {
-        operations::FindTag::new(self, id.into())
+    pub fn find_tag(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::FindTag> {
+        let inputs = operations::FindTag::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// Retrieve a content import source
@@ -1428,8 +1586,9 @@ impl Client {
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetContentImportSource<'_> {
-        operations::GetContentImportSource::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetContentImportSource> {
+        let inputs = operations::GetContentImportSource::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can fetch a single content snippet by its id.
@@ -1438,8 +1597,9 @@ impl Client {
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetContentSnippet<'_> {
-        operations::GetContentSnippet::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetContentSnippet> {
+        let inputs = operations::GetContentSnippet::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Retrieve a single conversation attribute by ID.
@@ -1448,8 +1608,9 @@ impl Client {
     pub fn get_conversation_attribute(
         &self,
         id: i64,
-    ) -> operations::GetConversationAttribute<'_> {
-        operations::GetConversationAttribute::new(self, id)
+    ) -> crate::runtime::Request<operations::GetConversationAttribute> {
+        let inputs = operations::GetConversationAttribute::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
@@ -1459,12 +1620,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesById<'_> {
-        operations::GetCustomObjectInstancesById::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetCustomObjectInstancesById> {
+        let inputs = operations::GetCustomObjectInstancesById::new(
             custom_object_type_identifier.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// You can view the status of your job by sending a `GET` request to the URL
@@ -1477,8 +1638,9 @@ impl Client {
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::GetDataExport<'_> {
-        operations::GetDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::GetDataExport> {
+        let inputs = operations::GetDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// Download the data from a completed reporting data export job.
@@ -1493,13 +1655,13 @@ impl Client {
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
         app_id: impl Into<String>,
         job_identifier: impl Into<String>,
-    ) -> operations::GetDownloadReportingDataByJobIdentifier<'_> {
-        operations::GetDownloadReportingDataByJobIdentifier::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetDownloadReportingDataByJobIdentifier> {
+        let inputs = operations::GetDownloadReportingDataByJobIdentifier::new(
             accept,
             app_id.into(),
             job_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// Get export job status
@@ -1510,13 +1672,13 @@ impl Client {
         app_id: impl Into<String>,
         client_id: impl Into<String>,
         job_identifier: impl Into<String>,
-    ) -> operations::GetExportReportingDataByJobIdentifier<'_> {
-        operations::GetExportReportingDataByJobIdentifier::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetExportReportingDataByJobIdentifier> {
+        let inputs = operations::GetExportReportingDataByJobIdentifier::new(
             app_id.into(),
             client_id.into(),
             job_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// List available datasets and attributes
@@ -1524,8 +1686,9 @@ impl Client {
     /// `GET /export/reporting_data/get_datasets`
     pub fn get_export_reporting_data_get_datasets(
         &self,
-    ) -> operations::GetExportReportingDataGetDatasets<'_> {
-        operations::GetExportReportingDataGetDatasets::new(self)
+    ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
+        let inputs = operations::GetExportReportingDataGetDatasets::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve an external page.
@@ -1534,8 +1697,9 @@ impl Client {
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetExternalPage<'_> {
-        operations::GetExternalPage::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetExternalPage> {
+        let inputs = operations::GetExternalPage::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "macros")]
     /// You can fetch a single macro (saved reply) by its ID. The macro will only be returned if it is visible to the authenticated user based on its visibility settings.
@@ -1557,8 +1721,12 @@ impl Client {
     /// Default values in placeholders are HTML-escaped for security.
     ///
     /// `GET /macros/{id}`
-    pub fn get_macro(&self, id: impl Into<String>) -> operations::GetMacro<'_> {
-        operations::GetMacro::new(self, id.into())
+    pub fn get_macro(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::GetMacro> {
+        let inputs = operations::GetMacro::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can fetch the details of a single office hours exception.
@@ -1568,12 +1736,12 @@ impl Client {
         &self,
         office_hours_schedule_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::GetOfficeHoursException<'_> {
-        operations::GetOfficeHoursException::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetOfficeHoursException> {
+        let inputs = operations::GetOfficeHoursException::new(
             office_hours_schedule_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can fetch the details of a single office hours schedule.
@@ -1582,8 +1750,9 @@ impl Client {
     pub fn get_office_hours_schedule(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetOfficeHoursSchedule<'_> {
-        operations::GetOfficeHoursSchedule::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetOfficeHoursSchedule> {
+        let inputs = operations::GetOfficeHoursSchedule::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// Returns real-time activity metrics for admins in the specified team. For each admin, the response includes counts of open, idle, and snoozed conversations.
@@ -1594,15 +1763,20 @@ impl Client {
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
-    ) -> operations::GetTeamMetrics<'_> {
-        operations::GetTeamMetrics::new(self, team_id.into())
+    ) -> crate::runtime::Request<operations::GetTeamMetrics> {
+        let inputs = operations::GetTeamMetrics::new(team_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
-    pub fn get_ticket(&self, id: impl Into<String>) -> operations::GetTicket<'_> {
-        operations::GetTicket::new(self, id.into())
+    pub fn get_ticket(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::GetTicket> {
+        let inputs = operations::GetTicket::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can fetch the details of a single ticket type.
@@ -1611,8 +1785,9 @@ impl Client {
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetTicketType<'_> {
-        operations::GetTicketType::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetTicketType> {
+        let inputs = operations::GetTicketType::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves statuses of messages sent from the Outbound module. Currently, this API only supports WhatsApp messages.
@@ -1622,12 +1797,13 @@ impl Client {
     ///
     /// `GET /messages/status`
     ///
-    /// Paginated: [`GetWhatsAppMessageStatus::into_stream`](operations::GetWhatsAppMessageStatus::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
-    ) -> operations::GetWhatsAppMessageStatus<'_> {
-        operations::GetWhatsAppMessageStatus::new(self, ruleset_id.into())
+    ) -> crate::runtime::Request<operations::GetWhatsAppMessageStatus> {
+        let inputs = operations::GetWhatsAppMessageStatus::new(ruleset_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
@@ -1637,15 +1813,20 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
-    pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
-        operations::IdentifyAdmin::new(self)
+    pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
+        let inputs = operations::IdentifyAdmin::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "jobs")]
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
-    pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
-        operations::JobsStatus::new(self, id.into())
+    pub fn jobs_status(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::JobsStatus> {
+        let inputs = operations::JobsStatus::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// Link a conversation to an existing tracker ticket. The conversation can be
@@ -1666,8 +1847,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::LinkConversationToTicketBody,
-    ) -> operations::LinkConversationToTicket<'_> {
-        operations::LinkConversationToTicket::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::LinkConversationToTicket> {
+        let inputs = operations::LinkConversationToTicket::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
@@ -1675,27 +1857,30 @@ impl Client {
     /// `GET /admins/activity_log_event_types`
     pub fn list_activity_log_event_types(
         &self,
-    ) -> operations::ListActivityLogEventTypes<'_> {
-        operations::ListActivityLogEventTypes::new(self)
+    ) -> crate::runtime::Request<operations::ListActivityLogEventTypes> {
+        let inputs = operations::ListActivityLogEventTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
     ///
-    /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
-    ) -> operations::ListActivityLogs<'_> {
-        operations::ListActivityLogs::new(self, created_at_after.into())
+    ) -> crate::runtime::Request<operations::ListActivityLogs> {
+        let inputs = operations::ListActivityLogs::new(created_at_after.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
-    pub fn list_admins(&self) -> operations::ListAdmins<'_> {
-        operations::ListAdmins::new(self)
+    pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
+        let inputs = operations::ListAdmins::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
@@ -1704,9 +1889,12 @@ impl Client {
     ///
     /// `GET /help_center/collections`
     ///
-    /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
-    pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
-        operations::ListAllCollections::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_all_collections(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAllCollections> {
+        let inputs = operations::ListAllCollections::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
@@ -1721,9 +1909,12 @@ impl Client {
     ///
     /// `POST /companies/list`
     ///
-    /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
-    pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
-        operations::ListAllCompanies::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_all_companies(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAllCompanies> {
+        let inputs = operations::ListAllCompanies::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// Fetch the version history of an article by making a GET request to
@@ -1736,12 +1927,13 @@ impl Client {
     ///
     /// `GET /articles/{article_id}/versions`
     ///
-    /// Paginated: [`ListArticleVersions::into_stream`](operations::ListArticleVersions::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_article_versions(
         &self,
         article_id: i64,
-    ) -> operations::ListArticleVersions<'_> {
-        operations::ListArticleVersions::new(self, article_id)
+    ) -> crate::runtime::Request<operations::ListArticleVersions> {
+        let inputs = operations::ListArticleVersions::new(article_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
@@ -1752,21 +1944,23 @@ impl Client {
     ///
     /// `GET /articles`
     ///
-    /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
-    pub fn list_articles(&self) -> operations::ListArticles<'_> {
-        operations::ListArticles::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
+        let inputs = operations::ListArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{id}/contacts`
     ///
-    /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListAttachedContacts<'_> {
-        operations::ListAttachedContacts::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListAttachedContacts> {
+        let inputs = operations::ListAttachedContacts::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a list of all segments that belong to a company.
@@ -1775,39 +1969,46 @@ impl Client {
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListAttachedSegmentsForCompanies<'_> {
-        operations::ListAttachedSegmentsForCompanies::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListAttachedSegmentsForCompanies> {
+        let inputs = operations::ListAttachedSegmentsForCompanies::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
     /// You can fetch a list of all audiences for the workspace.
     ///
     /// `GET /audiences`
-    pub fn list_audiences(&self) -> operations::ListAudiences<'_> {
-        operations::ListAudiences::new(self)
+    pub fn list_audiences(&self) -> crate::runtime::Request<operations::ListAudiences> {
+        let inputs = operations::ListAudiences::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "away-status-reasons")]
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
-    pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
-        operations::ListAwayStatusReasons::new(self)
+    pub fn list_away_status_reasons(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
+        let inputs = operations::ListAwayStatusReasons::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "brands")]
     /// Retrieves all brands for the workspace, including the default brand.
     /// The default brand id always matches the workspace
     ///
     /// `GET /brands`
-    pub fn list_brands(&self) -> operations::ListBrands<'_> {
-        operations::ListBrands::new(self)
+    pub fn list_brands(&self) -> crate::runtime::Request<operations::ListBrands> {
+        let inputs = operations::ListBrands::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a paginated list of calls.
     ///
     /// `GET /calls`
     ///
-    /// Paginated: [`ListCalls::into_stream`](operations::ListCalls::into_stream) yields every item across pages.
-    pub fn list_calls(&self) -> operations::ListCalls<'_> {
-        operations::ListCalls::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
+        let inputs = operations::ListCalls::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve calls by a list of conversation ids and include transcripts when available.
@@ -1817,8 +2018,9 @@ impl Client {
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
-    ) -> operations::ListCallsWithTranscripts<'_> {
-        operations::ListCallsWithTranscripts::new(self, body)
+    ) -> crate::runtime::Request<operations::ListCallsWithTranscripts> {
+        let inputs = operations::ListCallsWithTranscripts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of companies that are associated to a contact.
@@ -1827,20 +2029,22 @@ impl Client {
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListCompaniesForAContact<'_> {
-        operations::ListCompaniesForAContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListCompaniesForAContact> {
+        let inputs = operations::ListCompaniesForAContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a company.
     ///
     /// `GET /companies/{company_id}/notes`
     ///
-    /// Paginated: [`ListCompanyNotes::into_stream`](operations::ListCompanyNotes::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
-    ) -> operations::ListCompanyNotes<'_> {
-        operations::ListCompanyNotes::new(self, company_id.into())
+    ) -> crate::runtime::Request<operations::ListCompanyNotes> {
+        let inputs = operations::ListCompanyNotes::new(company_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch a list of contact activity events for your workspace, such as when contacts are created, role updated, merged, or deleted. Events are returned oldest first.
@@ -1852,9 +2056,12 @@ impl Client {
     ///
     /// `GET /contacts/activities`
     ///
-    /// Paginated: [`ListContactActivities::into_stream`](operations::ListContactActivities::into_stream) yields every item across pages.
-    pub fn list_contact_activities(&self) -> operations::ListContactActivities<'_> {
-        operations::ListContactActivities::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_contact_activities(
+        &self,
+    ) -> crate::runtime::Request<operations::ListContactActivities> {
+        let inputs = operations::ListContactActivities::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "banners", feature = "contacts"))]
     /// Returns the banners a contact currently matches, so you can display them on
@@ -1869,8 +2076,9 @@ impl Client {
     pub fn list_contact_banners(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListContactBanners<'_> {
-        operations::ListContactBanners::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListContactBanners> {
+        let inputs = operations::ListContactBanners::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// Retrieve the paginated list of contacts that have been merged into a given contact.
@@ -1881,8 +2089,9 @@ impl Client {
     pub fn list_contact_merge_history(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListContactMergeHistory<'_> {
-        operations::ListContactMergeHistory::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListContactMergeHistory> {
+        let inputs = operations::ListContactMergeHistory::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
@@ -1897,9 +2106,10 @@ impl Client {
     ///
     /// `GET /contacts`
     ///
-    /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
-    pub fn list_contacts(&self) -> operations::ListContacts<'_> {
-        operations::ListContacts::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
+        let inputs = operations::ListContacts::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all content import sources for a workspace.
@@ -1907,15 +2117,19 @@ impl Client {
     /// `GET /ai/content_import_sources`
     pub fn list_content_import_sources(
         &self,
-    ) -> operations::ListContentImportSources<'_> {
-        operations::ListContentImportSources::new(self)
+    ) -> crate::runtime::Request<operations::ListContentImportSources> {
+        let inputs = operations::ListContentImportSources::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
-    pub fn list_content_snippets(&self) -> operations::ListContentSnippets<'_> {
-        operations::ListContentSnippets::new(self)
+    pub fn list_content_snippets(
+        &self,
+    ) -> crate::runtime::Request<operations::ListContentSnippets> {
+        let inputs = operations::ListContentSnippets::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// You can fetch a list of all conversation attributes for your workspace.
@@ -1923,8 +2137,9 @@ impl Client {
     /// `GET /conversations/attributes`
     pub fn list_conversation_attributes(
         &self,
-    ) -> operations::ListConversationAttributes<'_> {
-        operations::ListConversationAttributes::new(self)
+    ) -> crate::runtime::Request<operations::ListConversationAttributes> {
+        let inputs = operations::ListConversationAttributes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can fetch a list of all conversations.
@@ -1937,9 +2152,12 @@ impl Client {
     ///
     /// `GET /conversations`
     ///
-    /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
-    pub fn list_conversations(&self) -> operations::ListConversations<'_> {
-        operations::ListConversations::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_conversations(
+        &self,
+    ) -> crate::runtime::Request<operations::ListConversations> {
+        let inputs = operations::ListConversations::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// List instances of a custom object type. Three modes are supported:
@@ -1951,15 +2169,15 @@ impl Client {
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
     ///
-    /// Paginated: [`ListCustomObjectInstances::into_stream`](operations::ListCustomObjectInstances::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
-    ) -> operations::ListCustomObjectInstances<'_> {
-        operations::ListCustomObjectInstances::new(
-            self,
+    ) -> crate::runtime::Request<operations::ListCustomObjectInstances> {
+        let inputs = operations::ListCustomObjectInstances::new(
             custom_object_type_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can fetch a list of all data attributes belonging to a workspace for contacts or companies.
@@ -1969,15 +2187,20 @@ impl Client {
     /// > Conversation attributes are no longer returned by this endpoint. Calling without a `model` parameter no longer includes them in the response, and `model=conversation` returns a `422` error. Use [GET /conversations/attributes](/docs/references/preview/rest-api/api.intercom.io/conversations-attributes/listconversationattributes) instead.
     ///
     /// `GET /data_attributes`
-    pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
-        operations::ListDataAttributes::new(self)
+    pub fn list_data_attributes(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataAttributes> {
+        let inputs = operations::ListDataAttributes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// The upstream name of [`Client::list_data_attributes`].
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
     )]
-    pub fn lis_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+    pub fn lis_data_attributes(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataAttributes> {
         self.list_data_attributes()
     }
     #[cfg(feature = "data-connectors")]
@@ -1988,24 +2211,27 @@ impl Client {
     ///
     /// `GET /data_connectors/{data_connector_id}/execution_results`
     ///
-    /// Paginated: [`ListDataConnectorExecutionResults::into_stream`](operations::ListDataConnectorExecutionResults::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
-    ) -> operations::ListDataConnectorExecutionResults<'_> {
-        operations::ListDataConnectorExecutionResults::new(
-            self,
+    ) -> crate::runtime::Request<operations::ListDataConnectorExecutionResults> {
+        let inputs = operations::ListDataConnectorExecutionResults::new(
             data_connector_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Returns a paginated list of all data connectors for the workspace, ordered by most recently updated first. Data connectors allow workflows and AI agents to make HTTP requests to external APIs.
     ///
     /// `GET /data_connectors`
     ///
-    /// Paginated: [`ListDataConnectors::into_stream`](operations::ListDataConnectors::into_stream) yields every item across pages.
-    pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
-        operations::ListDataConnectors::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_data_connectors(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataConnectors> {
+        let inputs = operations::ListDataConnectors::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// > 🚧
@@ -2027,8 +2253,9 @@ impl Client {
         &self,
         filter: types::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> operations::ListDataEvents<'_> {
-        operations::ListDataEvents::new(self, filter, type_.into())
+    ) -> crate::runtime::Request<operations::ListDataEvents> {
+        let inputs = operations::ListDataEvents::new(filter, type_.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
@@ -2037,7 +2264,7 @@ impl Client {
         &self,
         filter: types::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> operations::ListDataEvents<'_> {
+    ) -> crate::runtime::Request<operations::ListDataEvents> {
         self.list_data_events(filter, type_)
     }
     #[cfg(feature = "conversations")]
@@ -2049,25 +2276,30 @@ impl Client {
     ///
     /// `GET /conversations/deleted`
     ///
-    /// Paginated: [`ListDeletedConversationIds::into_stream`](operations::ListDeletedConversationIds::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_deleted_conversation_ids(
         &self,
-    ) -> operations::ListDeletedConversationIds<'_> {
-        operations::ListDeletedConversationIds::new(self)
+    ) -> crate::runtime::Request<operations::ListDeletedConversationIds> {
+        let inputs = operations::ListDeletedConversationIds::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "emails")]
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
-    pub fn list_emails(&self) -> operations::ListEmails<'_> {
-        operations::ListEmails::new(self)
+    pub fn list_emails(&self) -> crate::runtime::Request<operations::ListEmails> {
+        let inputs = operations::ListEmails::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
-    pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
-        operations::ListExternalPages::new(self)
+    pub fn list_external_pages(
+        &self,
+    ) -> crate::runtime::Request<operations::ListExternalPages> {
+        let inputs = operations::ListExternalPages::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Return a machine-readable, per-user list of what Fin can do for a given end user, so an
@@ -2081,17 +2313,19 @@ impl Client {
     pub fn list_fin_capabilities(
         &self,
         body: types::ListFinCapabilitiesBody,
-    ) -> operations::ListFinCapabilities<'_> {
-        operations::ListFinCapabilities::new(self, body)
+    ) -> crate::runtime::Request<operations::ListFinCapabilities> {
+        let inputs = operations::ListFinCapabilities::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can fetch a list of all folders for organizing content by making a GET request to `https://api.intercom.io/folders`.
     ///
     /// `GET /folders`
     ///
-    /// Paginated: [`ListFolders::into_stream`](operations::ListFolders::into_stream) yields every item across pages.
-    pub fn list_folders(&self) -> operations::ListFolders<'_> {
-        operations::ListFolders::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_folders(&self) -> crate::runtime::Request<operations::ListFolders> {
+        let inputs = operations::ListFolders::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
@@ -2102,8 +2336,9 @@ impl Client {
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListHandlingEvents<'_> {
-        operations::ListHandlingEvents::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListHandlingEvents> {
+        let inputs = operations::ListHandlingEvents::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch a list of all URL redirects for a help center by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects`.
@@ -2114,19 +2349,23 @@ impl Client {
     ///
     /// `GET /help_center/help_centers/{help_center_id}/redirects`
     ///
-    /// Paginated: [`ListHelpCenterRedirects::into_stream`](operations::ListHelpCenterRedirects::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_help_center_redirects(
         &self,
         help_center_id: impl Into<String>,
-    ) -> operations::ListHelpCenterRedirects<'_> {
-        operations::ListHelpCenterRedirects::new(self, help_center_id.into())
+    ) -> crate::runtime::Request<operations::ListHelpCenterRedirects> {
+        let inputs = operations::ListHelpCenterRedirects::new(help_center_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
-    pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
-        operations::ListHelpCenters::new(self)
+    pub fn list_help_centers(
+        &self,
+    ) -> crate::runtime::Request<operations::ListHelpCenters> {
+        let inputs = operations::ListHelpCenters::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "identity-verification-secrets")]
     /// Returns the identity verification secrets configured for your workspace.
@@ -2136,29 +2375,34 @@ impl Client {
     /// `GET /secure_mode_secrets`
     pub fn list_identity_verification_secrets(
         &self,
-    ) -> operations::ListIdentityVerificationSecrets<'_> {
-        operations::ListIdentityVerificationSecrets::new(self)
+    ) -> crate::runtime::Request<operations::ListIdentityVerificationSecrets> {
+        let inputs = operations::ListIdentityVerificationSecrets::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
     ///
     /// `GET /internal_articles`
     ///
-    /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
-    pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
-        operations::ListInternalArticles::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_internal_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::ListInternalArticles> {
+        let inputs = operations::ListInternalArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
     /// `GET /news/newsfeeds/{id}/items`
     ///
-    /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListLiveNewsfeedItems<'_> {
-        operations::ListLiveNewsfeedItems::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListLiveNewsfeedItems> {
+        let inputs = operations::ListLiveNewsfeedItems::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "macros")]
     /// You can fetch a list of all macros (saved replies) in your workspace for use in automating responses.
@@ -2177,36 +2421,40 @@ impl Client {
     ///
     /// `GET /macros`
     ///
-    /// Paginated: [`ListMacros::into_stream`](operations::ListMacros::into_stream) yields every item across pages.
-    pub fn list_macros(&self) -> operations::ListMacros<'_> {
-        operations::ListMacros::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_macros(&self) -> crate::runtime::Request<operations::ListMacros> {
+        let inputs = operations::ListMacros::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items`
     ///
-    /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
-    pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
-        operations::ListNewsItems::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
+        let inputs = operations::ListNewsItems::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds`
     ///
-    /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
-    pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
-        operations::ListNewsfeeds::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
+        let inputs = operations::ListNewsfeeds::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{id}/notes`
     ///
-    /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
-    pub fn list_notes(&self, id: i64) -> operations::ListNotes<'_> {
-        operations::ListNotes::new(self, id)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_notes(&self, id: i64) -> crate::runtime::Request<operations::ListNotes> {
+        let inputs = operations::ListNotes::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can fetch a list of all exceptions for an office hours schedule.
@@ -2215,8 +2463,11 @@ impl Client {
     pub fn list_office_hours_exceptions(
         &self,
         office_hours_schedule_id: impl Into<String>,
-    ) -> operations::ListOfficeHoursExceptions<'_> {
-        operations::ListOfficeHoursExceptions::new(self, office_hours_schedule_id.into())
+    ) -> crate::runtime::Request<operations::ListOfficeHoursExceptions> {
+        let inputs = operations::ListOfficeHoursExceptions::new(
+            office_hours_schedule_id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can fetch a list of all office hours schedules for the workspace.
@@ -2224,15 +2475,17 @@ impl Client {
     /// `GET /office_hours_schedules`
     pub fn list_office_hours_schedules(
         &self,
-    ) -> operations::ListOfficeHoursSchedules<'_> {
-        operations::ListOfficeHoursSchedules::new(self)
+    ) -> crate::runtime::Request<operations::ListOfficeHoursSchedules> {
+        let inputs = operations::ListOfficeHoursSchedules::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
-    pub fn list_segments(&self) -> operations::ListSegments<'_> {
-        operations::ListSegments::new(self)
+    pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
+        let inputs = operations::ListSegments::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "segments"))]
     /// You can fetch a list of segments that are associated to a contact.
@@ -2241,8 +2494,9 @@ impl Client {
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListSegmentsForAContact<'_> {
-        operations::ListSegmentsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListSegmentsForAContact> {
+        let inputs = operations::ListSegmentsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// List side conversations for a given conversation. Side conversations are internal threads created by teammates from within a conversation.
@@ -2253,19 +2507,23 @@ impl Client {
     ///
     /// `GET /conversations/{id}/side_conversations`
     ///
-    /// Paginated: [`ListSideConversations::into_stream`](operations::ListSideConversations::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListSideConversations<'_> {
-        operations::ListSideConversations::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListSideConversations> {
+        let inputs = operations::ListSideConversations::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "subscription-types")]
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
-    pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
-        operations::ListSubscriptionTypes::new(self)
+    pub fn list_subscription_types(
+        &self,
+    ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
+        let inputs = operations::ListSubscriptionTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
@@ -2282,15 +2540,17 @@ impl Client {
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListSubscriptionsForAContact<'_> {
-        operations::ListSubscriptionsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListSubscriptionsForAContact> {
+        let inputs = operations::ListSubscriptionsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
-    pub fn list_tags(&self) -> operations::ListTags<'_> {
-        operations::ListTags::new(self)
+    pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
+        let inputs = operations::ListTags::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can fetch a list of all tags that are attached to a specific contact.
@@ -2299,29 +2559,37 @@ impl Client {
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListTagsForAContact<'_> {
-        operations::ListTagsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListTagsForAContact> {
+        let inputs = operations::ListTagsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
-    pub fn list_teams(&self) -> operations::ListTeams<'_> {
-        operations::ListTeams::new(self)
+    pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
+        let inputs = operations::ListTeams::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-states")]
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
-    pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
-        operations::ListTicketStates::new(self)
+    pub fn list_ticket_states(
+        &self,
+    ) -> crate::runtime::Request<operations::ListTicketStates> {
+        let inputs = operations::ListTicketStates::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
-    pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
-        operations::ListTicketTypes::new(self)
+    pub fn list_ticket_types(
+        &self,
+    ) -> crate::runtime::Request<operations::ListTicketTypes> {
+        let inputs = operations::ListTicketTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// For managing conversations you can:
@@ -2335,8 +2603,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ManageConversationBody,
-    ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::ManageConversation> {
+        let inputs = operations::ManageConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -2354,8 +2623,9 @@ impl Client {
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
-    ) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self, body)
+    ) -> crate::runtime::Request<operations::MergeContact> {
+        let inputs = operations::MergeContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// Merge a secondary (source) conversation into a primary (target) conversation.
@@ -2370,8 +2640,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::MergeConversationsRequest,
-    ) -> operations::MergeConversation<'_> {
-        operations::MergeConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::MergeConversation> {
+        let inputs = operations::MergeConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// For the **conversation** dataset, from the Preview version this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
@@ -2380,8 +2651,9 @@ impl Client {
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
-    ) -> operations::PostExportReportingDataEnqueue<'_> {
-        operations::PostExportReportingDataEnqueue::new(self, body)
+    ) -> crate::runtime::Request<operations::PostExportReportingDataEnqueue> {
+        let inputs = operations::PostExportReportingDataEnqueue::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// Preview the result of merging one contact into another without applying the merge. This is a read-only dry run: it reports whether the merge is allowed and, if so, exactly what would change, **without modifying any data**.
@@ -2409,8 +2681,9 @@ impl Client {
     pub fn preview_merge_contact(
         &self,
         body: types::MergePreviewRequest,
-    ) -> operations::PreviewMergeContact<'_> {
-        operations::PreviewMergeContact::new(self, body)
+    ) -> crate::runtime::Request<operations::PreviewMergeContact> {
+        let inputs = operations::PreviewMergeContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// Publish a staged draft by making a POST request to
@@ -2429,8 +2702,9 @@ impl Client {
         &self,
         id: i64,
         body: types::PublishArticleDraftRequest,
-    ) -> operations::PublishArticleDraft<'_> {
-        operations::PublishArticleDraft::new(self, id, body)
+    ) -> crate::runtime::Request<operations::PublishArticleDraft> {
+        let inputs = operations::PublishArticleDraft::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversation-parts")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -2443,8 +2717,9 @@ impl Client {
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
-    ) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::RedactConversation> {
+        let inputs = operations::RedactConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
@@ -2459,8 +2734,9 @@ impl Client {
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
-    ) -> operations::RegisterFinVoiceCall<'_> {
-        operations::RegisterFinVoiceCall::new(self, body)
+    ) -> crate::runtime::Request<operations::RegisterFinVoiceCall> {
+        let inputs = operations::RegisterFinVoiceCall::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -2476,8 +2752,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ReplyConversationRequest,
-    ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::ReplyConversation> {
+        let inputs = operations::ReplyConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -2487,8 +2764,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ReplyTicketBody,
-    ) -> operations::ReplyTicket<'_> {
-        operations::ReplyTicket::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::ReplyTicket> {
+        let inputs = operations::ReplyTicket::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Send a follow-up message in an existing conversation. When Fin needs more information to
@@ -2499,8 +2777,9 @@ impl Client {
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
-    ) -> operations::ReplyToFin<'_> {
-        operations::ReplyToFin::new(self, body)
+    ) -> crate::runtime::Request<operations::ReplyToFin> {
+        let inputs = operations::ReplyToFin::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company.
@@ -2509,22 +2788,31 @@ impl Client {
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveACompanyById<'_> {
-        operations::RetrieveACompanyById::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveACompanyById> {
+        let inputs = operations::RetrieveACompanyById::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
-    pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, id)
+    pub fn retrieve_admin(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveAdmin> {
+        let inputs = operations::RetrieveAdmin::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
-    pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, id)
+    pub fn retrieve_article(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveArticle> {
+        let inputs = operations::RetrieveArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// Fetch the staged draft of a published article by making a GET request to
@@ -2540,8 +2828,9 @@ impl Client {
     pub fn retrieve_article_draft(
         &self,
         id: i64,
-    ) -> operations::RetrieveArticleDraft<'_> {
-        operations::RetrieveArticleDraft::new(self, id)
+    ) -> crate::runtime::Request<operations::RetrieveArticleDraft> {
+        let inputs = operations::RetrieveArticleDraft::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// Fetch a single prior version of an article, including its body content,
@@ -2556,8 +2845,9 @@ impl Client {
         &self,
         article_id: i64,
         id: impl Into<String>,
-    ) -> operations::RetrieveArticleVersion<'_> {
-        operations::RetrieveArticleVersion::new(self, article_id, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveArticleVersion> {
+        let inputs = operations::RetrieveArticleVersion::new(article_id, id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
     /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
@@ -2566,8 +2856,9 @@ impl Client {
     pub fn retrieve_audience(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveAudience<'_> {
-        operations::RetrieveAudience::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveAudience> {
+        let inputs = operations::RetrieveAudience::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "brands")]
     /// Fetches a specific brand by its unique identifier
@@ -2576,15 +2867,20 @@ impl Client {
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveBrand<'_> {
-        operations::RetrieveBrand::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveBrand> {
+        let inputs = operations::RetrieveBrand::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
-    pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, id)
+    pub fn retrieve_collection(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveCollection> {
+        let inputs = operations::RetrieveCollection::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
@@ -2601,9 +2897,12 @@ impl Client {
     ///
     /// `GET /companies`
     ///
-    /// Paginated: [`RetrieveCompany::into_stream`](operations::RetrieveCompany::into_stream) yields every item across pages.
-    pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
-        operations::RetrieveCompany::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn retrieve_company(
+        &self,
+    ) -> crate::runtime::Request<operations::RetrieveCompany> {
+        let inputs = operations::RetrieveCompany::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can fetch the details of a single conversation.
@@ -2620,8 +2919,9 @@ impl Client {
     pub fn retrieve_conversation(
         &self,
         id: i64,
-    ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, id)
+    ) -> crate::runtime::Request<operations::RetrieveConversation> {
+        let inputs = operations::RetrieveConversation::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// You can retrieve the full detail of a single data connector by its ID.
@@ -2632,8 +2932,9 @@ impl Client {
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveDataConnector<'_> {
-        operations::RetrieveDataConnector::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveDataConnector> {
+        let inputs = operations::RetrieveDataConnector::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "emails")]
     /// Fetches a specific email setting by its unique identifier
@@ -2642,22 +2943,31 @@ impl Client {
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveEmail<'_> {
-        operations::RetrieveEmail::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveEmail> {
+        let inputs = operations::RetrieveEmail::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
-    pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
-        operations::RetrieveFolder::new(self, id)
+    pub fn retrieve_folder(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveFolder> {
+        let inputs = operations::RetrieveFolder::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
-    pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, id)
+    pub fn retrieve_help_center(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveHelpCenter> {
+        let inputs = operations::RetrieveHelpCenter::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single redirect by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
@@ -2669,12 +2979,12 @@ impl Client {
         &self,
         help_center_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::RetrieveHelpCenterRedirect<'_> {
-        operations::RetrieveHelpCenterRedirect::new(
-            self,
+    ) -> crate::runtime::Request<operations::RetrieveHelpCenterRedirect> {
+        let inputs = operations::RetrieveHelpCenterRedirect::new(
             help_center_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -2683,15 +2993,20 @@ impl Client {
     pub fn retrieve_internal_article(
         &self,
         id: i64,
-    ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, id)
+    ) -> crate::runtime::Request<operations::RetrieveInternalArticle> {
+        let inputs = operations::RetrieveInternalArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
-    pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, id)
+    pub fn retrieve_news_item(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveNewsItem> {
+        let inputs = operations::RetrieveNewsItem::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
@@ -2700,15 +3015,20 @@ impl Client {
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveNewsfeed<'_> {
-        operations::RetrieveNewsfeed::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveNewsfeed> {
+        let inputs = operations::RetrieveNewsfeed::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "notes")]
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
-    pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, id)
+    pub fn retrieve_note(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveNote> {
+        let inputs = operations::RetrieveNote::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
@@ -2717,15 +3037,20 @@ impl Client {
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveSegment<'_> {
-        operations::RetrieveSegment::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveSegment> {
+        let inputs = operations::RetrieveSegment::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
-    pub fn retrieve_team(&self, id: impl Into<String>) -> operations::RetrieveTeam<'_> {
-        operations::RetrieveTeam::new(self, id.into())
+    pub fn retrieve_team(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::RetrieveTeam> {
+        let inputs = operations::RetrieveTeam::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// You can fetch the details of a single visitor.
@@ -2734,8 +3059,9 @@ impl Client {
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
-    ) -> operations::RetrieveVisitorWithUserId<'_> {
-        operations::RetrieveVisitorWithUserId::new(self, user_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveVisitorWithUserId> {
+        let inputs = operations::RetrieveVisitorWithUserId::new(user_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves the delivery status of a specific WhatsApp message by its message ID.
@@ -2746,8 +3072,9 @@ impl Client {
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
-    ) -> operations::RetrieveWhatsAppMessageStatus<'_> {
-        operations::RetrieveWhatsAppMessageStatus::new(self, message_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveWhatsAppMessageStatus> {
+        let inputs = operations::RetrieveWhatsAppMessageStatus::new(message_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Deterministically run a specific procedure on a new conversation. Calling this endpoint
@@ -2762,8 +3089,9 @@ impl Client {
         &self,
         procedure_id: impl Into<String>,
         body: types::RunFinProcedureBody,
-    ) -> operations::RunFinProcedure<'_> {
-        operations::RunFinProcedure::new(self, procedure_id.into(), body)
+    ) -> crate::runtime::Request<operations::RunFinProcedure> {
+        let inputs = operations::RunFinProcedure::new(procedure_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
@@ -2785,9 +3113,12 @@ impl Client {
     ///
     /// `GET /companies/scroll`
     ///
-    /// Paginated: [`ScrollOverAllCompanies::into_stream`](operations::ScrollOverAllCompanies::into_stream) yields every item across pages.
-    pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
-        operations::ScrollOverAllCompanies::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn scroll_over_all_companies(
+        &self,
+    ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
+        let inputs = operations::ScrollOverAllCompanies::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
@@ -2796,15 +3127,19 @@ impl Client {
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
-    ) -> operations::SearchActivityLogs<'_> {
-        operations::SearchActivityLogs::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchActivityLogs> {
+        let inputs = operations::SearchActivityLogs::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
-    pub fn search_articles(&self) -> operations::SearchArticles<'_> {
-        operations::SearchArticles::new(self)
+    pub fn search_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::SearchArticles> {
+        let inputs = operations::SearchArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can search for companies by the value of their attributes in order to fetch exactly the companies you want.
@@ -2876,12 +3211,13 @@ impl Client {
     ///
     /// `POST /companies/search`
     ///
-    /// Paginated: [`SearchCompanies::into_stream`](operations::SearchCompanies::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_companies(
         &self,
         body: types::CompanySearchRequest,
-    ) -> operations::SearchCompanies<'_> {
-        operations::SearchCompanies::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchCompanies> {
+        let inputs = operations::SearchCompanies::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
@@ -3016,12 +3352,13 @@ impl Client {
     ///
     /// `POST /contacts/search`
     ///
-    /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_contacts(
         &self,
         body: types::ContactSearchRequest,
-    ) -> operations::SearchContacts<'_> {
-        operations::SearchContacts::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchContacts> {
+        let inputs = operations::SearchContacts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content")]
     /// Search the knowledge base contents — articles, snippets, external pages, uploaded files, and internal articles — using a keyword query.
@@ -3032,9 +3369,10 @@ impl Client {
     ///
     /// `GET /content/search`
     ///
-    /// Paginated: [`SearchContent::into_stream`](operations::SearchContent::into_stream) yields every item across pages.
-    pub fn search_content(&self) -> operations::SearchContent<'_> {
-        operations::SearchContent::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn search_content(&self) -> crate::runtime::Request<operations::SearchContent> {
+        let inputs = operations::SearchContent::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
@@ -3140,19 +3478,23 @@ impl Client {
     ///
     /// `POST /conversations/search`
     ///
-    /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchConversations<'_> {
-        operations::SearchConversations::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchConversations> {
+        let inputs = operations::SearchConversations::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
-    pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
-        operations::SearchInternalArticles::new(self)
+    pub fn search_internal_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::SearchInternalArticles> {
+        let inputs = operations::SearchInternalArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
@@ -3227,12 +3569,13 @@ impl Client {
     ///
     /// `POST /tickets/search`
     ///
-    /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchTickets<'_> {
-        operations::SearchTickets::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchTickets> {
+        let inputs = operations::SearchTickets::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can set an Admin as away for the Inbox.
@@ -3242,8 +3585,9 @@ impl Client {
         &self,
         id: i64,
         body: types::SetAwayAdminBody,
-    ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, id, body)
+    ) -> crate::runtime::Request<operations::SetAwayAdmin> {
+        let inputs = operations::SetAwayAdmin::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
@@ -3252,8 +3596,9 @@ impl Client {
     pub fn show_bulk_companies_job(
         &self,
         id: impl Into<String>,
-    ) -> operations::ShowBulkCompaniesJob<'_> {
-        operations::ShowBulkCompaniesJob::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ShowBulkCompaniesJob> {
+        let inputs = operations::ShowBulkCompaniesJob::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can check the status of a bulk contact update job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
@@ -3262,15 +3607,20 @@ impl Client {
     pub fn show_bulk_update_contacts_job(
         &self,
         id: impl Into<String>,
-    ) -> operations::ShowBulkUpdateContactsJob<'_> {
-        operations::ShowBulkUpdateContactsJob::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ShowBulkUpdateContactsJob> {
+        let inputs = operations::ShowBulkUpdateContactsJob::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
-    pub fn show_call(&self, id: impl Into<String>) -> operations::ShowCall<'_> {
-        operations::ShowCall::new(self, id.into())
+    pub fn show_call(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ShowCall> {
+        let inputs = operations::ShowCall::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Redirects to a signed URL for the call's recording if it exists.
@@ -3279,8 +3629,9 @@ impl Client {
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
-    ) -> operations::ShowCallRecording<'_> {
-        operations::ShowCallRecording::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ShowCallRecording> {
+        let inputs = operations::ShowCallRecording::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Returns the transcript for the specified call as a downloadable text file.
@@ -3289,8 +3640,9 @@ impl Client {
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
-    ) -> operations::ShowCallTranscript<'_> {
-        operations::ShowCallTranscript::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ShowCallTranscript> {
+        let inputs = operations::ShowCallTranscript::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact.
@@ -3315,8 +3667,12 @@ impl Client {
     /// > The `Link` header contains the path to the final merge target, resolving multi-hop merge chains (up to 3 hops).
     ///
     /// `GET /contacts/{id}`
-    pub fn show_contact(&self, id: impl Into<String>) -> operations::ShowContact<'_> {
-        operations::ShowContact::new(self, id.into())
+    pub fn show_contact(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ShowContact> {
+        let inputs = operations::ShowContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
@@ -3329,8 +3685,9 @@ impl Client {
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
-    ) -> operations::ShowContactByExternalId<'_> {
-        operations::ShowContactByExternalId::new(self, external_id.into())
+    ) -> crate::runtime::Request<operations::ShowContactByExternalId> {
+        let inputs = operations::ShowContactByExternalId::new(external_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Retrieve details for a specific data connector execution result.
@@ -3341,12 +3698,12 @@ impl Client {
         &self,
         data_connector_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::ShowDataConnectorExecutionResult<'_> {
-        operations::ShowDataConnectorExecutionResult::new(
-            self,
+    ) -> crate::runtime::Request<operations::ShowDataConnectorExecutionResult> {
+        let inputs = operations::ShowDataConnectorExecutionResult::new(
             data_connector_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// Stage changes to a published article as a draft by making a PUT request to
@@ -3367,8 +3724,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateArticleRequest,
-    ) -> operations::StageArticleDraft<'_> {
-        operations::StageArticleDraft::new(self, id, body)
+    ) -> crate::runtime::Request<operations::StageArticleDraft> {
+        let inputs = operations::StageArticleDraft::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// > **Info: Legacy — conversational mode**
@@ -3389,8 +3747,9 @@ impl Client {
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
-    ) -> operations::StartFinConversation<'_> {
-        operations::StartFinConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::StartFinConversation> {
+        let inputs = operations::StartFinConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Record a customer's satisfaction rating for a conversation, with an optional free-text
@@ -3411,8 +3770,9 @@ impl Client {
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
-    ) -> operations::SubmitFinCsat<'_> {
-        operations::SubmitFinCsat::new(self, body)
+    ) -> crate::runtime::Request<operations::SubmitFinCsat> {
+        let inputs = operations::SubmitFinCsat::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can unarchive a single contact.
@@ -3421,8 +3781,9 @@ impl Client {
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::UnarchiveContact<'_> {
-        operations::UnarchiveContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::UnarchiveContact> {
+        let inputs = operations::UnarchiveContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// Unlink a conversation (or converted customer ticket) from a tracker ticket
@@ -3436,8 +3797,12 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::UnlinkConversationFromTicket<'_> {
-        operations::UnlinkConversationFromTicket::new(self, ticket_id.into(), id.into())
+    ) -> crate::runtime::Request<operations::UnlinkConversationFromTicket> {
+        let inputs = operations::UnlinkConversationFromTicket::new(
+            ticket_id.into(),
+            id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
@@ -3451,8 +3816,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateArticleRequest,
-    ) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateArticle> {
+        let inputs = operations::UpdateArticle::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
     /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
@@ -3462,8 +3828,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateAudienceRequest,
-    ) -> operations::UpdateAudience<'_> {
-        operations::UpdateAudience::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateAudience> {
+        let inputs = operations::UpdateAudience::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -3473,8 +3840,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateCollectionRequest,
-    ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateCollection> {
+        let inputs = operations::UpdateCollection::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -3487,8 +3855,9 @@ impl Client {
     pub fn update_company(
         &self,
         id: impl Into<String>,
-    ) -> operations::UpdateCompany<'_> {
-        operations::UpdateCompany::new(self, id.into())
+    ) -> crate::runtime::Request<operations::UpdateCompany> {
+        let inputs = operations::UpdateCompany::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
@@ -3504,8 +3873,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateContactRequest,
-    ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContact> {
+        let inputs = operations::UpdateContact::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
@@ -3515,8 +3885,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateContentImportSourceRequest,
-    ) -> operations::UpdateContentImportSource<'_> {
-        operations::UpdateContentImportSource::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContentImportSource> {
+        let inputs = operations::UpdateContentImportSource::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can update an existing content snippet.
@@ -3526,8 +3897,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ContentSnippetUpdateRequest,
-    ) -> operations::UpdateContentSnippet<'_> {
-        operations::UpdateContentSnippet::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContentSnippet> {
+        let inputs = operations::UpdateContentSnippet::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
     /// You can update an existing conversation.
@@ -3556,8 +3928,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateConversationRequest,
-    ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateConversation> {
+        let inputs = operations::UpdateConversation::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Update an existing conversation attribute.
@@ -3567,8 +3940,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateConversationAttributeRequest,
-    ) -> operations::UpdateConversationAttribute<'_> {
-        operations::UpdateConversationAttribute::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateConversationAttribute> {
+        let inputs = operations::UpdateConversationAttribute::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
@@ -3579,13 +3953,13 @@ impl Client {
         id: i64,
         option_id: impl Into<String>,
         body: types::UpdateConversationAttributeOptionRequest,
-    ) -> operations::UpdateConversationAttributeOption<'_> {
-        operations::UpdateConversationAttributeOption::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateConversationAttributeOption> {
+        let inputs = operations::UpdateConversationAttributeOption::new(
             id,
             option_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversation-parts")]
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
@@ -3600,13 +3974,13 @@ impl Client {
         conversation_id: impl Into<String>,
         id: impl Into<String>,
         body: types::UpdateConversationPartRequest,
-    ) -> operations::UpdateConversationPart<'_> {
-        operations::UpdateConversationPart::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateConversationPart> {
+        let inputs = operations::UpdateConversationPart::new(
             conversation_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
@@ -3620,8 +3994,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateDataAttributeRequest,
-    ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateDataAttribute> {
+        let inputs = operations::UpdateDataAttribute::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
@@ -3631,8 +4006,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateDataConnectorRequest,
-    ) -> operations::UpdateDataConnector<'_> {
-        operations::UpdateDataConnector::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateDataConnector> {
+        let inputs = operations::UpdateDataConnector::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
@@ -3642,8 +4018,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateExternalPageRequest,
-    ) -> operations::UpdateExternalPage<'_> {
-        operations::UpdateExternalPage::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateExternalPage> {
+        let inputs = operations::UpdateExternalPage::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
@@ -3653,8 +4030,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateFolderBody,
-    ) -> operations::UpdateFolder<'_> {
-        operations::UpdateFolder::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateFolder> {
+        let inputs = operations::UpdateFolder::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -3664,8 +4042,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateInternalArticleRequest,
-    ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateInternalArticle> {
+        let inputs = operations::UpdateInternalArticle::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -3675,8 +4054,9 @@ impl Client {
         &self,
         id: i64,
         body: types::NewsItemRequest,
-    ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateNewsItem> {
+        let inputs = operations::UpdateNewsItem::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can update an existing office hours exception.
@@ -3687,13 +4067,13 @@ impl Client {
         office_hours_schedule_id: impl Into<String>,
         id: impl Into<String>,
         body: types::UpdateOfficeHoursExceptionRequest,
-    ) -> operations::UpdateOfficeHoursException<'_> {
-        operations::UpdateOfficeHoursException::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateOfficeHoursException> {
+        let inputs = operations::UpdateOfficeHoursException::new(
             office_hours_schedule_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
     /// You can update an existing office hours schedule.
@@ -3703,8 +4083,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateOfficeHoursScheduleRequest,
-    ) -> operations::UpdateOfficeHoursSchedule<'_> {
-        operations::UpdateOfficeHoursSchedule::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateOfficeHoursSchedule> {
+        let inputs = operations::UpdateOfficeHoursSchedule::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// You can replace the set of teammates who belong to a team. Send the full list of
@@ -3722,8 +4103,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateTeamMembersRequest,
-    ) -> operations::UpdateTeamMembers<'_> {
-        operations::UpdateTeamMembers::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTeamMembers> {
+        let inputs = operations::UpdateTeamMembers::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can update a ticket.
@@ -3733,8 +4115,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateTicketBody,
-    ) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTicket> {
+        let inputs = operations::UpdateTicket::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
@@ -3748,8 +4131,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateTicketTypeRequest,
-    ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTicketType> {
+        let inputs = operations::UpdateTicketType::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
@@ -3760,13 +4144,13 @@ impl Client {
         ticket_type_id: impl Into<String>,
         id: impl Into<String>,
         body: types::UpdateTicketTypeAttributeRequest,
-    ) -> operations::UpdateTicketTypeAttribute<'_> {
-        operations::UpdateTicketTypeAttribute::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateTicketTypeAttribute> {
+        let inputs = operations::UpdateTicketTypeAttribute::new(
             ticket_type_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
@@ -3779,8 +4163,9 @@ impl Client {
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
-    ) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self, body)
+    ) -> crate::runtime::Request<operations::UpdateVisitor> {
+        let inputs = operations::UpdateVisitor::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ecommerce-connectors")]
     /// Upload a product catalog to an ecommerce connector. The catalog must be a JSON
@@ -3896,8 +4281,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UploadEcommerceCatalogBody,
-    ) -> operations::UploadEcommerceCatalog<'_> {
-        operations::UploadEcommerceCatalog::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UploadEcommerceCatalog> {
+        let inputs = operations::UploadEcommerceCatalog::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
 }
 /// Shares the transport (connection pool, token, region, retries, rate limit); requests

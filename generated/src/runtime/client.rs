@@ -452,7 +452,7 @@ impl Transport {
         stream: bool,
     ) -> Result<(Answer, Url, Duration), Error> {
         let inner = &*self.inner;
-        let url = self.url(&parts.path, &parts.query)?;
+        let url = self.url(&parts.path, &merged_query(parts.query, &options.query))?;
         let headers = self.headers(parts.headers, options)?;
         let timeout = options.timeout.unwrap_or(inner.timeout);
         // A body that can be sent only once (a stream) cannot be retried.
@@ -725,6 +725,20 @@ fn is_dot_segment(segment: &str) -> bool {
     )
 }
 
+/// The request's query parameters, with those of the call's options added, replacing any of
+/// the same name.
+fn merged_query(
+    request: Vec<(String, String)>,
+    overrides: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut query: Vec<(String, String)> = request
+        .into_iter()
+        .filter(|(name, _)| !overrides.iter().any(|(other, _)| other == name))
+        .collect();
+    query.extend(overrides.iter().cloned());
+    query
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -734,6 +748,23 @@ mod tests {
             .token("secret-token")
             .base_url("http://localhost:1/prefix/")
             .build()
+    }
+
+    #[test]
+    fn options_query_replaces_the_requests_parameter_of_the_same_name() {
+        let pair = |name: &str, value: &str| (name.to_owned(), value.to_owned());
+        let merged = merged_query(
+            vec![pair("per_page", "10"), pair("starting_after", "abc")],
+            &[pair("per_page", "150"), pair("extra", "1")],
+        );
+        assert_eq!(
+            merged,
+            [
+                pair("starting_after", "abc"),
+                pair("per_page", "150"),
+                pair("extra", "1")
+            ]
+        );
     }
 
     #[test]

@@ -414,6 +414,7 @@ pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: Vec<(String, String)>,
+    pub(crate) query: Vec<(String, String)>,
     pub(crate) api_version: Option<String>,
     pub(crate) retry_policy: Option<RetryPolicy>,
 }
@@ -441,6 +442,13 @@ impl RequestOptions {
     /// request is sent; invalid ones fail with [`Error::InvalidRequest`].
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter, replacing any the request sets with the same name: for a
+    /// parameter the description does not declare, such as `per_page` where it is missing.
+    pub fn query(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((name.into(), value.to_string()));
         self
     }
 
@@ -475,6 +483,7 @@ impl fmt::Debug for RequestOptions {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("headers", &headers)
+            .field("query", &self.query)
             .field("api_version", &self.api_version)
             .field("retry_policy", &self.retry_policy)
             .finish()

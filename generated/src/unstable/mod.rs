@@ -51,8 +51,9 @@ impl Client {
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::ArchiveContact<'_> {
-        operations::ArchiveContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ArchiveContact> {
+        let inputs = operations::ArchiveContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can attach a company to a single contact.
@@ -62,8 +63,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::AttachContactToACompanyBody,
-    ) -> operations::AttachContactToACompany<'_> {
-        operations::AttachContactToACompany::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachContactToACompany> {
+        let inputs = operations::AttachContactToACompany::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
@@ -77,8 +79,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::AttachContactToConversationRequest,
-    ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachContactToConversation> {
+        let inputs = operations::AttachContactToConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
@@ -94,8 +97,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachSubscriptionTypeToContactBody,
-    ) -> operations::AttachSubscriptionTypeToContact<'_> {
-        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachSubscriptionTypeToContact> {
+        let inputs = operations::AttachSubscriptionTypeToContact::new(
+            contact_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
@@ -105,8 +112,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachTagToContactBody,
-    ) -> operations::AttachTagToContact<'_> {
-        operations::AttachTagToContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToContact> {
+        let inputs = operations::AttachTagToContact::new(contact_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
@@ -116,8 +124,12 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::AttachTagToConversationBody,
-    ) -> operations::AttachTagToConversation<'_> {
-        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToConversation> {
+        let inputs = operations::AttachTagToConversation::new(
+            conversation_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
@@ -127,8 +139,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::AttachTagToTicketBody,
-    ) -> operations::AttachTagToTicket<'_> {
-        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToTicket> {
+        let inputs = operations::AttachTagToTicket::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// Block a single contact.
@@ -136,8 +149,12 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{id}/block`
-    pub fn block_contact(&self, id: impl Into<String>) -> operations::BlockContact<'_> {
-        operations::BlockContact::new(self, id.into())
+    pub fn block_contact(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::BlockContact> {
+        let inputs = operations::BlockContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// You can cancel your job
@@ -146,8 +163,9 @@ impl Client {
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::CancelDataExport<'_> {
-        operations::CancelDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::CancelDataExport> {
+        let inputs = operations::CancelDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
@@ -157,8 +175,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::ChangeTicketTypeRequest,
-    ) -> operations::ChangeTicketType<'_> {
-        operations::ChangeTicketType::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::ChangeTicketType> {
+        let inputs = operations::ChangeTicketType::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external call identifier.
@@ -167,8 +186,11 @@ impl Client {
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
-    ) -> operations::CollectFinVoiceCallByExternalId<'_> {
-        operations::CollectFinVoiceCallByExternalId::new(self, external_id.into())
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallByExternalId> {
+        let inputs = operations::CollectFinVoiceCallByExternalId::new(
+            external_id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the external reference ID.
@@ -177,8 +199,9 @@ impl Client {
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: i64,
-    ) -> operations::CollectFinVoiceCallById<'_> {
-        operations::CollectFinVoiceCallById::new(self, id)
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallById> {
+        let inputs = operations::CollectFinVoiceCallById::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the phone number.
@@ -189,8 +212,11 @@ impl Client {
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
-    ) -> operations::CollectFinVoiceCallByPhoneNumber<'_> {
-        operations::CollectFinVoiceCallByPhoneNumber::new(self, phone_number.into())
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallByPhoneNumber> {
+        let inputs = operations::CollectFinVoiceCallByPhoneNumber::new(
+            phone_number.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about Fin Voice calls associated with a conversation.
@@ -201,11 +227,11 @@ impl Client {
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
-    ) -> operations::CollectFinVoiceCallsByConversationId<'_> {
-        operations::CollectFinVoiceCallsByConversationId::new(
-            self,
+    ) -> crate::runtime::Request<operations::CollectFinVoiceCallsByConversationId> {
+        let inputs = operations::CollectFinVoiceCallsByConversationId::new(
             conversation_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can convert a conversation to a ticket.
@@ -215,8 +241,9 @@ impl Client {
         &self,
         id: i64,
         body: types::ConvertConversationToTicketRequest,
-    ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, id, body)
+    ) -> crate::runtime::Request<operations::ConvertConversationToTicket> {
+        let inputs = operations::ConvertConversationToTicket::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -229,8 +256,9 @@ impl Client {
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
-    ) -> operations::ConvertVisitor<'_> {
-        operations::ConvertVisitor::new(self, body)
+    ) -> crate::runtime::Request<operations::ConvertVisitor> {
+        let inputs = operations::ConvertVisitor::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
@@ -243,8 +271,9 @@ impl Client {
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
-    ) -> operations::CreateArticle<'_> {
-        operations::CreateArticle::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateArticle> {
+        let inputs = operations::CreateArticle::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
@@ -253,8 +282,9 @@ impl Client {
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
-    ) -> operations::CreateCollection<'_> {
-        operations::CreateCollection::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateCollection> {
+        let inputs = operations::CreateCollection::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can add a note to a single company.
@@ -264,8 +294,9 @@ impl Client {
         &self,
         company_id: impl Into<String>,
         body: types::CreateCompanyNoteBody,
-    ) -> operations::CreateCompanyNote<'_> {
-        operations::CreateCompanyNote::new(self, company_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateCompanyNote> {
+        let inputs = operations::CreateCompanyNote::new(company_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can create a new contact (ie. user or lead).
@@ -274,8 +305,9 @@ impl Client {
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
-    ) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContact> {
+        let inputs = operations::CreateContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
@@ -284,8 +316,9 @@ impl Client {
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
-    ) -> operations::CreateContentImportSource<'_> {
-        operations::CreateContentImportSource::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContentImportSource> {
+        let inputs = operations::CreateContentImportSource::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can create a new content snippet.
@@ -294,8 +327,9 @@ impl Client {
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
-    ) -> operations::CreateContentSnippet<'_> {
-        operations::CreateContentSnippet::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContentSnippet> {
+        let inputs = operations::CreateContentSnippet::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
@@ -312,8 +346,9 @@ impl Client {
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
-    ) -> operations::CreateConversation<'_> {
-        operations::CreateConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateConversation> {
+        let inputs = operations::CreateConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
@@ -323,12 +358,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> operations::CreateCustomObjectInstances<'_> {
-        operations::CreateCustomObjectInstances::new(
-            self,
+    ) -> crate::runtime::Request<operations::CreateCustomObjectInstances> {
+        let inputs = operations::CreateCustomObjectInstances::new(
             custom_object_type_identifier.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can create a data attributes for a `contact` or a `company`.
@@ -337,8 +372,9 @@ impl Client {
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
-    ) -> operations::CreateDataAttribute<'_> {
-        operations::CreateDataAttribute::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataAttribute> {
+        let inputs = operations::CreateDataAttribute::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
@@ -347,8 +383,9 @@ impl Client {
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
-    ) -> operations::CreateDataConnector<'_> {
-        operations::CreateDataConnector::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataConnector> {
+        let inputs = operations::CreateDataConnector::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
@@ -396,8 +433,9 @@ impl Client {
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
-    ) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataEvent> {
+        let inputs = operations::CreateDataEvent::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
@@ -420,8 +458,9 @@ impl Client {
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
-    ) -> operations::CreateDataExport<'_> {
-        operations::CreateDataExport::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataExport> {
+        let inputs = operations::CreateDataExport::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
@@ -430,8 +469,9 @@ impl Client {
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
-    ) -> operations::CreateExternalPage<'_> {
-        operations::CreateExternalPage::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateExternalPage> {
+        let inputs = operations::CreateExternalPage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
@@ -440,8 +480,9 @@ impl Client {
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
-    ) -> operations::CreateFolder<'_> {
-        operations::CreateFolder::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateFolder> {
+        let inputs = operations::CreateFolder::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
@@ -450,8 +491,9 @@ impl Client {
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
-    ) -> operations::CreateInternalArticle<'_> {
-        operations::CreateInternalArticle::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateInternalArticle> {
+        let inputs = operations::CreateInternalArticle::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "messages")]
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message, an email, sms or whatsapp.
@@ -470,8 +512,9 @@ impl Client {
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
-    ) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateMessage> {
+        let inputs = operations::CreateMessage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can create a news item
@@ -480,8 +523,9 @@ impl Client {
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
-    ) -> operations::CreateNewsItem<'_> {
-        operations::CreateNewsItem::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateNewsItem> {
+        let inputs = operations::CreateNewsItem::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can add a note to a single contact.
@@ -491,8 +535,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::CreateNoteBody,
-    ) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateNote> {
+        let inputs = operations::CreateNote::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can create or update a company.
@@ -509,8 +554,9 @@ impl Client {
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
-    ) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateOrUpdateCompany> {
+        let inputs = operations::CreateOrUpdateCompany::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
@@ -522,8 +568,9 @@ impl Client {
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
-    ) -> operations::CreatePhoneSwitch<'_> {
-        operations::CreatePhoneSwitch::new(self, body)
+    ) -> crate::runtime::Request<operations::CreatePhoneSwitch> {
+        let inputs = operations::CreatePhoneSwitch::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can use this endpoint to perform the following operations:
@@ -541,8 +588,12 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self, body)
+    pub fn create_tag(
+        &self,
+        body: types::CreateTagBody,
+    ) -> crate::runtime::Request<operations::CreateTag> {
+        let inputs = operations::CreateTag::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can create a new ticket.
@@ -551,8 +602,9 @@ impl Client {
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
-    ) -> operations::CreateTicket<'_> {
-        operations::CreateTicket::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateTicket> {
+        let inputs = operations::CreateTicket::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can create a new ticket type.
@@ -565,8 +617,9 @@ impl Client {
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
-    ) -> operations::CreateTicketType<'_> {
-        operations::CreateTicketType::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateTicketType> {
+        let inputs = operations::CreateTicketType::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can create a new attribute for a ticket type.
@@ -576,8 +629,12 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         body: types::CreateTicketTypeAttributeRequest,
-    ) -> operations::CreateTicketTypeAttribute<'_> {
-        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateTicketTypeAttribute> {
+        let inputs = operations::CreateTicketTypeAttribute::new(
+            ticket_type_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
@@ -586,22 +643,31 @@ impl Client {
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
-    ) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self, body)
+    ) -> crate::runtime::Request<operations::DataEventSummaries> {
+        let inputs = operations::DataEventSummaries::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
-    pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
-        operations::DeleteArticle::new(self, id)
+    pub fn delete_article(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteArticle> {
+        let inputs = operations::DeleteArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
-    pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, id)
+    pub fn delete_collection(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteCollection> {
+        let inputs = operations::DeleteCollection::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can delete a single company.
@@ -610,8 +676,9 @@ impl Client {
     pub fn delete_company(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteCompany<'_> {
-        operations::DeleteCompany::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteCompany> {
+        let inputs = operations::DeleteCompany::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can delete a single contact.
@@ -620,8 +687,9 @@ impl Client {
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteContact<'_> {
-        operations::DeleteContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteContact> {
+        let inputs = operations::DeleteContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
@@ -630,8 +698,9 @@ impl Client {
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteContentImportSource<'_> {
-        operations::DeleteContentImportSource::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteContentImportSource> {
+        let inputs = operations::DeleteContentImportSource::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// > **Warning: Irreversible operation**
@@ -651,8 +720,12 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
-    pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, id)
+    pub fn delete_conversation(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteConversation> {
+        let inputs = operations::DeleteConversation::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
@@ -662,12 +735,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesByExternalId<'_> {
-        operations::DeleteCustomObjectInstancesByExternalId::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteCustomObjectInstancesByExternalId> {
+        let inputs = operations::DeleteCustomObjectInstancesByExternalId::new(
             custom_object_type_identifier.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance by external_id.
@@ -677,12 +750,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         external_id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesById<'_> {
-        operations::DeleteCustomObjectInstancesById::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteCustomObjectInstancesById> {
+        let inputs = operations::DeleteCustomObjectInstancesById::new(
             custom_object_type_identifier.into(),
             external_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
@@ -691,8 +764,9 @@ impl Client {
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteDataConnector<'_> {
-        operations::DeleteDataConnector::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteDataConnector> {
+        let inputs = operations::DeleteDataConnector::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
@@ -701,15 +775,20 @@ impl Client {
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
-    ) -> operations::DeleteExternalPage<'_> {
-        operations::DeleteExternalPage::new(self, id.into())
+    ) -> crate::runtime::Request<operations::DeleteExternalPage> {
+        let inputs = operations::DeleteExternalPage::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
-    pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
-        operations::DeleteFolder::new(self, id)
+    pub fn delete_folder(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteFolder> {
+        let inputs = operations::DeleteFolder::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
@@ -718,22 +797,31 @@ impl Client {
     pub fn delete_internal_article(
         &self,
         id: i64,
-    ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, id)
+    ) -> crate::runtime::Request<operations::DeleteInternalArticle> {
+        let inputs = operations::DeleteInternalArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
-    pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, id)
+    pub fn delete_news_item(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::DeleteNewsItem> {
+        let inputs = operations::DeleteNewsItem::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
-    pub fn delete_tag(&self, id: impl Into<String>) -> operations::DeleteTag<'_> {
-        operations::DeleteTag::new(self, id.into())
+    pub fn delete_tag(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::DeleteTag> {
+        let inputs = operations::DeleteTag::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// > **Warning: Irreversible operation**
@@ -743,8 +831,12 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{id}`
-    pub fn delete_ticket(&self, id: impl Into<String>) -> operations::DeleteTicket<'_> {
-        operations::DeleteTicket::new(self, id.into())
+    pub fn delete_ticket(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::DeleteTicket> {
+        let inputs = operations::DeleteTicket::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can detach a company from a single contact.
@@ -754,8 +846,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachContactFromACompany<'_> {
-        operations::DetachContactFromACompany::new(self, contact_id.into(), id.into())
+    ) -> crate::runtime::Request<operations::DetachContactFromACompany> {
+        let inputs = operations::DetachContactFromACompany::new(
+            contact_id.into(),
+            id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
@@ -770,13 +866,13 @@ impl Client {
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
         body: types::DetachContactFromConversationRequest,
-    ) -> operations::DetachContactFromConversation<'_> {
-        operations::DetachContactFromConversation::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachContactFromConversation> {
+        let inputs = operations::DetachContactFromConversation::new(
             conversation_id.into(),
             contact_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
@@ -786,12 +882,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachSubscriptionTypeToContact<'_> {
-        operations::DetachSubscriptionTypeToContact::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachSubscriptionTypeToContact> {
+        let inputs = operations::DetachSubscriptionTypeToContact::new(
             contact_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
@@ -801,8 +897,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::DetachTagFromContact<'_> {
-        operations::DetachTagFromContact::new(self, contact_id.into(), id.into())
+    ) -> crate::runtime::Request<operations::DetachTagFromContact> {
+        let inputs = operations::DetachTagFromContact::new(contact_id.into(), id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
@@ -813,13 +910,13 @@ impl Client {
         conversation_id: impl Into<String>,
         id: impl Into<String>,
         body: types::DetachTagFromConversationBody,
-    ) -> operations::DetachTagFromConversation<'_> {
-        operations::DetachTagFromConversation::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachTagFromConversation> {
+        let inputs = operations::DetachTagFromConversation::new(
             conversation_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
@@ -830,8 +927,13 @@ impl Client {
         ticket_id: impl Into<String>,
         id: impl Into<String>,
         body: types::DetachTagFromTicketBody,
-    ) -> operations::DetachTagFromTicket<'_> {
-        operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into(), body)
+    ) -> crate::runtime::Request<operations::DetachTagFromTicket> {
+        let inputs = operations::DetachTagFromTicket::new(
+            ticket_id.into(),
+            id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
@@ -846,8 +948,9 @@ impl Client {
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::DownloadDataExport<'_> {
-        operations::DownloadDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::DownloadDataExport> {
+        let inputs = operations::DownloadDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
@@ -856,8 +959,9 @@ impl Client {
     pub fn enqueue_create_ticket(
         &self,
         body: types::EnqueueCreateTicketBody,
-    ) -> operations::EnqueueCreateTicket<'_> {
-        operations::EnqueueCreateTicket::new(self, body)
+    ) -> crate::runtime::Request<operations::EnqueueCreateTicket> {
+        let inputs = operations::EnqueueCreateTicket::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "workflows")]
     /// Export a workflow configuration by its ID. This endpoint returns the complete workflow definition including its steps, targeting rules, and attributes.
@@ -872,16 +976,21 @@ impl Client {
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
-    ) -> operations::ExportWorkflow<'_> {
-        operations::ExportWorkflow::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ExportWorkflow> {
+        let inputs = operations::ExportWorkflow::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
     /// `GET /tags/{id}`
-    pub fn find_tag(&self, id: impl Into<String>) -> operations::FindTag<'_> {
-        operations::FindTag::new(self, id.into())
+    pub fn find_tag(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::FindTag> {
+        let inputs = operations::FindTag::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// Retrieve a content import source
@@ -890,8 +999,9 @@ impl Client {
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetContentImportSource<'_> {
-        operations::GetContentImportSource::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetContentImportSource> {
+        let inputs = operations::GetContentImportSource::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can fetch a single content snippet by its id.
@@ -900,8 +1010,9 @@ impl Client {
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetContentSnippet<'_> {
-        operations::GetContentSnippet::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetContentSnippet> {
+        let inputs = operations::GetContentSnippet::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by external_id.
@@ -911,12 +1022,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         external_id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesByExternalId<'_> {
-        operations::GetCustomObjectInstancesByExternalId::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetCustomObjectInstancesByExternalId> {
+        let inputs = operations::GetCustomObjectInstancesByExternalId::new(
             custom_object_type_identifier.into(),
             external_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
@@ -926,12 +1037,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesById<'_> {
-        operations::GetCustomObjectInstancesById::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetCustomObjectInstancesById> {
+        let inputs = operations::GetCustomObjectInstancesById::new(
             custom_object_type_identifier.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// You can view the status of your job by sending a `GET` request to the URL
@@ -944,8 +1055,9 @@ impl Client {
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::GetDataExport<'_> {
-        operations::GetDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::GetDataExport> {
+        let inputs = operations::GetDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "export")]
     /// Download the data from a completed reporting data export job.
@@ -960,13 +1072,13 @@ impl Client {
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
         app_id: impl Into<String>,
         job_identifier: impl Into<String>,
-    ) -> operations::GetDownloadReportingDataByJobIdentifier<'_> {
-        operations::GetDownloadReportingDataByJobIdentifier::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetDownloadReportingDataByJobIdentifier> {
+        let inputs = operations::GetDownloadReportingDataByJobIdentifier::new(
             accept,
             app_id.into(),
             job_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "export")]
     /// Get export job status
@@ -977,13 +1089,13 @@ impl Client {
         app_id: impl Into<String>,
         client_id: impl Into<String>,
         job_identifier: impl Into<String>,
-    ) -> operations::GetExportReportingDataByJobIdentifier<'_> {
-        operations::GetExportReportingDataByJobIdentifier::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetExportReportingDataByJobIdentifier> {
+        let inputs = operations::GetExportReportingDataByJobIdentifier::new(
             app_id.into(),
             client_id.into(),
             job_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "export")]
     /// List available datasets and attributes
@@ -991,8 +1103,9 @@ impl Client {
     /// `GET /export/reporting_data/get_datasets`
     pub fn get_export_reporting_data_get_datasets(
         &self,
-    ) -> operations::GetExportReportingDataGetDatasets<'_> {
-        operations::GetExportReportingDataGetDatasets::new(self)
+    ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
+        let inputs = operations::GetExportReportingDataGetDatasets::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve an external page.
@@ -1001,8 +1114,9 @@ impl Client {
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetExternalPage<'_> {
-        operations::GetExternalPage::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetExternalPage> {
+        let inputs = operations::GetExternalPage::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "macros")]
     /// You can fetch a single macro (saved reply) by its ID. The macro will only be returned if it is visible to the authenticated user based on its visibility settings.
@@ -1024,8 +1138,12 @@ impl Client {
     /// Default values in placeholders are HTML-escaped for security.
     ///
     /// `GET /macros/{id}`
-    pub fn get_macro(&self, id: impl Into<String>) -> operations::GetMacro<'_> {
-        operations::GetMacro::new(self, id.into())
+    pub fn get_macro(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::GetMacro> {
+        let inputs = operations::GetMacro::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// Returns real-time activity metrics for admins in the specified team. For each admin, the response includes counts of open, idle, and snoozed conversations.
@@ -1036,15 +1154,20 @@ impl Client {
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
-    ) -> operations::GetTeamMetrics<'_> {
-        operations::GetTeamMetrics::new(self, team_id.into())
+    ) -> crate::runtime::Request<operations::GetTeamMetrics> {
+        let inputs = operations::GetTeamMetrics::new(team_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
-    pub fn get_ticket(&self, id: impl Into<String>) -> operations::GetTicket<'_> {
-        operations::GetTicket::new(self, id.into())
+    pub fn get_ticket(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::GetTicket> {
+        let inputs = operations::GetTicket::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can fetch the details of a single ticket type.
@@ -1053,8 +1176,9 @@ impl Client {
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
-    ) -> operations::GetTicketType<'_> {
-        operations::GetTicketType::new(self, id.into())
+    ) -> crate::runtime::Request<operations::GetTicketType> {
+        let inputs = operations::GetTicketType::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves statuses of messages sent from the Outbound module. Currently, this API only supports WhatsApp messages.
@@ -1064,12 +1188,13 @@ impl Client {
     ///
     /// `GET /messages/status`
     ///
-    /// Paginated: [`GetWhatsAppMessageStatus::into_stream`](operations::GetWhatsAppMessageStatus::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
-    ) -> operations::GetWhatsAppMessageStatus<'_> {
-        operations::GetWhatsAppMessageStatus::new(self, ruleset_id.into())
+    ) -> crate::runtime::Request<operations::GetWhatsAppMessageStatus> {
+        let inputs = operations::GetWhatsAppMessageStatus::new(ruleset_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
@@ -1079,15 +1204,20 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
-    pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
-        operations::IdentifyAdmin::new(self)
+    pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
+        let inputs = operations::IdentifyAdmin::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "jobs")]
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
-    pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
-        operations::JobsStatus::new(self, id.into())
+    pub fn jobs_status(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::JobsStatus> {
+        let inputs = operations::JobsStatus::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
@@ -1095,24 +1225,29 @@ impl Client {
     /// `GET /admins/activity_log_event_types`
     pub fn list_activity_log_event_types(
         &self,
-    ) -> operations::ListActivityLogEventTypes<'_> {
-        operations::ListActivityLogEventTypes::new(self)
+    ) -> crate::runtime::Request<operations::ListActivityLogEventTypes> {
+        let inputs = operations::ListActivityLogEventTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
     ///
-    /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
-    pub fn list_activity_logs(&self) -> operations::ListActivityLogs<'_> {
-        operations::ListActivityLogs::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_activity_logs(
+        &self,
+    ) -> crate::runtime::Request<operations::ListActivityLogs> {
+        let inputs = operations::ListActivityLogs::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
-    pub fn list_admins(&self) -> operations::ListAdmins<'_> {
-        operations::ListAdmins::new(self)
+    pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
+        let inputs = operations::ListAdmins::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
@@ -1121,9 +1256,12 @@ impl Client {
     ///
     /// `GET /help_center/collections`
     ///
-    /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
-    pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
-        operations::ListAllCollections::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_all_collections(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAllCollections> {
+        let inputs = operations::ListAllCollections::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
@@ -1138,9 +1276,12 @@ impl Client {
     ///
     /// `POST /companies/list`
     ///
-    /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
-    pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
-        operations::ListAllCompanies::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_all_companies(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAllCompanies> {
+        let inputs = operations::ListAllCompanies::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
@@ -1151,21 +1292,23 @@ impl Client {
     ///
     /// `GET /articles`
     ///
-    /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
-    pub fn list_articles(&self) -> operations::ListArticles<'_> {
-        operations::ListArticles::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
+        let inputs = operations::ListArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{id}/contacts`
     ///
-    /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListAttachedContacts<'_> {
-        operations::ListAttachedContacts::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListAttachedContacts> {
+        let inputs = operations::ListAttachedContacts::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a list of all segments that belong to a company.
@@ -1174,32 +1317,38 @@ impl Client {
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListAttachedSegmentsForCompanies<'_> {
-        operations::ListAttachedSegmentsForCompanies::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListAttachedSegmentsForCompanies> {
+        let inputs = operations::ListAttachedSegmentsForCompanies::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "away-status-reasons")]
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
-    pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
-        operations::ListAwayStatusReasons::new(self)
+    pub fn list_away_status_reasons(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
+        let inputs = operations::ListAwayStatusReasons::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "brands")]
     /// Retrieves all brands for the workspace, including the default brand.
     /// The default brand id always matches the workspace
     ///
     /// `GET /brands`
-    pub fn list_brands(&self) -> operations::ListBrands<'_> {
-        operations::ListBrands::new(self)
+    pub fn list_brands(&self) -> crate::runtime::Request<operations::ListBrands> {
+        let inputs = operations::ListBrands::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a paginated list of calls.
     ///
     /// `GET /calls`
     ///
-    /// Paginated: [`ListCalls::into_stream`](operations::ListCalls::into_stream) yields every item across pages.
-    pub fn list_calls(&self) -> operations::ListCalls<'_> {
-        operations::ListCalls::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
+        let inputs = operations::ListCalls::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve calls by a list of conversation ids and include transcripts when available.
@@ -1209,8 +1358,9 @@ impl Client {
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
-    ) -> operations::ListCallsWithTranscripts<'_> {
-        operations::ListCallsWithTranscripts::new(self, body)
+    ) -> crate::runtime::Request<operations::ListCallsWithTranscripts> {
+        let inputs = operations::ListCallsWithTranscripts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of companies that are associated to a contact.
@@ -1219,20 +1369,22 @@ impl Client {
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListCompaniesForAContact<'_> {
-        operations::ListCompaniesForAContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListCompaniesForAContact> {
+        let inputs = operations::ListCompaniesForAContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a company.
     ///
     /// `GET /companies/{company_id}/notes`
     ///
-    /// Paginated: [`ListCompanyNotes::into_stream`](operations::ListCompanyNotes::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
-    ) -> operations::ListCompanyNotes<'_> {
-        operations::ListCompanyNotes::new(self, company_id.into())
+    ) -> crate::runtime::Request<operations::ListCompanyNotes> {
+        let inputs = operations::ListCompanyNotes::new(company_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
@@ -1243,9 +1395,10 @@ impl Client {
     ///
     /// `GET /contacts`
     ///
-    /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
-    pub fn list_contacts(&self) -> operations::ListContacts<'_> {
-        operations::ListContacts::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
+        let inputs = operations::ListContacts::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all content import sources for a workspace.
@@ -1253,15 +1406,19 @@ impl Client {
     /// `GET /ai/content_import_sources`
     pub fn list_content_import_sources(
         &self,
-    ) -> operations::ListContentImportSources<'_> {
-        operations::ListContentImportSources::new(self)
+    ) -> crate::runtime::Request<operations::ListContentImportSources> {
+        let inputs = operations::ListContentImportSources::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
-    pub fn list_content_snippets(&self) -> operations::ListContentSnippets<'_> {
-        operations::ListContentSnippets::new(self)
+    pub fn list_content_snippets(
+        &self,
+    ) -> crate::runtime::Request<operations::ListContentSnippets> {
+        let inputs = operations::ListContentSnippets::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can fetch a list of all conversations.
@@ -1274,23 +1431,31 @@ impl Client {
     ///
     /// `GET /conversations`
     ///
-    /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
-    pub fn list_conversations(&self) -> operations::ListConversations<'_> {
-        operations::ListConversations::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_conversations(
+        &self,
+    ) -> crate::runtime::Request<operations::ListConversations> {
+        let inputs = operations::ListConversations::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
-    pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
-        operations::ListDataAttributes::new(self)
+    pub fn list_data_attributes(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataAttributes> {
+        let inputs = operations::ListDataAttributes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// The upstream name of [`Client::list_data_attributes`].
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
     )]
-    pub fn lis_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+    pub fn lis_data_attributes(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataAttributes> {
         self.list_data_attributes()
     }
     #[cfg(feature = "data-connectors")]
@@ -1303,24 +1468,27 @@ impl Client {
     ///
     /// `GET /data_connectors/{data_connector_id}/execution_results`
     ///
-    /// Paginated: [`ListDataConnectorExecutionResults::into_stream`](operations::ListDataConnectorExecutionResults::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
-    ) -> operations::ListDataConnectorExecutionResults<'_> {
-        operations::ListDataConnectorExecutionResults::new(
-            self,
+    ) -> crate::runtime::Request<operations::ListDataConnectorExecutionResults> {
+        let inputs = operations::ListDataConnectorExecutionResults::new(
             data_connector_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Returns a paginated list of all data connectors for the workspace, ordered by most recently updated first. Data connectors allow workflows and AI agents to make HTTP requests to external APIs.
     ///
     /// `GET /data_connectors`
     ///
-    /// Paginated: [`ListDataConnectors::into_stream`](operations::ListDataConnectors::into_stream) yields every item across pages.
-    pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
-        operations::ListDataConnectors::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_data_connectors(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataConnectors> {
+        let inputs = operations::ListDataConnectors::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// > 🚧
@@ -1342,8 +1510,9 @@ impl Client {
         &self,
         filter: types::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> operations::ListDataEvents<'_> {
-        operations::ListDataEvents::new(self, filter, type_.into())
+    ) -> crate::runtime::Request<operations::ListDataEvents> {
+        let inputs = operations::ListDataEvents::new(filter, type_.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
@@ -1352,7 +1521,7 @@ impl Client {
         &self,
         filter: types::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> operations::ListDataEvents<'_> {
+    ) -> crate::runtime::Request<operations::ListDataEvents> {
         self.list_data_events(filter, type_)
     }
     #[cfg(feature = "conversations")]
@@ -1364,34 +1533,40 @@ impl Client {
     ///
     /// `GET /conversations/deleted`
     ///
-    /// Paginated: [`ListDeletedConversationIds::into_stream`](operations::ListDeletedConversationIds::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_deleted_conversation_ids(
         &self,
-    ) -> operations::ListDeletedConversationIds<'_> {
-        operations::ListDeletedConversationIds::new(self)
+    ) -> crate::runtime::Request<operations::ListDeletedConversationIds> {
+        let inputs = operations::ListDeletedConversationIds::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "emails")]
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
-    pub fn list_emails(&self) -> operations::ListEmails<'_> {
-        operations::ListEmails::new(self)
+    pub fn list_emails(&self) -> crate::runtime::Request<operations::ListEmails> {
+        let inputs = operations::ListEmails::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
-    pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
-        operations::ListExternalPages::new(self)
+    pub fn list_external_pages(
+        &self,
+    ) -> crate::runtime::Request<operations::ListExternalPages> {
+        let inputs = operations::ListExternalPages::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can fetch a list of all folders for organizing content by making a GET request to `https://api.intercom.io/folders`.
     ///
     /// `GET /folders`
     ///
-    /// Paginated: [`ListFolders::into_stream`](operations::ListFolders::into_stream) yields every item across pages.
-    pub fn list_folders(&self) -> operations::ListFolders<'_> {
-        operations::ListFolders::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_folders(&self) -> crate::runtime::Request<operations::ListFolders> {
+        let inputs = operations::ListFolders::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
@@ -1402,36 +1577,44 @@ impl Client {
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListHandlingEvents<'_> {
-        operations::ListHandlingEvents::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListHandlingEvents> {
+        let inputs = operations::ListHandlingEvents::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
-    pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
-        operations::ListHelpCenters::new(self)
+    pub fn list_help_centers(
+        &self,
+    ) -> crate::runtime::Request<operations::ListHelpCenters> {
+        let inputs = operations::ListHelpCenters::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
     ///
     /// `GET /internal_articles`
     ///
-    /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
-    pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
-        operations::ListInternalArticles::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_internal_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::ListInternalArticles> {
+        let inputs = operations::ListInternalArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
     /// `GET /news/newsfeeds/{id}/items`
     ///
-    /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListLiveNewsfeedItems<'_> {
-        operations::ListLiveNewsfeedItems::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListLiveNewsfeedItems> {
+        let inputs = operations::ListLiveNewsfeedItems::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "macros")]
     /// You can fetch a list of all macros (saved replies) in your workspace for use in automating responses.
@@ -1450,43 +1633,51 @@ impl Client {
     ///
     /// `GET /macros`
     ///
-    /// Paginated: [`ListMacros::into_stream`](operations::ListMacros::into_stream) yields every item across pages.
-    pub fn list_macros(&self) -> operations::ListMacros<'_> {
-        operations::ListMacros::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_macros(&self) -> crate::runtime::Request<operations::ListMacros> {
+        let inputs = operations::ListMacros::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items`
     ///
-    /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
-    pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
-        operations::ListNewsItems::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
+        let inputs = operations::ListNewsItems::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds`
     ///
-    /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
-    pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
-        operations::ListNewsfeeds::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
+        let inputs = operations::ListNewsfeeds::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{id}/notes`
     ///
-    /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
-    pub fn list_notes(&self, id: impl Into<String>) -> operations::ListNotes<'_> {
-        operations::ListNotes::new(self, id.into())
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_notes(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ListNotes> {
+        let inputs = operations::ListNotes::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
-    pub fn list_segments(&self) -> operations::ListSegments<'_> {
-        operations::ListSegments::new(self)
+    pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
+        let inputs = operations::ListSegments::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "segments"))]
     /// You can fetch a list of segments that are associated to a contact.
@@ -1495,8 +1686,9 @@ impl Client {
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListSegmentsForAContact<'_> {
-        operations::ListSegmentsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListSegmentsForAContact> {
+        let inputs = operations::ListSegmentsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// List side conversations for a given conversation. Side conversations are internal threads created by teammates from within a conversation.
@@ -1507,19 +1699,23 @@ impl Client {
     ///
     /// `GET /conversations/{id}/side_conversations`
     ///
-    /// Paginated: [`ListSideConversations::into_stream`](operations::ListSideConversations::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
-    ) -> operations::ListSideConversations<'_> {
-        operations::ListSideConversations::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ListSideConversations> {
+        let inputs = operations::ListSideConversations::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "subscription-types")]
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
-    pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
-        operations::ListSubscriptionTypes::new(self)
+    pub fn list_subscription_types(
+        &self,
+    ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
+        let inputs = operations::ListSubscriptionTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
@@ -1534,15 +1730,17 @@ impl Client {
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListSubscriptionsForAContact<'_> {
-        operations::ListSubscriptionsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListSubscriptionsForAContact> {
+        let inputs = operations::ListSubscriptionsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
-    pub fn list_tags(&self) -> operations::ListTags<'_> {
-        operations::ListTags::new(self)
+    pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
+        let inputs = operations::ListTags::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can fetch a list of all tags that are attached to a specific contact.
@@ -1551,29 +1749,37 @@ impl Client {
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListTagsForAContact<'_> {
-        operations::ListTagsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListTagsForAContact> {
+        let inputs = operations::ListTagsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
-    pub fn list_teams(&self) -> operations::ListTeams<'_> {
-        operations::ListTeams::new(self)
+    pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
+        let inputs = operations::ListTeams::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-states")]
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
-    pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
-        operations::ListTicketStates::new(self)
+    pub fn list_ticket_states(
+        &self,
+    ) -> crate::runtime::Request<operations::ListTicketStates> {
+        let inputs = operations::ListTicketStates::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
-    pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
-        operations::ListTicketTypes::new(self)
+    pub fn list_ticket_types(
+        &self,
+    ) -> crate::runtime::Request<operations::ListTicketTypes> {
+        let inputs = operations::ListTicketTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// For managing conversations you can:
@@ -1587,8 +1793,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ManageConversationBody,
-    ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::ManageConversation> {
+        let inputs = operations::ManageConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -1597,8 +1804,9 @@ impl Client {
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
-    ) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self, body)
+    ) -> crate::runtime::Request<operations::MergeContact> {
+        let inputs = operations::MergeContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a user provided a response to an attribute collector in your custom channel/platform. This allows Intercom to process the attribute and trigger any relevant workflow automations.
@@ -1608,8 +1816,9 @@ impl Client {
     pub fn notify_attribute_collected(
         &self,
         body: types::NotifyAttributeCollectedBody,
-    ) -> operations::NotifyAttributeCollected<'_> {
-        operations::NotifyAttributeCollected::new(self, body)
+    ) -> crate::runtime::Request<operations::NotifyAttributeCollected> {
+        let inputs = operations::NotifyAttributeCollected::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a new conversation was created in your custom channel/platform. This triggers conversation creation and workflow automations within Intercom for your custom channel integration.
@@ -1619,8 +1828,9 @@ impl Client {
     pub fn notify_new_conversation(
         &self,
         body: types::CustomChannelBaseEvent,
-    ) -> operations::NotifyNewConversation<'_> {
-        operations::NotifyNewConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::NotifyNewConversation> {
+        let inputs = operations::NotifyNewConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a new message was sent in a conversation on your custom channel/platform. This allows Intercom to process the message and trigger any relevant workflow automations.
@@ -1630,8 +1840,9 @@ impl Client {
     pub fn notify_new_message(
         &self,
         body: types::NotifyNewMessageBody,
-    ) -> operations::NotifyNewMessage<'_> {
-        operations::NotifyNewMessage::new(self, body)
+    ) -> crate::runtime::Request<operations::NotifyNewMessage> {
+        let inputs = operations::NotifyNewMessage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-channel-events")]
     /// Notifies Intercom that a user selected a quick reply option in your custom channel/platform. This allows Intercom to process the response and trigger any relevant workflow automations.
@@ -1641,8 +1852,9 @@ impl Client {
     pub fn notify_quick_reply_selected(
         &self,
         body: types::NotifyQuickReplySelectedBody,
-    ) -> operations::NotifyQuickReplySelected<'_> {
-        operations::NotifyQuickReplySelected::new(self, body)
+    ) -> crate::runtime::Request<operations::NotifyQuickReplySelected> {
+        let inputs = operations::NotifyQuickReplySelected::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "export")]
     /// Enqueue a new reporting data export job
@@ -1651,8 +1863,9 @@ impl Client {
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
-    ) -> operations::PostExportReportingDataEnqueue<'_> {
-        operations::PostExportReportingDataEnqueue::new(self, body)
+    ) -> crate::runtime::Request<operations::PostExportReportingDataEnqueue> {
+        let inputs = operations::PostExportReportingDataEnqueue::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -1665,8 +1878,9 @@ impl Client {
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
-    ) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::RedactConversation> {
+        let inputs = operations::RedactConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
@@ -1681,8 +1895,9 @@ impl Client {
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
-    ) -> operations::RegisterFinVoiceCall<'_> {
-        operations::RegisterFinVoiceCall::new(self, body)
+    ) -> crate::runtime::Request<operations::RegisterFinVoiceCall> {
+        let inputs = operations::RegisterFinVoiceCall::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -1692,8 +1907,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ReplyConversationRequest,
-    ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::ReplyConversation> {
+        let inputs = operations::ReplyConversation::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -1703,8 +1919,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ReplyTicketBody,
-    ) -> operations::ReplyTicket<'_> {
-        operations::ReplyTicket::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::ReplyTicket> {
+        let inputs = operations::ReplyTicket::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company.
@@ -1713,22 +1930,31 @@ impl Client {
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveACompanyById<'_> {
-        operations::RetrieveACompanyById::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveACompanyById> {
+        let inputs = operations::RetrieveACompanyById::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
-    pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, id)
+    pub fn retrieve_admin(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveAdmin> {
+        let inputs = operations::RetrieveAdmin::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
-    pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, id)
+    pub fn retrieve_article(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveArticle> {
+        let inputs = operations::RetrieveArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "brands")]
     /// Fetches a specific brand by its unique identifier
@@ -1737,15 +1963,20 @@ impl Client {
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveBrand<'_> {
-        operations::RetrieveBrand::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveBrand> {
+        let inputs = operations::RetrieveBrand::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
-    pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, id)
+    pub fn retrieve_collection(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveCollection> {
+        let inputs = operations::RetrieveCollection::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
@@ -1762,9 +1993,12 @@ impl Client {
     ///
     /// `GET /companies`
     ///
-    /// Paginated: [`RetrieveCompany::into_stream`](operations::RetrieveCompany::into_stream) yields every item across pages.
-    pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
-        operations::RetrieveCompany::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn retrieve_company(
+        &self,
+    ) -> crate::runtime::Request<operations::RetrieveCompany> {
+        let inputs = operations::RetrieveCompany::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can fetch the details of a single conversation.
@@ -1781,8 +2015,9 @@ impl Client {
     pub fn retrieve_conversation(
         &self,
         id: i64,
-    ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, id)
+    ) -> crate::runtime::Request<operations::RetrieveConversation> {
+        let inputs = operations::RetrieveConversation::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// You can retrieve the full detail of a single data connector by its ID.
@@ -1793,8 +2028,9 @@ impl Client {
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveDataConnector<'_> {
-        operations::RetrieveDataConnector::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveDataConnector> {
+        let inputs = operations::RetrieveDataConnector::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "emails")]
     /// Fetches a specific email setting by its unique identifier
@@ -1803,22 +2039,31 @@ impl Client {
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveEmail<'_> {
-        operations::RetrieveEmail::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveEmail> {
+        let inputs = operations::RetrieveEmail::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
-    pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
-        operations::RetrieveFolder::new(self, id)
+    pub fn retrieve_folder(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveFolder> {
+        let inputs = operations::RetrieveFolder::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
-    pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, id)
+    pub fn retrieve_help_center(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveHelpCenter> {
+        let inputs = operations::RetrieveHelpCenter::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -1827,15 +2072,20 @@ impl Client {
     pub fn retrieve_internal_article(
         &self,
         id: i64,
-    ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, id)
+    ) -> crate::runtime::Request<operations::RetrieveInternalArticle> {
+        let inputs = operations::RetrieveInternalArticle::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
-    pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, id)
+    pub fn retrieve_news_item(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveNewsItem> {
+        let inputs = operations::RetrieveNewsItem::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
@@ -1844,15 +2094,20 @@ impl Client {
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveNewsfeed<'_> {
-        operations::RetrieveNewsfeed::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveNewsfeed> {
+        let inputs = operations::RetrieveNewsfeed::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "notes")]
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
-    pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, id)
+    pub fn retrieve_note(
+        &self,
+        id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveNote> {
+        let inputs = operations::RetrieveNote::new(id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
@@ -1861,15 +2116,20 @@ impl Client {
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
-    ) -> operations::RetrieveSegment<'_> {
-        operations::RetrieveSegment::new(self, id.into())
+    ) -> crate::runtime::Request<operations::RetrieveSegment> {
+        let inputs = operations::RetrieveSegment::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
-    pub fn retrieve_team(&self, id: impl Into<String>) -> operations::RetrieveTeam<'_> {
-        operations::RetrieveTeam::new(self, id.into())
+    pub fn retrieve_team(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::RetrieveTeam> {
+        let inputs = operations::RetrieveTeam::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// You can fetch the details of a single visitor.
@@ -1878,8 +2138,9 @@ impl Client {
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
-    ) -> operations::RetrieveVisitorWithUserId<'_> {
-        operations::RetrieveVisitorWithUserId::new(self, user_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveVisitorWithUserId> {
+        let inputs = operations::RetrieveVisitorWithUserId::new(user_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "messages", feature = "whatsapp"))]
     /// Retrieves the delivery status of a specific WhatsApp message by its message ID.
@@ -1890,8 +2151,9 @@ impl Client {
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
-    ) -> operations::RetrieveWhatsAppMessageStatus<'_> {
-        operations::RetrieveWhatsAppMessageStatus::new(self, message_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveWhatsAppMessageStatus> {
+        let inputs = operations::RetrieveWhatsAppMessageStatus::new(message_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
@@ -1913,9 +2175,12 @@ impl Client {
     ///
     /// `GET /companies/scroll`
     ///
-    /// Paginated: [`ScrollOverAllCompanies::into_stream`](operations::ScrollOverAllCompanies::into_stream) yields every item across pages.
-    pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
-        operations::ScrollOverAllCompanies::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn scroll_over_all_companies(
+        &self,
+    ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
+        let inputs = operations::ScrollOverAllCompanies::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
@@ -1924,15 +2189,19 @@ impl Client {
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
-    ) -> operations::SearchActivityLogs<'_> {
-        operations::SearchActivityLogs::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchActivityLogs> {
+        let inputs = operations::SearchActivityLogs::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
-    pub fn search_articles(&self) -> operations::SearchArticles<'_> {
-        operations::SearchArticles::new(self)
+    pub fn search_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::SearchArticles> {
+        let inputs = operations::SearchArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
@@ -2046,12 +2315,13 @@ impl Client {
     ///
     /// `POST /contacts/search`
     ///
-    /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchContacts<'_> {
-        operations::SearchContacts::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchContacts> {
+        let inputs = operations::SearchContacts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
@@ -2157,19 +2427,23 @@ impl Client {
     ///
     /// `POST /conversations/search`
     ///
-    /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchConversations<'_> {
-        operations::SearchConversations::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchConversations> {
+        let inputs = operations::SearchConversations::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
-    pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
-        operations::SearchInternalArticles::new(self)
+    pub fn search_internal_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::SearchInternalArticles> {
+        let inputs = operations::SearchInternalArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
@@ -2244,12 +2518,13 @@ impl Client {
     ///
     /// `POST /tickets/search`
     ///
-    /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchTickets<'_> {
-        operations::SearchTickets::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchTickets> {
+        let inputs = operations::SearchTickets::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can set an Admin as away for the Inbox.
@@ -2259,15 +2534,20 @@ impl Client {
         &self,
         id: i64,
         body: types::SetAwayAdminBody,
-    ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, id, body)
+    ) -> crate::runtime::Request<operations::SetAwayAdmin> {
+        let inputs = operations::SetAwayAdmin::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
-    pub fn show_call(&self, id: impl Into<String>) -> operations::ShowCall<'_> {
-        operations::ShowCall::new(self, id.into())
+    pub fn show_call(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ShowCall> {
+        let inputs = operations::ShowCall::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Redirects to a signed URL for the call's recording if it exists.
@@ -2276,8 +2556,9 @@ impl Client {
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
-    ) -> operations::ShowCallRecording<'_> {
-        operations::ShowCallRecording::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ShowCallRecording> {
+        let inputs = operations::ShowCallRecording::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Returns the transcript for the specified call as a downloadable text file.
@@ -2286,15 +2567,20 @@ impl Client {
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
-    ) -> operations::ShowCallTranscript<'_> {
-        operations::ShowCallTranscript::new(self, id.into())
+    ) -> crate::runtime::Request<operations::ShowCallTranscript> {
+        let inputs = operations::ShowCallTranscript::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact.
     ///
     /// `GET /contacts/{id}`
-    pub fn show_contact(&self, id: impl Into<String>) -> operations::ShowContact<'_> {
-        operations::ShowContact::new(self, id.into())
+    pub fn show_contact(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ShowContact> {
+        let inputs = operations::ShowContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
@@ -2303,8 +2589,9 @@ impl Client {
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
-    ) -> operations::ShowContactByExternalId<'_> {
-        operations::ShowContactByExternalId::new(self, external_id.into())
+    ) -> crate::runtime::Request<operations::ShowContactByExternalId> {
+        let inputs = operations::ShowContactByExternalId::new(external_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Retrieve details for a specific data connector execution result.
@@ -2315,12 +2602,12 @@ impl Client {
         &self,
         data_connector_id: impl Into<String>,
         id: impl Into<String>,
-    ) -> operations::ShowDataConnectorExecutionResult<'_> {
-        operations::ShowDataConnectorExecutionResult::new(
-            self,
+    ) -> crate::runtime::Request<operations::ShowDataConnectorExecutionResult> {
+        let inputs = operations::ShowDataConnectorExecutionResult::new(
             data_connector_id.into(),
             id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can unarchive a single contact.
@@ -2329,8 +2616,9 @@ impl Client {
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
-    ) -> operations::UnarchiveContact<'_> {
-        operations::UnarchiveContact::new(self, id.into())
+    ) -> crate::runtime::Request<operations::UnarchiveContact> {
+        let inputs = operations::UnarchiveContact::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
@@ -2344,8 +2632,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateArticleRequest,
-    ) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateArticle> {
+        let inputs = operations::UpdateArticle::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -2355,8 +2644,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateCollectionRequest,
-    ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateCollection> {
+        let inputs = operations::UpdateCollection::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -2369,8 +2659,9 @@ impl Client {
     pub fn update_company(
         &self,
         id: impl Into<String>,
-    ) -> operations::UpdateCompany<'_> {
-        operations::UpdateCompany::new(self, id.into())
+    ) -> crate::runtime::Request<operations::UpdateCompany> {
+        let inputs = operations::UpdateCompany::new(id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
@@ -2386,8 +2677,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateContactRequest,
-    ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContact> {
+        let inputs = operations::UpdateContact::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
@@ -2397,8 +2689,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateContentImportSourceRequest,
-    ) -> operations::UpdateContentImportSource<'_> {
-        operations::UpdateContentImportSource::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContentImportSource> {
+        let inputs = operations::UpdateContentImportSource::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "content-snippets")]
     /// You can update an existing content snippet.
@@ -2408,8 +2701,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ContentSnippetUpdateRequest,
-    ) -> operations::UpdateContentSnippet<'_> {
-        operations::UpdateContentSnippet::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContentSnippet> {
+        let inputs = operations::UpdateContentSnippet::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
     /// You can update an existing conversation.
@@ -2429,8 +2723,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateConversationRequest,
-    ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateConversation> {
+        let inputs = operations::UpdateConversation::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
@@ -2445,13 +2740,13 @@ impl Client {
         conversation_id: impl Into<String>,
         id: impl Into<String>,
         body: types::UpdateConversationPartRequest,
-    ) -> operations::UpdateConversationPart<'_> {
-        operations::UpdateConversationPart::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateConversationPart> {
+        let inputs = operations::UpdateConversationPart::new(
             conversation_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
@@ -2465,8 +2760,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateDataAttributeRequest,
-    ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateDataAttribute> {
+        let inputs = operations::UpdateDataAttribute::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
@@ -2476,8 +2772,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateDataConnectorRequest,
-    ) -> operations::UpdateDataConnector<'_> {
-        operations::UpdateDataConnector::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateDataConnector> {
+        let inputs = operations::UpdateDataConnector::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
@@ -2487,8 +2784,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateExternalPageRequest,
-    ) -> operations::UpdateExternalPage<'_> {
-        operations::UpdateExternalPage::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateExternalPage> {
+        let inputs = operations::UpdateExternalPage::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "folders")]
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
@@ -2498,8 +2796,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateFolderBody,
-    ) -> operations::UpdateFolder<'_> {
-        operations::UpdateFolder::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateFolder> {
+        let inputs = operations::UpdateFolder::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -2509,8 +2808,9 @@ impl Client {
         &self,
         id: i64,
         body: types::UpdateInternalArticleRequest,
-    ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateInternalArticle> {
+        let inputs = operations::UpdateInternalArticle::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -2520,8 +2820,9 @@ impl Client {
         &self,
         id: i64,
         body: types::NewsItemRequest,
-    ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, id, body)
+    ) -> crate::runtime::Request<operations::UpdateNewsItem> {
+        let inputs = operations::UpdateNewsItem::new(id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can update a ticket.
@@ -2531,8 +2832,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateTicketBody,
-    ) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTicket> {
+        let inputs = operations::UpdateTicket::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
@@ -2546,8 +2848,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::UpdateTicketTypeRequest,
-    ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTicketType> {
+        let inputs = operations::UpdateTicketType::new(id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
@@ -2558,13 +2861,13 @@ impl Client {
         ticket_type_id: impl Into<String>,
         id: impl Into<String>,
         body: types::UpdateTicketTypeAttributeRequest,
-    ) -> operations::UpdateTicketTypeAttribute<'_> {
-        operations::UpdateTicketTypeAttribute::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateTicketTypeAttribute> {
+        let inputs = operations::UpdateTicketTypeAttribute::new(
             ticket_type_id.into(),
             id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
@@ -2577,8 +2880,9 @@ impl Client {
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
-    ) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self, body)
+    ) -> crate::runtime::Request<operations::UpdateVisitor> {
+        let inputs = operations::UpdateVisitor::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
 }
 /// Shares the transport (connection pool, token, region, retries, rate limit); requests

@@ -51,8 +51,9 @@ impl Client {
     pub fn archive_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ArchiveContact<'_> {
-        operations::ArchiveContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ArchiveContact> {
+        let inputs = operations::ArchiveContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can attach a company to a single contact.
@@ -62,8 +63,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachContactToACompanyBody,
-    ) -> operations::AttachContactToACompany<'_> {
-        operations::AttachContactToACompany::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachContactToACompany> {
+        let inputs = operations::AttachContactToACompany::new(contact_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
@@ -77,8 +79,12 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::AttachContactToConversationRequest,
-    ) -> operations::AttachContactToConversation<'_> {
-        operations::AttachContactToConversation::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachContactToConversation> {
+        let inputs = operations::AttachContactToConversation::new(
+            conversation_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can add a specific subscription to a contact. In Intercom, we have two different subscription types based on user consent - opt-out and opt-in:
@@ -94,8 +100,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachSubscriptionTypeToContactBody,
-    ) -> operations::AttachSubscriptionTypeToContact<'_> {
-        operations::AttachSubscriptionTypeToContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachSubscriptionTypeToContact> {
+        let inputs = operations::AttachSubscriptionTypeToContact::new(
+            contact_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
@@ -105,8 +115,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::AttachTagToContactBody,
-    ) -> operations::AttachTagToContact<'_> {
-        operations::AttachTagToContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToContact> {
+        let inputs = operations::AttachTagToContact::new(contact_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
@@ -116,8 +127,12 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::AttachTagToConversationBody,
-    ) -> operations::AttachTagToConversation<'_> {
-        operations::AttachTagToConversation::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToConversation> {
+        let inputs = operations::AttachTagToConversation::new(
+            conversation_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
@@ -127,8 +142,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::AttachTagToTicketBody,
-    ) -> operations::AttachTagToTicket<'_> {
-        operations::AttachTagToTicket::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::AttachTagToTicket> {
+        let inputs = operations::AttachTagToTicket::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// Block a single contact.
@@ -139,8 +155,9 @@ impl Client {
     pub fn block_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::BlockContact<'_> {
-        operations::BlockContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::BlockContact> {
+        let inputs = operations::BlockContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// You can cancel your job
@@ -149,8 +166,9 @@ impl Client {
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::CancelDataExport<'_> {
-        operations::CancelDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::CancelDataExport> {
+        let inputs = operations::CancelDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can convert a conversation to a ticket.
@@ -160,8 +178,9 @@ impl Client {
         &self,
         conversation_id: i64,
         body: types::ConvertConversationToTicketRequest,
-    ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, conversation_id, body)
+    ) -> crate::runtime::Request<operations::ConvertConversationToTicket> {
+        let inputs = operations::ConvertConversationToTicket::new(conversation_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -174,8 +193,9 @@ impl Client {
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
-    ) -> operations::ConvertVisitor<'_> {
-        operations::ConvertVisitor::new(self, body)
+    ) -> crate::runtime::Request<operations::ConvertVisitor> {
+        let inputs = operations::ConvertVisitor::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
@@ -188,8 +208,9 @@ impl Client {
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
-    ) -> operations::CreateArticle<'_> {
-        operations::CreateArticle::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateArticle> {
+        let inputs = operations::CreateArticle::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
@@ -198,8 +219,9 @@ impl Client {
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
-    ) -> operations::CreateCollection<'_> {
-        operations::CreateCollection::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateCollection> {
+        let inputs = operations::CreateCollection::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can create a new contact (ie. user or lead).
@@ -208,8 +230,9 @@ impl Client {
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
-    ) -> operations::CreateContact<'_> {
-        operations::CreateContact::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContact> {
+        let inputs = operations::CreateContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new content import source by sending a POST request to this endpoint.
@@ -218,8 +241,9 @@ impl Client {
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
-    ) -> operations::CreateContentImportSource<'_> {
-        operations::CreateContentImportSource::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateContentImportSource> {
+        let inputs = operations::CreateContentImportSource::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can create a conversation that has been initiated by a contact (ie. user or lead).
@@ -236,8 +260,9 @@ impl Client {
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
-    ) -> operations::CreateConversation<'_> {
-        operations::CreateConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateConversation> {
+        let inputs = operations::CreateConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
@@ -247,12 +272,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         body: types::CreateOrUpdateCustomObjectInstanceRequest,
-    ) -> operations::CreateCustomObjectInstances<'_> {
-        operations::CreateCustomObjectInstances::new(
-            self,
+    ) -> crate::runtime::Request<operations::CreateCustomObjectInstances> {
+        let inputs = operations::CreateCustomObjectInstances::new(
             custom_object_type_identifier.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can create a data attributes for a `contact` or a `company`.
@@ -261,8 +286,9 @@ impl Client {
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
-    ) -> operations::CreateDataAttribute<'_> {
-        operations::CreateDataAttribute::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataAttribute> {
+        let inputs = operations::CreateDataAttribute::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at <https://api.intercom.io/events>, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
@@ -310,8 +336,9 @@ impl Client {
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
-    ) -> operations::CreateDataEvent<'_> {
-        operations::CreateDataEvent::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataEvent> {
+        let inputs = operations::CreateDataEvent::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// To create your export job, you need to send a `POST` request to the export endpoint `https://api.intercom.io/export/content/data`.
@@ -336,8 +363,9 @@ impl Client {
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
-    ) -> operations::CreateDataExport<'_> {
-        operations::CreateDataExport::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateDataExport> {
+        let inputs = operations::CreateDataExport::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
@@ -346,8 +374,9 @@ impl Client {
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
-    ) -> operations::CreateExternalPage<'_> {
-        operations::CreateExternalPage::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateExternalPage> {
+        let inputs = operations::CreateExternalPage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
@@ -356,8 +385,9 @@ impl Client {
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
-    ) -> operations::CreateInternalArticle<'_> {
-        operations::CreateInternalArticle::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateInternalArticle> {
+        let inputs = operations::CreateInternalArticle::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "messages")]
     /// You can create a message that has been initiated by an admin. The conversation can be either an in-app message or an email.
@@ -376,8 +406,9 @@ impl Client {
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
-    ) -> operations::CreateMessage<'_> {
-        operations::CreateMessage::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateMessage> {
+        let inputs = operations::CreateMessage::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can create a news item
@@ -386,8 +417,9 @@ impl Client {
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
-    ) -> operations::CreateNewsItem<'_> {
-        operations::CreateNewsItem::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateNewsItem> {
+        let inputs = operations::CreateNewsItem::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can add a note to a single contact.
@@ -397,8 +429,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::CreateNoteBody,
-    ) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateNote> {
+        let inputs = operations::CreateNote::new(contact_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can create or update a company.
@@ -415,8 +448,9 @@ impl Client {
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
-    ) -> operations::CreateOrUpdateCompany<'_> {
-        operations::CreateOrUpdateCompany::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateOrUpdateCompany> {
+        let inputs = operations::CreateOrUpdateCompany::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "switch")]
     /// You can use the API to deflect phone calls to the Intercom Messenger.
@@ -428,8 +462,9 @@ impl Client {
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
-    ) -> operations::CreatePhoneSwitch<'_> {
-        operations::CreatePhoneSwitch::new(self, body)
+    ) -> crate::runtime::Request<operations::CreatePhoneSwitch> {
+        let inputs = operations::CreatePhoneSwitch::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can use this endpoint to perform the following operations:
@@ -447,8 +482,12 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
-    pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
-        operations::CreateTag::new(self, body)
+    pub fn create_tag(
+        &self,
+        body: types::CreateTagBody,
+    ) -> crate::runtime::Request<operations::CreateTag> {
+        let inputs = operations::CreateTag::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can create a new ticket.
@@ -457,8 +496,9 @@ impl Client {
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
-    ) -> operations::CreateTicket<'_> {
-        operations::CreateTicket::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateTicket> {
+        let inputs = operations::CreateTicket::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can create a new ticket type.
@@ -471,8 +511,9 @@ impl Client {
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
-    ) -> operations::CreateTicketType<'_> {
-        operations::CreateTicketType::new(self, body)
+    ) -> crate::runtime::Request<operations::CreateTicketType> {
+        let inputs = operations::CreateTicketType::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can create a new attribute for a ticket type.
@@ -482,8 +523,12 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         body: types::CreateTicketTypeAttributeRequest,
-    ) -> operations::CreateTicketTypeAttribute<'_> {
-        operations::CreateTicketTypeAttribute::new(self, ticket_type_id.into(), body)
+    ) -> crate::runtime::Request<operations::CreateTicketTypeAttribute> {
+        let inputs = operations::CreateTicketTypeAttribute::new(
+            ticket_type_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
@@ -492,15 +537,20 @@ impl Client {
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
-    ) -> operations::DataEventSummaries<'_> {
-        operations::DataEventSummaries::new(self, body)
+    ) -> crate::runtime::Request<operations::DataEventSummaries> {
+        let inputs = operations::DataEventSummaries::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{article_id}`
-    pub fn delete_article(&self, article_id: i64) -> operations::DeleteArticle<'_> {
-        operations::DeleteArticle::new(self, article_id)
+    pub fn delete_article(
+        &self,
+        article_id: i64,
+    ) -> crate::runtime::Request<operations::DeleteArticle> {
+        let inputs = operations::DeleteArticle::new(article_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
@@ -509,8 +559,9 @@ impl Client {
     pub fn delete_collection(
         &self,
         collection_id: i64,
-    ) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, collection_id)
+    ) -> crate::runtime::Request<operations::DeleteCollection> {
+        let inputs = operations::DeleteCollection::new(collection_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// Delete a single company.
@@ -527,8 +578,9 @@ impl Client {
     pub fn delete_company(
         &self,
         company_id: impl Into<String>,
-    ) -> operations::DeleteCompany<'_> {
-        operations::DeleteCompany::new(self, company_id.into())
+    ) -> crate::runtime::Request<operations::DeleteCompany> {
+        let inputs = operations::DeleteCompany::new(company_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can delete a single contact.
@@ -537,8 +589,9 @@ impl Client {
     pub fn delete_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::DeleteContact<'_> {
-        operations::DeleteContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::DeleteContact> {
+        let inputs = operations::DeleteContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
@@ -547,8 +600,9 @@ impl Client {
     pub fn delete_content_import_source(
         &self,
         source_id: impl Into<String>,
-    ) -> operations::DeleteContentImportSource<'_> {
-        operations::DeleteContentImportSource::new(self, source_id.into())
+    ) -> crate::runtime::Request<operations::DeleteContentImportSource> {
+        let inputs = operations::DeleteContentImportSource::new(source_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// > **Warning: Irreversible operation**
@@ -561,8 +615,9 @@ impl Client {
     pub fn delete_conversation(
         &self,
         conversation_id: i64,
-    ) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, conversation_id)
+    ) -> crate::runtime::Request<operations::DeleteConversation> {
+        let inputs = operations::DeleteConversation::new(conversation_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
@@ -572,12 +627,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         custom_object_instance_id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesByExternalId<'_> {
-        operations::DeleteCustomObjectInstancesByExternalId::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteCustomObjectInstancesByExternalId> {
+        let inputs = operations::DeleteCustomObjectInstancesByExternalId::new(
             custom_object_type_identifier.into(),
             custom_object_instance_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance by external_id.
@@ -587,12 +642,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         external_id: impl Into<String>,
-    ) -> operations::DeleteCustomObjectInstancesById<'_> {
-        operations::DeleteCustomObjectInstancesById::new(
-            self,
+    ) -> crate::runtime::Request<operations::DeleteCustomObjectInstancesById> {
+        let inputs = operations::DeleteCustomObjectInstancesById::new(
             custom_object_type_identifier.into(),
             external_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
@@ -601,8 +656,9 @@ impl Client {
     pub fn delete_external_page(
         &self,
         page_id: impl Into<String>,
-    ) -> operations::DeleteExternalPage<'_> {
-        operations::DeleteExternalPage::new(self, page_id.into())
+    ) -> crate::runtime::Request<operations::DeleteExternalPage> {
+        let inputs = operations::DeleteExternalPage::new(page_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
@@ -611,22 +667,31 @@ impl Client {
     pub fn delete_internal_article(
         &self,
         internal_article_id: i64,
-    ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, internal_article_id)
+    ) -> crate::runtime::Request<operations::DeleteInternalArticle> {
+        let inputs = operations::DeleteInternalArticle::new(internal_article_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{news_item_id}`
-    pub fn delete_news_item(&self, news_item_id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, news_item_id)
+    pub fn delete_news_item(
+        &self,
+        news_item_id: i64,
+    ) -> crate::runtime::Request<operations::DeleteNewsItem> {
+        let inputs = operations::DeleteNewsItem::new(news_item_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{tag_id}`
-    pub fn delete_tag(&self, tag_id: impl Into<String>) -> operations::DeleteTag<'_> {
-        operations::DeleteTag::new(self, tag_id.into())
+    pub fn delete_tag(
+        &self,
+        tag_id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::DeleteTag> {
+        let inputs = operations::DeleteTag::new(tag_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// > **Warning: Irreversible operation**
@@ -639,8 +704,9 @@ impl Client {
     pub fn delete_ticket(
         &self,
         ticket_id: impl Into<String>,
-    ) -> operations::DeleteTicket<'_> {
-        operations::DeleteTicket::new(self, ticket_id.into())
+    ) -> crate::runtime::Request<operations::DeleteTicket> {
+        let inputs = operations::DeleteTicket::new(ticket_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can detach a company from a single contact.
@@ -650,12 +716,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         company_id: impl Into<String>,
-    ) -> operations::DetachContactFromACompany<'_> {
-        operations::DetachContactFromACompany::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachContactFromACompany> {
+        let inputs = operations::DetachContactFromACompany::new(
             contact_id.into(),
             company_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
@@ -670,13 +736,13 @@ impl Client {
         conversation_id: impl Into<String>,
         contact_id: impl Into<String>,
         body: types::DetachContactFromConversationRequest,
-    ) -> operations::DetachContactFromConversation<'_> {
-        operations::DetachContactFromConversation::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachContactFromConversation> {
+        let inputs = operations::DetachContactFromConversation::new(
             conversation_id.into(),
             contact_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
@@ -686,12 +752,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         subscription_id: impl Into<String>,
-    ) -> operations::DetachSubscriptionTypeToContact<'_> {
-        operations::DetachSubscriptionTypeToContact::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachSubscriptionTypeToContact> {
+        let inputs = operations::DetachSubscriptionTypeToContact::new(
             contact_id.into(),
             subscription_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
@@ -701,8 +767,12 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         tag_id: impl Into<String>,
-    ) -> operations::DetachTagFromContact<'_> {
-        operations::DetachTagFromContact::new(self, contact_id.into(), tag_id.into())
+    ) -> crate::runtime::Request<operations::DetachTagFromContact> {
+        let inputs = operations::DetachTagFromContact::new(
+            contact_id.into(),
+            tag_id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "tags"))]
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
@@ -713,13 +783,13 @@ impl Client {
         conversation_id: impl Into<String>,
         tag_id: impl Into<String>,
         body: types::DetachTagFromConversationBody,
-    ) -> operations::DetachTagFromConversation<'_> {
-        operations::DetachTagFromConversation::new(
-            self,
+    ) -> crate::runtime::Request<operations::DetachTagFromConversation> {
+        let inputs = operations::DetachTagFromConversation::new(
             conversation_id.into(),
             tag_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
@@ -730,8 +800,13 @@ impl Client {
         ticket_id: impl Into<String>,
         tag_id: impl Into<String>,
         body: types::DetachTagFromTicketBody,
-    ) -> operations::DetachTagFromTicket<'_> {
-        operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into(), body)
+    ) -> crate::runtime::Request<operations::DetachTagFromTicket> {
+        let inputs = operations::DetachTagFromTicket::new(
+            ticket_id.into(),
+            tag_id.into(),
+            body,
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: <https://api.intercom.io/download/content/data/xyz1234>.
@@ -746,8 +821,9 @@ impl Client {
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::DownloadDataExport<'_> {
-        operations::DownloadDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::DownloadDataExport> {
+        let inputs = operations::DownloadDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
@@ -756,16 +832,21 @@ impl Client {
     pub fn enqueue_create_ticket(
         &self,
         body: types::EnqueueCreateTicketBody,
-    ) -> operations::EnqueueCreateTicket<'_> {
-        operations::EnqueueCreateTicket::new(self, body)
+    ) -> crate::runtime::Request<operations::EnqueueCreateTicket> {
+        let inputs = operations::EnqueueCreateTicket::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can fetch the details of tags that are on the workspace by their id.
     /// This will return a tag object.
     ///
     /// `GET /tags/{tag_id}`
-    pub fn find_tag(&self, tag_id: impl Into<String>) -> operations::FindTag<'_> {
-        operations::FindTag::new(self, tag_id.into())
+    pub fn find_tag(
+        &self,
+        tag_id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::FindTag> {
+        let inputs = operations::FindTag::new(tag_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// Retrieve a content import source
@@ -774,8 +855,9 @@ impl Client {
     pub fn get_content_import_source(
         &self,
         source_id: impl Into<String>,
-    ) -> operations::GetContentImportSource<'_> {
-        operations::GetContentImportSource::new(self, source_id.into())
+    ) -> crate::runtime::Request<operations::GetContentImportSource> {
+        let inputs = operations::GetContentImportSource::new(source_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by external_id.
@@ -785,12 +867,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         external_id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesByExternalId<'_> {
-        operations::GetCustomObjectInstancesByExternalId::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetCustomObjectInstancesByExternalId> {
+        let inputs = operations::GetCustomObjectInstancesByExternalId::new(
             custom_object_type_identifier.into(),
             external_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
@@ -800,12 +882,12 @@ impl Client {
         &self,
         custom_object_type_identifier: impl Into<String>,
         custom_object_instance_id: impl Into<String>,
-    ) -> operations::GetCustomObjectInstancesById<'_> {
-        operations::GetCustomObjectInstancesById::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetCustomObjectInstancesById> {
+        let inputs = operations::GetCustomObjectInstancesById::new(
             custom_object_type_identifier.into(),
             custom_object_instance_id.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-export")]
     /// You can view the status of your job by sending a `GET` request to the URL
@@ -818,8 +900,9 @@ impl Client {
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
-    ) -> operations::GetDataExport<'_> {
-        operations::GetDataExport::new(self, job_identifier.into())
+    ) -> crate::runtime::Request<operations::GetDataExport> {
+        let inputs = operations::GetDataExport::new(job_identifier.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// Download the data from a completed reporting data export job.
@@ -834,13 +917,13 @@ impl Client {
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
         app_id: impl Into<String>,
         job_identifier: impl Into<String>,
-    ) -> operations::GetDownloadReportingDataByJobIdentifier<'_> {
-        operations::GetDownloadReportingDataByJobIdentifier::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetDownloadReportingDataByJobIdentifier> {
+        let inputs = operations::GetDownloadReportingDataByJobIdentifier::new(
             accept,
             app_id.into(),
             job_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// Get export job status
@@ -851,13 +934,13 @@ impl Client {
         app_id: impl Into<String>,
         client_id: impl Into<String>,
         job_identifier: impl Into<String>,
-    ) -> operations::GetExportReportingDataByJobIdentifier<'_> {
-        operations::GetExportReportingDataByJobIdentifier::new(
-            self,
+    ) -> crate::runtime::Request<operations::GetExportReportingDataByJobIdentifier> {
+        let inputs = operations::GetExportReportingDataByJobIdentifier::new(
             app_id.into(),
             client_id.into(),
             job_identifier.into(),
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// List available datasets and attributes
@@ -865,8 +948,9 @@ impl Client {
     /// `GET /export/reporting_data/get_datasets`
     pub fn get_export_reporting_data_get_datasets(
         &self,
-    ) -> operations::GetExportReportingDataGetDatasets<'_> {
-        operations::GetExportReportingDataGetDatasets::new(self)
+    ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
+        let inputs = operations::GetExportReportingDataGetDatasets::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve an external page.
@@ -875,22 +959,30 @@ impl Client {
     pub fn get_external_page(
         &self,
         page_id: impl Into<String>,
-    ) -> operations::GetExternalPage<'_> {
-        operations::GetExternalPage::new(self, page_id.into())
+    ) -> crate::runtime::Request<operations::GetExternalPage> {
+        let inputs = operations::GetExternalPage::new(page_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ip-allowlist")]
     /// Retrieve the current IP allowlist configuration for the workspace.
     ///
     /// `GET /ip_allowlist`
-    pub fn get_ip_allowlist(&self) -> operations::GetIpAllowlist<'_> {
-        operations::GetIpAllowlist::new(self)
+    pub fn get_ip_allowlist(
+        &self,
+    ) -> crate::runtime::Request<operations::GetIpAllowlist> {
+        let inputs = operations::GetIpAllowlist::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{ticket_id}`
-    pub fn get_ticket(&self, ticket_id: impl Into<String>) -> operations::GetTicket<'_> {
-        operations::GetTicket::new(self, ticket_id.into())
+    pub fn get_ticket(
+        &self,
+        ticket_id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::GetTicket> {
+        let inputs = operations::GetTicket::new(ticket_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can fetch the details of a single ticket type.
@@ -899,8 +991,9 @@ impl Client {
     pub fn get_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
-    ) -> operations::GetTicketType<'_> {
-        operations::GetTicketType::new(self, ticket_type_id.into())
+    ) -> crate::runtime::Request<operations::GetTicketType> {
+        let inputs = operations::GetTicketType::new(ticket_type_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can view the currently authorised admin along with the embedded app object (a "workspace" in legacy terminology).
@@ -910,34 +1003,41 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
-    pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
-        operations::IdentifyAdmin::new(self)
+    pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
+        let inputs = operations::IdentifyAdmin::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "jobs")]
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{job_id}`
-    pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
-        operations::JobsStatus::new(self, job_id.into())
+    pub fn jobs_status(
+        &self,
+        job_id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::JobsStatus> {
+        let inputs = operations::JobsStatus::new(job_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can get a log of activities by all admins in an app.
     ///
     /// `GET /admins/activity_logs`
     ///
-    /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
-    ) -> operations::ListActivityLogs<'_> {
-        operations::ListActivityLogs::new(self, created_at_after.into())
+    ) -> crate::runtime::Request<operations::ListActivityLogs> {
+        let inputs = operations::ListActivityLogs::new(created_at_after.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
-    pub fn list_admins(&self) -> operations::ListAdmins<'_> {
-        operations::ListAdmins::new(self)
+    pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
+        let inputs = operations::ListAdmins::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
@@ -946,9 +1046,12 @@ impl Client {
     ///
     /// `GET /help_center/collections`
     ///
-    /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
-    pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
-        operations::ListAllCollections::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_all_collections(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAllCollections> {
+        let inputs = operations::ListAllCollections::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
@@ -963,9 +1066,12 @@ impl Client {
     ///
     /// `POST /companies/list`
     ///
-    /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
-    pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
-        operations::ListAllCompanies::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_all_companies(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAllCompanies> {
+        let inputs = operations::ListAllCompanies::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
@@ -976,21 +1082,23 @@ impl Client {
     ///
     /// `GET /articles`
     ///
-    /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
-    pub fn list_articles(&self) -> operations::ListArticles<'_> {
-        operations::ListArticles::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
+        let inputs = operations::ListArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of all contacts that belong to a company.
     ///
     /// `GET /companies/{company_id}/contacts`
     ///
-    /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_attached_contacts(
         &self,
         company_id: impl Into<String>,
-    ) -> operations::ListAttachedContacts<'_> {
-        operations::ListAttachedContacts::new(self, company_id.into())
+    ) -> crate::runtime::Request<operations::ListAttachedContacts> {
+        let inputs = operations::ListAttachedContacts::new(company_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a list of all segments that belong to a company.
@@ -999,24 +1107,31 @@ impl Client {
     pub fn list_attached_segments_for_companies(
         &self,
         company_id: impl Into<String>,
-    ) -> operations::ListAttachedSegmentsForCompanies<'_> {
-        operations::ListAttachedSegmentsForCompanies::new(self, company_id.into())
+    ) -> crate::runtime::Request<operations::ListAttachedSegmentsForCompanies> {
+        let inputs = operations::ListAttachedSegmentsForCompanies::new(
+            company_id.into(),
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "away-status-reasons")]
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
-    pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
-        operations::ListAwayStatusReasons::new(self)
+    pub fn list_away_status_reasons(
+        &self,
+    ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
+        let inputs = operations::ListAwayStatusReasons::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a paginated list of calls.
     ///
     /// `GET /calls`
     ///
-    /// Paginated: [`ListCalls::into_stream`](operations::ListCalls::into_stream) yields every item across pages.
-    pub fn list_calls(&self) -> operations::ListCalls<'_> {
-        operations::ListCalls::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
+        let inputs = operations::ListCalls::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve calls by a list of conversation ids and include transcripts when available.
@@ -1026,8 +1141,9 @@ impl Client {
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
-    ) -> operations::ListCallsWithTranscripts<'_> {
-        operations::ListCallsWithTranscripts::new(self, body)
+    ) -> crate::runtime::Request<operations::ListCallsWithTranscripts> {
+        let inputs = operations::ListCallsWithTranscripts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "companies", feature = "contacts"))]
     /// You can fetch a list of companies that are associated to a contact.
@@ -1036,8 +1152,9 @@ impl Client {
     pub fn list_companies_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListCompaniesForAContact<'_> {
-        operations::ListCompaniesForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListCompaniesForAContact> {
+        let inputs = operations::ListCompaniesForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
@@ -1052,9 +1169,10 @@ impl Client {
     ///
     /// `GET /contacts`
     ///
-    /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
-    pub fn list_contacts(&self) -> operations::ListContacts<'_> {
-        operations::ListContacts::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
+        let inputs = operations::ListContacts::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all content import sources for a workspace.
@@ -1062,8 +1180,9 @@ impl Client {
     /// `GET /ai/content_import_sources`
     pub fn list_content_import_sources(
         &self,
-    ) -> operations::ListContentImportSources<'_> {
-        operations::ListContentImportSources::new(self)
+    ) -> crate::runtime::Request<operations::ListContentImportSources> {
+        let inputs = operations::ListContentImportSources::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can fetch a list of all conversations.
@@ -1076,23 +1195,31 @@ impl Client {
     ///
     /// `GET /conversations`
     ///
-    /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
-    pub fn list_conversations(&self) -> operations::ListConversations<'_> {
-        operations::ListConversations::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_conversations(
+        &self,
+    ) -> crate::runtime::Request<operations::ListConversations> {
+        let inputs = operations::ListConversations::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
-    pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
-        operations::ListDataAttributes::new(self)
+    pub fn list_data_attributes(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataAttributes> {
+        let inputs = operations::ListDataAttributes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// The upstream name of [`Client::list_data_attributes`].
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
     )]
-    pub fn lis_data_attributes(&self) -> operations::ListDataAttributes<'_> {
+    pub fn lis_data_attributes(
+        &self,
+    ) -> crate::runtime::Request<operations::ListDataAttributes> {
         self.list_data_attributes()
     }
     #[cfg(feature = "data-events")]
@@ -1115,8 +1242,9 @@ impl Client {
         &self,
         filter: types::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> operations::ListDataEvents<'_> {
-        operations::ListDataEvents::new(self, filter, type_.into())
+    ) -> crate::runtime::Request<operations::ListDataEvents> {
+        let inputs = operations::ListDataEvents::new(filter, type_.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
@@ -1125,80 +1253,94 @@ impl Client {
         &self,
         filter: types::ListDataEventsFilter,
         type_: impl Into<String>,
-    ) -> operations::ListDataEvents<'_> {
+    ) -> crate::runtime::Request<operations::ListDataEvents> {
         self.list_data_events(filter, type_)
     }
     #[cfg(feature = "ai-content")]
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
-    pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
-        operations::ListExternalPages::new(self)
+    pub fn list_external_pages(
+        &self,
+    ) -> crate::runtime::Request<operations::ListExternalPages> {
+        let inputs = operations::ListExternalPages::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
-    pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
-        operations::ListHelpCenters::new(self)
+    pub fn list_help_centers(
+        &self,
+    ) -> crate::runtime::Request<operations::ListHelpCenters> {
+        let inputs = operations::ListHelpCenters::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
     ///
     /// `GET /internal_articles`
     ///
-    /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
-    pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
-        operations::ListInternalArticles::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_internal_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::ListInternalArticles> {
+        let inputs = operations::ListInternalArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all news items that are live on a given newsfeed
     ///
     /// `GET /news/newsfeeds/{newsfeed_id}/items`
     ///
-    /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_live_newsfeed_items(
         &self,
         newsfeed_id: impl Into<String>,
-    ) -> operations::ListLiveNewsfeedItems<'_> {
-        operations::ListLiveNewsfeedItems::new(self, newsfeed_id.into())
+    ) -> crate::runtime::Request<operations::ListLiveNewsfeedItems> {
+        let inputs = operations::ListLiveNewsfeedItems::new(newsfeed_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all news items
     ///
     /// `GET /news/news_items`
     ///
-    /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
-    pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
-        operations::ListNewsItems::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
+        let inputs = operations::ListNewsItems::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch a list of all newsfeeds
     ///
     /// `GET /news/newsfeeds`
     ///
-    /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
-    pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
-        operations::ListNewsfeeds::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
+        let inputs = operations::ListNewsfeeds::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "notes"))]
     /// You can fetch a list of notes that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/notes`
     ///
-    /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_notes(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListNotes<'_> {
-        operations::ListNotes::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListNotes> {
+        let inputs = operations::ListNotes::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
-    pub fn list_segments(&self) -> operations::ListSegments<'_> {
-        operations::ListSegments::new(self)
+    pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
+        let inputs = operations::ListSegments::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "segments"))]
     /// You can fetch a list of segments that are associated to a contact.
@@ -1207,15 +1349,19 @@ impl Client {
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListSegmentsForAContact<'_> {
-        operations::ListSegmentsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListSegmentsForAContact> {
+        let inputs = operations::ListSegmentsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "subscription-types")]
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
-    pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
-        operations::ListSubscriptionTypes::new(self)
+    pub fn list_subscription_types(
+        &self,
+    ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
+        let inputs = operations::ListSubscriptionTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "subscription-types"))]
     /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
@@ -1232,15 +1378,17 @@ impl Client {
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListSubscriptionsForAContact<'_> {
-        operations::ListSubscriptionsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListSubscriptionsForAContact> {
+        let inputs = operations::ListSubscriptionsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
-    pub fn list_tags(&self) -> operations::ListTags<'_> {
-        operations::ListTags::new(self)
+    pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
+        let inputs = operations::ListTags::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can fetch a list of all tags that are attached to a specific contact.
@@ -1249,29 +1397,37 @@ impl Client {
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ListTagsForAContact<'_> {
-        operations::ListTagsForAContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ListTagsForAContact> {
+        let inputs = operations::ListTagsForAContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
-    pub fn list_teams(&self) -> operations::ListTeams<'_> {
-        operations::ListTeams::new(self)
+    pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
+        let inputs = operations::ListTeams::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-states")]
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
-    pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
-        operations::ListTicketStates::new(self)
+    pub fn list_ticket_states(
+        &self,
+    ) -> crate::runtime::Request<operations::ListTicketStates> {
+        let inputs = operations::ListTicketStates::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
-    pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
-        operations::ListTicketTypes::new(self)
+    pub fn list_ticket_types(
+        &self,
+    ) -> crate::runtime::Request<operations::ListTicketTypes> {
+        let inputs = operations::ListTicketTypes::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// For managing conversations you can:
@@ -1285,8 +1441,9 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::ManageConversationBody,
-    ) -> operations::ManageConversation<'_> {
-        operations::ManageConversation::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::ManageConversation> {
+        let inputs = operations::ManageConversation::new(conversation_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -1304,8 +1461,9 @@ impl Client {
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
-    ) -> operations::MergeContact<'_> {
-        operations::MergeContact::new(self, body)
+    ) -> crate::runtime::Request<operations::MergeContact> {
+        let inputs = operations::MergeContact::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "reporting-data-export")]
     /// Enqueue a new reporting data export job
@@ -1314,8 +1472,9 @@ impl Client {
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
-    ) -> operations::PostExportReportingDataEnqueue<'_> {
-        operations::PostExportReportingDataEnqueue::new(self, body)
+    ) -> crate::runtime::Request<operations::PostExportReportingDataEnqueue> {
+        let inputs = operations::PostExportReportingDataEnqueue::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -1328,8 +1487,9 @@ impl Client {
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
-    ) -> operations::RedactConversation<'_> {
-        operations::RedactConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::RedactConversation> {
+        let inputs = operations::RedactConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -1345,8 +1505,9 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         body: types::ReplyConversationRequest,
-    ) -> operations::ReplyConversation<'_> {
-        operations::ReplyConversation::new(self, conversation_id.into(), body)
+    ) -> crate::runtime::Request<operations::ReplyConversation> {
+        let inputs = operations::ReplyConversation::new(conversation_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -1356,8 +1517,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::ReplyTicketBody,
-    ) -> operations::ReplyTicket<'_> {
-        operations::ReplyTicket::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::ReplyTicket> {
+        let inputs = operations::ReplyTicket::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Once Fin has returned a response to a user's message, its status will be `awaiting_user_reply`.
@@ -1372,8 +1534,9 @@ impl Client {
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
-    ) -> operations::ReplyToFin<'_> {
-        operations::ReplyToFin::new(self, body)
+    ) -> crate::runtime::Request<operations::ReplyToFin> {
+        let inputs = operations::ReplyToFin::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company.
@@ -1382,22 +1545,31 @@ impl Client {
     pub fn retrieve_a_company_by_id(
         &self,
         company_id: impl Into<String>,
-    ) -> operations::RetrieveACompanyById<'_> {
-        operations::RetrieveACompanyById::new(self, company_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveACompanyById> {
+        let inputs = operations::RetrieveACompanyById::new(company_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{admin_id}`
-    pub fn retrieve_admin(&self, admin_id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, admin_id)
+    pub fn retrieve_admin(
+        &self,
+        admin_id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveAdmin> {
+        let inputs = operations::RetrieveAdmin::new(admin_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{article_id}`
-    pub fn retrieve_article(&self, article_id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, article_id)
+    pub fn retrieve_article(
+        &self,
+        article_id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveArticle> {
+        let inputs = operations::RetrieveArticle::new(article_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
@@ -1406,8 +1578,9 @@ impl Client {
     pub fn retrieve_collection(
         &self,
         collection_id: i64,
-    ) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, collection_id)
+    ) -> crate::runtime::Request<operations::RetrieveCollection> {
+        let inputs = operations::RetrieveCollection::new(collection_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
@@ -1424,9 +1597,12 @@ impl Client {
     ///
     /// `GET /companies`
     ///
-    /// Paginated: [`RetrieveCompany::into_stream`](operations::RetrieveCompany::into_stream) yields every item across pages.
-    pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
-        operations::RetrieveCompany::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn retrieve_company(
+        &self,
+    ) -> crate::runtime::Request<operations::RetrieveCompany> {
+        let inputs = operations::RetrieveCompany::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can fetch the details of a single conversation.
@@ -1443,8 +1619,9 @@ impl Client {
     pub fn retrieve_conversation(
         &self,
         conversation_id: i64,
-    ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, conversation_id)
+    ) -> crate::runtime::Request<operations::RetrieveConversation> {
+        let inputs = operations::RetrieveConversation::new(conversation_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
@@ -1453,8 +1630,9 @@ impl Client {
     pub fn retrieve_help_center(
         &self,
         help_center_id: i64,
-    ) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, help_center_id)
+    ) -> crate::runtime::Request<operations::RetrieveHelpCenter> {
+        let inputs = operations::RetrieveHelpCenter::new(help_center_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -1463,8 +1641,9 @@ impl Client {
     pub fn retrieve_internal_article(
         &self,
         internal_article_id: i64,
-    ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, internal_article_id)
+    ) -> crate::runtime::Request<operations::RetrieveInternalArticle> {
+        let inputs = operations::RetrieveInternalArticle::new(internal_article_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
@@ -1473,8 +1652,9 @@ impl Client {
     pub fn retrieve_news_item(
         &self,
         news_item_id: i64,
-    ) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, news_item_id)
+    ) -> crate::runtime::Request<operations::RetrieveNewsItem> {
+        let inputs = operations::RetrieveNewsItem::new(news_item_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
@@ -1483,15 +1663,20 @@ impl Client {
     pub fn retrieve_newsfeed(
         &self,
         newsfeed_id: impl Into<String>,
-    ) -> operations::RetrieveNewsfeed<'_> {
-        operations::RetrieveNewsfeed::new(self, newsfeed_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveNewsfeed> {
+        let inputs = operations::RetrieveNewsfeed::new(newsfeed_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "notes")]
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{note_id}`
-    pub fn retrieve_note(&self, note_id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, note_id)
+    pub fn retrieve_note(
+        &self,
+        note_id: i64,
+    ) -> crate::runtime::Request<operations::RetrieveNote> {
+        let inputs = operations::RetrieveNote::new(note_id);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
@@ -1500,8 +1685,9 @@ impl Client {
     pub fn retrieve_segment(
         &self,
         segment_id: impl Into<String>,
-    ) -> operations::RetrieveSegment<'_> {
-        operations::RetrieveSegment::new(self, segment_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveSegment> {
+        let inputs = operations::RetrieveSegment::new(segment_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "teams")]
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
@@ -1510,8 +1696,9 @@ impl Client {
     pub fn retrieve_team(
         &self,
         team_id: impl Into<String>,
-    ) -> operations::RetrieveTeam<'_> {
-        operations::RetrieveTeam::new(self, team_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveTeam> {
+        let inputs = operations::RetrieveTeam::new(team_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// You can fetch the details of a single visitor.
@@ -1520,8 +1707,9 @@ impl Client {
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
-    ) -> operations::RetrieveVisitorWithUserId<'_> {
-        operations::RetrieveVisitorWithUserId::new(self, user_id.into())
+    ) -> crate::runtime::Request<operations::RetrieveVisitorWithUserId> {
+        let inputs = operations::RetrieveVisitorWithUserId::new(user_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
@@ -1543,16 +1731,22 @@ impl Client {
     ///
     /// `GET /companies/scroll`
     ///
-    /// Paginated: [`ScrollOverAllCompanies::into_stream`](operations::ScrollOverAllCompanies::into_stream) yields every item across pages.
-    pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
-        operations::ScrollOverAllCompanies::new(self)
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    pub fn scroll_over_all_companies(
+        &self,
+    ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
+        let inputs = operations::ScrollOverAllCompanies::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
-    pub fn search_articles(&self) -> operations::SearchArticles<'_> {
-        operations::SearchArticles::new(self)
+    pub fn search_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::SearchArticles> {
+        let inputs = operations::SearchArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
@@ -1688,12 +1882,13 @@ impl Client {
     ///
     /// `POST /contacts/search`
     ///
-    /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchContacts<'_> {
-        operations::SearchContacts::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchContacts> {
+        let inputs = operations::SearchContacts::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
     /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
@@ -1799,19 +1994,23 @@ impl Client {
     ///
     /// `POST /conversations/search`
     ///
-    /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchConversations<'_> {
-        operations::SearchConversations::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchConversations> {
+        let inputs = operations::SearchConversations::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
-    pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
-        operations::SearchInternalArticles::new(self)
+    pub fn search_internal_articles(
+        &self,
+    ) -> crate::runtime::Request<operations::SearchInternalArticles> {
+        let inputs = operations::SearchInternalArticles::new();
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
@@ -1886,12 +2085,13 @@ impl Client {
     ///
     /// `POST /tickets/search`
     ///
-    /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
-    ) -> operations::SearchTickets<'_> {
-        operations::SearchTickets::new(self, body)
+    ) -> crate::runtime::Request<operations::SearchTickets> {
+        let inputs = operations::SearchTickets::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "admins")]
     /// You can set an Admin as away for the Inbox.
@@ -1901,15 +2101,20 @@ impl Client {
         &self,
         admin_id: i64,
         body: types::SetAwayAdminBody,
-    ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, admin_id, body)
+    ) -> crate::runtime::Request<operations::SetAwayAdmin> {
+        let inputs = operations::SetAwayAdmin::new(admin_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{call_id}`
-    pub fn show_call(&self, call_id: impl Into<String>) -> operations::ShowCall<'_> {
-        operations::ShowCall::new(self, call_id.into())
+    pub fn show_call(
+        &self,
+        call_id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ShowCall> {
+        let inputs = operations::ShowCall::new(call_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Redirects to a signed URL for the call's recording if it exists.
@@ -1918,8 +2123,9 @@ impl Client {
     pub fn show_call_recording(
         &self,
         call_id: impl Into<String>,
-    ) -> operations::ShowCallRecording<'_> {
-        operations::ShowCallRecording::new(self, call_id.into())
+    ) -> crate::runtime::Request<operations::ShowCallRecording> {
+        let inputs = operations::ShowCallRecording::new(call_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
     /// Returns the transcript for the specified call as a downloadable text file.
@@ -1928,8 +2134,9 @@ impl Client {
     pub fn show_call_transcript(
         &self,
         call_id: impl Into<String>,
-    ) -> operations::ShowCallTranscript<'_> {
-        operations::ShowCallTranscript::new(self, call_id.into())
+    ) -> crate::runtime::Request<operations::ShowCallTranscript> {
+        let inputs = operations::ShowCallTranscript::new(call_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact.
@@ -1942,8 +2149,9 @@ impl Client {
     pub fn show_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::ShowContact<'_> {
-        operations::ShowContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::ShowContact> {
+        let inputs = operations::ShowContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
@@ -1952,8 +2160,9 @@ impl Client {
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
-    ) -> operations::ShowContactByExternalId<'_> {
-        operations::ShowContactByExternalId::new(self, external_id.into())
+    ) -> crate::runtime::Request<operations::ShowContactByExternalId> {
+        let inputs = operations::ShowContactByExternalId::new(external_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Initialize Fin by passing it the user's message along with conversation history and user details.
@@ -1972,8 +2181,9 @@ impl Client {
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
-    ) -> operations::StartFinConversation<'_> {
-        operations::StartFinConversation::new(self, body)
+    ) -> crate::runtime::Request<operations::StartFinConversation> {
+        let inputs = operations::StartFinConversation::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
     /// Record a customer's satisfaction rating for a conversation, with an optional free-text
@@ -1998,8 +2208,9 @@ impl Client {
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
-    ) -> operations::SubmitFinCsat<'_> {
-        operations::SubmitFinCsat::new(self, body)
+    ) -> crate::runtime::Request<operations::SubmitFinCsat> {
+        let inputs = operations::SubmitFinCsat::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "contacts")]
     /// You can unarchive a single contact.
@@ -2008,8 +2219,9 @@ impl Client {
     pub fn unarchive_contact(
         &self,
         contact_id: impl Into<String>,
-    ) -> operations::UnarchiveContact<'_> {
-        operations::UnarchiveContact::new(self, contact_id.into())
+    ) -> crate::runtime::Request<operations::UnarchiveContact> {
+        let inputs = operations::UnarchiveContact::new(contact_id.into());
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
     /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
@@ -2023,8 +2235,9 @@ impl Client {
         &self,
         article_id: i64,
         body: types::UpdateArticleRequest,
-    ) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, article_id, body)
+    ) -> crate::runtime::Request<operations::UpdateArticle> {
+        let inputs = operations::UpdateArticle::new(article_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -2034,8 +2247,9 @@ impl Client {
         &self,
         collection_id: i64,
         body: types::UpdateCollectionRequest,
-    ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, collection_id, body)
+    ) -> crate::runtime::Request<operations::UpdateCollection> {
+        let inputs = operations::UpdateCollection::new(collection_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -2049,8 +2263,9 @@ impl Client {
         &self,
         company_id: impl Into<String>,
         body: types::UpdateCompanyRequest,
-    ) -> operations::UpdateCompany<'_> {
-        operations::UpdateCompany::new(self, company_id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateCompany> {
+        let inputs = operations::UpdateCompany::new(company_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
     /// You can update an existing contact (ie. user or lead).
@@ -2066,8 +2281,9 @@ impl Client {
         &self,
         contact_id: impl Into<String>,
         body: types::UpdateContactRequest,
-    ) -> operations::UpdateContact<'_> {
-        operations::UpdateContact::new(self, contact_id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContact> {
+        let inputs = operations::UpdateContact::new(contact_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing content import source.
@@ -2077,8 +2293,9 @@ impl Client {
         &self,
         source_id: impl Into<String>,
         body: types::UpdateContentImportSourceRequest,
-    ) -> operations::UpdateContentImportSource<'_> {
-        operations::UpdateContentImportSource::new(self, source_id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateContentImportSource> {
+        let inputs = operations::UpdateContentImportSource::new(source_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
     /// You can update an existing conversation.
@@ -2102,8 +2319,9 @@ impl Client {
         &self,
         conversation_id: i64,
         body: types::UpdateConversationRequest,
-    ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, conversation_id, body)
+    ) -> crate::runtime::Request<operations::UpdateConversation> {
+        let inputs = operations::UpdateConversation::new(conversation_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
@@ -2117,8 +2335,9 @@ impl Client {
         &self,
         data_attribute_id: i64,
         body: types::UpdateDataAttributeRequest,
-    ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, data_attribute_id, body)
+    ) -> crate::runtime::Request<operations::UpdateDataAttribute> {
+        let inputs = operations::UpdateDataAttribute::new(data_attribute_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
@@ -2128,8 +2347,9 @@ impl Client {
         &self,
         page_id: impl Into<String>,
         body: types::UpdateExternalPageRequest,
-    ) -> operations::UpdateExternalPage<'_> {
-        operations::UpdateExternalPage::new(self, page_id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateExternalPage> {
+        let inputs = operations::UpdateExternalPage::new(page_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -2139,8 +2359,9 @@ impl Client {
         &self,
         internal_article_id: i64,
         body: types::UpdateInternalArticleRequest,
-    ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, internal_article_id, body)
+    ) -> crate::runtime::Request<operations::UpdateInternalArticle> {
+        let inputs = operations::UpdateInternalArticle::new(internal_article_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ip-allowlist")]
     /// Update the IP allowlist configuration for the workspace.
@@ -2153,8 +2374,9 @@ impl Client {
     pub fn update_ip_allowlist(
         &self,
         body: types::IpAllowlist,
-    ) -> operations::UpdateIpAllowlist<'_> {
-        operations::UpdateIpAllowlist::new(self, body)
+    ) -> crate::runtime::Request<operations::UpdateIpAllowlist> {
+        let inputs = operations::UpdateIpAllowlist::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -2164,8 +2386,9 @@ impl Client {
         &self,
         news_item_id: i64,
         body: types::NewsItemRequest,
-    ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, news_item_id, body)
+    ) -> crate::runtime::Request<operations::UpdateNewsItem> {
+        let inputs = operations::UpdateNewsItem::new(news_item_id, body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]
     /// You can update a ticket.
@@ -2175,8 +2398,9 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         body: types::UpdateTicketBody,
-    ) -> operations::UpdateTicket<'_> {
-        operations::UpdateTicket::new(self, ticket_id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTicket> {
+        let inputs = operations::UpdateTicket::new(ticket_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-types")]
     /// You can update a ticket type.
@@ -2190,8 +2414,9 @@ impl Client {
         &self,
         ticket_type_id: impl Into<String>,
         body: types::UpdateTicketTypeRequest,
-    ) -> operations::UpdateTicketType<'_> {
-        operations::UpdateTicketType::new(self, ticket_type_id.into(), body)
+    ) -> crate::runtime::Request<operations::UpdateTicketType> {
+        let inputs = operations::UpdateTicketType::new(ticket_type_id.into(), body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ticket-type-attributes")]
     /// You can update an existing attribute for a ticket type.
@@ -2202,13 +2427,13 @@ impl Client {
         ticket_type_id: impl Into<String>,
         attribute_id: impl Into<String>,
         body: types::UpdateTicketTypeAttributeRequest,
-    ) -> operations::UpdateTicketTypeAttribute<'_> {
-        operations::UpdateTicketTypeAttribute::new(
-            self,
+    ) -> crate::runtime::Request<operations::UpdateTicketTypeAttribute> {
+        let inputs = operations::UpdateTicketTypeAttribute::new(
             ticket_type_id.into(),
             attribute_id.into(),
             body,
-        )
+        );
+        crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
     /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
@@ -2221,8 +2446,9 @@ impl Client {
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
-    ) -> operations::UpdateVisitor<'_> {
-        operations::UpdateVisitor::new(self, body)
+    ) -> crate::runtime::Request<operations::UpdateVisitor> {
+        let inputs = operations::UpdateVisitor::new(body);
+        crate::runtime::Request::new(&self.transport, inputs)
     }
 }
 /// Shares the transport (connection pool, token, region, retries, rate limit); requests

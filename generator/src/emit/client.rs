@@ -102,8 +102,8 @@ fn client_method(op: &Operation) -> TokenStream {
     let endpoint = format!("`{} {}`", method_name(op.method), op.path);
     let stream_doc = op.pagination.as_ref().map(|_| {
         format!(
-            "Paginated: [`{0}::into_stream`](operations::{0}::into_stream) yields every item across pages.",
-            op.builder_name
+            "Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every \
+             item across pages, [`Request::pages`](crate::runtime::Request::pages) every page."
         )
     });
     let deprecated = op.deprecated.then_some("**Deprecated.**");
@@ -125,7 +125,7 @@ fn client_method(op: &Operation) -> TokenStream {
             #cfg
             #[doc = #doc]
             #[deprecated(note = #note)]
-            pub fn #old(&self, #(#args),*) -> operations::#builder<'_> {
+            pub fn #old(&self, #(#args),*) -> crate::runtime::Request<operations::#builder> {
                 self.#name(#(#names),*)
             }
         }
@@ -133,8 +133,9 @@ fn client_method(op: &Operation) -> TokenStream {
     quote! {
         #cfg
         #docs
-        pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
-            operations::#builder::new(self, #(#values),*)
+        pub fn #name(&self, #(#args),*) -> crate::runtime::Request<operations::#builder> {
+            let inputs = operations::#builder::new(#(#values),*);
+            crate::runtime::Request::new(&self.transport, inputs)
         }
         #alias
     }
@@ -233,8 +234,9 @@ pub fn operations_module(api: &Api) -> TokenStream {
         }
     });
     quote! {
-        //! Request builders, one per operation. Optional inputs are setters; await a builder (or
-        //! call `send`) to make the request, or `send_with_response` for status and headers too.
+        //! The inputs of each operation, and how they become an HTTP request. A client method
+        //! returns a [`Request`] of them: set optional inputs on it, then await it (or call
+        //! `send`), or `send_with_response` for the status and headers too.
         #imports
         #builders
     }
@@ -242,12 +244,15 @@ pub fn operations_module(api: &Api) -> TokenStream {
 
 fn builder(op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
-    let method_doc = format!(
-        "Request builder for [`Client::{}`]: `{} {}`.",
+    let mut struct_doc = format!(
+        "The inputs of [`Client::{}`]: `{} {}`.",
         op.name,
         method_name(op.method),
         op.path
     );
+    if op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required) {
+        struct_doc.push_str(" Optional inputs are set on the [`Request`] the method returns.");
+    }
     let required = required_inputs(op);
     let required_fields = required.iter().map(|input| {
         let field = ident(&input.name);
@@ -267,56 +272,47 @@ fn builder(op: &Operation) -> TokenStream {
         quote!(#field: Option<#ty>,)
     });
     let optional_names: Vec<_> = optional.iter().map(|param| ident(&param.name)).collect();
-    let setters = optional.iter().map(|param| setter(param));
+    let setters: Vec<TokenStream> = optional.iter().map(|param| setter(param)).collect();
     let (body_field, body_init, body_setter) = optional_body(op);
-    let output = output_type(&op.response);
-    let send = send_fn(op, &output);
-    let stream = op.pagination.as_ref().map(|p| stream_fn(op, p));
-    let method_doc = doc_attrs([Some(method_doc.as_str())]);
+    let answer = answer_type(&op.response);
+    let to_request = to_request_fn(op);
+    let setters_impl = (!setters.is_empty() || !body_setter.is_empty()).then(|| {
+        quote! {
+            impl Request<#name> {
+                #(#setters)*
+                #body_setter
+            }
+        }
+    });
+    let paginated = op.pagination.as_ref().map(|p| paginated_impl(op, p));
+    let struct_doc = doc_attrs([Some(struct_doc.as_str())]);
     quote! {
-        #method_doc
+        #struct_doc
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #name<'a> {
-            client: &'a Client,
+        pub struct #name {
             #(#required_fields)*
             #(#optional_fields)*
             #body_field
-            options: RequestOptions,
         }
 
-        impl<'a> #name<'a> {
-            pub(super) fn new(client: &'a Client, #(#required_params),*) -> Self {
+        impl #name {
+            pub(super) fn new(#(#required_params),*) -> Self {
                 Self {
-                    client,
                     #(#required_names,)*
                     #(#optional_names: None,)*
                     #body_init
-                    options: RequestOptions::default(),
                 }
             }
-
-            #(#setters)*
-            #body_setter
-
-            /// Per-request settings: timeout, retries, extra headers, API version.
-            pub fn options(mut self, options: RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
-
-            #send
-            #stream
         }
 
-        impl<'a> std::future::IntoFuture for #name<'a> {
-            type Output = Result<#output, Error>;
-            type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+        impl Endpoint for #name {
+            type Answer = #answer;
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
+            #to_request
         }
+
+        #setters_impl
+        #paginated
     }
 }
 
@@ -327,7 +323,7 @@ fn setter(param: &Param) -> TokenStream {
         quote! {
             #docs
             pub fn #field(mut self, value: impl Into<String>) -> Self {
-                self.#field = Some(value.into());
+                self.endpoint.#field = Some(value.into());
                 self
             }
         }
@@ -336,7 +332,7 @@ fn setter(param: &Param) -> TokenStream {
         quote! {
             #docs
             pub fn #field(mut self, value: #ty) -> Self {
-                self.#field = Some(value);
+                self.endpoint.#field = Some(value);
                 self
             }
         }
@@ -355,7 +351,7 @@ fn optional_body(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
                 quote! {
                     #docs
                     pub fn body(mut self, body: #ty) -> Self {
-                        self.body = Some(body);
+                        self.endpoint.body = Some(body);
                         self
                     }
                 },
@@ -364,18 +360,23 @@ fn optional_body(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
     }
 }
 
-fn output_type(response: &SuccessResponse) -> TokenStream {
+/// How the runtime reads the answer (`crate::runtime::endpoint::*`), which gives `send`'s type.
+fn answer_type(response: &SuccessResponse) -> TokenStream {
     match response {
-        SuccessResponse::Json(ty) => type_tokens(ty, Scope::Sibling),
-        SuccessResponse::Text(_) => quote!(String),
-        SuccessResponse::Binary(_) => quote!(crate::runtime::ByteStream),
-        SuccessResponse::Redirect => quote!(crate::runtime::Redirect),
-        SuccessResponse::Empty => quote!(()),
-        SuccessResponse::Undeclared => quote!(serde_json::Value),
+        SuccessResponse::Json(ty) => {
+            let ty = type_tokens(ty, Scope::Sibling);
+            quote!(crate::runtime::endpoint::Json<#ty>)
+        }
+        SuccessResponse::Text(_) => quote!(crate::runtime::endpoint::Text),
+        SuccessResponse::Binary(_) => quote!(crate::runtime::endpoint::Bytes),
+        SuccessResponse::Redirect => quote!(crate::runtime::endpoint::RedirectTo),
+        SuccessResponse::Empty => quote!(crate::runtime::endpoint::NoContent),
+        SuccessResponse::Undeclared => quote!(crate::runtime::endpoint::AnyJson),
     }
 }
 
-fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
+/// `Endpoint::to_request`: the path, parameters, headers and body of the HTTP request.
+fn to_request_fn(op: &Operation) -> TokenStream {
     let path = path_expr(op);
     let method = ident(method_name(op.method));
     let (operation, template) = (&op.name, &op.path);
@@ -383,7 +384,7 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
-        .map(|param| request_step(param, query_step(param)));
+        .map(query_param_step);
     let headers = op
         .params
         .iter()
@@ -414,48 +415,8 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
         }
         None => TokenStream::new(),
     };
-    let execute = match op.response {
-        SuccessResponse::Binary(_) => quote! {
-            return self.client.transport().execute_streaming(request, &self.options).await;
-        },
-        _ => quote! {
-            let response = self.client.transport().execute(request, &self.options).await?;
-        },
-    };
-    let decode = match op.response {
-        SuccessResponse::Binary(_) => TokenStream::new(),
-        SuccessResponse::Json(_) => quote!(response.json()),
-        SuccessResponse::Text(_) => quote!(response.text()),
-        SuccessResponse::Redirect => quote!(response.redirect()),
-        SuccessResponse::Empty => quote!(Ok(response.empty())),
-        SuccessResponse::Undeclared => quote! {
-            if response.body().is_empty() {
-                Ok(response.empty().map(|()| serde_json::Value::Null))
-            } else {
-                response.json()
-            }
-        },
-    };
-    let output_doc = match op.response {
-        SuccessResponse::Json(_) => "Sends the request and returns the decoded response body.",
-        SuccessResponse::Text(_) => "Sends the request and returns the response body as text.",
-        SuccessResponse::Binary(_) => "Sends the request and returns the response body as a stream of bytes (not buffered).",
-        SuccessResponse::Redirect => "Sends the request and returns where the API redirects to (not followed).",
-        SuccessResponse::Empty => "Sends the request; the API answers without a body.",
-        SuccessResponse::Undeclared => {
-            "Sends the request and returns the JSON body as is: the description declares no success response."
-        }
-    };
-    let output_doc = doc_attrs([Some(output_doc)]);
     quote! {
-        #output_doc
-        pub async fn send(self) -> Result<#output, Error> {
-            self.send_with_response().await.map(Response::into_data)
-        }
-
-        /// Sends the request and returns the decoded body with the status, headers (request id,
-        /// rate limit) and raw bytes of the response.
-        pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+        fn to_request(&self) -> Result<ApiRequest, Error> {
             let request = ApiRequest::new(reqwest::Method::#method, #path);
             let request = request.operation(#operation);
             let request = request.path_template(#template);
@@ -464,10 +425,18 @@ fn send_fn(op: &Operation, output: &TokenStream) -> TokenStream {
             #(#fixed_headers)*
             #accept
             #body
-            #execute
-            #decode
+            Ok(request)
         }
     }
+}
+
+/// An optional query parameter written as text is one `query_opt` call; others are steps.
+fn query_param_step(param: &Param) -> TokenStream {
+    if param.required || param.serialization != ParamSerialization::Display {
+        return request_step(param, query_step(param));
+    }
+    let (field, wire) = (ident(&param.name), &param.wire_name);
+    quote!(let request = request.query_opt(#wire, self.#field.as_ref());)
 }
 
 /// Shadows `request` with the parameter applied; optional parameters only when set.
@@ -591,79 +560,75 @@ fn path_expr(op: &Operation) -> TokenStream {
     }}
 }
 
-/// `into_stream`: follows the pages and yields every item.
-fn stream_fn(op: &Operation, pagination: &Pagination) -> TokenStream {
+/// `Paginated`: where a page's items are, which page comes next, and how to ask for it.
+fn paginated_impl(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let name = ident(&op.builder_name);
+    let page = output_type(&op.response);
     let item = type_tokens(&pagination.item_type, Scope::Sibling);
-    let items = items_expr(&pagination.items);
-    let (cursor_type, apply_cursor, next) = match &pagination.style {
+    let items = items_access(&pagination.items);
+    let (cursor, next, set) = match &pagination.style {
         PaginationStyle::QueryCursor { param, next } | PaginationStyle::Scroll { param, next } => {
             let field = ident(param);
-            let set = if param_is_required(op, param) {
+            let value = if param_is_required(op, param) {
                 quote!(cursor)
             } else {
                 quote!(Some(cursor))
             };
-            let next = access_chain(next, quote!(.cloned()));
             (
                 quote!(String),
-                quote!(if let Some(cursor) = cursor { request.#field = #set; }),
-                next,
+                access_chain(next, quote!(.cloned())),
+                quote!(self.#field = #value;),
             )
         }
         PaginationStyle::BodyCursor { cursor, next } => {
             let target = body_cursor_target(cursor);
-            let next = access_chain(next, quote!(.cloned()));
             (
                 quote!(String),
-                quote!(if let Some(cursor) = cursor { #target; }),
-                next,
+                access_chain(next, quote!(.cloned())),
+                quote!(#target;),
             )
         }
         PaginationStyle::PageNumber { param, total_pages } => {
             let field = ident(param);
             let total = access_chain(total_pages, quote!(.copied()));
-            let start = if param_is_required(op, param) {
-                quote!(self.#field)
+            let (current, value) = if param_is_required(op, param) {
+                (quote!(self.#field), quote!(cursor))
             } else {
-                quote!(self.#field.unwrap_or(1))
+                (quote!(self.#field.unwrap_or(1)), quote!(Some(cursor)))
             };
-            let set = if param_is_required(op, param) {
-                quote!(current)
-            } else {
-                quote!(Some(current))
-            };
-            return quote! {
-                /// Streams every item, requesting page after page until `total_pages`.
-                pub fn into_stream(self) -> futures::stream::BoxStream<'a, Result<#item, Error>> {
-                    let first = #start;
-                    crate::runtime::paginate(move |page: Option<i64>| {
-                        let mut request = self.clone();
-                        let current = page.unwrap_or(first);
-                        request.#field = #set;
-                        async move {
-                            let page = request.send().await?;
-                            let total: Option<i64> = #total;
-                            let next = total.filter(|total| current < *total).map(|_| current + 1);
-                            Ok(crate::runtime::Page { items: #items, next })
-                        }
-                    })
-                }
-            };
+            let next = quote! {{
+                let current = #current;
+                let total: Option<i64> = #total;
+                total.filter(|total| current < *total).map(|_| current + 1)
+            }};
+            (quote!(i64), next, quote!(self.#field = #value;))
         }
     };
     quote! {
-        /// Streams every item, following the cursor from page to page until the last one.
-        pub fn into_stream(self) -> futures::stream::BoxStream<'a, Result<#item, Error>> {
-            crate::runtime::paginate(move |cursor: Option<#cursor_type>| {
-                let mut request = self.clone();
-                #apply_cursor
-                async move {
-                    let page = request.send().await?;
-                    let next = #next;
-                    Ok(crate::runtime::Page { items: #items, next })
-                }
-            })
+        impl Paginated for #name {
+            type Item = #item;
+            type Cursor = #cursor;
+
+            fn items(page: &mut #page) -> Option<&mut Vec<#item>> {
+                #items
+            }
+
+            fn next_cursor(&self, page: &#page) -> Option<#cursor> {
+                #next
+            }
+
+            fn set_cursor(&mut self, cursor: #cursor) {
+                #set
+            }
         }
+    }
+}
+
+/// The type of a JSON answer (pages are JSON).
+fn output_type(response: &SuccessResponse) -> TokenStream {
+    match response {
+        SuccessResponse::Json(ty) => type_tokens(ty, Scope::Sibling),
+        _ => quote!(serde_json::Value),
     }
 }
 
@@ -671,7 +636,7 @@ fn param_is_required(op: &Operation, name: &str) -> bool {
     op.params.iter().any(|p| p.name == name && p.required)
 }
 
-/// `Some(&page).and_then(|v| v.pages.as_ref()).map(|v| &v.next)...` then `finish`.
+/// `Some(page).and_then(|v| v.pages.as_ref()).map(|v| &v.next)...` then `finish`.
 fn access_chain(path: &FieldPath, finish: TokenStream) -> TokenStream {
     let steps = path.iter().map(|step| {
         let field = ident(&step.name);
@@ -682,29 +647,26 @@ fn access_chain(path: &FieldPath, finish: TokenStream) -> TokenStream {
             (false, true) => quote!(.map(|value| &*value.#field)),
         }
     });
-    quote!(Some(&page) #(#steps)* #finish)
+    quote!(Some(page) #(#steps)* #finish)
 }
 
-fn items_expr(path: &FieldPath) -> TokenStream {
-    match path.as_slice() {
-        [step] if step.optional => {
-            let field = ident(&step.name);
-            quote!(page.#field.unwrap_or_default())
+/// The page's items, mutably: `Some(page).and_then(|v| v.data.as_mut())`.
+fn items_access(path: &FieldPath) -> TokenStream {
+    let steps = path.iter().map(|step| {
+        let field = ident(&step.name);
+        match (step.optional, step.boxed) {
+            (true, false) => quote!(.and_then(|value| value.#field.as_mut())),
+            (true, true) => quote!(.and_then(|value| value.#field.as_deref_mut())),
+            (false, false) => quote!(.map(|value| &mut value.#field)),
+            (false, true) => quote!(.map(|value| &mut *value.#field)),
         }
-        [step] => {
-            let field = ident(&step.name);
-            quote!(page.#field)
-        }
-        _ => {
-            let chain = access_chain(path, quote!(.cloned().unwrap_or_default()));
-            quote!(#chain)
-        }
-    }
+    });
+    quote!(Some(page) #(#steps)*)
 }
 
-/// `request.body.pagination.get_or_insert_with(Default::default).starting_after = Some(cursor)`.
+/// `self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(cursor)`.
 fn body_cursor_target(path: &FieldPath) -> TokenStream {
-    let mut target = quote!(request.body);
+    let mut target = quote!(self.body);
     for (index, step) in path.iter().enumerate() {
         let field = ident(&step.name);
         target = quote!(#target.#field);

@@ -25,6 +25,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("body.rs", include_str!("../../runtime/body.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("endpoint.rs", include_str!("../../runtime/endpoint.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("identity.rs", include_str!("../../runtime/identity.rs")),

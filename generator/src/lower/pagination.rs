@@ -54,14 +54,26 @@ pub fn detect(operation: &mut Operation, types: &TypeIndex<'_>) {
     } else if let (HttpMethod::Post, Some(next)) = (operation.method, next_cursor.clone()) {
         body_cursor(operation, types).map(|cursor| PaginationStyle::BodyCursor { cursor, next })
     } else if let (HttpMethod::Get, Some(next)) = (operation.method, next_cursor) {
-        match query_param("starting_after", TypeRef::String) {
+        let style = match query_param("starting_after", TypeRef::String) {
             Some(Some(param)) => Some(PaginationStyle::QueryCursor { param, next }),
             Some(None) => None,
             None => Some(PaginationStyle::QueryCursor {
-                param: add_cursor_param(operation),
+                param: add_query_param(operation, CURSOR_PARAM),
                 next,
             }),
+        };
+        let pages_declare_size = pages
+            .and_then(|pages| types.structure(&pages.ty))
+            .and_then(|pages| field(pages, "per_page"))
+            .is_some();
+        let has_size_param = operation
+            .params
+            .iter()
+            .any(|p| p.wire_name == "per_page" && p.location == ParamLocation::Query);
+        if style.is_some() && pages_declare_size && !has_size_param {
+            add_query_param(operation, PAGE_SIZE_PARAM);
         }
+        style
     } else {
         None
     };
@@ -95,9 +107,33 @@ fn body_cursor(operation: &Operation, types: &TypeIndex<'_>) -> Option<FieldPath
     (constructible && cursor.ty == TypeRef::String).then(|| vec![step(pagination), step(cursor)])
 }
 
+/// A query parameter of Intercom's cursor pagination that a description may leave out.
+struct ConventionalParam {
+    wire_name: &'static str,
+    ty: TypeRef,
+    docs: &'static str,
+}
+
 /// The page's `next.starting_after` cursor is sent back as the `starting_after` query parameter
 /// (Intercom's cursor convention) even where the description forgot to declare it.
-fn add_cursor_param(operation: &mut Operation) -> String {
+const CURSOR_PARAM: ConventionalParam = ConventionalParam {
+    wire_name: "starting_after",
+    ty: TypeRef::String,
+    docs: "The cursor of the page to fetch: `pages.next.starting_after` of the previous page.",
+};
+
+/// Cursor-paginated lists take the page size as `per_page` (the pagination guide the
+/// descriptions link to; `GET /conversations` declares it, `GET /contacts` only mentions it),
+/// added where the page reports `pages.per_page` but the description declares no parameter.
+const PAGE_SIZE_PARAM: ConventionalParam = ConventionalParam {
+    wire_name: "per_page",
+    ty: TypeRef::Integer,
+    docs: "How many items each page holds (the page's `pages.per_page`); the API's default \
+           when unset.",
+};
+
+/// Adds an optional query parameter the description left out; returns its Rust name.
+fn add_query_param(operation: &mut Operation, param: ConventionalParam) -> String {
     let mut names = NameScope::with_reserved(
         operation
             .params
@@ -105,17 +141,14 @@ fn add_cursor_param(operation: &mut Operation) -> String {
             .map(|p| p.name.as_str())
             .chain(BUILDER_MEMBERS.iter().copied()),
     );
-    let name = names.claim("starting_after");
+    let name = names.claim(param.wire_name);
     operation.params.push(Param {
         name: name.clone(),
-        wire_name: "starting_after".to_owned(),
+        wire_name: param.wire_name.to_owned(),
         location: ParamLocation::Query,
-        ty: TypeRef::String,
+        ty: param.ty,
         required: false,
-        docs: Some(
-            "The cursor of the page to fetch: `pages.next.starting_after` of the previous page."
-                .to_owned(),
-        ),
+        docs: Some(param.docs.to_owned()),
         serialization: crate::ir::ParamSerialization::Display,
     });
     name

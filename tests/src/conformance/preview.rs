@@ -1980,6 +1980,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2002,6 +2006,10 @@ pub async fn call(
             let request = client.list_all_collections();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -2057,6 +2065,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2068,6 +2080,10 @@ pub async fn call(
                 .list_attached_contacts(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -2162,6 +2178,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2225,6 +2245,10 @@ pub async fn call(
             };
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -2544,6 +2568,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2555,6 +2583,10 @@ pub async fn call(
                 .list_live_newsfeed_items(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -2589,6 +2621,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2601,6 +2637,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -2611,6 +2651,10 @@ pub async fn call(
             let request = client.list_notes(args.required::<i64>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request

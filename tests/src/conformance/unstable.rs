@@ -1374,6 +1374,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1392,6 +1396,10 @@ pub async fn call(
             let request = client.list_all_collections();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1426,6 +1434,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1437,6 +1449,10 @@ pub async fn call(
                 .list_attached_contacts(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1515,6 +1531,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1525,6 +1545,10 @@ pub async fn call(
             let request = client.list_contacts();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1761,6 +1785,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1772,6 +1800,10 @@ pub async fn call(
                 .list_live_newsfeed_items(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1806,6 +1838,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1818,6 +1854,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1828,6 +1868,10 @@ pub async fn call(
             let request = client.list_notes(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request

@@ -1099,6 +1099,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1121,6 +1125,10 @@ pub async fn call(
             let request = client.list_all_collections();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1155,6 +1163,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1166,6 +1178,10 @@ pub async fn call(
                 .list_attached_contacts(args.required::<String>("path", "company_id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1235,6 +1251,10 @@ pub async fn call(
             let request = client.list_contacts();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1323,6 +1343,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1338,6 +1362,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1348,6 +1376,10 @@ pub async fn call(
             let request = client.list_news_items();
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
@@ -1362,6 +1394,10 @@ pub async fn call(
                 Some(value) => request.starting_after(value),
                 None => request,
             };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
+                None => request,
+            };
             let response = request
                 .send_with_response()
                 .await
@@ -1373,6 +1409,10 @@ pub async fn call(
                 .list_notes(args.required::<String>("path", "contact_id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
+                None => request,
+            };
+            let request = match args.optional::<i64>("query", "per_page")? {
+                Some(value) => request.per_page(value),
                 None => request,
             };
             let response = request
