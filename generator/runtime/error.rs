@@ -140,6 +140,29 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
+    /// The codes of Intercom's error entries (`errors[].code`), in order; empty for errors
+    /// that are not answers from the API, or answers without an Intercom error body.
+    ///
+    /// ```
+    /// # use intercom_api::{Error, ErrorCode};
+    /// fn explain(error: &Error) -> &'static str {
+    ///     if error.codes().any(|code| code == ErrorCode::ParameterInvalid) {
+    ///         "fix the request"
+    ///     } else if error.codes().any(|code| code == ErrorCode::NotFound) {
+    ///         "no such thing"
+    ///     } else {
+    ///         "something else"
+    ///     }
+    /// }
+    /// ```
+    pub fn codes(&self) -> impl Iterator<Item = ErrorCode> + '_ {
+        self.api_error()
+            .map(ApiError::errors)
+            .unwrap_or_default()
+            .iter()
+            .map(ErrorItem::kind)
+    }
+
     /// Whether an attempt timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
@@ -224,6 +247,65 @@ pub struct ErrorItem {
     /// The request field the error refers to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+impl ErrorItem {
+    /// The entry's code as an [`ErrorCode`].
+    pub fn kind(&self) -> ErrorCode {
+        ErrorCode::from_code(&self.code)
+    }
+}
+
+/// The kind of an Intercom error entry, from its `code`: the codes the descriptions document
+/// most, and [`ErrorCode::NotFound`] for every `*_not_found` code (`contact_not_found`,
+/// `tag_not_found`...). The exact text stays in [`ErrorItem::code`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `unauthorized`, `token_unauthorized`, `token_not_found`: the token is missing, invalid
+    /// or revoked.
+    Unauthorized,
+    /// `forbidden`: the token lacks the scope or permission.
+    Forbidden,
+    /// `api_plan_restricted`: the workspace's plan does not include this API.
+    ApiPlanRestricted,
+    /// `not_found` or any `*_not_found` code.
+    NotFound,
+    /// `parameter_invalid`, `data_invalid`, `type_mismatch`, `validation_error`,
+    /// `invalid_field`, `bad_request`: the request is malformed.
+    ParameterInvalid,
+    /// `parameter_not_found`, `missing_parameter`: a required parameter is missing.
+    ParameterMissing,
+    /// `conflict`, `resource_conflict`: the resource is in a conflicting state.
+    Conflict,
+    /// `rate_limit_exceeded`.
+    RateLimited,
+    /// `intercom_version_invalid`: the `Intercom-Version` header names no version.
+    VersionInvalid,
+    /// `server_error`, `internal_error`, `service_unavailable`.
+    ServerError,
+    /// Any other code (empty when the entry had none).
+    Other(String),
+}
+
+impl ErrorCode {
+    /// The kind of the code `code`.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "unauthorized" | "token_unauthorized" | "token_not_found" => Self::Unauthorized,
+            "forbidden" => Self::Forbidden,
+            "api_plan_restricted" => Self::ApiPlanRestricted,
+            "parameter_invalid" | "data_invalid" | "type_mismatch" | "validation_error"
+            | "invalid_field" | "bad_request" => Self::ParameterInvalid,
+            "parameter_not_found" | "missing_parameter" => Self::ParameterMissing,
+            "conflict" | "resource_conflict" => Self::Conflict,
+            "rate_limit_exceeded" => Self::RateLimited,
+            "intercom_version_invalid" => Self::VersionInvalid,
+            "server_error" | "internal_error" | "service_unavailable" => Self::ServerError,
+            _ if code == "not_found" || code.ends_with("_not_found") => Self::NotFound,
+            _ => Self::Other(code.to_owned()),
+        }
+    }
 }
 
 impl fmt::Display for ErrorItem {
@@ -630,6 +712,25 @@ mod tests {
         let error = parse("[1,2]");
         assert!(error.errors().is_empty());
         assert_eq!(error.body(), b"[1,2]");
+    }
+
+    #[test]
+    fn codes_name_the_kind_of_each_entry() {
+        let body = r#"{"type":"error.list","errors":[
+            {"code":"tag_not_found"},{"code":"parameter_invalid"},{"code":"token_not_found"},
+            {"code":"brand_new_code"},{"message":"no code"}]}"#;
+        let error = Error::Api(Box::new(parse(body)));
+        let codes: Vec<ErrorCode> = error.codes().collect();
+        assert_eq!(
+            codes,
+            [
+                ErrorCode::NotFound,
+                ErrorCode::ParameterInvalid,
+                ErrorCode::Unauthorized,
+                ErrorCode::Other("brand_new_code".to_owned()),
+                ErrorCode::Other(String::new()),
+            ]
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub mod webhooks;
 pub use body::{ByteStream, Multipart, Upload};
 pub use client::{ClientBuilder, Region, Transport};
 pub use endpoint::{Endpoint, Paginated, Request};
-pub use error::{ApiError, DecodeError, Error, ErrorItem};
+pub use error::{ApiError, DecodeError, Error, ErrorCode, ErrorItem};
 pub use pagination::{paginate, Page};
 pub use request::{encode_path_segment, ApiRequest, Operation, RequestOptions};
 pub use response::{RateLimit, RawResponse, Redirect, Response};

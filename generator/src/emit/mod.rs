@@ -193,7 +193,7 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub mod runtime;
 
         pub use runtime::{
-            ApiError, ByteStream, ClientBuilder, Error, Multipart, RateLimit, Redirect, Region, RequestOptions, Response, RetryPolicy, Upload,
+            ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit, Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Upload,
         };
         pub use runtime::{identity, search, webhooks};
         #[cfg(feature = "test-util")]
