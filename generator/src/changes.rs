@@ -892,7 +892,12 @@ fn compare_enum(old: &Enum, new: &Enum, item: &str, pointer: &str, out: &mut Vec
         } else {
             "is now an enum (was a tag, a unit struct that is its one value)"
         };
-        out.push(change(Impact::Breaking, item.to_owned(), now.to_owned(), pointer));
+        out.push(change(
+            Impact::Breaking,
+            item.to_owned(),
+            now.to_owned(),
+            pointer,
+        ));
         return;
     }
     let by_value = |e: &Enum| -> BTreeMap<String, String> {

@@ -773,8 +773,9 @@ impl<'a> SchemaLowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Result<TypeKind, Diagnostic> {
-        let declarations: Vec<&View<'a>> =
-            std::iter::once(view).chain(members.iter().flatten()).collect();
+        let declarations: Vec<&View<'a>> = std::iter::once(view)
+            .chain(members.iter().flatten())
+            .collect();
         let merged = merged_enum_properties(&declarations);
         let skip: Vec<&str> = merged.iter().map(|(wire, _)| *wire).collect();
         let own = self.own_fields_except(view, name, pointer, &skip)?;
@@ -833,7 +834,10 @@ impl<'a> SchemaLowerer<'a> {
             required: declarations[0].required.contains(&wire),
             nullable: false,
             flatten: false,
-            docs: property.as_ref().and_then(|p| p.description).and_then(rustdoc),
+            docs: property
+                .as_ref()
+                .and_then(|p| p.description)
+                .and_then(rustdoc),
             default: None,
             deprecated: false,
         }
