@@ -93,6 +93,19 @@ pub use bytes;
 pub use futures;
 pub use reqwest;
 pub use serde_json;
+/// What a typical program needs, in one import: `use intercom_api::prelude::*;`.
+///
+/// The client and its `types` (of the default version), errors, the region, per-request
+/// options, files to upload, the search query builder, and the `futures` stream
+/// extensions that `into_stream()` results are read with.
+pub mod prelude {
+    /// The `v2_14` version's client and types.
+    #[cfg(feature = "v2_14")]
+    pub use crate::v2_14::{types, Client};
+    pub use crate::search::{Filter, Query};
+    pub use crate::{ApiError, Error, Region, RequestOptions, Upload};
+    pub use futures::{StreamExt, TryStreamExt};
+}
 #[cfg(feature = "v2_14")]
 /// Intercom API version `2.14`.
 #[rustfmt::skip]

@@ -155,6 +155,76 @@ macro_rules! string_enum {
 
 pub(crate) use string_enum;
 
+/// A tag's `Deserialize`: exactly its one string; anything else is an error (a misfit where a
+/// struct reads it, see [`string_tag!`]).
+pub fn deserialize_tag<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    expected: &'static str,
+) -> Result<(), D::Error> {
+    match read_string_enum::<Tagged, D>(deserializer)? {
+        Read::Fit(Tagged(value)) if value == expected => Ok(()),
+        Read::Fit(Tagged(other)) => Err(de::Error::invalid_value(
+            de::Unexpected::Str(&other),
+            &expected,
+        )),
+        Read::Misfit(value) => Err(de::Error::invalid_type(unexpected(&value), &expected)),
+    }
+}
+
+/// Any string, as a tag reads it before comparing it with its value.
+struct Tagged(String);
+
+impl From<&str> for Tagged {
+    fn from(value: &str) -> Self {
+        Tagged(value.to_owned())
+    }
+}
+
+/// Implements a tag's (a unit struct that is the one string its schema allows) wire value
+/// (`VALUE`, `as_str`), `Display`, `Serialize` (always the value), `Deserialize` (the value
+/// only) and [`FromJson`](super::object::FromJson): another value does not fit, so the struct
+/// holding the tag keeps it as sent in its `additional_properties` and writes it back.
+// Not every description has a tag.
+#[allow(unused_macros)]
+macro_rules! string_tag {
+    ($name:ident = $value:literal) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub const VALUE: &'static str = $value;
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                Self::VALUE
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(Self::VALUE)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(Self::VALUE)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::enums::deserialize_tag(deserializer, Self::VALUE).map(|()| Self)
+            }
+        }
+
+        $crate::runtime::object::value!($name, |value: &serde_json::Value| {
+            value.as_str() == Some($value)
+        });
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use string_tag;
+
 /// Implements an integer enum's wire value (`value`), `From<i64>`, `Display`, `Serialize`,
 /// `Deserialize`, `Default` (`Unknown(0)`) and [`FromJson`](super::object::FromJson).
 // Not every description has an integer enum (the shipped ones do not).
@@ -223,6 +293,22 @@ mod tests {
     }
 
     string_enum!(Kind { Admin = "admin" });
+
+    #[derive(Debug, Clone, Copy, PartialEq, Default)]
+    struct Admin;
+
+    string_tag!(Admin = "admin");
+
+    #[test]
+    fn a_tag_writes_its_value_and_reads_nothing_else() {
+        assert_eq!(serde_json::to_string(&Admin).unwrap(), r#""admin""#);
+        assert_eq!(Admin.to_string(), "admin");
+        assert_eq!(serde_json::from_str::<Admin>(r#""admin""#).unwrap(), Admin);
+        assert!(serde_json::from_str::<Admin>(r#""user""#).is_err());
+        assert!(serde_json::from_str::<Admin>("1").is_err());
+        assert!(Admin::fits(&Value::from("admin")));
+        assert!(!Admin::fits(&Value::from("user")));
+    }
 
     #[test]
     fn a_string_enum_keeps_values_it_does_not_know_and_misfits_other_json() {

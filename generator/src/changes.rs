@@ -885,6 +885,21 @@ fn enum_value(value: &EnumValue) -> String {
 }
 
 fn compare_enum(old: &Enum, new: &Enum, item: &str, pointer: &str, out: &mut Vec<Change>) {
+    if old.set_by_type != new.set_by_type {
+        // A tag is a unit struct, an enum has variants: neither is written like the other.
+        let now = if new.set_by_type {
+            "is now a tag (a unit struct that is its one value)"
+        } else {
+            "is now an enum (was a tag, a unit struct that is its one value)"
+        };
+        out.push(change(
+            Impact::Breaking,
+            item.to_owned(),
+            now.to_owned(),
+            pointer,
+        ));
+        return;
+    }
     let by_value = |e: &Enum| -> BTreeMap<String, String> {
         e.variants
             .iter()

@@ -191,6 +191,12 @@ pub struct Field {
 pub struct Enum {
     pub repr: EnumRepr,
     pub variants: Vec<EnumVariant>,
+    /// The schema allows exactly one string (a tag such as `type: admin`): the type itself is
+    /// the value, so the caller never writes it. Emitted as a unit struct whose `Default` is the
+    /// value and that always writes it; a different value read from the wire does not fit the
+    /// type, and the struct holding it keeps it as sent (`additional_properties`), so nothing
+    /// is lost. Lowering sets it for every string enum of one value.
+    pub set_by_type: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

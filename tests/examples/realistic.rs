@@ -2,14 +2,11 @@
 //! with two filters, create a contact, update a custom attribute, reply to a conversation as an
 //! admin, create a note and a data event, and handle a 404 and a 429. Compiled by `cargo test`;
 //! run against the `test-util` mock so it needs no network.
-use futures::TryStreamExt;
-use intercom_api::search::{Filter, Query};
+use intercom_api::prelude::*;
 use intercom_api::test_util::{MockApi, MockResponse};
-use intercom_api::v2_14::types::{self, ReplyConversationRequest as Reply};
-use intercom_api::v2_14::Client;
-use intercom_api::Region;
+use types::ReplyConversationRequest as Reply;
 
-async fn run(client: &Client) -> Result<(), intercom_api::Error> {
+async fn run(client: &Client) -> Result<(), Error> {
     let mut contacts = client.list_contacts().into_stream();
     while let Some(contact) = contacts.try_next().await? {
         println!("{:?}", contact.email);
@@ -36,7 +33,6 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
         admin_id: "991267".into(),
         body: Some("Thanks!".into()),
         message_type: types::AdminReplyConversationRequestMessageType::Comment,
-        type_: types::AdminReplyConversationRequestType::Admin,
         ..Default::default()
     };
     client
@@ -63,7 +59,7 @@ async fn run(client: &Client) -> Result<(), intercom_api::Error> {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), intercom_api::Error> {
+async fn main() -> Result<(), Error> {
     // A real program: `Client::builder().token_from_env().region(Region::Eu).build()?`.
     let configured = Client::builder()
         .token("token")

@@ -7,7 +7,10 @@
 //!   struct's `additional_properties`, and written back in its place.
 //! - The examples that the other published versions document decode into the shipped types.
 
-use intercom_api::v2_14::types::{ContactList, ExternalPage, ExternalPageType, Ticket};
+use intercom_api::v2_14::types::{
+    AdminReplyConversationRequest, AdminReplyConversationRequestMessageType, ContactList,
+    Conversation, ConversationState, ExternalPage, ExternalPageType, Ticket,
+};
 use intercom_codegen::ir::Api;
 use intercom_tests::{
     conformance, named_examples, operation_name, resolve, spec_json, spec_path, Roundtrip,
@@ -26,7 +29,7 @@ fn a_response_without_a_required_field_decodes() {
     let page: ExternalPage = serde_json::from_value(sent).expect("decodes");
     assert!(!page.ai_agent_availability);
     assert_eq!(page.fin_availability, Some(true));
-    assert_eq!(page.type_, ExternalPageType::ExternalPage);
+    assert_eq!(page.type_, ExternalPageType);
 }
 
 #[test]
@@ -83,14 +86,41 @@ fn values_that_fit_no_declared_type_are_kept_as_sent() {
 
 #[test]
 fn enums_still_keep_values_they_do_not_know() {
-    let sent = json!({"type": "external_page_v2", "id": "1", "locale": "fr"});
-    let page: ExternalPage = serde_json::from_value(sent).expect("decodes");
+    let sent = json!({"type": "conversation", "id": "1", "state": "archived"});
+    let conversation: Conversation = serde_json::from_value(sent.clone()).expect("decodes");
     assert_eq!(
-        page.type_,
-        ExternalPageType::Unknown("external_page_v2".into())
+        conversation.state,
+        Some(ConversationState::Unknown("archived".into()))
     );
-    assert_eq!(page.locale.as_str(), "fr");
-    assert!(page.additional_properties.is_empty());
+    assert!(conversation.additional_properties.is_empty());
+    assert_eq!(serde_json::to_value(&conversation).expect("encodes"), sent);
+}
+
+#[test]
+fn a_tag_given_another_value_keeps_the_value() {
+    // `type` allows only `external_page`: the field's type is that value.
+    let sent = json!({"type": "external_page_v2", "id": "1", "locale": "fr"});
+    let page: ExternalPage = serde_json::from_value(sent.clone()).expect("decodes");
+    assert_eq!(page.type_, ExternalPageType);
+    assert_eq!(page.additional_properties["type"], "external_page_v2");
+    // `locale` allows only `en` in 2.14: another language is kept the same way.
+    assert_eq!(page.additional_properties["locale"], "fr");
+    let encoded = serde_json::to_string(&page).expect("encodes");
+    assert_eq!(encoded.matches(r#""type""#).count(), 1, "{encoded}");
+    let encoded: Value = serde_json::from_str(&encoded).expect("JSON");
+    assert_eq!(encoded["type"], "external_page_v2");
+}
+
+#[test]
+fn a_request_body_sends_its_tags_without_the_caller_setting_them() {
+    let reply = AdminReplyConversationRequest {
+        admin_id: "991267".into(),
+        message_type: AdminReplyConversationRequestMessageType::Comment,
+        ..Default::default()
+    };
+    let sent = serde_json::to_value(&reply).expect("encodes");
+    assert_eq!(sent["type"], "admin");
+    assert_eq!(sent["message_type"], "comment");
 }
 
 /// Decodes the 2xx examples of every other published version into the shipped module that

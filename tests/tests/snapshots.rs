@@ -55,6 +55,7 @@ snapshot_fixture!(operations);
 snapshot_fixture!(pagination);
 snapshot_fixture!(bodies);
 snapshot_fixture!(references);
+snapshot_fixture!(tags);
 
 /// Cargo features per resource: the manifest's features and the `cfg` of every item.
 #[test]

@@ -666,19 +666,13 @@ crate::runtime::enums::string_enum!(
     QuickReply = "quick_reply" }
 );
 #[cfg(feature = "conversations")]
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AdminReplyConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AdminReplyConversationRequestType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    AdminReplyConversationRequestType { Admin = "admin" }
-);
+crate::runtime::enums::string_tag!(AdminReplyConversationRequestType = "admin");
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of an admin
 ///
@@ -753,17 +747,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AdminReplyTicketRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AdminReplyTicketRequestType;
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
-crate::runtime::enums::string_enum!(AdminReplyTicketRequestType { Admin = "admin" });
+crate::runtime::enums::string_tag!(AdminReplyTicketRequestType = "admin");
 #[cfg(feature = "admins")]
 /// Admins are the teammate accounts that have access to a workspace
 ///
@@ -1382,19 +1372,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "articles")]
 /// The type of object - `article_content` .
 ///
+/// Always `article_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleContentType {
-    /// `article_content`
-    ArticleContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleContentType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleContentType { ArticleContent = "article_content" }
-);
+crate::runtime::enums::string_tag!(ArticleContentType = "article_content");
 #[cfg(feature = "articles")]
 /// This will return a list of articles for the App.
 ///
@@ -1421,17 +1405,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleListType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleListType { List = "list" });
+crate::runtime::enums::string_tag!(ArticleListType = "list");
 #[cfg(feature = "articles")]
 /// The data returned about your articles when you list them.
 ///
@@ -1566,17 +1546,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "articles")]
 /// The type of object - `article`.
 ///
+/// Always `article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleListItemType {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleListItemType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleListItemType { Article = "article" });
+crate::runtime::enums::string_tag!(ArticleListItemType = "article");
 #[cfg(feature = "articles")]
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 ///
@@ -1726,17 +1702,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleSearchResponseType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleSearchResponseType { List = "list" });
+crate::runtime::enums::string_tag!(ArticleSearchResponseType = "list");
 #[cfg(feature = "articles")]
 /// The statistics of an article.
 ///
@@ -1782,19 +1754,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of object - `article_statistics`.
 ///
+/// Always `article_statistics`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleStatisticsType {
-    /// `article_statistics`
-    ArticleStatistics,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleStatisticsType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleStatisticsType { ArticleStatistics = "article_statistics" }
-);
+crate::runtime::enums::string_tag!(ArticleStatisticsType = "article_statistics");
 #[cfg(feature = "articles")]
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 ///
@@ -1857,19 +1823,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of object - article_translated_content.
 ///
+/// Always `article_translated_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleTranslatedContentType {
-    /// `article_translated_content`
-    ArticleTranslatedContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleTranslatedContentType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleTranslatedContentType { ArticleTranslatedContent =
-    "article_translated_content" }
+crate::runtime::enums::string_tag!(
+    ArticleTranslatedContentType = "article_translated_content"
 );
 #[cfg(feature = "articles")]
 /// A historical version of an article, including its content.
@@ -1939,19 +1900,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "articles")]
 /// String representing the object's type. Always has the value `article_version`.
 ///
+/// Always `article_version`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_version/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleVersionType {
-    /// `article_version`
-    ArticleVersion,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleVersionType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleVersionType { ArticleVersion = "article_version" }
-);
+crate::runtime::enums::string_tag!(ArticleVersionType = "article_version");
 #[cfg(feature = "articles")]
 /// A paginated list of versions of an article.
 ///
@@ -1978,17 +1933,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_version_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleVersionListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleVersionListType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleVersionListType { List = "list" });
+crate::runtime::enums::string_tag!(ArticleVersionListType = "list");
 #[cfg(feature = "articles")]
 /// A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its `body` and `body_markdown`.
 ///
@@ -2050,19 +2001,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "articles")]
 /// String representing the object's type. Always has the value `article_version`.
 ///
+/// Always `article_version`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_version_summary/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleVersionSummaryType {
-    /// `article_version`
-    ArticleVersion,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleVersionSummaryType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleVersionSummaryType { ArticleVersion = "article_version" }
-);
+crate::runtime::enums::string_tag!(ArticleVersionSummaryType = "article_version");
 #[cfg(feature = "conversations")]
 /// Payload of the request to assign a conversation
 ///
@@ -2088,19 +2033,13 @@ crate::runtime::object::object!(
     : "body", message_type : "message_type", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `assignment`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssignConversationRequestMessageType {
-    /// `assignment`
-    Assignment,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AssignConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    AssignConversationRequestMessageType { Assignment = "assignment" }
-);
+crate::runtime::enums::string_tag!(AssignConversationRequestMessageType = "assignment");
 #[cfg(feature = "conversations")]
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2300,17 +2239,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "audiences")]
 /// The type of object.
 ///
+/// Always `audience`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/audience/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AudienceType {
-    /// `audience`
-    Audience,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AudienceType;
 #[cfg(feature = "audiences")]
-crate::runtime::enums::string_enum!(AudienceType { Audience = "audience" });
+crate::runtime::enums::string_tag!(AudienceType = "audience");
 #[cfg(feature = "audiences")]
 /// A paginated list of audience objects.
 ///
@@ -2343,17 +2278,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "audiences")]
 /// The type of the object.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/audience_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AudienceListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AudienceListType;
 #[cfg(feature = "audiences")]
-crate::runtime::enums::string_enum!(AudienceListType { List = "list" });
+crate::runtime::enums::string_tag!(AudienceListType = "list");
 #[cfg(feature = "away-status-reasons")]
 /// Generated from `#/components/schemas/away_status_reason`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2406,17 +2337,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "away-status-reasons")]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/away_status_reason_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AwayStatusReasonListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AwayStatusReasonListType;
 #[cfg(feature = "away-status-reasons")]
-crate::runtime::enums::string_enum!(AwayStatusReasonListType { List = "list" });
+crate::runtime::enums::string_tag!(AwayStatusReasonListType = "list");
 #[cfg(any(feature = "banners", feature = "contacts"))]
 /// A banner the contact currently matches, with the content and view identifier needed to display and dismiss it.
 ///
@@ -3308,31 +3235,21 @@ crate::runtime::object::object!(
     "message_type", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `close`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CloseConversationRequestMessageType {
-    /// `close`
-    Close,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CloseConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    CloseConversationRequestMessageType { Close = "close" }
-);
+crate::runtime::enums::string_tag!(CloseConversationRequestMessageType = "close");
 #[cfg(feature = "conversations")]
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CloseConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CloseConversationRequestType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(CloseConversationRequestType { Admin = "admin" });
+crate::runtime::enums::string_tag!(CloseConversationRequestType = "admin");
 #[cfg(feature = "procedures")]
 /// Request body for submitting human-collected input to a HITL procedure step.
 ///
@@ -3441,17 +3358,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CollectionListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CollectionListType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(CollectionListType { List = "list" });
+crate::runtime::enums::string_tag!(CollectionListType = "list");
 #[cfg(feature = "companies")]
 /// A bulk job for creating, updating, or deleting companies asynchronously. Track the job status using the `state` field.
 ///
@@ -3561,19 +3474,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "companies")]
 /// The type of the object.
 ///
+/// Always `companies.bulk.job`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/companies_bulk_job/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompaniesBulkJobType {
-    /// `companies.bulk.job`
-    CompaniesBulkJob,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompaniesBulkJobType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(
-    CompaniesBulkJobType { CompaniesBulkJob = "companies.bulk.job" }
-);
+crate::runtime::enums::string_tag!(CompaniesBulkJobType = "companies.bulk.job");
 #[cfg(
     any(
         feature = "companies",
@@ -3715,15 +3622,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `note.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/notes/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyNotesType {
-    /// `note.list`
-    NoteList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyNotesType;
 #[cfg(
     any(
         feature = "companies",
@@ -3737,7 +3640,7 @@ pub enum CompanyNotesType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyNotesType { NoteList = "note.list" });
+crate::runtime::enums::string_tag!(CompanyNotesType = "note.list");
 #[cfg(
     any(
         feature = "companies",
@@ -3838,15 +3741,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `segment.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanySegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanySegmentsType;
 #[cfg(
     any(
         feature = "companies",
@@ -3860,9 +3759,7 @@ pub enum CompanySegmentsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    CompanySegmentsType { SegmentList = "segment.list" }
-);
+crate::runtime::enums::string_tag!(CompanySegmentsType = "segment.list");
 #[cfg(
     any(
         feature = "companies",
@@ -3920,15 +3817,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `tag.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyTagsType;
 #[cfg(
     any(
         feature = "companies",
@@ -3942,7 +3835,7 @@ pub enum CompanyTagsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyTagsType { TagList = "tag.list" });
+crate::runtime::enums::string_tag!(CompanyTagsType = "tag.list");
 #[cfg(
     any(
         feature = "companies",
@@ -3958,15 +3851,11 @@ crate::runtime::enums::string_enum!(CompanyTagsType { TagList = "tag.list" });
 )]
 /// Value is `company`
 ///
+/// Always `company`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyType;
 #[cfg(
     any(
         feature = "companies",
@@ -3980,7 +3869,7 @@ pub enum CompanyType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyType { Company = "company" });
+crate::runtime::enums::string_tag!(CompanyType = "company");
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// A list of Contact Objects
 ///
@@ -4007,17 +3896,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// The type of object - `list`
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyAttachedContactsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyAttachedContactsType;
 #[cfg(any(feature = "companies", feature = "contacts"))]
-crate::runtime::enums::string_enum!(CompanyAttachedContactsType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyAttachedContactsType = "list");
 #[cfg(feature = "companies")]
 /// A list of Segment Objects
 ///
@@ -4040,17 +3925,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object - `list`
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyAttachedSegmentsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyAttachedSegmentsType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(CompanyAttachedSegmentsType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyAttachedSegmentsType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -4099,15 +3980,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object. Always company.
 ///
+/// Always `company`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_data/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyDataType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyDataType;
 #[cfg(
     any(
         feature = "companies",
@@ -4117,7 +3994,7 @@ pub enum CompanyDataType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyDataType { Company = "company" });
+crate::runtime::enums::string_tag!(CompanyDataType = "company");
 #[cfg(feature = "companies")]
 /// This will return a list of companies for the App.
 ///
@@ -4144,17 +4021,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyListType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(CompanyListType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyListType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -4276,17 +4149,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object - `list`
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyScrollType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyScrollType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(CompanyScrollType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyScrollType = "list");
 #[cfg(feature = "companies")]
 /// Search for companies using Intercom's Search API.
 ///
@@ -4683,19 +4552,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "contacts")]
 /// Always contact_activity
 ///
+/// Always `contact_activity`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_activity/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactActivityType {
-    /// `contact_activity`
-    ContactActivity,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactActivityType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(
-    ContactActivityType { ContactActivity = "contact_activity" }
-);
+crate::runtime::enums::string_tag!(ContactActivityType = "contact_activity");
 #[cfg(feature = "contacts")]
 /// A paginated list of contact activity events.
 ///
@@ -4758,31 +4621,23 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "contacts")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_activity_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactActivityListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactActivityListPagesType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(ContactActivityListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(ContactActivityListPagesType = "pages");
 #[cfg(feature = "contacts")]
 /// Always list
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_activity_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactActivityListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactActivityListType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(ContactActivityListType { List = "list" });
+crate::runtime::enums::string_tag!(ContactActivityListType = "list");
 #[cfg(feature = "contacts")]
 /// archived contact object
 ///
@@ -4833,17 +4688,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// The type of object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactAttachedCompaniesType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactAttachedCompaniesType;
 #[cfg(any(feature = "companies", feature = "contacts"))]
-crate::runtime::enums::string_enum!(ContactAttachedCompaniesType { List = "list" });
+crate::runtime::enums::string_tag!(ContactAttachedCompaniesType = "list");
 #[cfg(feature = "contacts")]
 /// blocked contact object
 ///
@@ -4958,17 +4809,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Always list
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactListType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(ContactListType { List = "list" });
+crate::runtime::enums::string_tag!(ContactListType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -5102,15 +4949,11 @@ crate::runtime::object::object!(
 )]
 /// always contact
 ///
+/// Always `contact`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactReferenceType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactReferenceType;
 #[cfg(
     any(
         feature = "contacts",
@@ -5122,7 +4965,7 @@ pub enum ContactReferenceType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(ContactReferenceType { Contact = "contact" });
+crate::runtime::enums::string_tag!(ContactReferenceType = "contact");
 #[cfg(feature = "other-schemas")]
 /// Contact Reply Base Object
 ///
@@ -5151,19 +4994,13 @@ crate::runtime::object::object!(
     "reply_options", type_ : "type", } kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+/// Always `comment`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactReplyBaseRequestMessageType {
-    /// `comment`
-    Comment,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactReplyBaseRequestMessageType;
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
-crate::runtime::enums::string_enum!(
-    ContactReplyBaseRequestMessageType { Comment = "comment" }
-);
+crate::runtime::enums::string_tag!(ContactReplyBaseRequestMessageType = "comment");
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// Quick Reply Option
 ///
@@ -5185,17 +5022,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+/// Always `user`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactReplyBaseRequestType {
-    /// `user`
-    User,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactReplyBaseRequestType;
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
-crate::runtime::enums::string_enum!(ContactReplyBaseRequestType { User = "user" });
+crate::runtime::enums::string_tag!(ContactReplyBaseRequestType = "user");
 #[cfg(feature = "conversations")]
 /// Contact Reply
 ///
@@ -5781,17 +5614,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "contacts", feature = "segments"))]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactSegmentsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactSegmentsType;
 #[cfg(any(feature = "contacts", feature = "segments"))]
-crate::runtime::enums::string_enum!(ContactSegmentsType { List = "list" });
+crate::runtime::enums::string_tag!(ContactSegmentsType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -6022,19 +5851,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "contacts")]
 /// The type of the object.
 ///
+/// Always `contacts.bulk.job`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contacts_bulk_job/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactsBulkJobType {
-    /// `contacts.bulk.job`
-    ContactsBulkJob,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactsBulkJobType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(
-    ContactsBulkJobType { ContactsBulkJob = "contacts.bulk.job" }
-);
+crate::runtime::enums::string_tag!(ContactsBulkJobType = "contacts.bulk.job");
 #[cfg(feature = "content")]
 /// Content Bulk Action Request Payload
 ///
@@ -6317,19 +6140,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "ai-content")]
 /// Always external_page
 ///
+/// Always `content_import_source`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourceType {
-    /// `content_import_source`
-    ContentImportSource,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentImportSourceType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(
-    ContentImportSourceType { ContentImportSource = "content_import_source" }
-);
+crate::runtime::enums::string_tag!(ContentImportSourceType = "content_import_source");
 #[cfg(feature = "ai-content")]
 /// This will return a list of the content import sources for the App.
 ///
@@ -6356,17 +6173,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourcesListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentImportSourcesListType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ContentImportSourcesListType { List = "list" });
+crate::runtime::enums::string_tag!(ContentImportSourcesListType = "list");
 #[cfg(feature = "content")]
 /// A single locale variant of a help center article returned from Knowledge Hub search.
 ///
@@ -6394,18 +6207,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "content")]
 /// Always `article_content`.
 ///
+/// Always `article_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_search_article_content_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSearchArticleContentItemType {
-    /// `article_content`
-    ArticleContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSearchArticleContentItemType;
 #[cfg(feature = "content")]
-crate::runtime::enums::string_enum!(
-    ContentSearchArticleContentItemType { ArticleContent = "article_content" }
+crate::runtime::enums::string_tag!(
+    ContentSearchArticleContentItemType = "article_content"
 );
 #[cfg(feature = "content")]
 /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
@@ -6434,19 +6243,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "content")]
 /// Always `article`.
 ///
+/// Always `article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_search_article_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSearchArticleItemType {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSearchArticleItemType;
 #[cfg(feature = "content")]
-crate::runtime::enums::string_enum!(
-    ContentSearchArticleItemType { Article = "article" }
-);
+crate::runtime::enums::string_tag!(ContentSearchArticleItemType = "article");
 #[cfg(feature = "content")]
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
 ///
@@ -6546,31 +6349,23 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "content")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_search_response/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSearchResponsePagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSearchResponsePagesType;
 #[cfg(feature = "content")]
-crate::runtime::enums::string_enum!(ContentSearchResponsePagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(ContentSearchResponsePagesType = "pages");
 #[cfg(feature = "content")]
 /// Always `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_search_response/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSearchResponseType;
 #[cfg(feature = "content")]
-crate::runtime::enums::string_enum!(ContentSearchResponseType { List = "list" });
+crate::runtime::enums::string_tag!(ContentSearchResponseType = "list");
 #[cfg(feature = "content")]
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
 ///
@@ -6746,17 +6541,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "content-snippets")]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_snippet_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSnippetListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSnippetListType;
 #[cfg(feature = "content-snippets")]
-crate::runtime::enums::string_enum!(ContentSnippetListType { List = "list" });
+crate::runtime::enums::string_tag!(ContentSnippetListType = "list");
 #[cfg(feature = "content-snippets")]
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated. `json_blocks` and `body_markdown` are mutually exclusive.
 ///
@@ -6927,15 +6718,11 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
+/// Always `content_source.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSourcesListType {
-    /// `content_source.list`
-    ContentSourceList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSourcesListType;
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -6946,9 +6733,7 @@ pub enum ContentSourcesListType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ContentSourcesListType { ContentSourceList = "content_source.list" }
-);
+crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -7293,18 +7078,14 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "conversations-attributes", feature = "other-schemas"))]
 /// Value is `conversation_attribute`.
 ///
+/// Always `conversation_attribute`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_base/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeBaseType {
-    /// `conversation_attribute`
-    ConversationAttribute,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeBaseType;
 #[cfg(any(feature = "conversations-attributes", feature = "other-schemas"))]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeBaseType { ConversationAttribute = "conversation_attribute" }
+crate::runtime::enums::string_tag!(
+    ConversationAttributeBaseType = "conversation_attribute"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Conversation Attribute (Boolean)
@@ -7347,19 +7128,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `boolean`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_boolean_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeBooleanTypeDataType {
-    /// `boolean`
-    Boolean,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeBooleanTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeBooleanTypeDataType { Boolean = "boolean" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeBooleanTypeDataType = "boolean");
 #[cfg(feature = "conversations-attributes")]
 /// Conversation Attribute (Datetime)
 ///
@@ -7401,18 +7176,14 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `datetime`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_datetime_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeDatetimeTypeDataType {
-    /// `datetime`
-    Datetime,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeDatetimeTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeDatetimeTypeDataType { Datetime = "datetime" }
+crate::runtime::enums::string_tag!(
+    ConversationAttributeDatetimeTypeDataType = "datetime"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Conversation Attribute (Decimal)
@@ -7455,19 +7226,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `decimal`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_decimal_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeDecimalTypeDataType {
-    /// `decimal`
-    Decimal,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeDecimalTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeDecimalTypeDataType { Decimal = "decimal" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeDecimalTypeDataType = "decimal");
 #[cfg(feature = "conversations-attributes")]
 /// Conversation Attribute (Files)
 ///
@@ -7509,19 +7274,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `files`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_files_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeFilesTypeDataType {
-    /// `files`
-    Files,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeFilesTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeFilesTypeDataType { Files = "files" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeFilesTypeDataType = "files");
 #[cfg(feature = "conversations-attributes")]
 /// Conversation Attribute (Integer)
 ///
@@ -7563,19 +7322,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `integer`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_integer_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeIntegerTypeDataType {
-    /// `integer`
-    Integer,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeIntegerTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeIntegerTypeDataType { Integer = "integer" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeIntegerTypeDataType = "integer");
 #[cfg(feature = "conversations-attributes")]
 /// A list of all conversation attributes belonging to a workspace.
 ///
@@ -7599,19 +7352,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations-attributes")]
 /// The type of the object.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeListTypeInline {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeListTypeInline;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeListTypeInline { List = "list" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeListTypeInline = "list");
 #[cfg(feature = "conversations-attributes")]
 /// Conversation Attribute (List)
 ///
@@ -7655,19 +7402,13 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_list_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeListTypeDataType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeListTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeListTypeDataType { List = "list" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeListTypeDataType = "list");
 #[cfg(feature = "conversations-attributes")]
 /// A single option on a list-type conversation attribute.
 ///
@@ -7733,18 +7474,14 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `relationship`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_relationship_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeRelationshipTypeDataType {
-    /// `relationship`
-    Relationship,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeRelationshipTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeRelationshipTypeDataType { Relationship = "relationship" }
+crate::runtime::enums::string_tag!(
+    ConversationAttributeRelationshipTypeDataType = "relationship"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Reference configuration for related objects.
@@ -7827,19 +7564,13 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `string`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_attribute_string_type/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationAttributeStringTypeDataType {
-    /// `string`
-    String,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationAttributeStringTypeDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    ConversationAttributeStringTypeDataType { String = "string" }
-);
+crate::runtime::enums::string_tag!(ConversationAttributeStringTypeDataType = "string");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -8276,15 +8007,11 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
+/// Always `contact.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationContactsType;
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -8295,9 +8022,7 @@ pub enum ConversationContactsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ConversationContactsType { ContactList = "contact.list" }
-);
+crate::runtime::enums::string_tag!(ConversationContactsType = "contact.list");
 #[cfg(feature = "conversations")]
 /// deleted conversation object
 ///
@@ -8323,19 +8048,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations")]
 /// always conversation
 ///
+/// Always `conversation`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationDeletedObject {
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationDeletedObject;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    ConversationDeletedObject { Conversation = "conversation" }
-);
+crate::runtime::enums::string_tag!(ConversationDeletedObject = "conversation");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -8437,19 +8156,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations")]
 /// Always conversation.list
 ///
+/// Always `conversation.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationListType {
-    /// `conversation.list`
-    ConversationList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationListType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    ConversationListType { ConversationList = "conversation.list" }
-);
+crate::runtime::enums::string_tag!(ConversationListType = "conversation.list");
 #[cfg(feature = "conversations")]
 /// The data returned about your conversations when you list or search them.
 ///
@@ -8905,15 +8618,11 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
+/// Always `conversation_part.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationPartsType {
-    /// `conversation_part.list`
-    ConversationPartList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationPartsType;
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -8924,9 +8633,7 @@ pub enum ConversationPartsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ConversationPartsType { ConversationPartList = "conversation_part.list" }
-);
+crate::runtime::enums::string_tag!(ConversationPartsType = "conversation_part.list");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -9518,15 +9225,11 @@ crate::runtime::object::object!(
 )]
 /// Status of this specific target (always paused)
 ///
+/// Always `paused`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationSlaPausedSlaStatesValueStatus {
-    /// `paused`
-    Paused,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationSlaPausedSlaStatesValueStatus;
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -9537,9 +9240,7 @@ pub enum ConversationSlaPausedSlaStatesValueStatus {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ConversationSlaPausedSlaStatesValueStatus { Paused = "paused" }
-);
+crate::runtime::enums::string_tag!(ConversationSlaPausedSlaStatesValueStatus = "paused");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -10542,19 +10243,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "ai-content")]
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
+/// Always `api`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateContentImportSourceRequestSyncBehavior {
-    /// `api`
-    Api,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateContentImportSourceRequestSyncBehavior;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(
-    CreateContentImportSourceRequestSyncBehavior { Api = "api" }
-);
+crate::runtime::enums::string_tag!(CreateContentImportSourceRequestSyncBehavior = "api");
 #[cfg(feature = "conversations-attributes")]
 /// Create Conversation Attribute Request (Boolean)
 ///
@@ -10582,18 +10277,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `boolean`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_boolean_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeBooleanRequestDataType {
-    /// `boolean`
-    Boolean,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeBooleanRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeBooleanRequestDataType { Boolean = "boolean" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeBooleanRequestDataType = "boolean"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Create Conversation Attribute Request (Datetime)
@@ -10622,18 +10313,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `datetime`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_datetime_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeDatetimeRequestDataType {
-    /// `datetime`
-    Datetime,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeDatetimeRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeDatetimeRequestDataType { Datetime = "datetime" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeDatetimeRequestDataType = "datetime"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Create Conversation Attribute Request (Decimal)
@@ -10662,18 +10349,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `decimal`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_decimal_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeDecimalRequestDataType {
-    /// `decimal`
-    Decimal,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeDecimalRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeDecimalRequestDataType { Decimal = "decimal" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeDecimalRequestDataType = "decimal"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Create Conversation Attribute Request (Files)
@@ -10702,18 +10385,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `files`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_files_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeFilesRequestDataType {
-    /// `files`
-    Files,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeFilesRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeFilesRequestDataType { Files = "files" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeFilesRequestDataType = "files"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Create Conversation Attribute Request (Integer)
@@ -10742,18 +10421,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `integer`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_integer_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeIntegerRequestDataType {
-    /// `integer`
-    Integer,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeIntegerRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeIntegerRequestDataType { Integer = "integer" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeIntegerRequestDataType = "integer"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Create Conversation Attribute Request (List)
@@ -10784,18 +10459,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", options : "options", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_list_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeListRequestDataType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeListRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeListRequestDataType { List = "list" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeListRequestDataType = "list"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Payload for adding a new option to a list-type conversation attribute.
@@ -10844,19 +10515,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", reference : "reference", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `relationship`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_relationship_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeRelationshipRequestDataType {
-    /// `relationship`
-    Relationship,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeRelationshipRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeRelationshipRequestDataType { Relationship =
-    "relationship" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeRelationshipRequestDataType = "relationship"
 );
 #[cfg(feature = "conversations-attributes")]
 /// Reference configuration for related objects.
@@ -11064,18 +10730,14 @@ crate::runtime::object::object!(
     "visible_to_team_ids", multiline : "multiline", } kept additional_properties
 );
 #[cfg(feature = "conversations-attributes")]
+/// Always `string`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_conversation_attribute_string_request/allOf/1/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeStringRequestDataType {
-    /// `string`
-    String,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateConversationAttributeStringRequestDataType;
 #[cfg(feature = "conversations-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateConversationAttributeStringRequestDataType { String = "string" }
+crate::runtime::enums::string_tag!(
+    CreateConversationAttributeStringRequestDataType = "string"
 );
 #[cfg(feature = "conversations")]
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
@@ -11199,32 +10861,6 @@ crate::runtime::enums::string_enum!(
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateDataAttributeRequestDataType { Options = "options" }
-);
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataAttributeRequestOptionsItem {
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::object::object!(
-    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
-);
-#[cfg(feature = "other-schemas")]
-/// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -11240,10 +10876,25 @@ pub enum CreateDataAttributeRequestDataTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "data-attributes")]
 crate::runtime::enums::string_enum!(
-    CreateDataAttributeRequestDataTypeInline { String = "string", Integer = "integer",
-    Float = "float", Boolean = "boolean", Datetime = "datetime", Date = "date" }
+    CreateDataAttributeRequestDataType { Options = "options", String = "string", Integer
+    = "integer", Float = "float", Boolean = "boolean", Datetime = "datetime", Date =
+    "date" }
+);
+#[cfg(feature = "data-attributes")]
+/// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDataAttributeRequestOptionsItem {
+    pub value: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "data-attributes")]
+crate::runtime::object::object!(
+    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// You can create a data connector by providing the required parameters.
@@ -11547,17 +11198,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// Always en
 ///
+/// Always `en`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateExternalPageRequestLocale {
-    /// `en`
-    En,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateExternalPageRequestLocale;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(CreateExternalPageRequestLocale { En = "en" });
+crate::runtime::enums::string_tag!(CreateExternalPageRequestLocale = "en");
 #[cfg(feature = "help-center")]
 /// You can create a help center redirect.
 ///
@@ -11869,17 +11516,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "messages")]
 /// Always `admin`.
 ///
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateMessageRequestFromType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateMessageRequestFromType;
 #[cfg(feature = "messages")]
-crate::runtime::enums::string_enum!(CreateMessageRequestFromType { Admin = "admin" });
+crate::runtime::enums::string_tag!(CreateMessageRequestFromType = "admin");
 #[cfg(feature = "messages")]
 /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
 ///
@@ -12602,15 +12245,11 @@ crate::runtime::object::object!(
 )]
 /// the type of object `pages`.
 ///
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CursorPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CursorPagesType;
 #[cfg(
     any(
         feature = "admins",
@@ -12627,7 +12266,7 @@ pub enum CursorPagesType {
         feature = "tickets"
     )
 )]
-crate::runtime::enums::string_enum!(CursorPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(CursorPagesType = "pages");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -13078,19 +12717,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "custom-object-instances")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/custom_object_instances_paginated_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CustomObjectInstancesPaginatedListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CustomObjectInstancesPaginatedListType;
 #[cfg(feature = "custom-object-instances")]
-crate::runtime::enums::string_enum!(
-    CustomObjectInstancesPaginatedListType { List = "list" }
-);
+crate::runtime::enums::string_tag!(CustomObjectInstancesPaginatedListType = "list");
 #[cfg(feature = "conversation-participants")]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
@@ -13316,19 +12949,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-attributes")]
 /// Value is `data_attribute`.
 ///
+/// Always `data_attribute`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataAttributeType {
-    /// `data_attribute`
-    DataAttribute,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataAttributeType;
 #[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(
-    DataAttributeType { DataAttribute = "data_attribute" }
-);
+crate::runtime::enums::string_tag!(DataAttributeType = "data_attribute");
 #[cfg(feature = "data-attributes")]
 /// A list of all data attributes belonging to a workspace for contacts or companies.
 ///
@@ -13351,17 +12978,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-attributes")]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataAttributeListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataAttributeListType;
 #[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(DataAttributeListType { List = "list" });
+crate::runtime::enums::string_tag!(DataAttributeListType = "list");
 #[cfg(feature = "data-connectors")]
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 ///
@@ -13452,19 +13075,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// The type of object - `data_connector`.
 ///
+/// Always `data_connector`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorType {
-    /// `data_connector`
-    DataConnector,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorType { DataConnector = "data_connector" }
-);
+crate::runtime::enums::string_tag!(DataConnectorType = "data_connector");
 #[cfg(feature = "data-connectors")]
 /// Full detail view of a data connector, returned by `GET /data_connectors/{id}`.
 /// Includes configuration, data inputs, response fields, and object mappings.
@@ -13909,19 +13526,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// The type of object - `data_connector`.
 ///
+/// Always `data_connector`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_detail/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorDetailType {
-    /// `data_connector`
-    DataConnector,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorDetailType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorDetailType { DataConnector = "data_connector" }
-);
+crate::runtime::enums::string_tag!(DataConnectorDetailType = "data_connector");
 #[cfg(feature = "data-connectors")]
 /// An execution result from a data connector HTTP request.
 ///
@@ -14084,19 +13695,14 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// The type of object - `data_connector.execution`.
 ///
+/// Always `data_connector.execution`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorExecutionResultType {
-    /// `data_connector.execution`
-    DataConnectorExecution,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorExecutionResultType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorExecutionResultType { DataConnectorExecution =
-    "data_connector.execution" }
+crate::runtime::enums::string_tag!(
+    DataConnectorExecutionResultType = "data_connector.execution"
 );
 #[cfg(feature = "data-connectors")]
 /// A paginated list of data connector execution results.
@@ -14160,35 +13766,23 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorExecutionResultListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorExecutionResultListPagesType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorExecutionResultListPagesType { Pages = "pages" }
-);
+crate::runtime::enums::string_tag!(DataConnectorExecutionResultListPagesType = "pages");
 #[cfg(feature = "data-connectors")]
 /// The type of object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorExecutionResultListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorExecutionResultListType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorExecutionResultListType { List = "list" }
-);
+crate::runtime::enums::string_tag!(DataConnectorExecutionResultListType = "list");
 #[cfg(feature = "data-connectors")]
 /// A paginated list of data connectors.
 ///
@@ -14251,31 +13845,23 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorListPagesType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(DataConnectorListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(DataConnectorListPagesType = "pages");
 #[cfg(feature = "data-connectors")]
 /// The type of object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorListType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(DataConnectorListType { List = "list" });
+crate::runtime::enums::string_tag!(DataConnectorListType = "list");
 #[cfg(feature = "other-schemas")]
 /// Data events are used to notify Intercom of changes to your data.
 ///
@@ -14312,17 +13898,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The type of the object
 ///
+/// Always `event`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_event/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataEventType {
-    /// `event`
-    Event,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataEventType;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(DataEventType { Event = "event" });
+crate::runtime::enums::string_tag!(DataEventType = "event");
 #[cfg(feature = "other-schemas")]
 /// This will return a list of data events for the App.
 ///
@@ -14365,17 +13947,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The type of the object
 ///
+/// Always `event.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataEventListType {
-    /// `event.list`
-    EventList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataEventListType;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(DataEventListType { EventList = "event.list" });
+crate::runtime::enums::string_tag!(DataEventListType = "event.list");
 #[cfg(feature = "data-events")]
 /// This will return a summary of data events for the App.
 ///
@@ -14405,19 +13983,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-events")]
 /// The type of the object
 ///
+/// Always `event.summary`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataEventSummaryType {
-    /// `event.summary`
-    EventSummary,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataEventSummaryType;
 #[cfg(feature = "data-events")]
-crate::runtime::enums::string_enum!(
-    DataEventSummaryType { EventSummary = "event.summary" }
-);
+crate::runtime::enums::string_tag!(DataEventSummaryType = "event.summary");
 #[cfg(feature = "data-events")]
 /// This will return a summary of a data event for the App.
 ///
@@ -14703,17 +14275,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of object which was deleted. - article
 ///
+/// Always `article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedArticleObjectObject {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedArticleObjectObject;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(DeletedArticleObjectObject { Article = "article" });
+crate::runtime::enums::string_tag!(DeletedArticleObjectObject = "article");
 #[cfg(feature = "help-center")]
 /// Response returned when an object is deleted
 ///
@@ -14739,19 +14307,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object which was deleted. - `collection`
 ///
+/// Always `collection`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedCollectionObjectObject {
-    /// `collection`
-    Collection,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedCollectionObjectObject;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(
-    DeletedCollectionObjectObject { Collection = "collection" }
-);
+crate::runtime::enums::string_tag!(DeletedCollectionObjectObject = "collection");
 #[cfg(feature = "companies")]
 /// Response returned when an object is deleted
 ///
@@ -14777,17 +14339,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object which was deleted. - `company`
 ///
+/// Always `company`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedCompanyObjectObject {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedCompanyObjectObject;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(DeletedCompanyObjectObject { Company = "company" });
+crate::runtime::enums::string_tag!(DeletedCompanyObjectObject = "company");
 #[cfg(feature = "conversations")]
 /// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
 ///
@@ -14860,19 +14418,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-connectors")]
 /// The type of object which was deleted.
 ///
+/// Always `data_connector`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_data_connector_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedDataConnectorObjectObject {
-    /// `data_connector`
-    DataConnector,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedDataConnectorObjectObject;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DeletedDataConnectorObjectObject { DataConnector = "data_connector" }
-);
+crate::runtime::enums::string_tag!(DeletedDataConnectorObjectObject = "data_connector");
 #[cfg(feature = "folders")]
 /// Response returned when a folder is deleted
 ///
@@ -14898,17 +14450,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "folders")]
 /// The type of object - `folder`.
 ///
+/// Always `folder`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_folder_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedFolderObjectObject {
-    /// `folder`
-    Folder,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedFolderObjectObject;
 #[cfg(feature = "folders")]
-crate::runtime::enums::string_enum!(DeletedFolderObjectObject { Folder = "folder" });
+crate::runtime::enums::string_tag!(DeletedFolderObjectObject = "folder");
 #[cfg(feature = "help-center")]
 /// Response returned when a redirect is deleted.
 ///
@@ -14934,18 +14482,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object which was deleted. - `help_center_redirect`
 ///
+/// Always `help_center_redirect`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_help_center_redirect_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedHelpCenterRedirectObjectObject {
-    /// `help_center_redirect`
-    HelpCenterRedirect,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedHelpCenterRedirectObjectObject;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(
-    DeletedHelpCenterRedirectObjectObject { HelpCenterRedirect = "help_center_redirect" }
+crate::runtime::enums::string_tag!(
+    DeletedHelpCenterRedirectObjectObject = "help_center_redirect"
 );
 #[cfg(feature = "internal-articles")]
 /// Response returned when an object is deleted
@@ -14972,18 +14516,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of object which was deleted. - internal_article
 ///
+/// Always `internal_article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedInternalArticleObjectObject {
-    /// `internal_article`
-    InternalArticle,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedInternalArticleObjectObject;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(
-    DeletedInternalArticleObjectObject { InternalArticle = "internal_article" }
+crate::runtime::enums::string_tag!(
+    DeletedInternalArticleObjectObject = "internal_article"
 );
 #[cfg(feature = "news")]
 /// Response returned when an object is deleted
@@ -15010,17 +14550,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "news")]
 /// The type of object which was deleted - news-item.
 ///
+/// Always `news-item`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedObjectObject {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedObjectObject;
 #[cfg(feature = "news")]
-crate::runtime::enums::string_enum!(DeletedObjectObject { NewsItem = "news-item" });
+crate::runtime::enums::string_tag!(DeletedObjectObject = "news-item");
 #[cfg(feature = "conversation-participants")]
 /// Generated from `#/components/schemas/detach_contact_from_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15317,19 +14853,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The current status of the catalog sync.
 ///
+/// Always `processing`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ecommerce_catalog_upload_response/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EcommerceCatalogUploadResponseStatus {
-    /// `processing`
-    Processing,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct EcommerceCatalogUploadResponseStatus;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(
-    EcommerceCatalogUploadResponseStatus { Processing = "processing" }
-);
+crate::runtime::enums::string_tag!(EcommerceCatalogUploadResponseStatus = "processing");
 #[cfg(feature = "other-schemas")]
 /// A product variant in an ecommerce catalog upload.
 ///
@@ -15924,31 +15454,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// Always en
 ///
+/// Always `en`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPageLocale {
-    /// `en`
-    En,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExternalPageLocale;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ExternalPageLocale { En = "en" });
+crate::runtime::enums::string_tag!(ExternalPageLocale = "en");
 #[cfg(feature = "ai-content")]
 /// Always external_page
 ///
+/// Always `external_page`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/external_page/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPageType {
-    /// `external_page`
-    ExternalPage,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExternalPageType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ExternalPageType { ExternalPage = "external_page" });
+crate::runtime::enums::string_tag!(ExternalPageType = "external_page");
 #[cfg(feature = "ai-content")]
 /// This will return a list of external pages for the App.
 ///
@@ -15975,17 +15497,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPagesListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExternalPagesListType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ExternalPagesListType { List = "list" });
+crate::runtime::enums::string_tag!(ExternalPagesListType = "list");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The value describing a file upload set for a custom attribute
 ///
@@ -16241,18 +15759,14 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
 ///
+/// Always `csat_requested`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/event_name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentCsatRequestedEventEventName {
-    /// `csat_requested`
-    CsatRequested,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FinAgentCsatRequestedEventEventName;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(
-    FinAgentCsatRequestedEventEventName { CsatRequested = "csat_requested" }
+crate::runtime::enums::string_tag!(
+    FinAgentCsatRequestedEventEventName = "csat_requested"
 );
 #[cfg(feature = "fin-agent")]
 /// A message exchanged within a Fin Agent conversation.
@@ -16344,19 +15858,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
 ///
+/// Always `fin_replied`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/event_name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentRepliedEventEventName {
-    /// `fin_replied`
-    FinReplied,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FinAgentRepliedEventEventName;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(
-    FinAgentRepliedEventEventName { FinReplied = "fin_replied" }
-);
+crate::runtime::enums::string_tag!(FinAgentRepliedEventEventName = "fin_replied");
 #[cfg(feature = "other-schemas")]
 /// Fin's answer to the user's query.
 ///
@@ -16384,17 +15892,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The author of the message (always 'fin' for this event).
 ///
+/// Always `fin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/fin_agent_replied_event/properties/message/properties/author`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentRepliedEventMessageAuthor {
-    /// `fin`
-    Fin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FinAgentRepliedEventMessageAuthor;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(FinAgentRepliedEventMessageAuthor { Fin = "fin" });
+crate::runtime::enums::string_tag!(FinAgentRepliedEventMessageAuthor = "fin");
 #[cfg(feature = "other-schemas")]
 /// Fin's current status.
 /// - replying: Intermediate reply part; more parts may follow
@@ -16456,35 +15960,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
 ///
+/// Always `fin_reply_chunk`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/event_name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentReplyChunkEventEventName {
-    /// `fin_reply_chunk`
-    FinReplyChunk,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FinAgentReplyChunkEventEventName;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(
-    FinAgentReplyChunkEventEventName { FinReplyChunk = "fin_reply_chunk" }
-);
+crate::runtime::enums::string_tag!(FinAgentReplyChunkEventEventName = "fin_reply_chunk");
 #[cfg(feature = "other-schemas")]
 /// Fin's current status (always 'replying' for this event).
 ///
+/// Always `replying`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/fin_agent_reply_chunk_event/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentReplyChunkEventStatus {
-    /// `replying`
-    Replying,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FinAgentReplyChunkEventStatus;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(
-    FinAgentReplyChunkEventStatus { Replying = "replying" }
-);
+crate::runtime::enums::string_tag!(FinAgentReplyChunkEventStatus = "replying");
 #[cfg(feature = "fin-agent")]
 /// Optional settings to control Fin's behaviour for this request.
 ///
@@ -16563,18 +16055,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
 ///
+/// Always `fin_status_updated`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/fin_agent_status_updated_event/properties/event_name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentStatusUpdatedEventEventName {
-    /// `fin_status_updated`
-    FinStatusUpdated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FinAgentStatusUpdatedEventEventName;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(
-    FinAgentStatusUpdatedEventEventName { FinStatusUpdated = "fin_status_updated" }
+crate::runtime::enums::string_tag!(
+    FinAgentStatusUpdatedEventEventName = "fin_status_updated"
 );
 #[cfg(feature = "other-schemas")]
 /// Fin's current status.
@@ -16688,17 +16176,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object - `group_content` .
 ///
+/// Always `group_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/group_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupContentType {
-    /// `group_content`
-    GroupContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GroupContentType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(GroupContentType { GroupContent = "group_content" });
+crate::runtime::enums::string_tag!(GroupContentType = "group_content");
 #[cfg(feature = "help-center")]
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 ///
@@ -16761,18 +16245,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object - group_translated_content.
 ///
+/// Always `group_translated_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupTranslatedContentType {
-    /// `group_translated_content`
-    GroupTranslatedContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GroupTranslatedContentType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(
-    GroupTranslatedContentType { GroupTranslatedContent = "group_translated_content" }
+crate::runtime::enums::string_tag!(
+    GroupTranslatedContentType = "group_translated_content"
 );
 #[cfg(feature = "conversations")]
 /// A pause or resume event for a conversation
@@ -16894,17 +16374,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HelpCenterListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct HelpCenterListType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(HelpCenterListType { List = "list" });
+crate::runtime::enums::string_tag!(HelpCenterListType = "list");
 #[cfg(feature = "help-center")]
 /// A redirect maps a source URL (`from_url`) to an article or collection within a
 /// help center, so that links to old or external URLs resolve to live content.
@@ -16963,19 +16439,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "help-center")]
 /// The type of the object - `help_center_redirect`.
 ///
+/// Always `help_center_redirect`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/help_center_redirect/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HelpCenterRedirectType {
-    /// `help_center_redirect`
-    HelpCenterRedirect,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct HelpCenterRedirectType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(
-    HelpCenterRedirectType { HelpCenterRedirect = "help_center_redirect" }
-);
+crate::runtime::enums::string_tag!(HelpCenterRedirectType = "help_center_redirect");
 #[cfg(feature = "help-center")]
 /// This will return a list of redirects for the help center.
 ///
@@ -17002,17 +16472,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/help_center_redirect_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HelpCenterRedirectListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct HelpCenterRedirectListType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(HelpCenterRedirectListType { List = "list" });
+crate::runtime::enums::string_tag!(HelpCenterRedirectListType = "list");
 #[cfg(feature = "identity-verification-secrets")]
 /// Metadata for an HMAC secret used to sign `user_hash` values for Messenger identity verification. The `secret` field is intentionally omitted — it is only returned once, in the response to `POST /secure_mode_secrets`.
 ///
@@ -17067,19 +16533,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "identity-verification-secrets")]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/identity_verification_secret_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IdentityVerificationSecretListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct IdentityVerificationSecretListType;
 #[cfg(feature = "identity-verification-secrets")]
-crate::runtime::enums::string_enum!(
-    IdentityVerificationSecretListType { List = "list" }
-);
+crate::runtime::enums::string_tag!(IdentityVerificationSecretListType = "list");
 #[cfg(feature = "identity-verification-secrets")]
 /// Returned once, at creation time, from `POST /secure_mode_secrets`. Includes the raw `secret` field. Persist the secret immediately — it is never retrievable again.
 ///
@@ -17182,17 +16642,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "other-schemas")]
 /// Preview Intercom API version. Used for closed beta endpoints or other features under managed availability.
 ///
+/// Always `preview`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/intercom_version_preview`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntercomVersionPreview {
-    /// `preview`
-    Preview,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct IntercomVersionPreview;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(IntercomVersionPreview { Preview = "preview" });
+crate::runtime::enums::string_tag!(IntercomVersionPreview = "preview");
 #[cfg(feature = "internal-articles")]
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
 ///
@@ -17224,17 +16680,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InternalArticleListType;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(InternalArticleListType { List = "list" });
+crate::runtime::enums::string_tag!(InternalArticleListType = "list");
 #[cfg(feature = "internal-articles")]
 /// The data returned about your internal articles when you list them.
 ///
@@ -17292,19 +16744,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
 ///
+/// Always `internal_article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleListItemType {
-    /// `internal_article`
-    InternalArticle,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InternalArticleListItemType;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(
-    InternalArticleListItemType { InternalArticle = "internal_article" }
-);
+crate::runtime::enums::string_tag!(InternalArticleListItemType = "internal_article");
 #[cfg(feature = "internal-articles")]
 /// The results of an Internal Article search
 ///
@@ -17349,17 +16795,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InternalArticleSearchResponseType;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(InternalArticleSearchResponseType { List = "list" });
+crate::runtime::enums::string_tag!(InternalArticleSearchResponseType = "list");
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 /// Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 ///
@@ -17414,17 +16856,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 /// The type of the object
 ///
+/// Always `job`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/jobs/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JobsType {
-    /// `job`
-    Job,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct JobsType;
 #[cfg(any(feature = "jobs", feature = "tickets"))]
-crate::runtime::enums::string_enum!(JobsType { Job = "job" });
+crate::runtime::enums::string_tag!(JobsType = "job");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -17594,15 +17032,11 @@ crate::runtime::object::object!(
 )]
 /// Always list.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LinkedObjectListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct LinkedObjectListType;
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -17613,7 +17047,7 @@ pub enum LinkedObjectListType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(LinkedObjectListType { List = "list" });
+crate::runtime::enums::string_tag!(LinkedObjectListType = "list");
 #[cfg(feature = "macros")]
 /// A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 ///
@@ -17671,17 +17105,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "macros")]
 /// String representing the object's type. Always has the value `macro`.
 ///
+/// Always `macro`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/macro/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacroType {
-    /// `macro`
-    Macro,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacroType;
 #[cfg(feature = "macros")]
-crate::runtime::enums::string_enum!(MacroType { Macro = "macro" });
+crate::runtime::enums::string_tag!(MacroType = "macro");
 #[cfg(feature = "macros")]
 /// Who can view this macro.
 ///
@@ -17764,31 +17194,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "macros")]
 /// The type of pagination
 ///
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/macro_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacroListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacroListPagesType;
 #[cfg(feature = "macros")]
-crate::runtime::enums::string_enum!(MacroListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(MacroListPagesType = "pages");
 #[cfg(feature = "macros")]
 /// Always list
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/macro_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacroListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacroListType;
 #[cfg(feature = "macros")]
-crate::runtime::enums::string_enum!(MacroListType { List = "list" });
+crate::runtime::enums::string_tag!(MacroListType = "list");
 #[cfg(feature = "contacts")]
 /// Merge contact data.
 ///
@@ -17931,17 +17353,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// The type of object.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/merge_history_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MergeHistoryListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MergeHistoryListType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(MergeHistoryListType { List = "list" });
+crate::runtime::enums::string_tag!(MergeHistoryListType = "list");
 #[cfg(feature = "contacts")]
 /// Returned when the merge is allowed.
 ///
@@ -18654,17 +18072,13 @@ crate::runtime::enums::string_enum!(NewsItemState { Draft = "draft", Live = "liv
 #[cfg(feature = "news")]
 /// The type of object.
 ///
+/// Always `news-item`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/news_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsItemType {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NewsItemType;
 #[cfg(feature = "news")]
-crate::runtime::enums::string_enum!(NewsItemType { NewsItem = "news-item" });
+crate::runtime::enums::string_tag!(NewsItemType = "news-item");
 #[cfg(feature = "news")]
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
@@ -18748,17 +18162,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "news")]
 /// The type of object.
 ///
+/// Always `newsfeed`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsfeedType {
-    /// `newsfeed`
-    Newsfeed,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NewsfeedType;
 #[cfg(feature = "news")]
-crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
+crate::runtime::enums::string_tag!(NewsfeedType = "newsfeed");
 #[cfg(feature = "news")]
 /// Assigns a news item to a newsfeed.
 ///
@@ -19041,19 +18451,13 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `open`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpenConversationRequestMessageType {
-    /// `open`
-    Open,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct OpenConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    OpenConversationRequestMessageType { Open = "open" }
-);
+crate::runtime::enums::string_tag!(OpenConversationRequestMessageType = "open");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -19208,15 +18612,11 @@ crate::runtime::object::object!(
         feature = "custom-object-instances"
     )
 )]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/pages_link/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PagesLinkType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct PagesLinkType;
 #[cfg(
     any(
         feature = "ai-content",
@@ -19226,7 +18626,7 @@ pub enum PagesLinkType {
         feature = "custom-object-instances"
     )
 )]
-crate::runtime::enums::string_enum!(PagesLinkType { Pages = "pages" });
+crate::runtime::enums::string_tag!(PagesLinkType = "pages");
 #[cfg(feature = "news")]
 /// Paginated Response
 ///
@@ -19410,19 +18810,13 @@ crate::runtime::object::object!(
     PhoneSwitch { phone : "phone", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "switch")]
+/// Always `phone_call_redirect`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PhoneSwitchType {
-    /// `phone_call_redirect`
-    PhoneCallRedirect,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct PhoneSwitchType;
 #[cfg(feature = "switch")]
-crate::runtime::enums::string_enum!(
-    PhoneSwitchType { PhoneCallRedirect = "phone_call_redirect" }
-);
+crate::runtime::enums::string_tag!(PhoneSwitchType = "phone_call_redirect");
 #[cfg(feature = "audiences")]
 /// A condition used to filter contacts in an audience.
 ///
@@ -19716,19 +19110,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversation-parts")]
 /// The type of resource being redacted.
 ///
+/// Always `conversation_part`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedactConversationRequestRedactConversationPartRequestType {
-    /// `conversation_part`
-    ConversationPart,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RedactConversationRequestRedactConversationPartRequestType;
 #[cfg(feature = "conversation-parts")]
-crate::runtime::enums::string_enum!(
-    RedactConversationRequestRedactConversationPartRequestType { ConversationPart =
-    "conversation_part" }
+crate::runtime::enums::string_tag!(
+    RedactConversationRequestRedactConversationPartRequestType = "conversation_part"
 );
 #[cfg(feature = "conversation-parts")]
 /// Payload of the request to redact a conversation source
@@ -19756,18 +19145,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversation-parts")]
 /// The type of resource being redacted.
 ///
+/// Always `source`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedactConversationRequestRedactConversationSourceRequestType {
-    /// `source`
-    Source,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RedactConversationRequestRedactConversationSourceRequestType;
 #[cfg(feature = "conversation-parts")]
-crate::runtime::enums::string_enum!(
-    RedactConversationRequestRedactConversationSourceRequestType { Source = "source" }
+crate::runtime::enums::string_tag!(
+    RedactConversationRequestRedactConversationSourceRequestType = "source"
 );
 #[cfg(
     any(
@@ -20256,15 +19641,11 @@ crate::runtime::enums::string_enum!(
 )]
 /// The type of object.
 ///
+/// Always `segment`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/segment/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SegmentType {
-    /// `segment`
-    Segment,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SegmentType;
 #[cfg(
     any(
         feature = "companies",
@@ -20279,7 +19660,7 @@ pub enum SegmentType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(SegmentType { Segment = "segment" });
+crate::runtime::enums::string_tag!(SegmentType = "segment");
 #[cfg(feature = "segments")]
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 ///
@@ -20305,17 +19686,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "segments")]
 /// The type of the object
 ///
+/// Always `segment.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SegmentListType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SegmentListType;
 #[cfg(feature = "segments")]
-crate::runtime::enums::string_enum!(SegmentListType { SegmentList = "segment.list" });
+crate::runtime::enums::string_tag!(SegmentListType = "segment.list");
 #[cfg(feature = "conversations")]
 /// A paginated list of side conversations for a conversation.
 ///
@@ -20364,33 +19741,23 @@ crate::runtime::object::object!(
     "total_pages", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/side_conversation_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SideConversationListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SideConversationListPagesType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(SideConversationListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(SideConversationListPagesType = "pages");
 #[cfg(feature = "conversations")]
 /// The type of the response object.
 ///
+/// Always `side_conversation.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/side_conversation_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SideConversationListType {
-    /// `side_conversation.list`
-    SideConversationList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SideConversationListType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    SideConversationListType { SideConversationList = "side_conversation.list" }
-);
+crate::runtime::enums::string_tag!(SideConversationListType = "side_conversation.list");
 #[cfg(feature = "conversations")]
 /// A side conversation with its conversation parts.
 ///
@@ -20833,19 +20200,13 @@ crate::runtime::object::object!(
     snoozed_until : "snoozed_until", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `snoozed`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnoozeConversationRequestMessageType {
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SnoozeConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    SnoozeConversationRequestMessageType { Snoozed = "snoozed" }
-);
+crate::runtime::enums::string_tag!(SnoozeConversationRequestMessageType = "snoozed");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -21121,17 +20482,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionTypeListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SubscriptionTypeListType;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
-crate::runtime::enums::string_enum!(SubscriptionTypeListType { List = "list" });
+crate::runtime::enums::string_tag!(SubscriptionTypeListType = "list");
 #[cfg(
     any(
         feature = "articles",
@@ -21355,17 +20712,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "contacts", feature = "tags"))]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TagListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TagListType;
 #[cfg(any(feature = "contacts", feature = "tags"))]
-crate::runtime::enums::string_enum!(TagListType { List = "list" });
+crate::runtime::enums::string_tag!(TagListType = "list");
 #[cfg(feature = "tags")]
 /// You can tag a list of users.
 ///
@@ -21455,15 +20808,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `tag.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/tags/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TagsType;
 #[cfg(
     any(
         feature = "articles",
@@ -21476,7 +20825,7 @@ pub enum TagsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
+crate::runtime::enums::string_tag!(TagsType = "tag.list");
 #[cfg(feature = "teams")]
 /// Teams are groups of admins in Intercom.
 ///
@@ -21529,17 +20878,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "teams")]
 /// The type of the object
 ///
+/// Always `team.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/team_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TeamListType {
-    /// `team.list`
-    TeamList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TeamListType;
 #[cfg(feature = "teams")]
-crate::runtime::enums::string_enum!(TeamListType { TeamList = "team.list" });
+crate::runtime::enums::string_tag!(TeamListType = "team.list");
 #[cfg(feature = "teams")]
 /// Per-admin activity metrics within a team.
 ///
@@ -21752,17 +21097,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// Always ticket
 ///
+/// Always `ticket`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketTypeInline {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketTypeInline;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(TicketTypeInline { Ticket = "ticket" });
+crate::runtime::enums::string_tag!(TicketTypeInline = "ticket");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The list of contacts affected by a ticket.
 ///
@@ -21785,17 +21126,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// always contact.list
 ///
+/// Always `contact.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketContactsType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(TicketContactsType { ContactList = "contact.list" });
+crate::runtime::enums::string_tag!(TicketContactsType = "contact.list");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 ///
@@ -21939,17 +21276,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "tickets")]
 /// always ticket
 ///
+/// Always `ticket`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketDeletedObject {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketDeletedObject;
 #[cfg(feature = "tickets")]
-crate::runtime::enums::string_enum!(TicketDeletedObject { Ticket = "ticket" });
+crate::runtime::enums::string_tag!(TicketDeletedObject = "ticket");
 #[cfg(feature = "tickets")]
 /// Tickets are how you track requests from your users.
 ///
@@ -21976,17 +21309,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "tickets")]
 /// Always ticket.list
 ///
+/// Always `ticket.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketListType {
-    /// `ticket.list`
-    TicketList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketListType;
 #[cfg(feature = "tickets")]
-crate::runtime::enums::string_enum!(TicketListType { TicketList = "ticket.list" });
+crate::runtime::enums::string_tag!(TicketListType = "ticket.list");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// A Ticket Part represents a message in the ticket.
 ///
@@ -22129,18 +21458,14 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The type of the object. Always 'attribute'.
 ///
+/// Always `attribute`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartUpdatedAttributeDataAttributeType {
-    /// `attribute`
-    Attribute,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketPartUpdatedAttributeDataAttributeType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(
-    TicketPartUpdatedAttributeDataAttributeType { Attribute = "attribute" }
+crate::runtime::enums::string_tag!(
+    TicketPartUpdatedAttributeDataAttributeType = "attribute"
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The new value of the attribute.
@@ -22307,19 +21632,13 @@ crate::runtime::object::value!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The type of the object. Always 'value'.
 ///
+/// Always `value`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartUpdatedAttributeDataValueType {
-    /// `value`
-    Value,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketPartUpdatedAttributeDataValueType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(
-    TicketPartUpdatedAttributeDataValueType { Value = "value" }
-);
+crate::runtime::enums::string_tag!(TicketPartUpdatedAttributeDataValueType = "value");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 ///
@@ -22387,19 +21706,13 @@ crate::runtime::object::object!(
     "type", } kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
+/// Always `ticket_part.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartsType {
-    /// `ticket_part.list`
-    TicketPartList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketPartsType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(
-    TicketPartsType { TicketPartList = "ticket_part.list" }
-);
+crate::runtime::enums::string_tag!(TicketPartsType = "ticket_part.list");
 #[cfg(feature = "tickets")]
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 ///
@@ -22461,17 +21774,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "tickets")]
 /// Always ticket_part
 ///
+/// Always `ticket_part`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketReplyType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketReplyType;
 #[cfg(feature = "tickets")]
-crate::runtime::enums::string_enum!(TicketReplyType { TicketPart = "ticket_part" });
+crate::runtime::enums::string_tag!(TicketReplyType = "ticket_part");
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
@@ -23813,17 +23122,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// Always en
 ///
+/// Always `en`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateExternalPageRequestLocale {
-    /// `en`
-    En,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct UpdateExternalPageRequestLocale;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(UpdateExternalPageRequestLocale { En = "en" });
+crate::runtime::enums::string_tag!(UpdateExternalPageRequestLocale = "en");
 #[cfg(feature = "internal-articles")]
 /// You can Update an Internal Article
 ///
@@ -24267,19 +23572,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `company.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorCompaniesType {
-    /// `company.list`
-    CompanyList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorCompaniesType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(
-    VisitorCompaniesType { CompanyList = "company.list" }
-);
+crate::runtime::enums::string_tag!(VisitorCompaniesType = "company.list");
 #[cfg(feature = "visitors")]
 /// Generated from `#/components/schemas/visitor/properties/location_data`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24331,19 +23630,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `segment.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorSegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorSegmentsType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(
-    VisitorSegmentsType { SegmentList = "segment.list" }
-);
+crate::runtime::enums::string_tag!(VisitorSegmentsType = "segment.list");
 #[cfg(feature = "visitors")]
 /// Generated from `#/components/schemas/visitor/properties/social_profiles`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24364,19 +23657,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `social_profile.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorSocialProfilesType {
-    /// `social_profile.list`
-    SocialProfileList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorSocialProfilesType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(
-    VisitorSocialProfilesType { SocialProfileList = "social_profile.list" }
-);
+crate::runtime::enums::string_tag!(VisitorSocialProfilesType = "social_profile.list");
 #[cfg(feature = "visitors")]
 /// Generated from `#/components/schemas/visitor/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24416,31 +23703,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `tag`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorTagsTagsItemType {
-    /// `tag`
-    Tag,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorTagsTagsItemType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(VisitorTagsTagsItemType { Tag = "tag" });
+crate::runtime::enums::string_tag!(VisitorTagsTagsItemType = "tag");
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `tag.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorTagsType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(VisitorTagsType { TagList = "tag.list" });
+crate::runtime::enums::string_tag!(VisitorTagsType = "tag.list");
 #[cfg(feature = "other-schemas")]
 /// Response returned when an object is deleted
 ///
@@ -24466,17 +23745,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The type of object which was deleted
 ///
+/// Always `visitor`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorDeletedObjectType {
-    /// `visitor`
-    Visitor,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorDeletedObjectType;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(VisitorDeletedObjectType { Visitor = "visitor" });
+crate::runtime::enums::string_tag!(VisitorDeletedObjectType = "visitor");
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// The delivery status of a specific WhatsApp message.
 ///
@@ -24634,18 +23909,14 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Event type
 ///
+/// Always `broadcast_outbound`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemType {
-    /// `broadcast_outbound`
-    BroadcastOutbound,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WhatsappMessageStatusListEventsItemType;
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
-crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListEventsItemType { BroadcastOutbound = "broadcast_outbound" }
+crate::runtime::enums::string_tag!(
+    WhatsappMessageStatusListEventsItemType = "broadcast_outbound"
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages`.
@@ -24687,31 +23958,21 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WhatsappMessageStatusListPagesType;
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
-crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListPagesType { Pages = "pages" }
-);
+crate::runtime::enums::string_tag!(WhatsappMessageStatusListPagesType = "pages");
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WhatsappMessageStatusListType;
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
-crate::runtime::enums::string_enum!(WhatsappMessageStatusListType { List = "list" });
+crate::runtime::enums::string_tag!(WhatsappMessageStatusListType = "list");
 #[cfg(feature = "workflows")]
 /// A workflow export containing the complete workflow configuration.
 ///
@@ -25509,33 +24770,22 @@ crate::runtime::object::object!(
 #[cfg(feature = "fin-agent")]
 /// The resulting status of the conversation.
 ///
+/// Always `escalated`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1fin~1escalate/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EscalateFinConversationResponseStatus {
-    /// `escalated`
-    Escalated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct EscalateFinConversationResponseStatus;
 #[cfg(feature = "fin-agent")]
-crate::runtime::enums::string_enum!(
-    EscalateFinConversationResponseStatus { Escalated = "escalated" }
-);
+crate::runtime::enums::string_tag!(EscalateFinConversationResponseStatus = "escalated");
 #[cfg(feature = "reporting-data-export")]
+/// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GetDownloadReportingDataByJobIdentifierAccept;
 #[cfg(feature = "reporting-data-export")]
-crate::runtime::enums::string_enum!(
-    GetDownloadReportingDataByJobIdentifierAccept { ApplicationOctetStream =
-    "application/octet-stream" }
+crate::runtime::enums::string_tag!(
+    GetDownloadReportingDataByJobIdentifierAccept = "application/octet-stream"
 );
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
@@ -26041,17 +25291,13 @@ crate::runtime::object::object!(
     type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "folders")]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListFoldersResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ListFoldersResponseType;
 #[cfg(feature = "folders")]
-crate::runtime::enums::string_enum!(ListFoldersResponseType { List = "list" });
+crate::runtime::enums::string_tag!(ListFoldersResponseType = "list");
 #[cfg(feature = "conversations")]
 /// The variant is chosen by the value of `message_type`.
 ///
@@ -26620,17 +25866,13 @@ pub enum SearchContentTagOperator {
 #[cfg(feature = "content")]
 crate::runtime::enums::string_enum!(SearchContentTagOperator { In = "IN", Nin = "NIN" });
 #[cfg(feature = "content")]
+/// Always `folder`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1content~1search/get/parameters/10/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SearchContentFolderEntityType {
-    /// `folder`
-    Folder,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SearchContentFolderEntityType;
 #[cfg(feature = "content")]
-crate::runtime::enums::string_enum!(SearchContentFolderEntityType { Folder = "folder" });
+crate::runtime::enums::string_tag!(SearchContentFolderEntityType = "folder");
 #[cfg(feature = "content")]
 /// Generated from `#/paths/~1content~1search/get/parameters/11/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27143,17 +26385,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "fin-agent")]
 /// The result of the submission.
 ///
+/// Always `rated`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1fin~1csat/post/responses/200/content/application~1json/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubmitFinCsatResponseStatus {
-    /// `rated`
-    Rated,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SubmitFinCsatResponseStatus;
 #[cfg(feature = "fin-agent")]
-crate::runtime::enums::string_enum!(SubmitFinCsatResponseStatus { Rated = "rated" });
+crate::runtime::enums::string_tag!(SubmitFinCsatResponseStatus = "rated");
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 /// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -572,19 +572,13 @@ crate::runtime::enums::string_enum!(
     QuickReply = "quick_reply" }
 );
 #[cfg(feature = "conversations")]
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/admin_reply_conversation_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AdminReplyConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AdminReplyConversationRequestType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    AdminReplyConversationRequestType { Admin = "admin" }
-);
+crate::runtime::enums::string_tag!(AdminReplyConversationRequestType = "admin");
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of an admin
 ///
@@ -654,17 +648,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/admin_reply_ticket_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AdminReplyTicketRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AdminReplyTicketRequestType;
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
-crate::runtime::enums::string_enum!(AdminReplyTicketRequestType { Admin = "admin" });
+crate::runtime::enums::string_tag!(AdminReplyTicketRequestType = "admin");
 #[cfg(feature = "admins")]
 /// Admins are the teammate accounts that have access to a workspace
 ///
@@ -1191,19 +1181,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "articles")]
 /// The type of object - `article_content` .
 ///
+/// Always `article_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleContentType {
-    /// `article_content`
-    ArticleContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleContentType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleContentType { ArticleContent = "article_content" }
-);
+crate::runtime::enums::string_tag!(ArticleContentType = "article_content");
 #[cfg(feature = "articles")]
 /// This will return a list of articles for the App.
 ///
@@ -1230,17 +1214,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleListType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleListType { List = "list" });
+crate::runtime::enums::string_tag!(ArticleListType = "list");
 #[cfg(feature = "articles")]
 /// The data returned about your articles when you list them.
 ///
@@ -1320,17 +1300,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "articles")]
 /// The type of object - `article`.
 ///
+/// Always `article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_list_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleListItemType {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleListItemType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleListItemType { Article = "article" });
+crate::runtime::enums::string_tag!(ArticleListItemType = "article");
 #[cfg(feature = "articles")]
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 ///
@@ -1480,17 +1456,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_search_response/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleSearchResponseType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(ArticleSearchResponseType { List = "list" });
+crate::runtime::enums::string_tag!(ArticleSearchResponseType = "list");
 #[cfg(feature = "articles")]
 /// The statistics of an article.
 ///
@@ -1529,19 +1501,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of object - `article_statistics`.
 ///
+/// Always `article_statistics`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_statistics/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleStatisticsType {
-    /// `article_statistics`
-    ArticleStatistics,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleStatisticsType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleStatisticsType { ArticleStatistics = "article_statistics" }
-);
+crate::runtime::enums::string_tag!(ArticleStatisticsType = "article_statistics");
 #[cfg(feature = "articles")]
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
 ///
@@ -1604,19 +1570,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of object - article_translated_content.
 ///
+/// Always `article_translated_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/article_translated_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleTranslatedContentType {
-    /// `article_translated_content`
-    ArticleTranslatedContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ArticleTranslatedContentType;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(
-    ArticleTranslatedContentType { ArticleTranslatedContent =
-    "article_translated_content" }
+crate::runtime::enums::string_tag!(
+    ArticleTranslatedContentType = "article_translated_content"
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to assign a conversation
@@ -1643,19 +1604,13 @@ crate::runtime::object::object!(
     : "body", message_type : "message_type", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `assignment`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/assign_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssignConversationRequestMessageType {
-    /// `assignment`
-    Assignment,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct AssignConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    AssignConversationRequestMessageType { Assignment = "assignment" }
-);
+crate::runtime::enums::string_tag!(AssignConversationRequestMessageType = "assignment");
 #[cfg(feature = "conversations")]
 /// Generated from `#/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2026,31 +1981,21 @@ crate::runtime::object::object!(
     "message_type", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `close`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/close_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CloseConversationRequestMessageType {
-    /// `close`
-    Close,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CloseConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    CloseConversationRequestMessageType { Close = "close" }
-);
+crate::runtime::enums::string_tag!(CloseConversationRequestMessageType = "close");
 #[cfg(feature = "conversations")]
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/close_conversation_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CloseConversationRequestType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CloseConversationRequestType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(CloseConversationRequestType { Admin = "admin" });
+crate::runtime::enums::string_tag!(CloseConversationRequestType = "admin");
 #[cfg(feature = "help-center")]
 /// Collections are top level containers for Articles within the Help Center.
 ///
@@ -2121,17 +2066,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/collection_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CollectionListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CollectionListType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(CollectionListType { List = "list" });
+crate::runtime::enums::string_tag!(CollectionListType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -2258,15 +2199,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `note.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/notes/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyNotesType {
-    /// `note.list`
-    NoteList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyNotesType;
 #[cfg(
     any(
         feature = "companies",
@@ -2277,7 +2214,7 @@ pub enum CompanyNotesType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyNotesType { NoteList = "note.list" });
+crate::runtime::enums::string_tag!(CompanyNotesType = "note.list");
 #[cfg(
     any(
         feature = "companies",
@@ -2363,15 +2300,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `segment.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanySegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanySegmentsType;
 #[cfg(
     any(
         feature = "companies",
@@ -2382,9 +2315,7 @@ pub enum CompanySegmentsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    CompanySegmentsType { SegmentList = "segment.list" }
-);
+crate::runtime::enums::string_tag!(CompanySegmentsType = "segment.list");
 #[cfg(
     any(
         feature = "companies",
@@ -2433,15 +2364,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `tag.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/tags/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyTagsType;
 #[cfg(
     any(
         feature = "companies",
@@ -2452,7 +2379,7 @@ pub enum CompanyTagsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyTagsType { TagList = "tag.list" });
+crate::runtime::enums::string_tag!(CompanyTagsType = "tag.list");
 #[cfg(
     any(
         feature = "companies",
@@ -2465,15 +2392,11 @@ crate::runtime::enums::string_enum!(CompanyTagsType { TagList = "tag.list" });
 )]
 /// Value is `company`
 ///
+/// Always `company`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyType;
 #[cfg(
     any(
         feature = "companies",
@@ -2484,7 +2407,7 @@ pub enum CompanyType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyType { Company = "company" });
+crate::runtime::enums::string_tag!(CompanyType = "company");
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// A list of Contact Objects
 ///
@@ -2511,17 +2434,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// The type of object - `list`
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_attached_contacts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyAttachedContactsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyAttachedContactsType;
 #[cfg(any(feature = "companies", feature = "contacts"))]
-crate::runtime::enums::string_enum!(CompanyAttachedContactsType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyAttachedContactsType = "list");
 #[cfg(feature = "companies")]
 /// A list of Segment Objects
 ///
@@ -2544,17 +2463,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object - `list`
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_attached_segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyAttachedSegmentsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyAttachedSegmentsType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(CompanyAttachedSegmentsType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyAttachedSegmentsType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -2603,15 +2518,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object. Always company.
 ///
+/// Always `company`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_data/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyDataType {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyDataType;
 #[cfg(
     any(
         feature = "companies",
@@ -2621,7 +2532,7 @@ pub enum CompanyDataType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(CompanyDataType { Company = "company" });
+crate::runtime::enums::string_tag!(CompanyDataType = "company");
 #[cfg(feature = "companies")]
 /// This will return a list of companies for the App.
 ///
@@ -2648,17 +2559,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyListType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(CompanyListType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyListType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -2768,17 +2675,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object - `list`
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/company_scroll/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CompanyScrollType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompanyScrollType;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(CompanyScrollType { List = "list" });
+crate::runtime::enums::string_tag!(CompanyScrollType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -2995,17 +2898,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// The type of object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_attached_companies/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactAttachedCompaniesType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactAttachedCompaniesType;
 #[cfg(any(feature = "companies", feature = "contacts"))]
-crate::runtime::enums::string_enum!(ContactAttachedCompaniesType { List = "list" });
+crate::runtime::enums::string_tag!(ContactAttachedCompaniesType = "list");
 #[cfg(feature = "contacts")]
 /// blocked contact object
 ///
@@ -3120,17 +3019,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Always list
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactListType;
 #[cfg(feature = "contacts")]
-crate::runtime::enums::string_enum!(ContactListType { List = "list" });
+crate::runtime::enums::string_tag!(ContactListType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -3258,15 +3153,11 @@ crate::runtime::object::object!(
 )]
 /// always contact
 ///
+/// Always `contact`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_reference/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactReferenceType {
-    /// `contact`
-    Contact,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactReferenceType;
 #[cfg(
     any(
         feature = "contacts",
@@ -3276,7 +3167,7 @@ pub enum ContactReferenceType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(ContactReferenceType { Contact = "contact" });
+crate::runtime::enums::string_tag!(ContactReferenceType = "contact");
 #[cfg(feature = "other-schemas")]
 /// Contact Reply Base Object
 ///
@@ -3305,19 +3196,13 @@ crate::runtime::object::object!(
     "reply_options", type_ : "type", } kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+/// Always `comment`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactReplyBaseRequestMessageType {
-    /// `comment`
-    Comment,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactReplyBaseRequestMessageType;
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
-crate::runtime::enums::string_enum!(
-    ContactReplyBaseRequestMessageType { Comment = "comment" }
-);
+crate::runtime::enums::string_tag!(ContactReplyBaseRequestMessageType = "comment");
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// Quick Reply Option
 ///
@@ -3339,17 +3224,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+/// Always `user`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_reply_base_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactReplyBaseRequestType {
-    /// `user`
-    User,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactReplyBaseRequestType;
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
-crate::runtime::enums::string_enum!(ContactReplyBaseRequestType { User = "user" });
+crate::runtime::enums::string_tag!(ContactReplyBaseRequestType = "user");
 #[cfg(feature = "conversations")]
 /// Contact Reply
 ///
@@ -3775,17 +3656,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "contacts", feature = "segments"))]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/contact_segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContactSegmentsType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContactSegmentsType;
 #[cfg(any(feature = "contacts", feature = "segments"))]
-crate::runtime::enums::string_enum!(ContactSegmentsType { List = "list" });
+crate::runtime::enums::string_tag!(ContactSegmentsType = "list");
 #[cfg(
     any(
         feature = "companies",
@@ -3986,19 +3863,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "ai-content")]
 /// Always external_page
 ///
+/// Always `content_import_source`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_import_source/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourceType {
-    /// `content_import_source`
-    ContentImportSource,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentImportSourceType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(
-    ContentImportSourceType { ContentImportSource = "content_import_source" }
-);
+crate::runtime::enums::string_tag!(ContentImportSourceType = "content_import_source");
 #[cfg(feature = "ai-content")]
 /// This will return a list of the content import sources for the App.
 ///
@@ -4025,17 +3896,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_import_sources_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourcesListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentImportSourcesListType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ContentImportSourcesListType { List = "list" });
+crate::runtime::enums::string_tag!(ContentImportSourcesListType = "list");
 #[cfg(feature = "content-snippets")]
 /// A content snippet is a reusable piece of content for your AI agent and Copilot.
 ///
@@ -4125,17 +3992,13 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "content-snippets")]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_snippet_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSnippetListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSnippetListType;
 #[cfg(feature = "content-snippets")]
-crate::runtime::enums::string_enum!(ContentSnippetListType { List = "list" });
+crate::runtime::enums::string_tag!(ContentSnippetListType = "list");
 #[cfg(feature = "content-snippets")]
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated.
 ///
@@ -4272,15 +4135,11 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
+/// Always `content_source.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/content_sources_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentSourcesListType {
-    /// `content_source.list`
-    ContentSourceList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ContentSourcesListType;
 #[cfg(
     any(
         feature = "conversations",
@@ -4288,9 +4147,7 @@ pub enum ContentSourcesListType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ContentSourcesListType { ContentSourceList = "content_source.list" }
-);
+crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list");
 #[cfg(
     any(
         feature = "conversations",
@@ -4783,15 +4640,11 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
+/// Always `contact.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_contacts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationContactsType;
 #[cfg(
     any(
         feature = "conversations",
@@ -4799,9 +4652,7 @@ pub enum ConversationContactsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ConversationContactsType { ContactList = "contact.list" }
-);
+crate::runtime::enums::string_tag!(ConversationContactsType = "contact.list");
 #[cfg(feature = "conversations")]
 /// deleted conversation object
 ///
@@ -4827,19 +4678,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations")]
 /// always conversation
 ///
+/// Always `conversation`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_deleted/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationDeletedObject {
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationDeletedObject;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    ConversationDeletedObject { Conversation = "conversation" }
-);
+crate::runtime::enums::string_tag!(ConversationDeletedObject = "conversation");
 #[cfg(
     any(
         feature = "conversations",
@@ -4897,19 +4742,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations")]
 /// Always conversation.list
 ///
+/// Always `conversation.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationListType {
-    /// `conversation.list`
-    ConversationList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationListType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    ConversationListType { ConversationList = "conversation.list" }
-);
+crate::runtime::enums::string_tag!(ConversationListType = "conversation.list");
 #[cfg(feature = "conversations")]
 /// The data returned about your conversations when you list or search them.
 ///
@@ -5256,15 +5095,11 @@ crate::runtime::object::object!(
         feature = "webhooks"
     )
 )]
+/// Always `conversation_part.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_parts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationPartsType {
-    /// `conversation_part.list`
-    ConversationPartList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationPartsType;
 #[cfg(
     any(
         feature = "conversations",
@@ -5272,9 +5107,7 @@ pub enum ConversationPartsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ConversationPartsType { ConversationPartList = "conversation_part.list" }
-);
+crate::runtime::enums::string_tag!(ConversationPartsType = "conversation_part.list");
 #[cfg(
     any(
         feature = "conversations",
@@ -5596,15 +5429,11 @@ crate::runtime::object::object!(
 )]
 /// Status of this specific target (always paused)
 ///
+/// Always `paused`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationSlaPausedSlaStatesValueStatus {
-    /// `paused`
-    Paused,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ConversationSlaPausedSlaStatesValueStatus;
 #[cfg(
     any(
         feature = "conversations",
@@ -5612,9 +5441,7 @@ pub enum ConversationSlaPausedSlaStatesValueStatus {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(
-    ConversationSlaPausedSlaStatesValueStatus { Paused = "paused" }
-);
+crate::runtime::enums::string_tag!(ConversationSlaPausedSlaStatesValueStatus = "paused");
 #[cfg(
     any(
         feature = "conversations",
@@ -6361,19 +6188,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "ai-content")]
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 ///
+/// Always `api`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_content_import_source_request/properties/sync_behavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateContentImportSourceRequestSyncBehavior {
-    /// `api`
-    Api,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateContentImportSourceRequestSyncBehavior;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(
-    CreateContentImportSourceRequestSyncBehavior { Api = "api" }
-);
+crate::runtime::enums::string_tag!(CreateContentImportSourceRequestSyncBehavior = "api");
 #[cfg(feature = "conversations")]
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 ///
@@ -6491,32 +6312,6 @@ crate::runtime::enums::string_enum!(
 pub enum CreateDataAttributeRequestDataType {
     /// `options`
     Options,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(
-    CreateDataAttributeRequestDataType { Options = "options" }
-);
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataAttributeRequestOptionsItem {
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::object::object!(
-    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
-);
-#[cfg(feature = "other-schemas")]
-/// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateDataAttributeRequestDataTypeInline {
     /// `string`
     String,
     /// `integer`
@@ -6532,10 +6327,25 @@ pub enum CreateDataAttributeRequestDataTypeInline {
     /// A value this version of the crate does not know; kept as sent.
     Unknown(String),
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "data-attributes")]
 crate::runtime::enums::string_enum!(
-    CreateDataAttributeRequestDataTypeInline { String = "string", Integer = "integer",
-    Float = "float", Boolean = "boolean", Datetime = "datetime", Date = "date" }
+    CreateDataAttributeRequestDataType { Options = "options", String = "string", Integer
+    = "integer", Float = "float", Boolean = "boolean", Datetime = "datetime", Date =
+    "date" }
+);
+#[cfg(feature = "data-attributes")]
+/// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDataAttributeRequestOptionsItem {
+    pub value: Option<String>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "data-attributes")]
+crate::runtime::object::object!(
+    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// You can create a data connector by providing the required parameters.
@@ -6834,17 +6644,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// Always en
 ///
+/// Always `en`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_external_page_request/properties/locale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateExternalPageRequestLocale {
-    /// `en`
-    En,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateExternalPageRequestLocale;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(CreateExternalPageRequestLocale { En = "en" });
+crate::runtime::enums::string_tag!(CreateExternalPageRequestLocale = "en");
 #[cfg(feature = "internal-articles")]
 /// You can create an Internal Article
 ///
@@ -7069,17 +6875,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "messages")]
 /// Always `admin`.
 ///
+/// Always `admin`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/create_message_request/properties/from/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateMessageRequestFromType {
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CreateMessageRequestFromType;
 #[cfg(feature = "messages")]
-crate::runtime::enums::string_enum!(CreateMessageRequestFromType { Admin = "admin" });
+crate::runtime::enums::string_tag!(CreateMessageRequestFromType = "admin");
 #[cfg(feature = "messages")]
 /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
 ///
@@ -7732,15 +7534,11 @@ crate::runtime::object::object!(
 )]
 /// the type of object `pages`.
 ///
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/cursor_pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CursorPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CursorPagesType;
 #[cfg(
     any(
         feature = "admins",
@@ -7757,7 +7555,7 @@ pub enum CursorPagesType {
         feature = "tickets"
     )
 )]
-crate::runtime::enums::string_enum!(CursorPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(CursorPagesType = "pages");
 #[cfg(
     any(
         feature = "conversations",
@@ -8453,19 +8251,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-attributes")]
 /// Value is `data_attribute`.
 ///
+/// Always `data_attribute`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_attribute/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataAttributeType {
-    /// `data_attribute`
-    DataAttribute,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataAttributeType;
 #[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(
-    DataAttributeType { DataAttribute = "data_attribute" }
-);
+crate::runtime::enums::string_tag!(DataAttributeType = "data_attribute");
 #[cfg(feature = "data-attributes")]
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 ///
@@ -8488,17 +8280,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-attributes")]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_attribute_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataAttributeListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataAttributeListType;
 #[cfg(feature = "data-attributes")]
-crate::runtime::enums::string_enum!(DataAttributeListType { List = "list" });
+crate::runtime::enums::string_tag!(DataAttributeListType = "list");
 #[cfg(feature = "data-connectors")]
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 ///
@@ -8589,19 +8377,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// The type of object - `data_connector`.
 ///
+/// Always `data_connector`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorType {
-    /// `data_connector`
-    DataConnector,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorType { DataConnector = "data_connector" }
-);
+crate::runtime::enums::string_tag!(DataConnectorType = "data_connector");
 #[cfg(feature = "data-connectors")]
 /// Full detail view of a data connector, returned by `GET /data_connectors/{id}`.
 /// Includes configuration, data inputs, response fields, and object mappings.
@@ -9046,19 +8828,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// The type of object - `data_connector`.
 ///
+/// Always `data_connector`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_detail/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorDetailType {
-    /// `data_connector`
-    DataConnector,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorDetailType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorDetailType { DataConnector = "data_connector" }
-);
+crate::runtime::enums::string_tag!(DataConnectorDetailType = "data_connector");
 #[cfg(feature = "data-connectors")]
 /// An execution result from a data connector HTTP request.
 ///
@@ -9221,19 +8997,14 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// The type of object - `data_connector.execution`.
 ///
+/// Always `data_connector.execution`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_execution_result/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorExecutionResultType {
-    /// `data_connector.execution`
-    DataConnectorExecution,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorExecutionResultType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorExecutionResultType { DataConnectorExecution =
-    "data_connector.execution" }
+crate::runtime::enums::string_tag!(
+    DataConnectorExecutionResultType = "data_connector.execution"
 );
 #[cfg(feature = "data-connectors")]
 /// A paginated list of data connector execution results.
@@ -9297,35 +9068,23 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorExecutionResultListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorExecutionResultListPagesType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorExecutionResultListPagesType { Pages = "pages" }
-);
+crate::runtime::enums::string_tag!(DataConnectorExecutionResultListPagesType = "pages");
 #[cfg(feature = "data-connectors")]
 /// The type of object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_execution_result_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorExecutionResultListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorExecutionResultListType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DataConnectorExecutionResultListType { List = "list" }
-);
+crate::runtime::enums::string_tag!(DataConnectorExecutionResultListType = "list");
 #[cfg(feature = "data-connectors")]
 /// A paginated list of data connectors.
 ///
@@ -9388,31 +9147,23 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorListPagesType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(DataConnectorListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(DataConnectorListPagesType = "pages");
 #[cfg(feature = "data-connectors")]
 /// The type of object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_connector_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataConnectorListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataConnectorListType;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(DataConnectorListType { List = "list" });
+crate::runtime::enums::string_tag!(DataConnectorListType = "list");
 #[cfg(feature = "other-schemas")]
 /// Data events are used to notify Intercom of changes to your data.
 ///
@@ -9449,17 +9200,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The type of the object
 ///
+/// Always `event`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_event/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataEventType {
-    /// `event`
-    Event,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataEventType;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(DataEventType { Event = "event" });
+crate::runtime::enums::string_tag!(DataEventType = "event");
 #[cfg(feature = "other-schemas")]
 /// This will return a list of data events for the App.
 ///
@@ -9502,17 +9249,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The type of the object
 ///
+/// Always `event.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_event_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataEventListType {
-    /// `event.list`
-    EventList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataEventListType;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(DataEventListType { EventList = "event.list" });
+crate::runtime::enums::string_tag!(DataEventListType = "event.list");
 #[cfg(feature = "data-events")]
 /// This will return a summary of data events for the App.
 ///
@@ -9542,19 +9285,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-events")]
 /// The type of the object
 ///
+/// Always `event.summary`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/data_event_summary/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataEventSummaryType {
-    /// `event.summary`
-    EventSummary,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DataEventSummaryType;
 #[cfg(feature = "data-events")]
-crate::runtime::enums::string_enum!(
-    DataEventSummaryType { EventSummary = "event.summary" }
-);
+crate::runtime::enums::string_tag!(DataEventSummaryType = "event.summary");
 #[cfg(feature = "data-events")]
 /// This will return a summary of a data event for the App.
 ///
@@ -9828,17 +9565,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "articles")]
 /// The type of object which was deleted. - article
 ///
+/// Always `article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_article_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedArticleObjectObject {
-    /// `article`
-    Article,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedArticleObjectObject;
 #[cfg(feature = "articles")]
-crate::runtime::enums::string_enum!(DeletedArticleObjectObject { Article = "article" });
+crate::runtime::enums::string_tag!(DeletedArticleObjectObject = "article");
 #[cfg(feature = "help-center")]
 /// Response returned when an object is deleted
 ///
@@ -9864,19 +9597,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object which was deleted. - `collection`
 ///
+/// Always `collection`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_collection_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedCollectionObjectObject {
-    /// `collection`
-    Collection,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedCollectionObjectObject;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(
-    DeletedCollectionObjectObject { Collection = "collection" }
-);
+crate::runtime::enums::string_tag!(DeletedCollectionObjectObject = "collection");
 #[cfg(feature = "companies")]
 /// Response returned when an object is deleted
 ///
@@ -9902,17 +9629,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "companies")]
 /// The type of object which was deleted. - `company`
 ///
+/// Always `company`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_company_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedCompanyObjectObject {
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedCompanyObjectObject;
 #[cfg(feature = "companies")]
-crate::runtime::enums::string_enum!(DeletedCompanyObjectObject { Company = "company" });
+crate::runtime::enums::string_tag!(DeletedCompanyObjectObject = "company");
 #[cfg(feature = "conversations")]
 /// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
 ///
@@ -9985,19 +9708,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-connectors")]
 /// The type of object which was deleted.
 ///
+/// Always `data_connector`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_data_connector_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedDataConnectorObjectObject {
-    /// `data_connector`
-    DataConnector,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedDataConnectorObjectObject;
 #[cfg(feature = "data-connectors")]
-crate::runtime::enums::string_enum!(
-    DeletedDataConnectorObjectObject { DataConnector = "data_connector" }
-);
+crate::runtime::enums::string_tag!(DeletedDataConnectorObjectObject = "data_connector");
 #[cfg(feature = "folders")]
 /// Response returned when a folder is deleted
 ///
@@ -10023,17 +9740,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "folders")]
 /// The type of object - `folder`.
 ///
+/// Always `folder`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_folder_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedFolderObjectObject {
-    /// `folder`
-    Folder,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedFolderObjectObject;
 #[cfg(feature = "folders")]
-crate::runtime::enums::string_enum!(DeletedFolderObjectObject { Folder = "folder" });
+crate::runtime::enums::string_tag!(DeletedFolderObjectObject = "folder");
 #[cfg(feature = "internal-articles")]
 /// Response returned when an object is deleted
 ///
@@ -10059,18 +9772,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of object which was deleted. - internal_article
 ///
+/// Always `internal_article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_internal_article_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedInternalArticleObjectObject {
-    /// `internal_article`
-    InternalArticle,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedInternalArticleObjectObject;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(
-    DeletedInternalArticleObjectObject { InternalArticle = "internal_article" }
+crate::runtime::enums::string_tag!(
+    DeletedInternalArticleObjectObject = "internal_article"
 );
 #[cfg(feature = "news")]
 /// Response returned when an object is deleted
@@ -10097,17 +9806,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "news")]
 /// The type of object which was deleted - news-item.
 ///
+/// Always `news-item`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/deleted_object/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedObjectObject {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DeletedObjectObject;
 #[cfg(feature = "news")]
-crate::runtime::enums::string_enum!(DeletedObjectObject { NewsItem = "news-item" });
+crate::runtime::enums::string_tag!(DeletedObjectObject = "news-item");
 #[cfg(feature = "conversations")]
 /// Generated from `#/components/schemas/detach_contact_from_conversation_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10625,31 +10330,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// Always en
 ///
+/// Always `en`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/external_page/properties/locale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPageLocale {
-    /// `en`
-    En,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExternalPageLocale;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ExternalPageLocale { En = "en" });
+crate::runtime::enums::string_tag!(ExternalPageLocale = "en");
 #[cfg(feature = "ai-content")]
 /// Always external_page
 ///
+/// Always `external_page`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/external_page/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPageType {
-    /// `external_page`
-    ExternalPage,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExternalPageType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ExternalPageType { ExternalPage = "external_page" });
+crate::runtime::enums::string_tag!(ExternalPageType = "external_page");
 #[cfg(feature = "ai-content")]
 /// This will return a list of external pages for the App.
 ///
@@ -10676,17 +10373,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/external_pages_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPagesListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExternalPagesListType;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(ExternalPagesListType { List = "list" });
+crate::runtime::enums::string_tag!(ExternalPagesListType = "list");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The value describing a file upload set for a custom attribute
 ///
@@ -10775,17 +10468,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object - `group_content` .
 ///
+/// Always `group_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/group_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupContentType {
-    /// `group_content`
-    GroupContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GroupContentType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(GroupContentType { GroupContent = "group_content" });
+crate::runtime::enums::string_tag!(GroupContentType = "group_content");
 #[cfg(feature = "help-center")]
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 ///
@@ -10848,18 +10537,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of object - group_translated_content.
 ///
+/// Always `group_translated_content`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/group_translated_content/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupTranslatedContentType {
-    /// `group_translated_content`
-    GroupTranslatedContent,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GroupTranslatedContentType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(
-    GroupTranslatedContentType { GroupTranslatedContent = "group_translated_content" }
+crate::runtime::enums::string_tag!(
+    GroupTranslatedContentType = "group_translated_content"
 );
 #[cfg(feature = "conversations")]
 /// A pause or resume event for a conversation
@@ -10977,17 +10662,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "help-center")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/help_center_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HelpCenterListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct HelpCenterListType;
 #[cfg(feature = "help-center")]
-crate::runtime::enums::string_enum!(HelpCenterListType { List = "list" });
+crate::runtime::enums::string_tag!(HelpCenterListType = "list");
 #[cfg(feature = "other-schemas")]
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
@@ -11051,17 +10732,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "other-schemas")]
 /// Unstable Intercom API version. Used for closed beta endpoints or other features under managed availability.
 ///
+/// Always `unstable`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/intercom_version_unstable`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntercomVersionUnstable {
-    /// `unstable`
-    Unstable,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct IntercomVersionUnstable;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(IntercomVersionUnstable { Unstable = "unstable" });
+crate::runtime::enums::string_tag!(IntercomVersionUnstable = "unstable");
 #[cfg(feature = "internal-articles")]
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
 ///
@@ -11093,17 +10770,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/internal_article_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InternalArticleListType;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(InternalArticleListType { List = "list" });
+crate::runtime::enums::string_tag!(InternalArticleListType = "list");
 #[cfg(feature = "internal-articles")]
 /// The data returned about your internal articles when you list them.
 ///
@@ -11147,19 +10820,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
 ///
+/// Always `internal_article`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/internal_article_list_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleListItemType {
-    /// `internal_article`
-    InternalArticle,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InternalArticleListItemType;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(
-    InternalArticleListItemType { InternalArticle = "internal_article" }
-);
+crate::runtime::enums::string_tag!(InternalArticleListItemType = "internal_article");
 #[cfg(feature = "internal-articles")]
 /// The results of an Internal Article search
 ///
@@ -11204,17 +10871,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "internal-articles")]
 /// The type of the object - `list`.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/internal_article_search_response/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct InternalArticleSearchResponseType;
 #[cfg(feature = "internal-articles")]
-crate::runtime::enums::string_enum!(InternalArticleSearchResponseType { List = "list" });
+crate::runtime::enums::string_tag!(InternalArticleSearchResponseType = "list");
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 /// Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 ///
@@ -11269,17 +10932,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 /// The type of the object
 ///
+/// Always `job`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/jobs/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JobsType {
-    /// `job`
-    Job,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct JobsType;
 #[cfg(any(feature = "jobs", feature = "tickets"))]
-crate::runtime::enums::string_enum!(JobsType { Job = "job" });
+crate::runtime::enums::string_tag!(JobsType = "job");
 #[cfg(
     any(
         feature = "conversations",
@@ -11431,15 +11090,11 @@ crate::runtime::object::object!(
 )]
 /// Always list.
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/linked_object_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LinkedObjectListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct LinkedObjectListType;
 #[cfg(
     any(
         feature = "conversations",
@@ -11448,7 +11103,7 @@ pub enum LinkedObjectListType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(LinkedObjectListType { List = "list" });
+crate::runtime::enums::string_tag!(LinkedObjectListType = "list");
 #[cfg(feature = "macros")]
 /// A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 ///
@@ -11506,17 +11161,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "macros")]
 /// String representing the object's type. Always has the value `macro`.
 ///
+/// Always `macro`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/macro/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacroType {
-    /// `macro`
-    Macro,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacroType;
 #[cfg(feature = "macros")]
-crate::runtime::enums::string_enum!(MacroType { Macro = "macro" });
+crate::runtime::enums::string_tag!(MacroType = "macro");
 #[cfg(feature = "macros")]
 /// Who can view this macro.
 ///
@@ -11599,31 +11250,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "macros")]
 /// The type of pagination
 ///
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/macro_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacroListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacroListPagesType;
 #[cfg(feature = "macros")]
-crate::runtime::enums::string_enum!(MacroListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(MacroListPagesType = "pages");
 #[cfg(feature = "macros")]
 /// Always list
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/macro_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MacroListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacroListType;
 #[cfg(feature = "macros")]
-crate::runtime::enums::string_enum!(MacroListType { List = "list" });
+crate::runtime::enums::string_tag!(MacroListType = "list");
 #[cfg(feature = "contacts")]
 /// Merge contact data.
 ///
@@ -11898,17 +11541,13 @@ crate::runtime::enums::string_enum!(NewsItemState { Draft = "draft", Live = "liv
 #[cfg(feature = "news")]
 /// The type of object.
 ///
+/// Always `news-item`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/news_item/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsItemType {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NewsItemType;
 #[cfg(feature = "news")]
-crate::runtime::enums::string_enum!(NewsItemType { NewsItem = "news-item" });
+crate::runtime::enums::string_tag!(NewsItemType = "news-item");
 #[cfg(feature = "news")]
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 ///
@@ -11992,17 +11631,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "news")]
 /// The type of object.
 ///
+/// Always `newsfeed`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/newsfeed/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsfeedType {
-    /// `newsfeed`
-    Newsfeed,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NewsfeedType;
 #[cfg(feature = "news")]
-crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
+crate::runtime::enums::string_tag!(NewsfeedType = "newsfeed");
 #[cfg(feature = "news")]
 /// Assigns a news item to a newsfeed.
 ///
@@ -12133,19 +11768,13 @@ crate::runtime::object::object!(
     kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `open`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/open_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OpenConversationRequestMessageType {
-    /// `open`
-    Open,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct OpenConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    OpenConversationRequestMessageType { Open = "open" }
-);
+crate::runtime::enums::string_tag!(OpenConversationRequestMessageType = "open");
 #[cfg(
     any(
         feature = "conversations",
@@ -12279,15 +11908,11 @@ crate::runtime::object::object!(
         feature = "conversations"
     )
 )]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/pages_link/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PagesLinkType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct PagesLinkType;
 #[cfg(
     any(
         feature = "ai-content",
@@ -12296,7 +11921,7 @@ pub enum PagesLinkType {
         feature = "conversations"
     )
 )]
-crate::runtime::enums::string_enum!(PagesLinkType { Pages = "pages" });
+crate::runtime::enums::string_tag!(PagesLinkType = "pages");
 #[cfg(feature = "news")]
 /// Paginated Response
 ///
@@ -12476,19 +12101,13 @@ crate::runtime::object::object!(
     PhoneSwitch { phone : "phone", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "switch")]
+/// Always `phone_call_redirect`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/phone_switch/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PhoneSwitchType {
-    /// `phone_call_redirect`
-    PhoneCallRedirect,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct PhoneSwitchType;
 #[cfg(feature = "switch")]
-crate::runtime::enums::string_enum!(
-    PhoneSwitchType { PhoneCallRedirect = "phone_call_redirect" }
-);
+crate::runtime::enums::string_tag!(PhoneSwitchType = "phone_call_redirect");
 #[cfg(
     any(
         feature = "conversations",
@@ -12708,19 +12327,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations")]
 /// The type of resource being redacted.
 ///
+/// Always `conversation_part`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedactConversationRequestRedactConversationPartRequestType {
-    /// `conversation_part`
-    ConversationPart,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RedactConversationRequestRedactConversationPartRequestType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    RedactConversationRequestRedactConversationPartRequestType { ConversationPart =
-    "conversation_part" }
+crate::runtime::enums::string_tag!(
+    RedactConversationRequestRedactConversationPartRequestType = "conversation_part"
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to redact a conversation source
@@ -12748,18 +12362,14 @@ crate::runtime::object::object!(
 #[cfg(feature = "conversations")]
 /// The type of resource being redacted.
 ///
+/// Always `source`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedactConversationRequestRedactConversationSourceRequestType {
-    /// `source`
-    Source,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RedactConversationRequestRedactConversationSourceRequestType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    RedactConversationRequestRedactConversationSourceRequestType { Source = "source" }
+crate::runtime::enums::string_tag!(
+    RedactConversationRequestRedactConversationSourceRequestType = "source"
 );
 #[cfg(
     any(
@@ -13126,15 +12736,11 @@ crate::runtime::enums::string_enum!(
 )]
 /// The type of object.
 ///
+/// Always `segment`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/segment/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SegmentType {
-    /// `segment`
-    Segment,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SegmentType;
 #[cfg(
     any(
         feature = "companies",
@@ -13146,7 +12752,7 @@ pub enum SegmentType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(SegmentType { Segment = "segment" });
+crate::runtime::enums::string_tag!(SegmentType = "segment");
 #[cfg(feature = "segments")]
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 ///
@@ -13172,17 +12778,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "segments")]
 /// The type of the object
 ///
+/// Always `segment.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/segment_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SegmentListType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SegmentListType;
 #[cfg(feature = "segments")]
-crate::runtime::enums::string_enum!(SegmentListType { SegmentList = "segment.list" });
+crate::runtime::enums::string_tag!(SegmentListType = "segment.list");
 #[cfg(feature = "conversations")]
 /// A paginated list of side conversations for a conversation.
 ///
@@ -13231,33 +12833,23 @@ crate::runtime::object::object!(
     "total_pages", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/side_conversation_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SideConversationListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SideConversationListPagesType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(SideConversationListPagesType { Pages = "pages" });
+crate::runtime::enums::string_tag!(SideConversationListPagesType = "pages");
 #[cfg(feature = "conversations")]
 /// The type of the response object.
 ///
+/// Always `side_conversation.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/side_conversation_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SideConversationListType {
-    /// `side_conversation.list`
-    SideConversationList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SideConversationListType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    SideConversationListType { SideConversationList = "side_conversation.list" }
-);
+crate::runtime::enums::string_tag!(SideConversationListType = "side_conversation.list");
 #[cfg(feature = "conversations")]
 /// A side conversation with its conversation parts.
 ///
@@ -13578,19 +13170,13 @@ crate::runtime::object::object!(
     snoozed_until : "snoozed_until", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
+/// Always `snoozed`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/snooze_conversation_request/properties/message_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnoozeConversationRequestMessageType {
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SnoozeConversationRequestMessageType;
 #[cfg(feature = "conversations")]
-crate::runtime::enums::string_enum!(
-    SnoozeConversationRequestMessageType { Snoozed = "snoozed" }
-);
+crate::runtime::enums::string_tag!(SnoozeConversationRequestMessageType = "snoozed");
 #[cfg(
     any(
         feature = "conversations",
@@ -13854,17 +13440,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/subscription_type_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionTypeListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SubscriptionTypeListType;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
-crate::runtime::enums::string_enum!(SubscriptionTypeListType { List = "list" });
+crate::runtime::enums::string_tag!(SubscriptionTypeListType = "list");
 #[cfg(
     any(
         feature = "articles",
@@ -14012,17 +13594,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "contacts", feature = "tags"))]
 /// The type of the object
 ///
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/tag_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TagListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TagListType;
 #[cfg(any(feature = "contacts", feature = "tags"))]
-crate::runtime::enums::string_enum!(TagListType { List = "list" });
+crate::runtime::enums::string_tag!(TagListType = "list");
 #[cfg(feature = "tags")]
 /// You can tag a list of users.
 ///
@@ -14100,15 +13678,11 @@ crate::runtime::object::object!(
 )]
 /// The type of the object
 ///
+/// Always `tag.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/tags/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TagsType;
 #[cfg(
     any(
         feature = "articles",
@@ -14117,7 +13691,7 @@ pub enum TagsType {
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
+crate::runtime::enums::string_tag!(TagsType = "tag.list");
 #[cfg(feature = "teams")]
 /// Teams are groups of admins in Intercom.
 ///
@@ -14165,17 +13739,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "teams")]
 /// The type of the object
 ///
+/// Always `team.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/team_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TeamListType {
-    /// `team.list`
-    TeamList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TeamListType;
 #[cfg(feature = "teams")]
-crate::runtime::enums::string_enum!(TeamListType { TeamList = "team.list" });
+crate::runtime::enums::string_tag!(TeamListType = "team.list");
 #[cfg(feature = "teams")]
 /// Per-admin activity metrics within a team.
 ///
@@ -14454,17 +14024,13 @@ crate::runtime::object::value!(TicketTicketState, crate ::runtime::object::any);
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// Always ticket
 ///
+/// Always `ticket`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketTypeInline {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketTypeInline;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(TicketTypeInline { Ticket = "ticket" });
+crate::runtime::enums::string_tag!(TicketTypeInline = "ticket");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The list of contacts affected by a ticket.
 ///
@@ -14487,17 +14053,13 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// always contact.list
 ///
+/// Always `contact.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_contacts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketContactsType {
-    /// `contact.list`
-    ContactList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketContactsType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(TicketContactsType { ContactList = "contact.list" });
+crate::runtime::enums::string_tag!(TicketContactsType = "contact.list");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 ///
@@ -14641,17 +14203,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "tickets")]
 /// always ticket
 ///
+/// Always `ticket`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_deleted/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketDeletedObject {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketDeletedObject;
 #[cfg(feature = "tickets")]
-crate::runtime::enums::string_enum!(TicketDeletedObject { Ticket = "ticket" });
+crate::runtime::enums::string_tag!(TicketDeletedObject = "ticket");
 #[cfg(feature = "tickets")]
 /// Tickets are how you track requests from your users.
 ///
@@ -14678,17 +14236,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "tickets")]
 /// Always ticket.list
 ///
+/// Always `ticket.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketListType {
-    /// `ticket.list`
-    TicketList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketListType;
 #[cfg(feature = "tickets")]
-crate::runtime::enums::string_enum!(TicketListType { TicketList = "ticket.list" });
+crate::runtime::enums::string_tag!(TicketListType = "ticket.list");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// A Ticket Part represents a message in the ticket.
 ///
@@ -14828,18 +14382,14 @@ crate::runtime::object::object!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The type of the object. Always 'attribute'.
 ///
+/// Always `attribute`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartUpdatedAttributeDataAttributeType {
-    /// `attribute`
-    Attribute,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketPartUpdatedAttributeDataAttributeType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(
-    TicketPartUpdatedAttributeDataAttributeType { Attribute = "attribute" }
+crate::runtime::enums::string_tag!(
+    TicketPartUpdatedAttributeDataAttributeType = "attribute"
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The new value of the attribute.
@@ -15006,19 +14556,13 @@ crate::runtime::object::value!(
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The type of the object. Always 'value'.
 ///
+/// Always `value`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartUpdatedAttributeDataValueType {
-    /// `value`
-    Value,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketPartUpdatedAttributeDataValueType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(
-    TicketPartUpdatedAttributeDataValueType { Value = "value" }
-);
+crate::runtime::enums::string_tag!(TicketPartUpdatedAttributeDataValueType = "value");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 ///
@@ -15086,19 +14630,13 @@ crate::runtime::object::object!(
     "type", } kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
+/// Always `ticket_part.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_parts/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartsType {
-    /// `ticket_part.list`
-    TicketPartList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketPartsType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_enum!(
-    TicketPartsType { TicketPartList = "ticket_part.list" }
-);
+crate::runtime::enums::string_tag!(TicketPartsType = "ticket_part.list");
 #[cfg(feature = "tickets")]
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 ///
@@ -15157,17 +14695,13 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "tickets")]
 /// Always ticket_part
 ///
+/// Always `ticket_part`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/ticket_reply/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketReplyType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TicketReplyType;
 #[cfg(feature = "tickets")]
-crate::runtime::enums::string_enum!(TicketReplyType { TicketPart = "ticket_part" });
+crate::runtime::enums::string_tag!(TicketReplyType = "ticket_part");
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
@@ -16264,17 +15798,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "ai-content")]
 /// Always en
 ///
+/// Always `en`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/update_external_page_request/properties/locale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateExternalPageRequestLocale {
-    /// `en`
-    En,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct UpdateExternalPageRequestLocale;
 #[cfg(feature = "ai-content")]
-crate::runtime::enums::string_enum!(UpdateExternalPageRequestLocale { En = "en" });
+crate::runtime::enums::string_tag!(UpdateExternalPageRequestLocale = "en");
 #[cfg(feature = "internal-articles")]
 /// You can Update an Internal Article
 ///
@@ -16590,19 +16120,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `company.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/companies/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorCompaniesType {
-    /// `company.list`
-    CompanyList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorCompaniesType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(
-    VisitorCompaniesType { CompanyList = "company.list" }
-);
+crate::runtime::enums::string_tag!(VisitorCompaniesType = "company.list");
 #[cfg(feature = "visitors")]
 /// Generated from `#/components/schemas/visitor/properties/location_data`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16654,19 +16178,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `segment.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/segments/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorSegmentsType {
-    /// `segment.list`
-    SegmentList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorSegmentsType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(
-    VisitorSegmentsType { SegmentList = "segment.list" }
-);
+crate::runtime::enums::string_tag!(VisitorSegmentsType = "segment.list");
 #[cfg(feature = "visitors")]
 /// Generated from `#/components/schemas/visitor/properties/social_profiles`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16687,19 +16205,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `social_profile.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/social_profiles/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorSocialProfilesType {
-    /// `social_profile.list`
-    SocialProfileList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorSocialProfilesType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(
-    VisitorSocialProfilesType { SocialProfileList = "social_profile.list" }
-);
+crate::runtime::enums::string_tag!(VisitorSocialProfilesType = "social_profile.list");
 #[cfg(feature = "visitors")]
 /// Generated from `#/components/schemas/visitor/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16739,31 +16251,23 @@ crate::runtime::object::object!(
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `tag`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/tags/items/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorTagsTagsItemType {
-    /// `tag`
-    Tag,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorTagsTagsItemType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(VisitorTagsTagsItemType { Tag = "tag" });
+crate::runtime::enums::string_tag!(VisitorTagsTagsItemType = "tag");
 #[cfg(feature = "visitors")]
 /// The type of the object
 ///
+/// Always `tag.list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor/properties/tags/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorTagsType {
-    /// `tag.list`
-    TagList,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorTagsType;
 #[cfg(feature = "visitors")]
-crate::runtime::enums::string_enum!(VisitorTagsType { TagList = "tag.list" });
+crate::runtime::enums::string_tag!(VisitorTagsType = "tag.list");
 #[cfg(feature = "other-schemas")]
 /// Response returned when an object is deleted
 ///
@@ -16789,17 +16293,13 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// The type of object which was deleted
 ///
+/// Always `visitor`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/visitor_deleted_object/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorDeletedObjectType {
-    /// `visitor`
-    Visitor,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct VisitorDeletedObjectType;
 #[cfg(feature = "other-schemas")]
-crate::runtime::enums::string_enum!(VisitorDeletedObjectType { Visitor = "visitor" });
+crate::runtime::enums::string_tag!(VisitorDeletedObjectType = "visitor");
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// The delivery status of a specific WhatsApp message.
 ///
@@ -16957,18 +16457,14 @@ crate::runtime::enums::string_enum!(
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Event type
 ///
+/// Always `broadcast_outbound`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemType {
-    /// `broadcast_outbound`
-    BroadcastOutbound,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WhatsappMessageStatusListEventsItemType;
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
-crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListEventsItemType { BroadcastOutbound = "broadcast_outbound" }
+crate::runtime::enums::string_tag!(
+    WhatsappMessageStatusListEventsItemType = "broadcast_outbound"
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages`.
@@ -17010,31 +16506,21 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
+/// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/pages/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListPagesType {
-    /// `pages`
-    Pages,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WhatsappMessageStatusListPagesType;
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
-crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListPagesType { Pages = "pages" }
-);
+crate::runtime::enums::string_tag!(WhatsappMessageStatusListPagesType = "pages");
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WhatsappMessageStatusListType;
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
-crate::runtime::enums::string_enum!(WhatsappMessageStatusListType { List = "list" });
+crate::runtime::enums::string_tag!(WhatsappMessageStatusListType = "list");
 #[cfg(feature = "workflows")]
 /// A workflow export containing the complete workflow configuration.
 ///
@@ -17623,19 +17109,14 @@ crate::runtime::object::object!(
     additional_properties
 );
 #[cfg(feature = "export")]
+/// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetDownloadReportingDataByJobIdentifierAccept {
-    /// `application/octet-stream`
-    ApplicationOctetStream,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GetDownloadReportingDataByJobIdentifierAccept;
 #[cfg(feature = "export")]
-crate::runtime::enums::string_enum!(
-    GetDownloadReportingDataByJobIdentifierAccept { ApplicationOctetStream =
-    "application/octet-stream" }
+crate::runtime::enums::string_tag!(
+    GetDownloadReportingDataByJobIdentifierAccept = "application/octet-stream"
 );
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
@@ -18060,17 +17541,13 @@ crate::runtime::object::object!(
     type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "folders")]
+/// Always `list`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
+///
 /// Generated from `#/paths/~1folders/get/responses/200/content/application~1json/schema/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListFoldersResponseType {
-    /// `list`
-    List,
-    /// A value this version of the crate does not know; kept as sent.
-    Unknown(String),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ListFoldersResponseType;
 #[cfg(feature = "folders")]
-crate::runtime::enums::string_enum!(ListFoldersResponseType { List = "list" });
+crate::runtime::enums::string_tag!(ListFoldersResponseType = "list");
 #[cfg(feature = "conversations")]
 /// The variant is chosen by the value of `message_type`.
 ///

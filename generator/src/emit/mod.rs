@@ -176,6 +176,7 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
             pub mod #name;
         }
     });
+    let prelude = prelude(spec);
     quote! {
         #( #![doc = #doc_lines] )*
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -205,7 +206,37 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub use reqwest;
         pub use serde_json;
 
+        #prelude
+
         #(#modules)*
+    }
+}
+
+/// `prelude`: what a typical program names, in one glob import. The client and types are the
+/// default version's (when its feature is on); another version's come from its module.
+fn prelude(spec: &CrateSpec) -> TokenStream {
+    let version = spec.modules.iter().find(|m| m.default).map(|module| {
+        let name = tokens::ident(&module.module);
+        let feature = &module.module;
+        let doc = format!(" The `{feature}` version's client and types.");
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = #feature)]
+            pub use crate::#name::{types, Client};
+        }
+    });
+    quote! {
+        /// What a typical program needs, in one import: `use intercom_api::prelude::*;`.
+        ///
+        /// The client and its `types` (of the default version), errors, the region, per-request
+        /// options, files to upload, the search query builder, and the `futures` stream
+        /// extensions that `into_stream()` results are read with.
+        pub mod prelude {
+            #version
+            pub use crate::search::{Filter, Query};
+            pub use crate::{ApiError, Error, Region, RequestOptions, Upload};
+            pub use futures::{StreamExt, TryStreamExt};
+        }
     }
 }
 

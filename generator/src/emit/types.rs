@@ -251,6 +251,9 @@ fn at_least_one_of_doc(groups: &[Vec<String>]) -> Option<String> {
 }
 
 fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
+    if let (true, [only]) = (e.set_by_type, e.variants.as_slice()) {
+        return tag_def(def, &display_value(&only.value), origin);
+    }
     let docs = doc_attrs([def.docs.as_deref(), Some(origin)]);
     let name = ident(&def.name);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
@@ -284,6 +287,24 @@ fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
             Unknown(#unknown_ty),
         }
         #impls
+    }
+}
+
+/// A string the schema allows alone: a unit struct that is the value (lowering's
+/// `Enum::set_by_type`), so callers leave it to `Default` instead of naming a variant.
+fn tag_def(def: &TypeDef, value: &str, origin: &str) -> TokenStream {
+    let note = format!(
+        "Always `{value}`, the only value the description allows: the type is the value (and \
+         its `Default`), so it is written without being set. A different value read from the \
+         wire does not fit; the struct holding it keeps it as sent."
+    );
+    let docs = doc_attrs([def.docs.as_deref(), Some(&note), Some(origin)]);
+    let name = ident(&def.name);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub struct #name;
+        crate::runtime::enums::string_tag!(#name = #value);
     }
 }
 

@@ -356,6 +356,17 @@ impl<'a> SchemaLowerer<'a> {
     /// The fields a schema declares itself, with its `additionalProperties`.
     fn object(&mut self, view: &View<'a>, name: &str, pointer: &str) -> Result<Struct, Diagnostic> {
         let fields = self.own_fields(view, name, pointer)?;
+        self.object_from(view, fields, name, pointer)
+    }
+
+    /// A struct of `fields` (lowered from `view`) with the schema's `additionalProperties`.
+    fn object_from(
+        &mut self,
+        view: &View<'a>,
+        fields: Vec<Field>,
+        name: &str,
+        pointer: &str,
+    ) -> Result<Struct, Diagnostic> {
         let extra = match view.extra {
             Extra::Typed(node) => ExtraProperties::Typed(
                 self.lower_use(
@@ -382,8 +393,22 @@ impl<'a> SchemaLowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Result<Vec<Field>, Diagnostic> {
+        self.own_fields_except(view, name, pointer, &[])
+    }
+
+    /// The fields a schema declares, but those named in `skip` (lowered elsewhere).
+    fn own_fields_except(
+        &mut self,
+        view: &View<'a>,
+        name: &str,
+        pointer: &str,
+        skip: &[&str],
+    ) -> Result<Vec<Field>, Diagnostic> {
         let mut fields = Vec::with_capacity(view.properties.len());
         for (wire, node) in &view.properties {
+            if skip.contains(wire) {
+                continue;
+            }
             let property_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
             let hint = format!("{name}{}", wire.to_upper_camel_case());
             let lowered = self.lower_use(*node, &hint, &property_pointer)?;
@@ -697,6 +722,12 @@ impl<'a> SchemaLowerer<'a> {
                 nullable: only.nullable || view.nullable,
             }));
         }
+        if let Some(values) = self.enum_union_values(members) {
+            let values: Vec<&Value> = values.iter().collect();
+            if let Some(kind) = enum_shape(&values) {
+                return Ok(Shape::Named(kind));
+            }
+        }
         let mut labels = NameScope::with_reserved([FALLBACK_VARIANT]);
         let mut variants = Vec::with_capacity(members.len());
         for (index, (member, member_view)) in members.iter().zip(&member_views).enumerate() {
@@ -742,10 +773,19 @@ impl<'a> SchemaLowerer<'a> {
         name: &str,
         pointer: &str,
     ) -> Result<TypeKind, Diagnostic> {
-        let mut object = self.object(view, name, pointer)?;
+        let declarations: Vec<&View<'a>> = std::iter::once(view)
+            .chain(members.iter().flatten())
+            .collect();
+        let merged = merged_enum_properties(&declarations);
+        let skip: Vec<&str> = merged.iter().map(|(wire, _)| *wire).collect();
+        let own = self.own_fields_except(view, name, pointer, &skip)?;
+        let mut object = self.object_from(view, own, name, pointer)?;
         let mut fields = object.fields;
+        for (wire, values) in &merged {
+            fields.push(self.merged_enum_field(wire, values, &declarations, name, pointer));
+        }
         for member in members.iter().flatten() {
-            let added = self.own_fields(member, name, pointer)?;
+            let added = self.own_fields_except(member, name, pointer, &skip)?;
             for mut field in added {
                 if !fields.iter().any(|f| f.wire_name == field.wire_name) {
                     field.required = view.required.contains(&field.wire_name.as_str());
@@ -763,6 +803,54 @@ impl<'a> SchemaLowerer<'a> {
         }
         object.fields = dedupe_field_names(fields);
         Ok(TypeKind::Struct(object))
+    }
+
+    /// A property that the parent and its constraint members each declare as a string enum
+    /// (`data_type: [options]` in one member, `[string, integer, ...]` in another): one enum of
+    /// every value, documented by the first declaration that has a description.
+    fn merged_enum_field(
+        &mut self,
+        wire: &str,
+        values: &[Value],
+        declarations: &[&View<'a>],
+        name: &str,
+        pointer: &str,
+    ) -> Field {
+        let property_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
+        let hint = format!("{name}{}", wire.to_upper_camel_case());
+        let values: Vec<&Value> = values.iter().collect();
+        let ty = match enum_shape(&values) {
+            Some(kind) => self.add_inline_type(&hint, &property_pointer, kind),
+            None => TypeRef::String,
+        };
+        let property = declarations
+            .iter()
+            .filter_map(|view| property_view(view, wire))
+            .find(|view| view.description.is_some());
+        Field {
+            name: field_name(wire),
+            wire_name: wire.to_owned(),
+            ty,
+            required: declarations[0].required.contains(&wire),
+            nullable: false,
+            flatten: false,
+            docs: property
+                .as_ref()
+                .and_then(|p| p.description)
+                .and_then(rustdoc),
+            default: None,
+            deprecated: false,
+        }
+    }
+
+    /// The strings allowed by a oneOf/anyOf whose members are all string enums (inline or
+    /// `$ref`): the value is one of them, so one enum of all the values, in member order.
+    fn enum_union_values(&self, members: &[Node<'a>]) -> Option<Vec<Value>> {
+        let mut values = Vec::new();
+        for member in members {
+            values.extend(string_enum_values(&self.node_view(*member)?)?);
+        }
+        Some(values)
     }
 
     /// Properties beside a real union: the properties plus a flattened field holding the union.
@@ -883,6 +971,56 @@ fn declared_discriminator(
     })
 }
 
+/// The values of a schema that is a string enum and nothing more (not nullable, no other
+/// structure): what a oneOf of such schemas, or several declarations of one property, merge.
+fn string_enum_values(view: &View<'_>) -> Option<Vec<Value>> {
+    let values = view.enum_values();
+    let plain = matches!(view.typ, None | Some("string"))
+        && !view.nullable
+        && view.properties.is_empty()
+        && view.one_of.is_empty()
+        && view.any_of.is_empty()
+        && view.all_of.is_empty();
+    (plain && !values.is_empty() && values.iter().all(|v| v.is_string()))
+        .then(|| values.into_iter().cloned().collect())
+}
+
+/// The inline schema of a property (`None` for a `$ref` or an undeclared property).
+fn property_view<'a>(view: &View<'a>, wire: &str) -> Option<View<'a>> {
+    view.properties
+        .iter()
+        .find(|(name, _)| *name == wire)
+        .and_then(|(_, node)| match node {
+            Node::Schema(schema) => Some(View::of(schema)),
+            Node::Ref(_) => None,
+        })
+}
+
+/// Properties declared more than once among `declarations` (a parent and its constraint
+/// members), each time as an inline string enum: the values of all declarations, in order.
+/// A property declared once, or once as anything else, is lowered as usual.
+fn merged_enum_properties<'a>(declarations: &[&View<'a>]) -> Vec<(&'a str, Vec<Value>)> {
+    let mut merged: Vec<(&'a str, Vec<Value>)> = Vec::new();
+    let mut seen: Vec<&'a str> = Vec::new();
+    for view in declarations {
+        for (wire, _) in &view.properties {
+            if seen.contains(wire) {
+                continue;
+            }
+            seen.push(wire);
+            let declared: Vec<Option<Vec<Value>>> = declarations
+                .iter()
+                .filter(|other| other.properties.iter().any(|(name, _)| name == wire))
+                .map(|other| property_view(other, wire).and_then(|p| string_enum_values(&p)))
+                .collect();
+            if declared.len() > 1 && declared.iter().all(Option::is_some) {
+                merged.push((wire, declared.into_iter().flatten().flatten().collect()));
+            }
+        }
+    }
+    merged
+}
+
 /// A oneOf/anyOf member that only restates which of the parent's properties are required.
 fn is_constraint_member(view: &View<'_>) -> bool {
     matches!(view.typ, None | Some("object"))
@@ -946,7 +1084,13 @@ fn enum_shape(values: &[&Value]) -> Option<TypeKind> {
             value,
         });
     }
-    Some(TypeKind::Enum(Enum { repr, variants }))
+    // One allowed string is a tag the type writes itself (`Enum::set_by_type`).
+    let set_by_type = repr == EnumRepr::String && variants.len() == 1;
+    Some(TypeKind::Enum(Enum {
+        repr,
+        variants,
+        set_by_type,
+    }))
 }
 
 /// Later declarations of a property replace earlier ones in place (allOf overrides).
