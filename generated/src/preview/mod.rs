@@ -124,10 +124,10 @@ impl Client {
     /// `POST /articles/{article_id}/tags`
     pub fn attach_tag_to_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         body: types::AttachTagToArticleBody,
     ) -> operations::AttachTagToArticle<'_> {
-        operations::AttachTagToArticle::new(self, article_id, body)
+        operations::AttachTagToArticle::new(self, article_id.into(), body)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
@@ -180,10 +180,14 @@ impl Client {
     /// `POST /internal_articles/{internal_article_id}/tags`
     pub fn attach_tag_to_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
         body: types::AttachTagToInternalArticleBody,
     ) -> operations::AttachTagToInternalArticle<'_> {
-        operations::AttachTagToInternalArticle::new(self, internal_article_id, body)
+        operations::AttachTagToInternalArticle::new(
+            self,
+            internal_article_id.into(),
+            body,
+        )
     }
     #[cfg(any(feature = "tags", feature = "tickets"))]
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
@@ -394,9 +398,9 @@ impl Client {
     /// `GET /fin_voice/collect/{id}`
     pub fn collect_fin_voice_call_by_id(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::CollectFinVoiceCallById<'_> {
-        operations::CollectFinVoiceCallById::new(self, id)
+        operations::CollectFinVoiceCallById::new(self, id.into())
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the phone number.
@@ -454,10 +458,10 @@ impl Client {
     /// `POST /conversations/{id}/convert`
     pub fn convert_conversation_to_ticket(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::ConvertConversationToTicketRequest,
     ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, id, body)
+        operations::ConvertConversationToTicket::new(self, id.into(), body)
     }
     #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -582,10 +586,10 @@ impl Client {
     /// `POST /conversations/attributes/{id}/options`
     pub fn create_conversation_attribute_option(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::CreateConversationAttributeOptionRequest,
     ) -> operations::CreateConversationAttributeOption<'_> {
-        operations::CreateConversationAttributeOption::new(self, id, body)
+        operations::CreateConversationAttributeOption::new(self, id.into(), body)
     }
     #[cfg(feature = "custom-object-instances")]
     /// Create or update a custom object instance
@@ -790,10 +794,10 @@ impl Client {
     /// `POST /contacts/{id}/notes`
     pub fn create_note(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::CreateNoteBody,
     ) -> operations::CreateNote<'_> {
-        operations::CreateNote::new(self, id, body)
+        operations::CreateNote::new(self, id.into(), body)
     }
     #[cfg(feature = "office-hours")]
     /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
@@ -919,8 +923,11 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
-    pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
-        operations::DeleteArticle::new(self, id)
+    pub fn delete_article(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteArticle<'_> {
+        operations::DeleteArticle::new(self, id.into())
     }
     #[cfg(feature = "audiences")]
     /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
@@ -936,8 +943,11 @@ impl Client {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
-    pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, id)
+    pub fn delete_collection(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteCollection<'_> {
+        operations::DeleteCollection::new(self, id.into())
     }
     #[cfg(feature = "companies")]
     /// Delete a single company.
@@ -1005,8 +1015,11 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
-    pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, id)
+    pub fn delete_conversation(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteConversation<'_> {
+        operations::DeleteConversation::new(self, id.into())
     }
     #[cfg(feature = "conversations-attributes")]
     /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
@@ -1014,9 +1027,9 @@ impl Client {
     /// `DELETE /conversations/attributes/{id}`
     pub fn delete_conversation_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::DeleteConversationAttribute<'_> {
-        operations::DeleteConversationAttribute::new(self, id)
+        operations::DeleteConversationAttribute::new(self, id.into())
     }
     #[cfg(feature = "conversations-attributes")]
     /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
@@ -1024,10 +1037,14 @@ impl Client {
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`
     pub fn delete_conversation_attribute_option(
         &self,
-        id: i64,
+        id: impl Into<String>,
         option_id: impl Into<String>,
     ) -> operations::DeleteConversationAttributeOption<'_> {
-        operations::DeleteConversationAttributeOption::new(self, id, option_id.into())
+        operations::DeleteConversationAttributeOption::new(
+            self,
+            id.into(),
+            option_id.into(),
+        )
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
@@ -1083,8 +1100,8 @@ impl Client {
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
-    pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
-        operations::DeleteFolder::new(self, id)
+    pub fn delete_folder(&self, id: impl Into<String>) -> operations::DeleteFolder<'_> {
+        operations::DeleteFolder::new(self, id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single redirect by making a DELETE request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
@@ -1115,16 +1132,19 @@ impl Client {
     /// `DELETE /internal_articles/{id}`
     pub fn delete_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, id)
+        operations::DeleteInternalArticle::new(self, id.into())
     }
     #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
-    pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, id)
+    pub fn delete_news_item(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteNewsItem<'_> {
+        operations::DeleteNewsItem::new(self, id.into())
     }
     #[cfg(feature = "office-hours")]
     /// You can delete a single office hours exception.
@@ -1228,10 +1248,10 @@ impl Client {
     /// `DELETE /articles/{article_id}/tags/{id}`
     pub fn detach_tag_from_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         id: impl Into<String>,
     ) -> operations::DetachTagFromArticle<'_> {
-        operations::DetachTagFromArticle::new(self, article_id, id.into())
+        operations::DetachTagFromArticle::new(self, article_id.into(), id.into())
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
@@ -1294,12 +1314,12 @@ impl Client {
     /// `DELETE /internal_articles/{internal_article_id}/tags/{id}`
     pub fn detach_tag_from_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
         id: impl Into<String>,
     ) -> operations::DetachTagFromInternalArticle<'_> {
         operations::DetachTagFromInternalArticle::new(
             self,
-            internal_article_id,
+            internal_article_id.into(),
             id.into(),
         )
     }
@@ -1447,9 +1467,9 @@ impl Client {
     /// `GET /conversations/attributes/{id}`
     pub fn get_conversation_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::GetConversationAttribute<'_> {
-        operations::GetConversationAttribute::new(self, id)
+        operations::GetConversationAttribute::new(self, id.into())
     }
     #[cfg(feature = "custom-object-instances")]
     /// Fetch a Custom Object Instance by id.
@@ -1739,9 +1759,9 @@ impl Client {
     /// Paginated: [`ListArticleVersions::into_stream`](operations::ListArticleVersions::into_stream) yields every item across pages.
     pub fn list_article_versions(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
     ) -> operations::ListArticleVersions<'_> {
-        operations::ListArticleVersions::new(self, article_id)
+        operations::ListArticleVersions::new(self, article_id.into())
     }
     #[cfg(feature = "articles")]
     /// You can fetch a list of all articles by making a GET request to `https://api.intercom.io/articles`.
@@ -2205,8 +2225,8 @@ impl Client {
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
-    pub fn list_notes(&self, id: i64) -> operations::ListNotes<'_> {
-        operations::ListNotes::new(self, id)
+    pub fn list_notes(&self, id: impl Into<String>) -> operations::ListNotes<'_> {
+        operations::ListNotes::new(self, id.into())
     }
     #[cfg(feature = "office-hours")]
     /// You can fetch a list of all exceptions for an office hours schedule.
@@ -2427,10 +2447,10 @@ impl Client {
     /// `POST /articles/{id}/draft/publish`
     pub fn publish_article_draft(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::PublishArticleDraftRequest,
     ) -> operations::PublishArticleDraft<'_> {
-        operations::PublishArticleDraft::new(self, id, body)
+        operations::PublishArticleDraft::new(self, id.into(), body)
     }
     #[cfg(feature = "conversation-parts")]
     /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -2516,15 +2536,21 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
-    pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, id)
+    pub fn retrieve_admin(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveAdmin<'_> {
+        operations::RetrieveAdmin::new(self, id.into())
     }
     #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
-    pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, id)
+    pub fn retrieve_article(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveArticle<'_> {
+        operations::RetrieveArticle::new(self, id.into())
     }
     #[cfg(feature = "articles")]
     /// Fetch the staged draft of a published article by making a GET request to
@@ -2539,9 +2565,9 @@ impl Client {
     /// `GET /articles/{id}/draft`
     pub fn retrieve_article_draft(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::RetrieveArticleDraft<'_> {
-        operations::RetrieveArticleDraft::new(self, id)
+        operations::RetrieveArticleDraft::new(self, id.into())
     }
     #[cfg(feature = "articles")]
     /// Fetch a single prior version of an article, including its body content,
@@ -2554,10 +2580,10 @@ impl Client {
     /// `GET /articles/{article_id}/versions/{id}`
     pub fn retrieve_article_version(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         id: impl Into<String>,
     ) -> operations::RetrieveArticleVersion<'_> {
-        operations::RetrieveArticleVersion::new(self, article_id, id.into())
+        operations::RetrieveArticleVersion::new(self, article_id.into(), id.into())
     }
     #[cfg(feature = "audiences")]
     /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
@@ -2583,8 +2609,11 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
-    pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, id)
+    pub fn retrieve_collection(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveCollection<'_> {
+        operations::RetrieveCollection::new(self, id.into())
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
@@ -2619,9 +2648,9 @@ impl Client {
     /// `GET /conversations/{id}`
     pub fn retrieve_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, id)
+        operations::RetrieveConversation::new(self, id.into())
     }
     #[cfg(feature = "data-connectors")]
     /// You can retrieve the full detail of a single data connector by its ID.
@@ -2649,15 +2678,21 @@ impl Client {
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
-    pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
-        operations::RetrieveFolder::new(self, id)
+    pub fn retrieve_folder(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveFolder<'_> {
+        operations::RetrieveFolder::new(self, id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
-    pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, id)
+    pub fn retrieve_help_center(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveHelpCenter<'_> {
+        operations::RetrieveHelpCenter::new(self, id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single redirect by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
@@ -2682,16 +2717,19 @@ impl Client {
     /// `GET /internal_articles/{id}`
     pub fn retrieve_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, id)
+        operations::RetrieveInternalArticle::new(self, id.into())
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
-    pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, id)
+    pub fn retrieve_news_item(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveNewsItem<'_> {
+        operations::RetrieveNewsItem::new(self, id.into())
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
@@ -2707,8 +2745,8 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
-    pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, id)
+    pub fn retrieve_note(&self, id: impl Into<String>) -> operations::RetrieveNote<'_> {
+        operations::RetrieveNote::new(self, id.into())
     }
     #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
@@ -3240,10 +3278,10 @@ impl Client {
     /// `PUT /admins/{id}/away`
     pub fn set_away_admin(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::SetAwayAdminBody,
     ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, id, body)
+        operations::SetAwayAdmin::new(self, id.into(), body)
     }
     #[cfg(feature = "companies")]
     /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
@@ -3365,10 +3403,10 @@ impl Client {
     /// `PUT /articles/{id}/draft`
     pub fn stage_article_draft(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> operations::StageArticleDraft<'_> {
-        operations::StageArticleDraft::new(self, id, body)
+        operations::StageArticleDraft::new(self, id.into(), body)
     }
     #[cfg(feature = "fin-agent")]
     /// > **Info: Legacy — conversational mode**
@@ -3449,10 +3487,10 @@ impl Client {
     /// `PUT /articles/{id}`
     pub fn update_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, id, body)
+        operations::UpdateArticle::new(self, id.into(), body)
     }
     #[cfg(feature = "audiences")]
     /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
@@ -3471,10 +3509,10 @@ impl Client {
     /// `PUT /help_center/collections/{id}`
     pub fn update_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateCollectionRequest,
     ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, id, body)
+        operations::UpdateCollection::new(self, id.into(), body)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -3554,10 +3592,10 @@ impl Client {
     /// `PUT /conversations/{id}`
     pub fn update_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateConversationRequest,
     ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, id, body)
+        operations::UpdateConversation::new(self, id.into(), body)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Update an existing conversation attribute.
@@ -3565,10 +3603,10 @@ impl Client {
     /// `PUT /conversations/attributes/{id}`
     pub fn update_conversation_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateConversationAttributeRequest,
     ) -> operations::UpdateConversationAttribute<'_> {
-        operations::UpdateConversationAttribute::new(self, id, body)
+        operations::UpdateConversationAttribute::new(self, id.into(), body)
     }
     #[cfg(feature = "conversations-attributes")]
     /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
@@ -3576,13 +3614,13 @@ impl Client {
     /// `PUT /conversations/attributes/{id}/options/{option_id}`
     pub fn update_conversation_attribute_option(
         &self,
-        id: i64,
+        id: impl Into<String>,
         option_id: impl Into<String>,
         body: types::UpdateConversationAttributeOptionRequest,
     ) -> operations::UpdateConversationAttributeOption<'_> {
         operations::UpdateConversationAttributeOption::new(
             self,
-            id,
+            id.into(),
             option_id.into(),
             body,
         )
@@ -3618,10 +3656,10 @@ impl Client {
     /// `PUT /data_attributes/{id}`
     pub fn update_data_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateDataAttributeRequest,
     ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, id, body)
+        operations::UpdateDataAttribute::new(self, id.into(), body)
     }
     #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
@@ -3651,10 +3689,10 @@ impl Client {
     /// `PUT /folders/{id}`
     pub fn update_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateFolderBody,
     ) -> operations::UpdateFolder<'_> {
-        operations::UpdateFolder::new(self, id, body)
+        operations::UpdateFolder::new(self, id.into(), body)
     }
     #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -3662,10 +3700,10 @@ impl Client {
     /// `PUT /internal_articles/{id}`
     pub fn update_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, id, body)
+        operations::UpdateInternalArticle::new(self, id.into(), body)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -3673,10 +3711,10 @@ impl Client {
     /// `PUT /news/news_items/{id}`
     pub fn update_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::NewsItemRequest,
     ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, id, body)
+        operations::UpdateNewsItem::new(self, id.into(), body)
     }
     #[cfg(feature = "office-hours")]
     /// You can update an existing office hours exception.

@@ -310,7 +310,7 @@ impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToArticle<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     body: types::AttachTagToArticleBody,
     options: RequestOptions,
 }
@@ -318,7 +318,7 @@ pub struct AttachTagToArticle<'a> {
 impl<'a> AttachTagToArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        article_id: i64,
+        article_id: String,
         body: types::AttachTagToArticleBody,
     ) -> Self {
         Self {
@@ -569,7 +569,7 @@ impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AttachTagToInternalArticle<'a> {
     client: &'a Client,
-    internal_article_id: i64,
+    internal_article_id: String,
     body: types::AttachTagToInternalArticleBody,
     options: RequestOptions,
 }
@@ -577,7 +577,7 @@ pub struct AttachTagToInternalArticle<'a> {
 impl<'a> AttachTagToInternalArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        internal_article_id: i64,
+        internal_article_id: String,
         body: types::AttachTagToInternalArticleBody,
     ) -> Self {
         Self {
@@ -1309,12 +1309,12 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallByExternalId<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CollectFinVoiceCallById<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "calls")]
 impl<'a> CollectFinVoiceCallById<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -1554,7 +1554,7 @@ impl<'a> std::future::IntoFuture for CollectProcedureAgentInput<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::ConvertConversationToTicketRequest,
     options: RequestOptions,
 }
@@ -1562,7 +1562,7 @@ pub struct ConvertConversationToTicket<'a> {
 impl<'a> ConvertConversationToTicket<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::ConvertConversationToTicketRequest,
     ) -> Self {
         Self {
@@ -2134,7 +2134,7 @@ impl<'a> std::future::IntoFuture for CreateConversationAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateConversationAttributeOption<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::CreateConversationAttributeOptionRequest,
     options: RequestOptions,
 }
@@ -2142,7 +2142,7 @@ pub struct CreateConversationAttributeOption<'a> {
 impl<'a> CreateConversationAttributeOption<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::CreateConversationAttributeOptionRequest,
     ) -> Self {
         Self {
@@ -2845,13 +2845,17 @@ impl<'a> std::future::IntoFuture for CreateNewsItem<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateNote<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::CreateNoteBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl<'a> CreateNote<'a> {
-    pub(super) fn new(client: &'a Client, id: i64, body: types::CreateNoteBody) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        id: String,
+        body: types::CreateNoteBody,
+    ) -> Self {
         Self {
             client,
             id,
@@ -3390,12 +3394,12 @@ impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> DeleteArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -3502,12 +3506,12 @@ impl<'a> std::future::IntoFuture for DeleteAudience<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCollection<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> DeleteCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -3783,13 +3787,13 @@ impl<'a> std::future::IntoFuture for DeleteContentSnippet<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversation<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     retain_metrics: Option<bool>,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> DeleteConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -3851,12 +3855,12 @@ impl<'a> std::future::IntoFuture for DeleteConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversationAttribute<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations-attributes")]
 impl<'a> DeleteConversationAttribute<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -3908,13 +3912,13 @@ impl<'a> std::future::IntoFuture for DeleteConversationAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversationAttributeOption<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     option_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations-attributes")]
 impl<'a> DeleteConversationAttributeOption<'a> {
-    pub(super) fn new(client: &'a Client, id: i64, option_id: String) -> Self {
+    pub(super) fn new(client: &'a Client, id: String, option_id: String) -> Self {
         Self {
             client,
             id,
@@ -4226,12 +4230,12 @@ impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteFolder<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "folders")]
 impl<'a> DeleteFolder<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -4404,12 +4408,12 @@ impl<'a> std::future::IntoFuture for DeleteIdentityVerificationSecret<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteInternalArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> DeleteInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -4461,12 +4465,12 @@ impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNewsItem<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "news")]
 impl<'a> DeleteNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -4957,13 +4961,13 @@ impl<'a> std::future::IntoFuture for DetachSubscriptionTypeToContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromArticle<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     id: String,
     options: RequestOptions,
 }
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl<'a> DetachTagFromArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64, id: String) -> Self {
+    pub(super) fn new(client: &'a Client, article_id: String, id: String) -> Self {
         Self {
             client,
             article_id,
@@ -5221,13 +5225,17 @@ impl<'a> std::future::IntoFuture for DetachTagFromConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DetachTagFromInternalArticle<'a> {
     client: &'a Client,
-    internal_article_id: i64,
+    internal_article_id: String,
     id: String,
     options: RequestOptions,
 }
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl<'a> DetachTagFromInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, internal_article_id: i64, id: String) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        internal_article_id: String,
+        id: String,
+    ) -> Self {
         Self {
             client,
             internal_article_id,
@@ -5802,12 +5810,12 @@ impl<'a> std::future::IntoFuture for GetContentSnippet<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetConversationAttribute<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations-attributes")]
 impl<'a> GetConversationAttribute<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -7252,7 +7260,7 @@ impl<'a> std::future::IntoFuture for ListAllCompanies<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListArticleVersions<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
     locale: Option<String>,
@@ -7260,7 +7268,7 @@ pub struct ListArticleVersions<'a> {
 }
 #[cfg(feature = "articles")]
 impl<'a> ListArticleVersions<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, article_id: String) -> Self {
         Self {
             client,
             article_id,
@@ -9456,7 +9464,7 @@ pub struct ListFolders<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    parent_folder_id: Option<i64>,
+    parent_folder_id: Option<String>,
     options: RequestOptions,
 }
 #[cfg(feature = "folders")]
@@ -9481,8 +9489,8 @@ impl<'a> ListFolders<'a> {
         self
     }
     /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
-    pub fn parent_folder_id(mut self, value: i64) -> Self {
-        self.parent_folder_id = Some(value);
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Some(value.into());
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -10261,13 +10269,13 @@ impl<'a> std::future::IntoFuture for ListNewsfeeds<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListNotes<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     starting_after: Option<String>,
     options: RequestOptions,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl<'a> ListNotes<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -11316,7 +11324,7 @@ impl<'a> std::future::IntoFuture for PreviewMergeContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PublishArticleDraft<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::PublishArticleDraftRequest,
     options: RequestOptions,
 }
@@ -11324,7 +11332,7 @@ pub struct PublishArticleDraft<'a> {
 impl<'a> PublishArticleDraft<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::PublishArticleDraftRequest,
     ) -> Self {
         Self {
@@ -11720,12 +11728,12 @@ impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveAdmin<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "admins")]
 impl<'a> RetrieveAdmin<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -11775,12 +11783,12 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> RetrieveArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -11830,12 +11838,12 @@ impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticleDraft<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> RetrieveArticleDraft<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -11886,14 +11894,14 @@ impl<'a> std::future::IntoFuture for RetrieveArticleDraft<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticleVersion<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     id: String,
     locale: Option<String>,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> RetrieveArticleVersion<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64, id: String) -> Self {
+    pub(super) fn new(client: &'a Client, article_id: String, id: String) -> Self {
         Self {
             client,
             article_id,
@@ -12070,12 +12078,12 @@ impl<'a> std::future::IntoFuture for RetrieveBrand<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCollection<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> RetrieveCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -12259,7 +12267,7 @@ impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveConversation<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
     include_email_history: Option<bool>,
@@ -12269,7 +12277,7 @@ pub struct RetrieveConversation<'a> {
 }
 #[cfg(feature = "conversations")]
 impl<'a> RetrieveConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -12499,12 +12507,12 @@ impl<'a> std::future::IntoFuture for RetrieveEmail<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveFolder<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "folders")]
 impl<'a> RetrieveFolder<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -12554,12 +12562,12 @@ impl<'a> std::future::IntoFuture for RetrieveFolder<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveHelpCenter<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> RetrieveHelpCenter<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -12675,12 +12683,12 @@ impl<'a> std::future::IntoFuture for RetrieveHelpCenterRedirect<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveInternalArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> RetrieveInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -12732,12 +12740,12 @@ impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsItem<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "news")]
 impl<'a> RetrieveNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -12842,12 +12850,12 @@ impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNote<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "notes")]
 impl<'a> RetrieveNote<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -13303,7 +13311,7 @@ pub struct SearchArticles<'a> {
     client: &'a Client,
     phrase: Option<String>,
     state: Option<String>,
-    help_center_id: Option<i64>,
+    help_center_id: Option<String>,
     highlight: Option<bool>,
     options: RequestOptions,
 }
@@ -13330,8 +13338,8 @@ impl<'a> SearchArticles<'a> {
         self
     }
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.help_center_id = Some(value);
+    pub fn help_center_id(mut self, value: impl Into<String>) -> Self {
+        self.help_center_id = Some(value.into());
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
@@ -13565,17 +13573,17 @@ pub struct SearchContent<'a> {
     per_page: Option<i64>,
     states: Option<Vec<types::SearchContentStatesItem>>,
     locales: Option<Vec<String>>,
-    tag_ids: Option<Vec<i64>>,
+    tag_ids: Option<Vec<String>>,
     tag_operator: Option<types::SearchContentTagOperator>,
-    any_tag_ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
+    any_tag_ids: Option<Vec<String>>,
+    folder_ids: Option<Vec<String>>,
     folder_entity_type: Option<types::SearchContentFolderEntityType>,
     content_types: Option<Vec<types::SearchContentContentTypesItem>>,
     copilot_state: Option<types::SearchContentCopilotState>,
     fin_service_state: Option<types::SearchContentFinServiceState>,
     fin_sales_state: Option<types::SearchContentFinSalesState>,
-    created_by_ids: Option<Vec<i64>>,
-    last_updated_by_ids: Option<Vec<i64>>,
+    created_by_ids: Option<Vec<String>>,
+    last_updated_by_ids: Option<Vec<String>>,
     created_at_after: Option<i64>,
     created_at_before: Option<i64>,
     updated_at_after: Option<i64>,
@@ -13636,7 +13644,7 @@ impl<'a> SearchContent<'a> {
         self
     }
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
-    pub fn tag_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn tag_ids(mut self, value: Vec<String>) -> Self {
         self.tag_ids = Some(value);
         self
     }
@@ -13646,12 +13654,12 @@ impl<'a> SearchContent<'a> {
         self
     }
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
-    pub fn any_tag_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn any_tag_ids(mut self, value: Vec<String>) -> Self {
         self.any_tag_ids = Some(value);
         self
     }
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
-    pub fn folder_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn folder_ids(mut self, value: Vec<String>) -> Self {
         self.folder_ids = Some(value);
         self
     }
@@ -13690,12 +13698,12 @@ impl<'a> SearchContent<'a> {
         self
     }
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
-    pub fn created_by_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn created_by_ids(mut self, value: Vec<String>) -> Self {
         self.created_by_ids = Some(value);
         self
     }
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
-    pub fn last_updated_by_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn last_updated_by_ids(mut self, value: Vec<String>) -> Self {
         self.last_updated_by_ids = Some(value);
         self
     }
@@ -14025,7 +14033,7 @@ impl<'a> std::future::IntoFuture for SearchConversations<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchInternalArticles<'a> {
     client: &'a Client,
-    folder_id: Option<i64>,
+    folder_id: Option<String>,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
@@ -14038,8 +14046,8 @@ impl<'a> SearchInternalArticles<'a> {
         }
     }
     /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
-    pub fn folder_id(mut self, value: i64) -> Self {
-        self.folder_id = Some(value);
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -14160,7 +14168,7 @@ impl<'a> std::future::IntoFuture for SearchTickets<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAwayAdmin<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::SetAwayAdminBody,
     options: RequestOptions,
 }
@@ -14168,7 +14176,7 @@ pub struct SetAwayAdmin<'a> {
 impl<'a> SetAwayAdmin<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::SetAwayAdminBody,
     ) -> Self {
         Self {
@@ -14716,7 +14724,7 @@ impl<'a> std::future::IntoFuture for ShowDataConnectorExecutionResult<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StageArticleDraft<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
@@ -14724,7 +14732,7 @@ pub struct StageArticleDraft<'a> {
 impl<'a> StageArticleDraft<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateArticleRequest,
     ) -> Self {
         Self {
@@ -15000,7 +15008,7 @@ impl<'a> std::future::IntoFuture for UnlinkConversationFromTicket<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
@@ -15008,7 +15016,7 @@ pub struct UpdateArticle<'a> {
 impl<'a> UpdateArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateArticleRequest,
     ) -> Self {
         Self {
@@ -15124,7 +15132,7 @@ impl<'a> std::future::IntoFuture for UpdateAudience<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCollection<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
@@ -15132,7 +15140,7 @@ pub struct UpdateCollection<'a> {
 impl<'a> UpdateCollection<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateCollectionRequest,
     ) -> Self {
         Self {
@@ -15444,7 +15452,7 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversation<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateConversationRequest,
     display_as: Option<String>,
     options: RequestOptions,
@@ -15453,7 +15461,7 @@ pub struct UpdateConversation<'a> {
 impl<'a> UpdateConversation<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateConversationRequest,
     ) -> Self {
         Self {
@@ -15519,7 +15527,7 @@ impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversationAttribute<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateConversationAttributeRequest,
     options: RequestOptions,
 }
@@ -15527,7 +15535,7 @@ pub struct UpdateConversationAttribute<'a> {
 impl<'a> UpdateConversationAttribute<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateConversationAttributeRequest,
     ) -> Self {
         Self {
@@ -15583,7 +15591,7 @@ impl<'a> std::future::IntoFuture for UpdateConversationAttribute<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversationAttributeOption<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     option_id: String,
     body: types::UpdateConversationAttributeOptionRequest,
     options: RequestOptions,
@@ -15592,7 +15600,7 @@ pub struct UpdateConversationAttributeOption<'a> {
 impl<'a> UpdateConversationAttributeOption<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         option_id: String,
         body: types::UpdateConversationAttributeOptionRequest,
     ) -> Self {
@@ -15729,7 +15737,7 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
@@ -15737,7 +15745,7 @@ pub struct UpdateDataAttribute<'a> {
 impl<'a> UpdateDataAttribute<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateDataAttributeRequest,
     ) -> Self {
         Self {
@@ -15921,7 +15929,7 @@ impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateFolder<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateFolderBody,
     options: RequestOptions,
 }
@@ -15929,7 +15937,7 @@ pub struct UpdateFolder<'a> {
 impl<'a> UpdateFolder<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateFolderBody,
     ) -> Self {
         Self {
@@ -15983,7 +15991,7 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
@@ -15991,7 +15999,7 @@ pub struct UpdateInternalArticle<'a> {
 impl<'a> UpdateInternalArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateInternalArticleRequest,
     ) -> Self {
         Self {
@@ -16047,7 +16055,7 @@ impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::NewsItemRequest,
     options: RequestOptions,
 }
@@ -16055,7 +16063,7 @@ pub struct UpdateNewsItem<'a> {
 impl<'a> UpdateNewsItem<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::NewsItemRequest,
     ) -> Self {
         Self {

@@ -455,7 +455,7 @@ pub struct Admin {
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
@@ -469,7 +469,7 @@ pub struct Admin {
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: Option<AdminRole>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
@@ -496,10 +496,10 @@ pub struct Admin {
 crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
-    "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
-    "id", job_title : "job_title", name : "name", role : "role", team_ids : "team_ids",
-    team_priority_level : "team_priority_level", type_ : "type", } kept
-    additional_properties
+    "away_status_reason_id" as integer, email : "email", has_inbox_seat :
+    "has_inbox_seat", id : "id", job_title : "job_title", name : "name", role : "role",
+    team_ids : "team_ids" as integer, team_priority_level : "team_priority_level", type_
+    : "type", } kept additional_properties
 );
 #[cfg(
     any(
@@ -576,9 +576,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -586,8 +586,8 @@ pub struct AdminPriorityLevel {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
-    "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "teams")]
 /// The priority levels to set, naming only the teammates whose level is being set
@@ -596,9 +596,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevelRequest {
     /// The ids of the teammates to make primary members of the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The ids of the teammates to make secondary members of the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -606,8 +606,8 @@ pub struct AdminPriorityLevelRequest {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevelRequest { primary_admin_ids : "primary_admin_ids",
-    secondary_admin_ids : "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevelRequest { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of an admin
@@ -792,7 +792,7 @@ pub struct AdminWithApp {
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: Option<AdminWithAppRole>,
     /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -805,8 +805,8 @@ crate::runtime::object::object!(
     AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
     "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
     email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
-    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids", type_ :
-    "type", } kept additional_properties
+    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids" as
+    integer, type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// This object represents the avatar associated with the admin.
@@ -1037,7 +1037,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiCallResponse {
     /// The workspace identifier
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
     pub call_summary: Option<String>,
     /// Array of transcript entries for the call
@@ -1045,7 +1045,7 @@ pub struct AiCallResponse {
     /// The external call identifier from the call provider
     pub external_call_id: Option<String>,
     /// The unique identifier for the external reference
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Array of intent classifications for the call
     pub intent: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The Intercom call identifier, if the call has been matched
@@ -1063,11 +1063,11 @@ pub struct AiCallResponse {
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    AiCallResponse { app_id : "app_id", call_summary : "call_summary", call_transcript :
-    "call_transcript", external_call_id : "external_call_id", id : "id", intent :
-    "intent", intercom_call_id : "intercom_call_id", intercom_conversation_id :
-    "intercom_conversation_id", status : "status", user_phone_number :
-    "user_phone_number", } kept additional_properties
+    AiCallResponse { app_id : "app_id" as integer, call_summary : "call_summary",
+    call_transcript : "call_transcript", external_call_id : "external_call_id", id : "id"
+    as integer, intent : "intent", intercom_call_id : "intercom_call_id",
+    intercom_conversation_id : "intercom_conversation_id", status : "status",
+    user_phone_number : "user_phone_number", } kept additional_properties
 );
 #[cfg(
     any(
@@ -1085,7 +1085,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSubtopic {
     /// The ID of the subtopic.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the subtopic.
     pub name: Option<String>,
     /// Always ai_subtopic.
@@ -1106,7 +1106,8 @@ pub struct AiSubtopic {
     )
 )]
 crate::runtime::object::object!(
-    AiSubtopic { id : "id", name : "name", type_ : "type", } kept additional_properties
+    AiSubtopic { id : "id" as integer, name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(
     any(
@@ -1229,7 +1230,7 @@ pub struct Article {
     /// Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content.
     pub ai_sales_agent_availability: Option<bool>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The body of the article in markdown. For multilingual articles, this will be the body of the default language's content.
@@ -1237,7 +1238,7 @@ pub struct Article {
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     pub created_at: Option<i64>,
     /// The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content.
-    pub created_by_id: Option<i64>,
+    pub created_by_id: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
@@ -1247,7 +1248,7 @@ pub struct Article {
     /// Whether the article is excluded from Fin AI Agent article suggestions.
     pub exclude_from_article_suggestions: Option<bool>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure draft (never published) reports `false`.
     pub has_unpublished_changes: Option<bool>,
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
@@ -1255,7 +1256,7 @@ pub struct Article {
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
     pub scheduled_publish_at: Option<i64>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
@@ -1275,7 +1276,7 @@ pub struct Article {
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
     pub updated_at: Option<i64>,
     /// The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content.
-    pub updated_by_id: Option<i64>,
+    pub updated_by_id: Option<String>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
@@ -1290,17 +1291,18 @@ pub struct Article {
 crate::runtime::object::object!(
     Article { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", author_id : "author_id", body : "body", body_markdown
-    : "body_markdown", created_at : "created_at", created_by_id : "created_by_id",
-    default_locale : "default_locale", description : "description", draft_updated_at :
-    "draft_updated_at", exclude_from_article_suggestions :
-    "exclude_from_article_suggestions", folder_id : "folder_id", has_unpublished_changes
-    : "has_unpublished_changes", help_center_audience : "help_center_audience", id :
-    "id", parent_ids : "parent_ids", scheduled_publish_at : "scheduled_publish_at",
-    scheduled_unpublish_at : "scheduled_unpublish_at", state : "state", tags : "tags",
-    title : "title", translated_content : "translated_content", type_ : "type",
-    updated_at : "updated_at", updated_by_id : "updated_by_id", url : "url", workspace_id
-    : "workspace_id", statistics : "statistics", } kept additional_properties
+    "ai_sales_agent_availability", author_id : "author_id" as integer, body : "body",
+    body_markdown : "body_markdown", created_at : "created_at", created_by_id :
+    "created_by_id" as integer, default_locale : "default_locale", description :
+    "description", draft_updated_at : "draft_updated_at",
+    exclude_from_article_suggestions : "exclude_from_article_suggestions", folder_id :
+    "folder_id" as integer, has_unpublished_changes : "has_unpublished_changes",
+    help_center_audience : "help_center_audience", id : "id", parent_ids : "parent_ids"
+    as integer, scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", tags : "tags", title : "title",
+    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
+    updated_by_id : "updated_by_id" as integer, url : "url", workspace_id :
+    "workspace_id", statistics : "statistics", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// The Content of an Article.
@@ -1315,9 +1317,9 @@ pub struct ArticleContent {
     /// Whether the article is available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs this article content is targeted to for Fin AI Agent. On multilingual help centers this field appears per-locale inside `translated_content`. On single-language help centers it appears at the article root level. Empty array means no audience targeting is set.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The ID of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The body of the article in markdown.
@@ -1325,7 +1327,7 @@ pub struct ArticleContent {
     /// The time when the article was created (seconds).
     pub created_at: Option<i64>,
     /// The ID of the teammate who created this content version.
-    pub created_by_id: Option<i64>,
+    pub created_by_id: Option<String>,
     /// The description of the article.
     pub description: Option<String>,
     /// The time, in seconds, when this locale's staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
@@ -1341,7 +1343,7 @@ pub struct ArticleContent {
     /// The time when the article was last updated (seconds).
     pub updated_at: Option<i64>,
     /// The ID of the teammate who last updated this content version.
-    pub updated_by_id: Option<i64>,
+    pub updated_by_id: Option<String>,
     /// The URL of the article.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -1353,13 +1355,13 @@ pub struct ArticleContent {
 crate::runtime::object::object!(
     ArticleContent { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", created_at :
-    "created_at", created_by_id : "created_by_id", description : "description",
-    draft_updated_at : "draft_updated_at", has_unpublished_changes :
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", created_at :
+    "created_at", created_by_id : "created_by_id" as integer, description :
+    "description", draft_updated_at : "draft_updated_at", has_unpublished_changes :
     "has_unpublished_changes", state : "state", title : "title", type_ : "type",
-    updated_at : "updated_at", updated_by_id : "updated_by_id", url : "url", } kept
-    additional_properties
+    updated_at : "updated_at", updated_by_id : "updated_by_id" as integer, url : "url", }
+    kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft` .
@@ -1445,7 +1447,7 @@ pub struct ArticleListItem {
     /// Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content.
     pub ai_sales_agent_availability: Option<bool>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The body of the article in markdown. For multilingual articles, this will be the body of the default language's content.
@@ -1453,7 +1455,7 @@ pub struct ArticleListItem {
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     pub created_at: Option<i64>,
     /// The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content.
-    pub created_by_id: Option<i64>,
+    pub created_by_id: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
@@ -1463,7 +1465,7 @@ pub struct ArticleListItem {
     /// Whether the article is excluded from Fin AI Agent article suggestions.
     pub exclude_from_article_suggestions: Option<bool>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure draft (never published) reports `false`.
     pub has_unpublished_changes: Option<bool>,
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
@@ -1471,7 +1473,7 @@ pub struct ArticleListItem {
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
     pub scheduled_publish_at: Option<i64>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
@@ -1491,7 +1493,7 @@ pub struct ArticleListItem {
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
     pub updated_at: Option<i64>,
     /// The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content.
-    pub updated_by_id: Option<i64>,
+    pub updated_by_id: Option<String>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
@@ -1505,17 +1507,18 @@ pub struct ArticleListItem {
 crate::runtime::object::object!(
     ArticleListItem { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", author_id : "author_id", body : "body", body_markdown
-    : "body_markdown", created_at : "created_at", created_by_id : "created_by_id",
-    default_locale : "default_locale", description : "description", draft_updated_at :
-    "draft_updated_at", exclude_from_article_suggestions :
-    "exclude_from_article_suggestions", folder_id : "folder_id", has_unpublished_changes
-    : "has_unpublished_changes", help_center_audience : "help_center_audience", id :
-    "id", parent_ids : "parent_ids", scheduled_publish_at : "scheduled_publish_at",
-    scheduled_unpublish_at : "scheduled_unpublish_at", state : "state", tags : "tags",
-    title : "title", translated_content : "translated_content", type_ : "type",
-    updated_at : "updated_at", updated_by_id : "updated_by_id", url : "url", workspace_id
-    : "workspace_id", } kept additional_properties
+    "ai_sales_agent_availability", author_id : "author_id" as integer, body : "body",
+    body_markdown : "body_markdown", created_at : "created_at", created_by_id :
+    "created_by_id" as integer, default_locale : "default_locale", description :
+    "description", draft_updated_at : "draft_updated_at",
+    exclude_from_article_suggestions : "exclude_from_article_suggestions", folder_id :
+    "folder_id" as integer, has_unpublished_changes : "has_unpublished_changes",
+    help_center_audience : "help_center_audience", id : "id", parent_ids : "parent_ids"
+    as integer, scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", tags : "tags", title : "title",
+    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
+    updated_by_id : "updated_by_id" as integer, url : "url", workspace_id :
+    "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
@@ -3384,7 +3387,7 @@ pub struct Collection {
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
@@ -3410,10 +3413,10 @@ pub struct Collection {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     Collection { created_at : "created_at", default_locale : "default_locale",
-    description : "description", help_center_id : "help_center_id", icon : "icon", id :
-    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
-    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    description : "description", help_center_id : "help_center_id" as integer, icon :
+    "icon", id : "id", name : "name", order : "order", parent_id : "parent_id",
+    translated_content : "translated_content", updated_at : "updated_at", url : "url",
+    workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "help-center")]
 /// This will return a list of Collections for the App.
@@ -6110,11 +6113,11 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
     /// Segment IDs to assign to the selected content.
-    pub add_segment_ids: Option<Vec<i64>>,
+    pub add_segment_ids: Option<Vec<String>>,
     /// When `true`, removes all segments from the selected content.
     pub remove_all: Option<bool>,
     /// Segment IDs to remove from the selected content.
-    pub remove_segment_ids: Option<Vec<i64>>,
+    pub remove_segment_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6122,8 +6125,9 @@ pub struct ContentBulkActionRequestAudience {
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
-    ContentBulkActionRequestAudience { add_segment_ids : "add_segment_ids", remove_all :
-    "remove_all", remove_segment_ids : "remove_segment_ids", } kept additional_properties
+    ContentBulkActionRequestAudience { add_segment_ids : "add_segment_ids" as integer,
+    remove_all : "remove_all", remove_segment_ids : "remove_segment_ids" as integer, }
+    kept additional_properties
 );
 #[cfg(feature = "content")]
 /// Required when `action` is `set_availability`. Each field is optional — only the
@@ -6202,9 +6206,9 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestTags {
     /// Tag IDs to apply to the selected content.
-    pub add_tag_ids: Option<Vec<i64>>,
+    pub add_tag_ids: Option<Vec<String>>,
     /// Tag IDs to remove from the selected content.
-    pub remove_tag_ids: Option<Vec<i64>>,
+    pub remove_tag_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6212,8 +6216,8 @@ pub struct ContentBulkActionRequestTags {
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
-    ContentBulkActionRequestTags { add_tag_ids : "add_tag_ids", remove_tag_ids :
-    "remove_tag_ids", } kept additional_properties
+    ContentBulkActionRequestTags { add_tag_ids : "add_tag_ids" as integer, remove_tag_ids
+    : "remove_tag_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "content")]
 /// Phase 1 envelope returned immediately after the request is enqueued. A future
@@ -6242,11 +6246,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentImportSource {
     /// The unique identifiers for the audiences associated with this content import source.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// The status of the content import source.
@@ -6270,10 +6274,10 @@ pub struct ContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
-    ContentImportSource { audience_ids : "audience_ids", created_at : "created_at", id :
-    "id", last_synced_at : "last_synced_at", status : "status", sync_behavior :
-    "sync_behavior", type_ : "type", updated_at : "updated_at", url : "url", } kept
-    additional_properties
+    ContentImportSource { audience_ids : "audience_ids" as integer, created_at :
+    "created_at", id : "id" as integer, last_synced_at : "last_synced_at", status :
+    "status", sync_behavior : "sync_behavior", type_ : "type", updated_at : "updated_at",
+    url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -6634,7 +6638,7 @@ pub struct ContentSnippet {
     /// Whether the content snippet is available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs this content snippet is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The body of the content snippet in markdown.
     pub body_markdown: Option<String>,
     /// **Deprecated.**
@@ -6668,11 +6672,11 @@ pub struct ContentSnippet {
 crate::runtime::object::object!(
     ContentSnippet { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", body_markdown :
-    "body_markdown", chatbot_availability : "chatbot_availability", copilot_availability
-    : "copilot_availability", created_at : "created_at", id : "id", json_blocks :
-    "json_blocks", locale : "locale", title : "title", type_ : "type", updated_at :
-    "updated_at", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer,
+    body_markdown : "body_markdown", chatbot_availability : "chatbot_availability",
+    copilot_availability : "copilot_availability", created_at : "created_at", id : "id",
+    json_blocks : "json_blocks", locale : "locale", title : "title", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
 );
 #[cfg(feature = "content-snippets")]
 /// The request payload for creating a content snippet. You must provide either `json_blocks` or `body_markdown` for the snippet content — they are mutually exclusive.
@@ -6693,7 +6697,7 @@ pub struct ContentSnippetCreateRequest {
     /// Defaults to `false`.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown instead of structured blocks. Mutually exclusive with `json_blocks`.
     pub body_markdown: Option<String>,
     /// The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.
@@ -6713,9 +6717,9 @@ pub struct ContentSnippetCreateRequest {
 crate::runtime::object::object!(
     ContentSnippetCreateRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", body_markdown :
-    "body_markdown", json_blocks : "json_blocks", locale : "locale", title : "title", }
-    kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer,
+    body_markdown : "body_markdown", json_blocks : "json_blocks", locale : "locale",
+    title : "title", } kept additional_properties
 );
 #[cfg(feature = "content-snippets")]
 /// A paginated list of content snippets.
@@ -6770,7 +6774,7 @@ pub struct ContentSnippetUpdateRequest {
     /// Whether the content snippet should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown instead of structured blocks. Mutually exclusive with `json_blocks`.
     pub body_markdown: Option<String>,
     /// The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.
@@ -6788,9 +6792,9 @@ pub struct ContentSnippetUpdateRequest {
 crate::runtime::object::object!(
     ContentSnippetUpdateRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", body_markdown :
-    "body_markdown", json_blocks : "json_blocks", locale : "locale", title : "title", }
-    kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer,
+    body_markdown : "body_markdown", json_blocks : "json_blocks", locale : "locale",
+    title : "title", } kept additional_properties
 );
 #[cfg(
     any(
@@ -6965,7 +6969,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -7007,7 +7011,7 @@ pub struct Conversation {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -7033,9 +7037,9 @@ pub struct Conversation {
     )
 )]
 crate::runtime::object::object!(
-    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
-    ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics", channel :
-    "channel", company : "company", contacts : "contacts", conversation_parts :
+    Conversation { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics",
+    channel : "channel", company : "company", contacts : "contacts", conversation_parts :
     "conversation_parts", conversation_rating : "conversation_rating", created_at :
     "created_at", custom_attributes : "custom_attributes", external_references :
     "external_references", first_contact_reply : "first_contact_reply", id : "id",
@@ -7044,8 +7048,8 @@ crate::runtime::object::object!(
     sales_agent_participated : "sales_agent_participated", scorecards : "scorecards",
     sla_applied : "sla_applied", snoozed_until : "snoozed_until", source : "source",
     state : "state", statistics : "statistics", tags : "tags", team_assignee_id :
-    "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    "team_assignee_id" as integer, teammates : "teammates", title : "title", type_ :
+    "type", updated_at : "updated_at", waiting_since : "waiting_since", } kept
     additional_properties
 );
 #[cfg(
@@ -7235,7 +7239,7 @@ pub struct ConversationAttributeBase {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7254,9 +7258,10 @@ pub struct ConversationAttributeBase {
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
     ConversationAttributeBase { admin_id : "admin_id", archived : "archived", created_at
-    : "created_at", data_type : "data_type", description : "description", id : "id", name
-    : "name", required : "required", type_ : "type", updated_at : "updated_at",
-    visible_to_team_ids : "visible_to_team_ids", } kept additional_properties
+    : "created_at", data_type : "data_type", description : "description", id : "id" as
+    integer, name : "name", required : "required", type_ : "type", updated_at :
+    "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
+    additional_properties
 );
 #[cfg(feature = "other-schemas")]
 /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
@@ -7322,7 +7327,7 @@ pub struct ConversationAttributeBooleanType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7342,7 +7347,7 @@ pub struct ConversationAttributeBooleanType {
 crate::runtime::object::object!(
     ConversationAttributeBooleanType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7376,7 +7381,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7396,7 +7401,7 @@ pub struct ConversationAttributeDatetimeType {
 crate::runtime::object::object!(
     ConversationAttributeDatetimeType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7430,7 +7435,7 @@ pub struct ConversationAttributeDecimalType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7450,7 +7455,7 @@ pub struct ConversationAttributeDecimalType {
 crate::runtime::object::object!(
     ConversationAttributeDecimalType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7484,7 +7489,7 @@ pub struct ConversationAttributeFilesType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7504,7 +7509,7 @@ pub struct ConversationAttributeFilesType {
 crate::runtime::object::object!(
     ConversationAttributeFilesType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7538,7 +7543,7 @@ pub struct ConversationAttributeIntegerType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7558,7 +7563,7 @@ pub struct ConversationAttributeIntegerType {
 crate::runtime::object::object!(
     ConversationAttributeIntegerType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7628,7 +7633,7 @@ pub struct ConversationAttributeListType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7650,7 +7655,7 @@ pub struct ConversationAttributeListType {
 crate::runtime::object::object!(
     ConversationAttributeListType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", options : "options", }
     kept additional_properties
 );
@@ -7706,7 +7711,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7728,7 +7733,7 @@ pub struct ConversationAttributeRelationshipType {
 crate::runtime::object::object!(
     ConversationAttributeRelationshipType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", reference : "reference", }
     kept additional_properties
 );
@@ -7800,7 +7805,7 @@ pub struct ConversationAttributeStringType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7822,7 +7827,7 @@ pub struct ConversationAttributeStringType {
 crate::runtime::object::object!(
     ConversationAttributeStringType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", multiline : "multiline", }
     kept additional_properties
 );
@@ -8457,7 +8462,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -8497,7 +8502,7 @@ pub struct ConversationListItem {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -8514,7 +8519,7 @@ pub struct ConversationListItem {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    ConversationListItem { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
     "ai_agent", ai_agent_participated : "ai_agent_participated", channel : "channel",
     company : "company", contacts : "contacts", conversation_rating :
     "conversation_rating", created_at : "created_at", custom_attributes :
@@ -8524,8 +8529,8 @@ crate::runtime::object::object!(
     read : "read", sales_agent : "sales_agent", sales_agent_participated :
     "sales_agent_participated", scorecards : "scorecards", sla_applied : "sla_applied",
     snoozed_until : "snoozed_until", source : "source", state : "state", statistics :
-    "statistics", tags : "tags", team_assignee_id : "team_assignee_id", teammates :
-    "teammates", title : "title", type_ : "type", updated_at : "updated_at",
+    "statistics", tags : "tags", team_assignee_id : "team_assignee_id" as integer,
+    teammates : "teammates", title : "title", type_ : "type", updated_at : "updated_at",
     waiting_since : "waiting_since", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -8990,7 +8995,7 @@ pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    pub team_id: Option<i64>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
     pub team_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9009,8 +9014,8 @@ pub struct ConversationResponseTime {
     )
 )]
 crate::runtime::object::object!(
-    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
-    team_name : "team_name", } kept additional_properties
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id" as
+    integer, team_name : "team_name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -10266,9 +10271,9 @@ pub struct CreateArticleRequest {
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. For per-locale targeting, use `translated_content.<locale>.audience_ids` instead. Sending both top-level and per-locale in the same request causes top-level to win. Unknown audience IDs return a 404 error. No partial commit occurs.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
@@ -10276,11 +10281,11 @@ pub struct CreateArticleRequest {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection. When provided, this takes precedence over `parent_id` and `parent_type`.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
@@ -10301,13 +10306,13 @@ pub struct CreateArticleRequest {
 crate::runtime::object::object!(
     CreateArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_ids :
-    "parent_ids", parent_type : "parent_type", scheduled_publish_at :
-    "scheduled_publish_at", scheduled_unpublish_at : "scheduled_unpublish_at", state :
-    "state", title : "title", translated_content : "translated_content", } kept
-    additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", description :
+    "description", folder_id : "folder_id" as integer, parent_id : "parent_id" as
+    integer, parent_ids : "parent_ids" as integer, parent_type : "parent_type",
+    scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", title : "title", translated_content :
+    "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -10358,7 +10363,7 @@ pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
@@ -10372,8 +10377,8 @@ pub struct CreateCollectionRequest {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     CreateCollectionRequest { description : "description", help_center_id :
-    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
-    "translated_content", } kept additional_properties
+    "help_center_id" as integer, name : "name", parent_id : "parent_id",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Payload to create a contact
@@ -11526,7 +11531,7 @@ pub struct CreateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
@@ -11541,7 +11546,7 @@ crate::runtime::object::object!(
     CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", external_id : "external_id", html : "html", locale :
-    "locale", source_id : "source_id", title : "title", url : "url", } kept
+    "locale", source_id : "source_id" as integer, title : "title", url : "url", } kept
     additional_properties
 );
 #[cfg(feature = "ai-content")]
@@ -11645,17 +11650,17 @@ pub struct CreateInternalArticleRequest {
     /// Defaults to `false`.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
     pub body_markdown: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: String,
     /// The title of the article.
     pub title: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -11667,9 +11672,10 @@ pub struct CreateInternalArticleRequest {
 crate::runtime::object::object!(
     CreateInternalArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", folder_id : "folder_id",
-    owner_id : "owner_id", title : "title", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", folder_id :
+    "folder_id" as integer, owner_id : "owner_id" as integer, title : "title", } kept
+    additional_properties
 );
 #[cfg(feature = "messages")]
 /// You can create a message
@@ -13237,7 +13243,7 @@ pub struct DataAttribute {
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
@@ -13263,10 +13269,10 @@ pub struct DataAttribute {
 crate::runtime::object::object!(
     DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
     "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
-    description : "description", full_name : "full_name", id : "id", label : "label",
-    messenger_writable : "messenger_writable", model : "model", name : "name", options :
-    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
-    kept additional_properties
+    description : "description", full_name : "full_name", id : "id" as integer, label :
+    "label", messenger_writable : "messenger_writable", model : "model", name : "name",
+    options : "options", type_ : "type", ui_writable : "ui_writable", updated_at :
+    "updated_at", } kept additional_properties
 );
 #[cfg(feature = "data-attributes")]
 /// The data type of the attribute.
@@ -14882,7 +14888,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14892,8 +14898,8 @@ pub struct DeletedFolderObject {
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
-    DeletedFolderObject { deleted : "deleted", id : "id", object : "object", } kept
-    additional_properties
+    DeletedFolderObject { deleted : "deleted", id : "id" as integer, object : "object", }
+    kept additional_properties
 );
 #[cfg(feature = "folders")]
 /// The type of object - `folder`.
@@ -15895,7 +15901,7 @@ pub struct ExternalPage {
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// Always external_page
@@ -15917,9 +15923,9 @@ crate::runtime::object::object!(
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", created_at : "created_at", external_id :
     "external_id", fin_availability : "fin_availability", html : "html", id : "id",
-    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id",
-    title : "title", type_ : "type", updated_at : "updated_at", url : "url", } kept
-    additional_properties
+    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id" as
+    integer, title : "title", type_ : "type", updated_at : "updated_at", url : "url", }
+    kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -16645,11 +16651,11 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// The time when the folder was last updated (seconds)
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -16660,8 +16666,9 @@ pub struct Folder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     Folder { content_count : "content_count", created_at : "created_at", description :
-    "description", emoji : "emoji", id : "id", name : "name", parent_folder_id :
-    "parent_folder_id", updated_at : "updated_at", } kept additional_properties
+    "description", emoji : "emoji", id : "id" as integer, name : "name", parent_folder_id
+    : "parent_folder_id" as integer, updated_at : "updated_at", } kept
+    additional_properties
 );
 #[cfg(feature = "help-center")]
 /// The Content of a Group.
@@ -17248,9 +17255,9 @@ pub struct InternalArticleListItem {
     /// Whether the internal article is available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The body of the article in markdown.
@@ -17258,13 +17265,13 @@ pub struct InternalArticleListItem {
     /// The time when the article was created.
     pub created_at: Option<i64>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     pub tags: Option<Tags>,
     /// The title of the article.
     pub title: Option<String>,
@@ -17283,11 +17290,11 @@ pub struct InternalArticleListItem {
 crate::runtime::object::object!(
     InternalArticleListItem { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", created_at :
-    "created_at", folder_id : "folder_id", id : "id", locale : "locale", owner_id :
-    "owner_id", tags : "tags", title : "title", type_ : "type", updated_at :
-    "updated_at", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", created_at :
+    "created_at", folder_id : "folder_id" as integer, id : "id", locale : "locale",
+    owner_id : "owner_id" as integer, tags : "tags", title : "title", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
 );
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
@@ -17818,7 +17825,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
-    pub merge_into_conversation_id: i64,
+    pub merge_into_conversation_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -17826,8 +17833,8 @@ pub struct MergeConversationsRequest {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    MergeConversationsRequest { merge_into_conversation_id :
-    "merge_into_conversation_id", } kept additional_properties
+    MergeConversationsRequest { merge_into_conversation_id : "merge_into_conversation_id"
+    as integer, } kept additional_properties
 );
 #[cfg(
     any(
@@ -18611,7 +18618,7 @@ pub struct NewsItem {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: Option<i64>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemState>,
     /// The title of the news item.
@@ -18632,8 +18639,8 @@ crate::runtime::object::object!(
     NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
     "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
     newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
-    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
-    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+    "sender_id" as integer, state : "state", title : "title", type_ : "type", updated_at
+    : "updated_at", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "news")]
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -18682,7 +18689,7 @@ pub struct NewsItemRequest {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
@@ -18696,7 +18703,7 @@ pub struct NewsItemRequest {
 crate::runtime::object::object!(
     NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
     "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
-    sender_id : "sender_id", state : "state", title : "title", } kept
+    sender_id : "sender_id" as integer, state : "state", title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "news")]
@@ -18766,7 +18773,7 @@ crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -18776,8 +18783,8 @@ pub struct NewsfeedAssignment {
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
-    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
-    kept additional_properties
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id" as integer, published_at :
+    "published_at", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
@@ -21484,7 +21491,7 @@ crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
+    pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
     pub assignment_limit: Option<i64>,
@@ -21503,9 +21510,10 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level",
-    assignment_limit : "assignment_limit", distribution_method : "distribution_method",
-    id : "id", name : "name", type_ : "type", } kept additional_properties
+    Team { admin_ids : "admin_ids" as integer, admin_priority_level :
+    "admin_priority_level", assignment_limit : "assignment_limit", distribution_method :
+    "distribution_method", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "teams")]
 /// This will return a list of team objects for the App.
@@ -21603,9 +21611,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -21627,8 +21635,8 @@ pub struct TeamPriorityLevel {
     )
 )]
 crate::runtime::object::object!(
-    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
-    "secondary_team_ids", } kept additional_properties
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids" as integer,
+    secondary_team_ids : "secondary_team_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// A reference to a teammate (admin, team, or bot)
@@ -21639,7 +21647,7 @@ pub struct TeammateReference {
     /// The email address of the teammate (optional for teams/bots)
     pub email: Option<String>,
     /// The unique identifier of the teammate
-    pub id: i64,
+    pub id: String,
     /// The display name of the teammate
     pub name: String,
     /// The type of teammate
@@ -21651,8 +21659,8 @@ pub struct TeammateReference {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    TeammateReference { email : "email", id : "id", name : "name", type_ : "type", } kept
-    additional_properties
+    TeammateReference { email : "email", id : "id" as integer, name : "name", type_ :
+    "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of teammate
@@ -21681,7 +21689,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
     pub category: Option<TicketCategory>,
     pub contacts: Option<TicketContacts>,
@@ -21699,7 +21707,7 @@ pub struct Ticket {
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
     pub ticket_id: Option<String>,
@@ -21719,13 +21727,13 @@ pub struct Ticket {
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
-    Ticket { admin_assignee_id : "admin_assignee_id", category : "category", contacts :
-    "contacts", created_at : "created_at", id : "id", is_shared : "is_shared",
+    Ticket { admin_assignee_id : "admin_assignee_id" as integer, category : "category",
+    contacts : "contacts", created_at : "created_at", id : "id", is_shared : "is_shared",
     linked_objects : "linked_objects", open : "open", previous_ticket_state_id :
     "previous_ticket_state_id", snoozed_until : "snoozed_until", team_assignee_id :
-    "team_assignee_id", ticket_attributes : "ticket_attributes", ticket_id : "ticket_id",
-    ticket_parts : "ticket_parts", ticket_state : "ticket_state", ticket_type :
-    "ticket_type", type_ : "type", updated_at : "updated_at", } kept
+    "team_assignee_id" as integer, ticket_attributes : "ticket_attributes", ticket_id :
+    "ticket_id", ticket_parts : "ticket_parts", ticket_state : "ticket_state",
+    ticket_type : "ticket_type", type_ : "type", updated_at : "updated_at", } kept
     additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
@@ -22915,7 +22923,7 @@ pub struct TicketTypeAttribute {
     /// Defaults to `false`.
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
+    pub ticket_type_id: Option<String>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
@@ -22950,8 +22958,8 @@ crate::runtime::object::object!(
     "data_type", default : "default", description : "description", id : "id",
     input_options : "input_options", name : "name", order : "order", required_to_create :
     "required_to_create", required_to_create_for_contacts :
-    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
-    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id" as integer,
+    type_ : "type", updated_at : "updated_at", visible_on_create : "visible_on_create",
     visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
     additional_properties
 );
@@ -23085,9 +23093,9 @@ pub struct UpdateArticleRequest {
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. Sending `audience_ids: []` clears all audience memberships from every locale. For per-locale targeting, use `translated_content.<locale>.audience_ids` instead. Sending both top-level and per-locale in the same request causes top-level to win. Unknown audience IDs return a 404 error. No partial commit occurs.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
@@ -23095,11 +23103,11 @@ pub struct UpdateArticleRequest {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     pub parent_id: Option<String>,
     /// The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections. When provided, this takes precedence over `parent_id` and `parent_type`.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
@@ -23120,13 +23128,13 @@ pub struct UpdateArticleRequest {
 crate::runtime::object::object!(
     UpdateArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_ids :
-    "parent_ids", parent_type : "parent_type", scheduled_publish_at :
-    "scheduled_publish_at", scheduled_unpublish_at : "scheduled_unpublish_at", state :
-    "state", title : "title", translated_content : "translated_content", } kept
-    additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", description :
+    "description", folder_id : "folder_id" as integer, parent_id : "parent_id",
+    parent_ids : "parent_ids" as integer, parent_type : "parent_type",
+    scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", title : "title", translated_content :
+    "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request. The `PUT /articles/{id}/draft` endpoint ignores this field and always stages a draft. For multilingual articles, this will be the state of the default language's content.
@@ -23792,7 +23800,7 @@ pub struct UpdateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
@@ -23807,8 +23815,8 @@ crate::runtime::object::object!(
     UpdateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", external_id : "external_id", fin_availability :
-    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
-    : "title", url : "url", } kept additional_properties
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id" as
+    integer, title : "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -23837,17 +23845,17 @@ pub struct UpdateInternalArticleRequest {
     /// Whether the internal article should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
     pub body_markdown: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -23859,9 +23867,10 @@ pub struct UpdateInternalArticleRequest {
 crate::runtime::object::object!(
     UpdateInternalArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", folder_id : "folder_id",
-    owner_id : "owner_id", title : "title", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", folder_id :
+    "folder_id" as integer, owner_id : "owner_id" as integer, title : "title", } kept
+    additional_properties
 );
 #[cfg(feature = "office-hours")]
 /// The request payload for updating an office hours exception. Only the provided fields are updated.
@@ -23966,7 +23975,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTeamMembersRequest {
     /// The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.
-    pub admin_ids: Vec<i64>,
+    pub admin_ids: Vec<String>,
     pub admin_priority_level: Option<AdminPriorityLevelRequest>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -23975,7 +23984,7 @@ pub struct UpdateTeamMembersRequest {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    UpdateTeamMembersRequest { admin_ids : "admin_ids", admin_priority_level :
+    UpdateTeamMembersRequest { admin_ids : "admin_ids" as integer, admin_priority_level :
     "admin_priority_level", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
@@ -23985,7 +23994,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -24007,8 +24016,8 @@ pub struct UpdateTicketRequest {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
-    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", } kept additional_properties
 );
@@ -24719,7 +24728,7 @@ crate::runtime::enums::string_enum!(WhatsappMessageStatusListType { List = "list
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExport {
     /// The workspace identifier.
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// The version of the export format.
     pub export_version: Option<String>,
     /// The timestamp when the export was generated.
@@ -24733,8 +24742,8 @@ pub struct WorkflowExport {
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
-    WorkflowExport { app_id : "app_id", export_version : "export_version", exported_at :
-    "exported_at", workflow : "workflow", } kept additional_properties
+    WorkflowExport { app_id : "app_id" as integer, export_version : "export_version",
+    exported_at : "exported_at", workflow : "workflow", } kept additional_properties
 );
 #[cfg(feature = "workflows")]
 /// The workflow configuration.
@@ -25205,7 +25214,7 @@ pub struct CreateFolderBodyFolder {
     /// The name of the folder
     pub name: String,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -25214,7 +25223,7 @@ pub struct CreateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "notes"))]
 /// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -26716,7 +26725,7 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -26725,8 +26734,8 @@ pub struct SetAwayAdminBody {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
+    kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
@@ -27301,7 +27310,7 @@ pub struct UpdateFolderBodyFolder {
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -27310,14 +27319,14 @@ pub struct UpdateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -27341,8 +27350,8 @@ pub struct UpdateTicketBody {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketBody { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", skip_notifications : "skip_notifications", } kept
     additional_properties

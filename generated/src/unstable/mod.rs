@@ -176,9 +176,9 @@ impl Client {
     /// `GET /fin_voice/collect/{id}`
     pub fn collect_fin_voice_call_by_id(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::CollectFinVoiceCallById<'_> {
-        operations::CollectFinVoiceCallById::new(self, id)
+        operations::CollectFinVoiceCallById::new(self, id.into())
     }
     #[cfg(feature = "calls")]
     /// Retrieve information about a Fin Voice call using the phone number.
@@ -213,10 +213,10 @@ impl Client {
     /// `POST /conversations/{id}/convert`
     pub fn convert_conversation_to_ticket(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::ConvertConversationToTicketRequest,
     ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, id, body)
+        operations::ConvertConversationToTicket::new(self, id.into(), body)
     }
     #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -593,15 +593,21 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
-    pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
-        operations::DeleteArticle::new(self, id)
+    pub fn delete_article(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteArticle<'_> {
+        operations::DeleteArticle::new(self, id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
-    pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, id)
+    pub fn delete_collection(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteCollection<'_> {
+        operations::DeleteCollection::new(self, id.into())
     }
     #[cfg(feature = "companies")]
     /// You can delete a single company.
@@ -651,8 +657,11 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
-    pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, id)
+    pub fn delete_conversation(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteConversation<'_> {
+        operations::DeleteConversation::new(self, id.into())
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
@@ -708,8 +717,8 @@ impl Client {
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
-    pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
-        operations::DeleteFolder::new(self, id)
+    pub fn delete_folder(&self, id: impl Into<String>) -> operations::DeleteFolder<'_> {
+        operations::DeleteFolder::new(self, id.into())
     }
     #[cfg(feature = "internal-articles")]
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
@@ -717,16 +726,19 @@ impl Client {
     /// `DELETE /internal_articles/{id}`
     pub fn delete_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, id)
+        operations::DeleteInternalArticle::new(self, id.into())
     }
     #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
-    pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, id)
+    pub fn delete_news_item(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::DeleteNewsItem<'_> {
+        operations::DeleteNewsItem::new(self, id.into())
     }
     #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
@@ -1720,15 +1732,21 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
-    pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, id)
+    pub fn retrieve_admin(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveAdmin<'_> {
+        operations::RetrieveAdmin::new(self, id.into())
     }
     #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
-    pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, id)
+    pub fn retrieve_article(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveArticle<'_> {
+        operations::RetrieveArticle::new(self, id.into())
     }
     #[cfg(feature = "brands")]
     /// Fetches a specific brand by its unique identifier
@@ -1744,8 +1762,11 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
-    pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, id)
+    pub fn retrieve_collection(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveCollection<'_> {
+        operations::RetrieveCollection::new(self, id.into())
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
@@ -1780,9 +1801,9 @@ impl Client {
     /// `GET /conversations/{id}`
     pub fn retrieve_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, id)
+        operations::RetrieveConversation::new(self, id.into())
     }
     #[cfg(feature = "data-connectors")]
     /// You can retrieve the full detail of a single data connector by its ID.
@@ -1810,15 +1831,21 @@ impl Client {
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
-    pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
-        operations::RetrieveFolder::new(self, id)
+    pub fn retrieve_folder(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveFolder<'_> {
+        operations::RetrieveFolder::new(self, id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
-    pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, id)
+    pub fn retrieve_help_center(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveHelpCenter<'_> {
+        operations::RetrieveHelpCenter::new(self, id.into())
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -1826,16 +1853,19 @@ impl Client {
     /// `GET /internal_articles/{id}`
     pub fn retrieve_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, id)
+        operations::RetrieveInternalArticle::new(self, id.into())
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
-    pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, id)
+    pub fn retrieve_news_item(
+        &self,
+        id: impl Into<String>,
+    ) -> operations::RetrieveNewsItem<'_> {
+        operations::RetrieveNewsItem::new(self, id.into())
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
@@ -1851,8 +1881,8 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
-    pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, id)
+    pub fn retrieve_note(&self, id: impl Into<String>) -> operations::RetrieveNote<'_> {
+        operations::RetrieveNote::new(self, id.into())
     }
     #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
@@ -2257,10 +2287,10 @@ impl Client {
     /// `PUT /admins/{id}/away`
     pub fn set_away_admin(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::SetAwayAdminBody,
     ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, id, body)
+        operations::SetAwayAdmin::new(self, id.into(), body)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
@@ -2342,10 +2372,10 @@ impl Client {
     /// `PUT /articles/{id}`
     pub fn update_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, id, body)
+        operations::UpdateArticle::new(self, id.into(), body)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -2353,10 +2383,10 @@ impl Client {
     /// `PUT /help_center/collections/{id}`
     pub fn update_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateCollectionRequest,
     ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, id, body)
+        operations::UpdateCollection::new(self, id.into(), body)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -2427,10 +2457,10 @@ impl Client {
     /// `PUT /conversations/{id}`
     pub fn update_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateConversationRequest,
     ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, id, body)
+        operations::UpdateConversation::new(self, id.into(), body)
     }
     #[cfg(feature = "conversations")]
     /// You can update properties of a conversation part. Currently supports updating the send state of an external reply or marking a part as seen by an admin.
@@ -2463,10 +2493,10 @@ impl Client {
     /// `PUT /data_attributes/{id}`
     pub fn update_data_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateDataAttributeRequest,
     ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, id, body)
+        operations::UpdateDataAttribute::new(self, id.into(), body)
     }
     #[cfg(feature = "data-connectors")]
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
@@ -2496,10 +2526,10 @@ impl Client {
     /// `PUT /folders/{id}`
     pub fn update_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateFolderBody,
     ) -> operations::UpdateFolder<'_> {
-        operations::UpdateFolder::new(self, id, body)
+        operations::UpdateFolder::new(self, id.into(), body)
     }
     #[cfg(feature = "internal-articles")]
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -2507,10 +2537,10 @@ impl Client {
     /// `PUT /internal_articles/{id}`
     pub fn update_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, id, body)
+        operations::UpdateInternalArticle::new(self, id.into(), body)
     }
     #[cfg(feature = "news")]
     /// Update a news item
@@ -2518,10 +2548,10 @@ impl Client {
     /// `PUT /news/news_items/{id}`
     pub fn update_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::NewsItemRequest,
     ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, id, body)
+        operations::UpdateNewsItem::new(self, id.into(), body)
     }
     #[cfg(feature = "tickets")]
     /// You can update a ticket.

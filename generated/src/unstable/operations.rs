@@ -688,12 +688,12 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallByExternalId<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CollectFinVoiceCallById<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "calls")]
 impl<'a> CollectFinVoiceCallById<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -863,7 +863,7 @@ impl<'a> std::future::IntoFuture for CollectFinVoiceCallsByConversationId<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::ConvertConversationToTicketRequest,
     options: RequestOptions,
 }
@@ -871,7 +871,7 @@ pub struct ConvertConversationToTicket<'a> {
 impl<'a> ConvertConversationToTicket<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::ConvertConversationToTicketRequest,
     ) -> Self {
         Self {
@@ -2288,12 +2288,12 @@ impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> DeleteArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -2345,12 +2345,12 @@ impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCollection<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> DeleteCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -2571,13 +2571,13 @@ impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversation<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     retain_metrics: Option<bool>,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> DeleteConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -2893,12 +2893,12 @@ impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteFolder<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "folders")]
 impl<'a> DeleteFolder<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -2950,12 +2950,12 @@ impl<'a> std::future::IntoFuture for DeleteFolder<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteInternalArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> DeleteInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -3007,12 +3007,12 @@ impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNewsItem<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "news")]
 impl<'a> DeleteNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -6683,7 +6683,7 @@ pub struct ListFolders<'a> {
     client: &'a Client,
     page: Option<i64>,
     per_page: Option<i64>,
-    parent_folder_id: Option<i64>,
+    parent_folder_id: Option<String>,
     options: RequestOptions,
 }
 #[cfg(feature = "folders")]
@@ -6708,8 +6708,8 @@ impl<'a> ListFolders<'a> {
         self
     }
     /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
-    pub fn parent_folder_id(mut self, value: i64) -> Self {
-        self.parent_folder_id = Some(value);
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Some(value.into());
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -8661,12 +8661,12 @@ impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveAdmin<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "admins")]
 impl<'a> RetrieveAdmin<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -8716,12 +8716,12 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> RetrieveArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -8826,12 +8826,12 @@ impl<'a> std::future::IntoFuture for RetrieveBrand<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCollection<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> RetrieveCollection<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9015,7 +9015,7 @@ impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveConversation<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
     include_email_history: Option<bool>,
@@ -9023,7 +9023,7 @@ pub struct RetrieveConversation<'a> {
 }
 #[cfg(feature = "conversations")]
 impl<'a> RetrieveConversation<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9233,12 +9233,12 @@ impl<'a> std::future::IntoFuture for RetrieveEmail<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveFolder<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "folders")]
 impl<'a> RetrieveFolder<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9288,12 +9288,12 @@ impl<'a> std::future::IntoFuture for RetrieveFolder<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveHelpCenter<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> RetrieveHelpCenter<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9343,12 +9343,12 @@ impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveInternalArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> RetrieveInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9400,12 +9400,12 @@ impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsItem<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "news")]
 impl<'a> RetrieveNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9510,12 +9510,12 @@ impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNote<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "notes")]
 impl<'a> RetrieveNote<'a> {
-    pub(super) fn new(client: &'a Client, id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, id: String) -> Self {
         Self {
             client,
             id,
@@ -9906,7 +9906,7 @@ pub struct SearchArticles<'a> {
     client: &'a Client,
     phrase: Option<String>,
     state: Option<String>,
-    help_center_id: Option<i64>,
+    help_center_id: Option<String>,
     highlight: Option<bool>,
     options: RequestOptions,
 }
@@ -9933,8 +9933,8 @@ impl<'a> SearchArticles<'a> {
         self
     }
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.help_center_id = Some(value);
+    pub fn help_center_id(mut self, value: impl Into<String>) -> Self {
+        self.help_center_id = Some(value.into());
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
@@ -10152,7 +10152,7 @@ impl<'a> std::future::IntoFuture for SearchConversations<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchInternalArticles<'a> {
     client: &'a Client,
-    folder_id: Option<i64>,
+    folder_id: Option<String>,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
@@ -10165,8 +10165,8 @@ impl<'a> SearchInternalArticles<'a> {
         }
     }
     /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
-    pub fn folder_id(mut self, value: i64) -> Self {
-        self.folder_id = Some(value);
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
         self
     }
     /// Per-request settings: timeout, retries, extra headers, API version.
@@ -10287,7 +10287,7 @@ impl<'a> std::future::IntoFuture for SearchTickets<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAwayAdmin<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::SetAwayAdminBody,
     options: RequestOptions,
 }
@@ -10295,7 +10295,7 @@ pub struct SetAwayAdmin<'a> {
 impl<'a> SetAwayAdmin<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::SetAwayAdminBody,
     ) -> Self {
         Self {
@@ -10765,7 +10765,7 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
@@ -10773,7 +10773,7 @@ pub struct UpdateArticle<'a> {
 impl<'a> UpdateArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateArticleRequest,
     ) -> Self {
         Self {
@@ -10827,7 +10827,7 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCollection<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
@@ -10835,7 +10835,7 @@ pub struct UpdateCollection<'a> {
 impl<'a> UpdateCollection<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateCollectionRequest,
     ) -> Self {
         Self {
@@ -11136,7 +11136,7 @@ impl<'a> std::future::IntoFuture for UpdateContentSnippet<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversation<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateConversationRequest,
     display_as: Option<String>,
     options: RequestOptions,
@@ -11145,7 +11145,7 @@ pub struct UpdateConversation<'a> {
 impl<'a> UpdateConversation<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateConversationRequest,
     ) -> Self {
         Self {
@@ -11285,7 +11285,7 @@ impl<'a> std::future::IntoFuture for UpdateConversationPart<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
@@ -11293,7 +11293,7 @@ pub struct UpdateDataAttribute<'a> {
 impl<'a> UpdateDataAttribute<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateDataAttributeRequest,
     ) -> Self {
         Self {
@@ -11477,7 +11477,7 @@ impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateFolder<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateFolderBody,
     options: RequestOptions,
 }
@@ -11485,7 +11485,7 @@ pub struct UpdateFolder<'a> {
 impl<'a> UpdateFolder<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateFolderBody,
     ) -> Self {
         Self {
@@ -11539,7 +11539,7 @@ impl<'a> std::future::IntoFuture for UpdateFolder<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
@@ -11547,7 +11547,7 @@ pub struct UpdateInternalArticle<'a> {
 impl<'a> UpdateInternalArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::UpdateInternalArticleRequest,
     ) -> Self {
         Self {
@@ -11603,7 +11603,7 @@ impl<'a> std::future::IntoFuture for UpdateInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
-    id: i64,
+    id: String,
     body: types::NewsItemRequest,
     options: RequestOptions,
 }
@@ -11611,7 +11611,7 @@ pub struct UpdateNewsItem<'a> {
 impl<'a> UpdateNewsItem<'a> {
     pub(super) fn new(
         client: &'a Client,
-        id: i64,
+        id: String,
         body: types::NewsItemRequest,
     ) -> Self {
         Self {

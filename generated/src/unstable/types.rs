@@ -395,7 +395,7 @@ pub struct Admin {
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
@@ -409,7 +409,7 @@ pub struct Admin {
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: Option<AdminRole>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
@@ -433,10 +433,10 @@ pub struct Admin {
 crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
-    "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
-    "id", job_title : "job_title", name : "name", role : "role", team_ids : "team_ids",
-    team_priority_level : "team_priority_level", type_ : "type", } kept
-    additional_properties
+    "away_status_reason_id" as integer, email : "email", has_inbox_seat :
+    "has_inbox_seat", id : "id", job_title : "job_title", name : "name", role : "role",
+    team_ids : "team_ids" as integer, team_priority_level : "team_priority_level", type_
+    : "type", } kept additional_properties
 );
 #[cfg(
     any(
@@ -507,9 +507,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -517,8 +517,8 @@ pub struct AdminPriorityLevel {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
-    "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of an admin
@@ -693,7 +693,7 @@ pub struct AdminWithApp {
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: Option<AdminWithAppRole>,
     /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -706,8 +706,8 @@ crate::runtime::object::object!(
     AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
     "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
     email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
-    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids", type_ :
-    "type", } kept additional_properties
+    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids" as
+    integer, type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// This object represents the avatar associated with the admin.
@@ -914,7 +914,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiCallResponse {
     /// The workspace identifier
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
     pub call_summary: Option<String>,
     /// Array of transcript entries for the call
@@ -922,7 +922,7 @@ pub struct AiCallResponse {
     /// The external call identifier from the call provider
     pub external_call_id: Option<String>,
     /// The unique identifier for the external reference
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Array of intent classifications for the call
     pub intent: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The Intercom call identifier, if the call has been matched
@@ -940,11 +940,11 @@ pub struct AiCallResponse {
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    AiCallResponse { app_id : "app_id", call_summary : "call_summary", call_transcript :
-    "call_transcript", external_call_id : "external_call_id", id : "id", intent :
-    "intent", intercom_call_id : "intercom_call_id", intercom_conversation_id :
-    "intercom_conversation_id", status : "status", user_phone_number :
-    "user_phone_number", } kept additional_properties
+    AiCallResponse { app_id : "app_id" as integer, call_summary : "call_summary",
+    call_transcript : "call_transcript", external_call_id : "external_call_id", id : "id"
+    as integer, intent : "intent", intercom_call_id : "intercom_call_id",
+    intercom_conversation_id : "intercom_conversation_id", status : "status",
+    user_phone_number : "user_phone_number", } kept additional_properties
 );
 #[cfg(
     any(
@@ -959,7 +959,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSubtopic {
     /// The ID of the subtopic.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the subtopic.
     pub name: Option<String>,
     /// Always ai_subtopic.
@@ -977,7 +977,8 @@ pub struct AiSubtopic {
     )
 )]
 crate::runtime::object::object!(
-    AiSubtopic { id : "id", name : "name", type_ : "type", } kept additional_properties
+    AiSubtopic { id : "id" as integer, name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(
     any(
@@ -1082,7 +1083,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
@@ -1092,13 +1093,13 @@ pub struct Article {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1127,13 +1128,13 @@ pub struct Article {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    Article { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", folder_id :
-    "folder_id", id : "id", parent_id : "parent_id", parent_ids : "parent_ids",
-    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
-    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
-    url : "url", workspace_id : "workspace_id", statistics : "statistics", } kept
-    additional_properties
+    Article { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", default_locale : "default_locale", description : "description",
+    folder_id : "folder_id" as integer, id : "id", parent_id : "parent_id" as integer,
+    parent_ids : "parent_ids" as integer, parent_type : "parent_type", state : "state",
+    tags : "tags", title : "title", translated_content : "translated_content", type_ :
+    "type", updated_at : "updated_at", url : "url", workspace_id : "workspace_id",
+    statistics : "statistics", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// The Content of an Article.
@@ -1142,7 +1143,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article.
     pub body: Option<String>,
     /// The time when the article was created (seconds).
@@ -1166,9 +1167,9 @@ pub struct ArticleContent {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleContent { author_id : "author_id", body : "body", created_at : "created_at",
-    description : "description", state : "state", title : "title", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ArticleContent { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", description : "description", state : "state", title : "title", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft` .
@@ -1248,7 +1249,7 @@ crate::runtime::enums::string_enum!(ArticleListType { List = "list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
@@ -1258,13 +1259,13 @@ pub struct ArticleListItem {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1292,12 +1293,13 @@ pub struct ArticleListItem {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleListItem { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", folder_id :
-    "folder_id", id : "id", parent_id : "parent_id", parent_ids : "parent_ids",
-    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
-    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
-    url : "url", workspace_id : "workspace_id", } kept additional_properties
+    ArticleListItem { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", default_locale : "default_locale", description : "description",
+    folder_id : "folder_id" as integer, id : "id", parent_id : "parent_id" as integer,
+    parent_ids : "parent_ids" as integer, parent_type : "parent_type", state : "state",
+    tags : "tags", title : "title", translated_content : "translated_content", type_ :
+    "type", updated_at : "updated_at", url : "url", workspace_id : "workspace_id", } kept
+    additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -2064,7 +2066,7 @@ pub struct Collection {
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
@@ -2090,10 +2092,10 @@ pub struct Collection {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     Collection { created_at : "created_at", default_locale : "default_locale",
-    description : "description", help_center_id : "help_center_id", icon : "icon", id :
-    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
-    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    description : "description", help_center_id : "help_center_id" as integer, icon :
+    "icon", id : "id", name : "name", order : "order", parent_id : "parent_id",
+    translated_content : "translated_content", updated_at : "updated_at", url : "url",
+    workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "help-center")]
 /// This will return a list of Collections for the App.
@@ -2861,7 +2863,7 @@ pub struct Contact {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -2907,7 +2909,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", } kept additional_properties
@@ -3916,7 +3918,7 @@ pub struct ContentImportSource {
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// The status of the content import source.
@@ -3940,9 +3942,9 @@ pub struct ContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
-    ContentImportSource { created_at : "created_at", id : "id", last_synced_at :
-    "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ContentImportSource { created_at : "created_at", id : "id" as integer, last_synced_at
+    : "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -4304,7 +4306,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -4358,17 +4360,17 @@ pub struct Conversation {
     )
 )]
 crate::runtime::object::object!(
-    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
-    ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics", company :
-    "company", contacts : "contacts", conversation_parts : "conversation_parts",
-    conversation_rating : "conversation_rating", created_at : "created_at",
-    custom_attributes : "custom_attributes", first_contact_reply : "first_contact_reply",
-    id : "id", linked_objects : "linked_objects", open : "open", priority : "priority",
-    read : "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
-    "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
-    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
-    additional_properties
+    Conversation { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics",
+    company : "company", contacts : "contacts", conversation_parts :
+    "conversation_parts", conversation_rating : "conversation_rating", created_at :
+    "created_at", custom_attributes : "custom_attributes", first_contact_reply :
+    "first_contact_reply", id : "id", linked_objects : "linked_objects", open : "open",
+    priority : "priority", read : "read", sla_applied : "sla_applied", snoozed_until :
+    "snoozed_until", source : "source", state : "state", statistics : "statistics", tags
+    : "tags", team_assignee_id : "team_assignee_id", teammates : "teammates", title :
+    "title", type_ : "type", updated_at : "updated_at", waiting_since : "waiting_since",
+    } kept additional_properties
 );
 #[cfg(
     any(
@@ -4917,7 +4919,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -4963,7 +4965,7 @@ pub struct ConversationListItem {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    ConversationListItem { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
     "ai_agent", ai_agent_participated : "ai_agent_participated", company : "company",
     contacts : "contacts", conversation_rating : "conversation_rating", created_at :
     "created_at", custom_attributes : "custom_attributes", first_contact_reply :
@@ -5329,7 +5331,7 @@ pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    pub team_id: Option<i64>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
     pub team_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5345,8 +5347,8 @@ pub struct ConversationResponseTime {
     )
 )]
 crate::runtime::object::object!(
-    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
-    team_name : "team_name", } kept additional_properties
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id" as
+    integer, team_name : "team_name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -6198,15 +6200,15 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -6221,10 +6223,10 @@ pub struct CreateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    CreateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_type :
-    "parent_type", state : "state", title : "title", translated_content :
-    "translated_content", } kept additional_properties
+    CreateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", folder_id : "folder_id" as integer, parent_id : "parent_id" as
+    integer, parent_type : "parent_type", state : "state", title : "title",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -6253,7 +6255,7 @@ pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
@@ -6267,8 +6269,8 @@ pub struct CreateCollectionRequest {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     CreateCollectionRequest { description : "description", help_center_id :
-    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
-    "translated_content", } kept additional_properties
+    "help_center_id" as integer, name : "name", parent_id : "parent_id",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Payload to create a contact
@@ -6293,7 +6295,7 @@ pub struct CreateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -6312,7 +6314,7 @@ crate::runtime::object::object!(
     CreateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", language_override :
     "language_override", last_seen_at : "last_seen_at", name : "name", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     unsubscribed_from_emails : "unsubscribed_from_emails", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
@@ -6814,7 +6816,7 @@ pub struct CreateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
@@ -6828,8 +6830,8 @@ pub struct CreateExternalPageRequest {
 crate::runtime::object::object!(
     CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", external_id : "external_id",
-    html : "html", locale : "locale", source_id : "source_id", title : "title", url :
-    "url", } kept additional_properties
+    html : "html", locale : "locale", source_id : "source_id" as integer, title :
+    "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -6852,13 +6854,13 @@ crate::runtime::enums::string_enum!(CreateExternalPageRequestLocale { En = "en" 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article.
     pub body: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: String,
     /// The title of the article.
     pub title: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -6868,8 +6870,9 @@ pub struct CreateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    CreateInternalArticleRequest { author_id : "author_id", body : "body", folder_id :
-    "folder_id", owner_id : "owner_id", title : "title", } kept additional_properties
+    CreateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    folder_id : "folder_id" as integer, owner_id : "owner_id" as integer, title :
+    "title", } kept additional_properties
 );
 #[cfg(feature = "messages")]
 /// You can create a message
@@ -8376,7 +8379,7 @@ pub struct DataAttribute {
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
@@ -8402,10 +8405,10 @@ pub struct DataAttribute {
 crate::runtime::object::object!(
     DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
     "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
-    description : "description", full_name : "full_name", id : "id", label : "label",
-    messenger_writable : "messenger_writable", model : "model", name : "name", options :
-    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
-    kept additional_properties
+    description : "description", full_name : "full_name", id : "id" as integer, label :
+    "label", messenger_writable : "messenger_writable", model : "model", name : "name",
+    options : "options", type_ : "type", ui_writable : "ui_writable", updated_at :
+    "updated_at", } kept additional_properties
 );
 #[cfg(feature = "data-attributes")]
 /// The data type of the attribute.
@@ -10007,7 +10010,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10017,8 +10020,8 @@ pub struct DeletedFolderObject {
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
-    DeletedFolderObject { deleted : "deleted", id : "id", object : "object", } kept
-    additional_properties
+    DeletedFolderObject { deleted : "deleted", id : "id" as integer, object : "object", }
+    kept additional_properties
 );
 #[cfg(feature = "folders")]
 /// The type of object - `folder`.
@@ -10597,7 +10600,7 @@ pub struct ExternalPage {
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// Always external_page
@@ -10619,8 +10622,8 @@ crate::runtime::object::object!(
     ai_copilot_availability : "ai_copilot_availability", created_at : "created_at",
     external_id : "external_id", fin_availability : "fin_availability", html : "html", id
     : "id", last_ingested_at : "last_ingested_at", locale : "locale", source_id :
-    "source_id", title : "title", type_ : "type", updated_at : "updated_at", url : "url",
-    } kept additional_properties
+    "source_id" as integer, title : "title", type_ : "type", updated_at : "updated_at",
+    url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -10732,11 +10735,11 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// The time when the folder was last updated (seconds)
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10747,8 +10750,9 @@ pub struct Folder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     Folder { content_count : "content_count", created_at : "created_at", description :
-    "description", emoji : "emoji", id : "id", name : "name", parent_folder_id :
-    "parent_folder_id", updated_at : "updated_at", } kept additional_properties
+    "description", emoji : "emoji", id : "id" as integer, name : "name", parent_folder_id
+    : "parent_folder_id" as integer, updated_at : "updated_at", } kept
+    additional_properties
 );
 #[cfg(feature = "help-center")]
 /// The Content of a Group.
@@ -11111,19 +11115,19 @@ crate::runtime::enums::string_enum!(InternalArticleListType { List = "list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The time when the article was created.
     pub created_at: Option<i64>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// The type of object - `internal_article`.
@@ -11139,10 +11143,10 @@ pub struct InternalArticleListItem {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    InternalArticleListItem { author_id : "author_id", body : "body", created_at :
-    "created_at", folder_id : "folder_id", id : "id", locale : "locale", owner_id :
-    "owner_id", title : "title", type_ : "type", updated_at : "updated_at", } kept
-    additional_properties
+    InternalArticleListItem { author_id : "author_id" as integer, body : "body",
+    created_at : "created_at", folder_id : "folder_id" as integer, id : "id", locale :
+    "locale", owner_id : "owner_id" as integer, title : "title", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
 );
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
@@ -11855,7 +11859,7 @@ pub struct NewsItem {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: Option<i64>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemState>,
     /// The title of the news item.
@@ -11876,8 +11880,8 @@ crate::runtime::object::object!(
     NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
     "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
     newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
-    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
-    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+    "sender_id" as integer, state : "state", title : "title", type_ : "type", updated_at
+    : "updated_at", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "news")]
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -11926,7 +11930,7 @@ pub struct NewsItemRequest {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
@@ -11940,7 +11944,7 @@ pub struct NewsItemRequest {
 crate::runtime::object::object!(
     NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
     "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
-    sender_id : "sender_id", state : "state", title : "title", } kept
+    sender_id : "sender_id" as integer, state : "state", title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "news")]
@@ -12010,7 +12014,7 @@ crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12020,8 +12024,8 @@ pub struct NewsfeedAssignment {
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
-    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
-    kept additional_properties
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id" as integer, published_at :
+    "published_at", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
@@ -14125,7 +14129,7 @@ crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
+    pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The id of the team
     pub id: Option<String>,
@@ -14140,8 +14144,9 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level", id :
-    "id", name : "name", type_ : "type", } kept additional_properties
+    Team { admin_ids : "admin_ids" as integer, admin_priority_level :
+    "admin_priority_level", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "teams")]
 /// This will return a list of team objects for the App.
@@ -14236,9 +14241,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -14257,8 +14262,8 @@ pub struct TeamPriorityLevel {
     )
 )]
 crate::runtime::object::object!(
-    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
-    "secondary_team_ids", } kept additional_properties
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids" as integer,
+    secondary_team_ids : "secondary_team_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// A reference to a teammate (admin, team, or bot)
@@ -14269,7 +14274,7 @@ pub struct TeammateReference {
     /// The email address of the teammate (optional for teams/bots)
     pub email: Option<String>,
     /// The unique identifier of the teammate
-    pub id: i64,
+    pub id: String,
     /// The display name of the teammate
     pub name: String,
     /// The type of teammate
@@ -14281,8 +14286,8 @@ pub struct TeammateReference {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    TeammateReference { email : "email", id : "id", name : "name", type_ : "type", } kept
-    additional_properties
+    TeammateReference { email : "email", id : "id" as integer, name : "name", type_ :
+    "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of teammate
@@ -15611,7 +15616,7 @@ pub struct TicketTypeAttribute {
     /// Defaults to `false`.
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
+    pub ticket_type_id: Option<String>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
@@ -15646,8 +15651,8 @@ crate::runtime::object::object!(
     "data_type", default : "default", description : "description", id : "id",
     input_options : "input_options", name : "name", order : "order", required_to_create :
     "required_to_create", required_to_create_for_contacts :
-    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
-    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id" as integer,
+    type_ : "type", updated_at : "updated_at", visible_on_create : "visible_on_create",
     visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
     additional_properties
 );
@@ -15775,13 +15780,13 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
@@ -15798,9 +15803,9 @@ pub struct UpdateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    UpdateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_type :
-    "parent_type", state : "state", title : "title", translated_content :
+    UpdateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", folder_id : "folder_id" as integer, parent_id : "parent_id",
+    parent_type : "parent_type", state : "state", title : "title", translated_content :
     "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
@@ -15865,7 +15870,7 @@ pub struct UpdateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -15884,7 +15889,7 @@ crate::runtime::object::object!(
     UpdateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", language_override :
     "language_override", last_seen_at : "last_seen_at", name : "name", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     unsubscribed_from_emails : "unsubscribed_from_emails", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
@@ -16245,7 +16250,7 @@ pub struct UpdateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
@@ -16258,8 +16263,8 @@ pub struct UpdateExternalPageRequest {
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
     UpdateExternalPageRequest { external_id : "external_id", fin_availability :
-    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
-    : "title", url : "url", } kept additional_properties
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id" as
+    integer, title : "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -16282,13 +16287,13 @@ crate::runtime::enums::string_enum!(UpdateExternalPageRequestLocale { En = "en" 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article.
     pub body: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -16298,8 +16303,9 @@ pub struct UpdateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    UpdateInternalArticleRequest { author_id : "author_id", body : "body", folder_id :
-    "folder_id", owner_id : "owner_id", title : "title", } kept additional_properties
+    UpdateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    folder_id : "folder_id" as integer, owner_id : "owner_id" as integer, title :
+    "title", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
 /// You can update a Ticket
@@ -16308,7 +16314,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -16330,8 +16336,8 @@ pub struct UpdateTicketRequest {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
-    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", } kept additional_properties
 );
@@ -17042,7 +17048,7 @@ crate::runtime::enums::string_enum!(WhatsappMessageStatusListType { List = "list
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExport {
     /// The workspace identifier.
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// The version of the export format.
     pub export_version: Option<String>,
     /// The timestamp when the export was generated.
@@ -17056,8 +17062,8 @@ pub struct WorkflowExport {
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
-    WorkflowExport { app_id : "app_id", export_version : "export_version", exported_at :
-    "exported_at", workflow : "workflow", } kept additional_properties
+    WorkflowExport { app_id : "app_id" as integer, export_version : "export_version",
+    exported_at : "exported_at", workflow : "workflow", } kept additional_properties
 );
 #[cfg(feature = "workflows")]
 /// The workflow configuration.
@@ -17300,7 +17306,7 @@ pub struct CreateContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -17341,7 +17347,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
@@ -17401,7 +17407,7 @@ pub struct CreateFolderBodyFolder {
     /// The name of the folder
     pub name: String,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -17410,7 +17416,7 @@ pub struct CreateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "notes"))]
 /// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -18192,7 +18198,7 @@ pub struct MergeContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -18233,7 +18239,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
@@ -18489,7 +18495,7 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -18498,8 +18504,8 @@ pub struct SetAwayAdminBody {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
+    kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
@@ -18574,7 +18580,7 @@ pub struct ShowContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -18615,7 +18621,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
@@ -18694,7 +18700,7 @@ pub struct ShowContactByExternalIdResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -18736,7 +18742,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
@@ -18815,7 +18821,7 @@ pub struct UpdateContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -18856,7 +18862,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
@@ -18887,7 +18893,7 @@ pub struct UpdateFolderBodyFolder {
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -18896,14 +18902,14 @@ pub struct UpdateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -18927,8 +18933,8 @@ pub struct UpdateTicketBody {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketBody { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", skip_notifications : "skip_notifications", } kept
     additional_properties

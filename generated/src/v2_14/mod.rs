@@ -158,10 +158,10 @@ impl Client {
     /// `POST /conversations/{conversation_id}/convert`
     pub fn convert_conversation_to_ticket(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
         body: types::ConvertConversationToTicketRequest,
     ) -> operations::ConvertConversationToTicket<'_> {
-        operations::ConvertConversationToTicket::new(self, conversation_id, body)
+        operations::ConvertConversationToTicket::new(self, conversation_id.into(), body)
     }
     #[cfg(feature = "visitors")]
     /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -499,8 +499,11 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{article_id}`
-    pub fn delete_article(&self, article_id: i64) -> operations::DeleteArticle<'_> {
-        operations::DeleteArticle::new(self, article_id)
+    pub fn delete_article(
+        &self,
+        article_id: impl Into<String>,
+    ) -> operations::DeleteArticle<'_> {
+        operations::DeleteArticle::new(self, article_id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
@@ -508,9 +511,9 @@ impl Client {
     /// `DELETE /help_center/collections/{collection_id}`
     pub fn delete_collection(
         &self,
-        collection_id: i64,
+        collection_id: impl Into<String>,
     ) -> operations::DeleteCollection<'_> {
-        operations::DeleteCollection::new(self, collection_id)
+        operations::DeleteCollection::new(self, collection_id.into())
     }
     #[cfg(feature = "companies")]
     /// Delete a single company.
@@ -560,9 +563,9 @@ impl Client {
     /// `DELETE /conversations/{conversation_id}`
     pub fn delete_conversation(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
     ) -> operations::DeleteConversation<'_> {
-        operations::DeleteConversation::new(self, conversation_id)
+        operations::DeleteConversation::new(self, conversation_id.into())
     }
     #[cfg(feature = "custom-object-instances")]
     /// Delete a single Custom Object instance using the Intercom defined id.
@@ -610,16 +613,19 @@ impl Client {
     /// `DELETE /internal_articles/{internal_article_id}`
     pub fn delete_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
     ) -> operations::DeleteInternalArticle<'_> {
-        operations::DeleteInternalArticle::new(self, internal_article_id)
+        operations::DeleteInternalArticle::new(self, internal_article_id.into())
     }
     #[cfg(feature = "news")]
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{news_item_id}`
-    pub fn delete_news_item(&self, news_item_id: i64) -> operations::DeleteNewsItem<'_> {
-        operations::DeleteNewsItem::new(self, news_item_id)
+    pub fn delete_news_item(
+        &self,
+        news_item_id: impl Into<String>,
+    ) -> operations::DeleteNewsItem<'_> {
+        operations::DeleteNewsItem::new(self, news_item_id.into())
     }
     #[cfg(feature = "tags")]
     /// You can delete the details of tags that are on the workspace by passing in the id.
@@ -1389,15 +1395,21 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{admin_id}`
-    pub fn retrieve_admin(&self, admin_id: i64) -> operations::RetrieveAdmin<'_> {
-        operations::RetrieveAdmin::new(self, admin_id)
+    pub fn retrieve_admin(
+        &self,
+        admin_id: impl Into<String>,
+    ) -> operations::RetrieveAdmin<'_> {
+        operations::RetrieveAdmin::new(self, admin_id.into())
     }
     #[cfg(feature = "articles")]
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{article_id}`
-    pub fn retrieve_article(&self, article_id: i64) -> operations::RetrieveArticle<'_> {
-        operations::RetrieveArticle::new(self, article_id)
+    pub fn retrieve_article(
+        &self,
+        article_id: impl Into<String>,
+    ) -> operations::RetrieveArticle<'_> {
+        operations::RetrieveArticle::new(self, article_id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
@@ -1405,9 +1417,9 @@ impl Client {
     /// `GET /help_center/collections/{collection_id}`
     pub fn retrieve_collection(
         &self,
-        collection_id: i64,
+        collection_id: impl Into<String>,
     ) -> operations::RetrieveCollection<'_> {
-        operations::RetrieveCollection::new(self, collection_id)
+        operations::RetrieveCollection::new(self, collection_id.into())
     }
     #[cfg(feature = "companies")]
     /// You can fetch a single company by passing in `company_id` or `name`.
@@ -1442,9 +1454,9 @@ impl Client {
     /// `GET /conversations/{conversation_id}`
     pub fn retrieve_conversation(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
     ) -> operations::RetrieveConversation<'_> {
-        operations::RetrieveConversation::new(self, conversation_id)
+        operations::RetrieveConversation::new(self, conversation_id.into())
     }
     #[cfg(feature = "help-center")]
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
@@ -1452,9 +1464,9 @@ impl Client {
     /// `GET /help_center/help_centers/{help_center_id}`
     pub fn retrieve_help_center(
         &self,
-        help_center_id: i64,
+        help_center_id: impl Into<String>,
     ) -> operations::RetrieveHelpCenter<'_> {
-        operations::RetrieveHelpCenter::new(self, help_center_id)
+        operations::RetrieveHelpCenter::new(self, help_center_id.into())
     }
     #[cfg(feature = "internal-articles")]
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -1462,9 +1474,9 @@ impl Client {
     /// `GET /internal_articles/{internal_article_id}`
     pub fn retrieve_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
     ) -> operations::RetrieveInternalArticle<'_> {
-        operations::RetrieveInternalArticle::new(self, internal_article_id)
+        operations::RetrieveInternalArticle::new(self, internal_article_id.into())
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single news item.
@@ -1472,9 +1484,9 @@ impl Client {
     /// `GET /news/news_items/{news_item_id}`
     pub fn retrieve_news_item(
         &self,
-        news_item_id: i64,
+        news_item_id: impl Into<String>,
     ) -> operations::RetrieveNewsItem<'_> {
-        operations::RetrieveNewsItem::new(self, news_item_id)
+        operations::RetrieveNewsItem::new(self, news_item_id.into())
     }
     #[cfg(feature = "news")]
     /// You can fetch the details of a single newsfeed
@@ -1490,8 +1502,11 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{note_id}`
-    pub fn retrieve_note(&self, note_id: i64) -> operations::RetrieveNote<'_> {
-        operations::RetrieveNote::new(self, note_id)
+    pub fn retrieve_note(
+        &self,
+        note_id: impl Into<String>,
+    ) -> operations::RetrieveNote<'_> {
+        operations::RetrieveNote::new(self, note_id.into())
     }
     #[cfg(feature = "segments")]
     /// You can fetch the details of a single segment.
@@ -1899,10 +1914,10 @@ impl Client {
     /// `PUT /admins/{admin_id}/away`
     pub fn set_away_admin(
         &self,
-        admin_id: i64,
+        admin_id: impl Into<String>,
         body: types::SetAwayAdminBody,
     ) -> operations::SetAwayAdmin<'_> {
-        operations::SetAwayAdmin::new(self, admin_id, body)
+        operations::SetAwayAdmin::new(self, admin_id.into(), body)
     }
     #[cfg(feature = "calls")]
     /// Retrieve a single call by id.
@@ -2021,10 +2036,10 @@ impl Client {
     /// `PUT /articles/{article_id}`
     pub fn update_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> operations::UpdateArticle<'_> {
-        operations::UpdateArticle::new(self, article_id, body)
+        operations::UpdateArticle::new(self, article_id.into(), body)
     }
     #[cfg(feature = "help-center")]
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -2032,10 +2047,10 @@ impl Client {
     /// `PUT /help_center/collections/{collection_id}`
     pub fn update_collection(
         &self,
-        collection_id: i64,
+        collection_id: impl Into<String>,
         body: types::UpdateCollectionRequest,
     ) -> operations::UpdateCollection<'_> {
-        operations::UpdateCollection::new(self, collection_id, body)
+        operations::UpdateCollection::new(self, collection_id.into(), body)
     }
     #[cfg(feature = "companies")]
     /// You can update a single company using the Intercom provisioned `id`.
@@ -2100,10 +2115,10 @@ impl Client {
     /// `PUT /conversations/{conversation_id}`
     pub fn update_conversation(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
         body: types::UpdateConversationRequest,
     ) -> operations::UpdateConversation<'_> {
-        operations::UpdateConversation::new(self, conversation_id, body)
+        operations::UpdateConversation::new(self, conversation_id.into(), body)
     }
     #[cfg(feature = "data-attributes")]
     /// You can update a data attribute.
@@ -2115,10 +2130,10 @@ impl Client {
     /// `PUT /data_attributes/{data_attribute_id}`
     pub fn update_data_attribute(
         &self,
-        data_attribute_id: i64,
+        data_attribute_id: impl Into<String>,
         body: types::UpdateDataAttributeRequest,
     ) -> operations::UpdateDataAttribute<'_> {
-        operations::UpdateDataAttribute::new(self, data_attribute_id, body)
+        operations::UpdateDataAttribute::new(self, data_attribute_id.into(), body)
     }
     #[cfg(feature = "ai-content")]
     /// You can update an existing external page (if it was created via the API).
@@ -2137,10 +2152,10 @@ impl Client {
     /// `PUT /internal_articles/{internal_article_id}`
     pub fn update_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
         body: types::UpdateInternalArticleRequest,
     ) -> operations::UpdateInternalArticle<'_> {
-        operations::UpdateInternalArticle::new(self, internal_article_id, body)
+        operations::UpdateInternalArticle::new(self, internal_article_id.into(), body)
     }
     #[cfg(feature = "ip-allowlist")]
     /// Update the IP allowlist configuration for the workspace.
@@ -2162,10 +2177,10 @@ impl Client {
     /// `PUT /news/news_items/{news_item_id}`
     pub fn update_news_item(
         &self,
-        news_item_id: i64,
+        news_item_id: impl Into<String>,
         body: types::NewsItemRequest,
     ) -> operations::UpdateNewsItem<'_> {
-        operations::UpdateNewsItem::new(self, news_item_id, body)
+        operations::UpdateNewsItem::new(self, news_item_id.into(), body)
     }
     #[cfg(feature = "tickets")]
     /// You can update a ticket.

@@ -571,7 +571,7 @@ impl<'a> std::future::IntoFuture for CancelDataExport<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConvertConversationToTicket<'a> {
     client: &'a Client,
-    conversation_id: i64,
+    conversation_id: String,
     body: types::ConvertConversationToTicketRequest,
     options: RequestOptions,
 }
@@ -579,7 +579,7 @@ pub struct ConvertConversationToTicket<'a> {
 impl<'a> ConvertConversationToTicket<'a> {
     pub(super) fn new(
         client: &'a Client,
-        conversation_id: i64,
+        conversation_id: String,
         body: types::ConvertConversationToTicketRequest,
     ) -> Self {
         Self {
@@ -1781,12 +1781,12 @@ impl<'a> std::future::IntoFuture for DataEventSummaries<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteArticle<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> DeleteArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, article_id: String) -> Self {
         Self {
             client,
             article_id,
@@ -1838,12 +1838,12 @@ impl<'a> std::future::IntoFuture for DeleteArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteCollection<'a> {
     client: &'a Client,
-    collection_id: i64,
+    collection_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> DeleteCollection<'a> {
-    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, collection_id: String) -> Self {
         Self {
             client,
             collection_id,
@@ -2064,12 +2064,12 @@ impl<'a> std::future::IntoFuture for DeleteContentImportSource<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteConversation<'a> {
     client: &'a Client,
-    conversation_id: i64,
+    conversation_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> DeleteConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
         Self {
             client,
             conversation_id,
@@ -2322,12 +2322,12 @@ impl<'a> std::future::IntoFuture for DeleteExternalPage<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteInternalArticle<'a> {
     client: &'a Client,
-    internal_article_id: i64,
+    internal_article_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> DeleteInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, internal_article_id: String) -> Self {
         Self {
             client,
             internal_article_id,
@@ -2381,12 +2381,12 @@ impl<'a> std::future::IntoFuture for DeleteInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteNewsItem<'a> {
     client: &'a Client,
-    news_item_id: i64,
+    news_item_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "news")]
 impl<'a> DeleteNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, news_item_id: String) -> Self {
         Self {
             client,
             news_item_id,
@@ -6502,12 +6502,12 @@ impl<'a> std::future::IntoFuture for RetrieveACompanyById<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveAdmin<'a> {
     client: &'a Client,
-    admin_id: i64,
+    admin_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "admins")]
 impl<'a> RetrieveAdmin<'a> {
-    pub(super) fn new(client: &'a Client, admin_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, admin_id: String) -> Self {
         Self {
             client,
             admin_id,
@@ -6557,12 +6557,12 @@ impl<'a> std::future::IntoFuture for RetrieveAdmin<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveArticle<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "articles")]
 impl<'a> RetrieveArticle<'a> {
-    pub(super) fn new(client: &'a Client, article_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, article_id: String) -> Self {
         Self {
             client,
             article_id,
@@ -6612,12 +6612,12 @@ impl<'a> std::future::IntoFuture for RetrieveArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveCollection<'a> {
     client: &'a Client,
-    collection_id: i64,
+    collection_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> RetrieveCollection<'a> {
-    pub(super) fn new(client: &'a Client, collection_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, collection_id: String) -> Self {
         Self {
             client,
             collection_id,
@@ -6801,14 +6801,14 @@ impl<'a> std::future::IntoFuture for RetrieveCompany<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveConversation<'a> {
     client: &'a Client,
-    conversation_id: i64,
+    conversation_id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
     options: RequestOptions,
 }
 #[cfg(feature = "conversations")]
 impl<'a> RetrieveConversation<'a> {
-    pub(super) fn new(client: &'a Client, conversation_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, conversation_id: String) -> Self {
         Self {
             client,
             conversation_id,
@@ -6882,12 +6882,12 @@ impl<'a> std::future::IntoFuture for RetrieveConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveHelpCenter<'a> {
     client: &'a Client,
-    help_center_id: i64,
+    help_center_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "help-center")]
 impl<'a> RetrieveHelpCenter<'a> {
-    pub(super) fn new(client: &'a Client, help_center_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, help_center_id: String) -> Self {
         Self {
             client,
             help_center_id,
@@ -6940,12 +6940,12 @@ impl<'a> std::future::IntoFuture for RetrieveHelpCenter<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveInternalArticle<'a> {
     client: &'a Client,
-    internal_article_id: i64,
+    internal_article_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "internal-articles")]
 impl<'a> RetrieveInternalArticle<'a> {
-    pub(super) fn new(client: &'a Client, internal_article_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, internal_article_id: String) -> Self {
         Self {
             client,
             internal_article_id,
@@ -6999,12 +6999,12 @@ impl<'a> std::future::IntoFuture for RetrieveInternalArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNewsItem<'a> {
     client: &'a Client,
-    news_item_id: i64,
+    news_item_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "news")]
 impl<'a> RetrieveNewsItem<'a> {
-    pub(super) fn new(client: &'a Client, news_item_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, news_item_id: String) -> Self {
         Self {
             client,
             news_item_id,
@@ -7109,12 +7109,12 @@ impl<'a> std::future::IntoFuture for RetrieveNewsfeed<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RetrieveNote<'a> {
     client: &'a Client,
-    note_id: i64,
+    note_id: String,
     options: RequestOptions,
 }
 #[cfg(feature = "notes")]
 impl<'a> RetrieveNote<'a> {
-    pub(super) fn new(client: &'a Client, note_id: i64) -> Self {
+    pub(super) fn new(client: &'a Client, note_id: String) -> Self {
         Self {
             client,
             note_id,
@@ -7402,7 +7402,7 @@ pub struct SearchArticles<'a> {
     client: &'a Client,
     phrase: Option<String>,
     state: Option<String>,
-    help_center_id: Option<i64>,
+    help_center_id: Option<String>,
     highlight: Option<bool>,
     options: RequestOptions,
 }
@@ -7429,8 +7429,8 @@ impl<'a> SearchArticles<'a> {
         self
     }
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.help_center_id = Some(value);
+    pub fn help_center_id(mut self, value: impl Into<String>) -> Self {
+        self.help_center_id = Some(value.into());
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
@@ -7783,7 +7783,7 @@ impl<'a> std::future::IntoFuture for SearchTickets<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAwayAdmin<'a> {
     client: &'a Client,
-    admin_id: i64,
+    admin_id: String,
     body: types::SetAwayAdminBody,
     options: RequestOptions,
 }
@@ -7791,7 +7791,7 @@ pub struct SetAwayAdmin<'a> {
 impl<'a> SetAwayAdmin<'a> {
     pub(super) fn new(
         client: &'a Client,
-        admin_id: i64,
+        admin_id: String,
         body: types::SetAwayAdminBody,
     ) -> Self {
         Self {
@@ -8288,7 +8288,7 @@ impl<'a> std::future::IntoFuture for UnarchiveContact<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateArticle<'a> {
     client: &'a Client,
-    article_id: i64,
+    article_id: String,
     body: types::UpdateArticleRequest,
     options: RequestOptions,
 }
@@ -8296,7 +8296,7 @@ pub struct UpdateArticle<'a> {
 impl<'a> UpdateArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        article_id: i64,
+        article_id: String,
         body: types::UpdateArticleRequest,
     ) -> Self {
         Self {
@@ -8350,7 +8350,7 @@ impl<'a> std::future::IntoFuture for UpdateArticle<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCollection<'a> {
     client: &'a Client,
-    collection_id: i64,
+    collection_id: String,
     body: types::UpdateCollectionRequest,
     options: RequestOptions,
 }
@@ -8358,7 +8358,7 @@ pub struct UpdateCollection<'a> {
 impl<'a> UpdateCollection<'a> {
     pub(super) fn new(
         client: &'a Client,
-        collection_id: i64,
+        collection_id: String,
         body: types::UpdateCollectionRequest,
     ) -> Self {
         Self {
@@ -8602,7 +8602,7 @@ impl<'a> std::future::IntoFuture for UpdateContentImportSource<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateConversation<'a> {
     client: &'a Client,
-    conversation_id: i64,
+    conversation_id: String,
     body: types::UpdateConversationRequest,
     display_as: Option<String>,
     options: RequestOptions,
@@ -8611,7 +8611,7 @@ pub struct UpdateConversation<'a> {
 impl<'a> UpdateConversation<'a> {
     pub(super) fn new(
         client: &'a Client,
-        conversation_id: i64,
+        conversation_id: String,
         body: types::UpdateConversationRequest,
     ) -> Self {
         Self {
@@ -8679,7 +8679,7 @@ impl<'a> std::future::IntoFuture for UpdateConversation<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDataAttribute<'a> {
     client: &'a Client,
-    data_attribute_id: i64,
+    data_attribute_id: String,
     body: types::UpdateDataAttributeRequest,
     options: RequestOptions,
 }
@@ -8687,7 +8687,7 @@ pub struct UpdateDataAttribute<'a> {
 impl<'a> UpdateDataAttribute<'a> {
     pub(super) fn new(
         client: &'a Client,
-        data_attribute_id: i64,
+        data_attribute_id: String,
         body: types::UpdateDataAttributeRequest,
     ) -> Self {
         Self {
@@ -8809,7 +8809,7 @@ impl<'a> std::future::IntoFuture for UpdateExternalPage<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateInternalArticle<'a> {
     client: &'a Client,
-    internal_article_id: i64,
+    internal_article_id: String,
     body: types::UpdateInternalArticleRequest,
     options: RequestOptions,
 }
@@ -8817,7 +8817,7 @@ pub struct UpdateInternalArticle<'a> {
 impl<'a> UpdateInternalArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
-        internal_article_id: i64,
+        internal_article_id: String,
         body: types::UpdateInternalArticleRequest,
     ) -> Self {
         Self {
@@ -8923,7 +8923,7 @@ impl<'a> std::future::IntoFuture for UpdateIpAllowlist<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateNewsItem<'a> {
     client: &'a Client,
-    news_item_id: i64,
+    news_item_id: String,
     body: types::NewsItemRequest,
     options: RequestOptions,
 }
@@ -8931,7 +8931,7 @@ pub struct UpdateNewsItem<'a> {
 impl<'a> UpdateNewsItem<'a> {
     pub(super) fn new(
         client: &'a Client,
-        news_item_id: i64,
+        news_item_id: String,
         body: types::NewsItemRequest,
     ) -> Self {
         Self {

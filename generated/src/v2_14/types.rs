@@ -398,7 +398,7 @@ pub struct ActivityLogMetadata {
         std::collections::BTreeMap<String, ActivityLogMetadataChangesValue>,
     >,
     /// The ID of the impersonation consent.
-    pub consent_id: Option<i64>,
+    pub consent_id: Option<String>,
     /// The conversation assignment limit value for an admin.
     pub conversation_assignment_limit: Option<i64>,
     /// Indicates if the setting is enabled or disabled.
@@ -442,7 +442,7 @@ pub struct ActivityLogMetadata {
 crate::runtime::object::object!(
     ActivityLogMetadata { after : "after", auto : "auto", auto_changed : "auto_changed",
     away_mode : "away_mode", away_status_reason : "away_status_reason", before :
-    "before", changes : "changes", consent_id : "consent_id",
+    "before", changes : "changes", consent_id : "consent_id" as integer,
     conversation_assignment_limit : "conversation_assignment_limit", enabled : "enabled",
     expired_at : "expired_at", external_id : "external_id", last_activity_at :
     "last_activity_at", new_state : "new_state", previous_state : "previous_state",
@@ -477,7 +477,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataTeam {
     /// The ID of the team.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the team.
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -487,7 +487,8 @@ pub struct ActivityLogMetadataTeam {
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
-    ActivityLogMetadataTeam { id : "id", name : "name", } kept additional_properties
+    ActivityLogMetadataTeam { id : "id" as integer, name : "name", } kept
+    additional_properties
 );
 #[cfg(
     any(
@@ -549,7 +550,7 @@ pub struct Admin {
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
@@ -561,7 +562,7 @@ pub struct Admin {
     /// The name of the admin.
     pub name: Option<String>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
@@ -581,10 +582,10 @@ pub struct Admin {
 crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
-    "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
-    "id", job_title : "job_title", name : "name", team_ids : "team_ids",
-    team_priority_level : "team_priority_level", type_ : "type", } kept
-    additional_properties
+    "away_status_reason_id" as integer, email : "email", has_inbox_seat :
+    "has_inbox_seat", id : "id", job_title : "job_title", name : "name", team_ids :
+    "team_ids" as integer, team_priority_level : "team_priority_level", type_ : "type", }
+    kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// A list of admins associated with a given workspace.
@@ -612,9 +613,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -622,8 +623,8 @@ pub struct AdminPriorityLevel {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
-    "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of an admin
@@ -799,7 +800,7 @@ pub struct AdminWithApp {
     /// The name of the admin.
     pub name: Option<String>,
     /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -812,8 +813,8 @@ crate::runtime::object::object!(
     AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
     "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
     email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
-    job_title : "job_title", name : "name", team_ids : "team_ids", type_ : "type", } kept
-    additional_properties
+    job_title : "job_title", name : "name", team_ids : "team_ids" as integer, type_ :
+    "type", } kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// This object represents the avatar associated with the admin.
@@ -1027,7 +1028,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
@@ -1039,9 +1040,9 @@ pub struct Article {
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1070,12 +1071,13 @@ pub struct Article {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    Article { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", id : "id", parent_id
-    : "parent_id", parent_ids : "parent_ids", parent_type : "parent_type", state :
-    "state", tags : "tags", title : "title", translated_content : "translated_content",
-    type_ : "type", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", statistics : "statistics", } kept additional_properties
+    Article { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", default_locale : "default_locale", description : "description", id :
+    "id", parent_id : "parent_id" as integer, parent_ids : "parent_ids" as integer,
+    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
+    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
+    url : "url", workspace_id : "workspace_id", statistics : "statistics", } kept
+    additional_properties
 );
 #[cfg(feature = "articles")]
 /// The Content of an Article.
@@ -1084,7 +1086,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article.
     pub body: Option<String>,
     /// The time when the article was created (seconds).
@@ -1108,9 +1110,9 @@ pub struct ArticleContent {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleContent { author_id : "author_id", body : "body", created_at : "created_at",
-    description : "description", state : "state", title : "title", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ArticleContent { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", description : "description", state : "state", title : "title", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft` .
@@ -1190,7 +1192,7 @@ crate::runtime::enums::string_enum!(ArticleListType { List = "list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
@@ -1202,9 +1204,9 @@ pub struct ArticleListItem {
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1232,12 +1234,12 @@ pub struct ArticleListItem {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleListItem { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", id : "id", parent_id
-    : "parent_id", parent_ids : "parent_ids", parent_type : "parent_type", state :
-    "state", tags : "tags", title : "title", translated_content : "translated_content",
-    type_ : "type", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    ArticleListItem { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", default_locale : "default_locale", description : "description", id :
+    "id", parent_id : "parent_id" as integer, parent_ids : "parent_ids" as integer,
+    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
+    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
+    url : "url", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1963,7 +1965,7 @@ pub struct Collection {
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
@@ -1989,10 +1991,10 @@ pub struct Collection {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     Collection { created_at : "created_at", default_locale : "default_locale",
-    description : "description", help_center_id : "help_center_id", icon : "icon", id :
-    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
-    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    description : "description", help_center_id : "help_center_id" as integer, icon :
+    "icon", id : "id", name : "name", order : "order", parent_id : "parent_id",
+    translated_content : "translated_content", updated_at : "updated_at", url : "url",
+    workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "help-center")]
 /// This will return a list of Collections for the App.
@@ -2578,7 +2580,7 @@ pub struct Contact {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -2624,7 +2626,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", } kept additional_properties
@@ -3633,7 +3635,7 @@ pub struct ContentImportSource {
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// The status of the content import source.
@@ -3657,9 +3659,9 @@ pub struct ContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
-    ContentImportSource { created_at : "created_at", id : "id", last_synced_at :
-    "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ContentImportSource { created_at : "created_at", id : "id" as integer, last_synced_at
+    : "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -3899,7 +3901,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -3928,7 +3930,7 @@ pub struct Conversation {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -3951,16 +3953,16 @@ pub struct Conversation {
     )
 )]
 crate::runtime::object::object!(
-    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
-    ai_agent_participated : "ai_agent_participated", contacts : "contacts",
+    Conversation { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", contacts : "contacts",
     conversation_parts : "conversation_parts", conversation_rating :
     "conversation_rating", created_at : "created_at", custom_attributes :
     "custom_attributes", first_contact_reply : "first_contact_reply", id : "id",
     linked_objects : "linked_objects", open : "open", priority : "priority", read :
     "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
     "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
-    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    : "team_assignee_id" as integer, teammates : "teammates", title : "title", type_ :
+    "type", updated_at : "updated_at", waiting_since : "waiting_since", } kept
     additional_properties
 );
 #[cfg(
@@ -4420,7 +4422,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -4448,7 +4450,7 @@ pub struct ConversationListItem {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -4465,15 +4467,15 @@ pub struct ConversationListItem {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    ConversationListItem { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
     "ai_agent", ai_agent_participated : "ai_agent_participated", contacts : "contacts",
     conversation_rating : "conversation_rating", created_at : "created_at",
     custom_attributes : "custom_attributes", first_contact_reply : "first_contact_reply",
     id : "id", linked_objects : "linked_objects", open : "open", priority : "priority",
     read : "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
     "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
-    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    : "team_assignee_id" as integer, teammates : "teammates", title : "title", type_ :
+    "type", updated_at : "updated_at", waiting_since : "waiting_since", } kept
     additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -4831,7 +4833,7 @@ pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    pub team_id: Option<i64>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
     pub team_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4847,8 +4849,8 @@ pub struct ConversationResponseTime {
     )
 )]
 crate::runtime::object::object!(
-    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
-    team_name : "team_name", } kept additional_properties
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id" as
+    integer, team_name : "team_name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -5162,13 +5164,13 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -5183,9 +5185,9 @@ pub struct CreateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    CreateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", parent_id : "parent_id", parent_type : "parent_type", state : "state",
-    title : "title", translated_content : "translated_content", } kept
+    CreateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", parent_id : "parent_id" as integer, parent_type : "parent_type",
+    state : "state", title : "title", translated_content : "translated_content", } kept
     additional_properties
 );
 #[cfg(feature = "articles")]
@@ -5215,7 +5217,7 @@ pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
@@ -5229,8 +5231,8 @@ pub struct CreateCollectionRequest {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     CreateCollectionRequest { description : "description", help_center_id :
-    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
-    "translated_content", } kept additional_properties
+    "help_center_id" as integer, name : "name", parent_id : "parent_id",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Payload to create a contact
@@ -5253,7 +5255,7 @@ pub struct CreateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -5271,9 +5273,9 @@ pub struct CreateContactRequest {
 crate::runtime::object::object!(
     CreateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", last_seen_at : "last_seen_at", name :
-    "name", owner_id : "owner_id", phone : "phone", role : "role", signed_up_at :
-    "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails", } kept
-    additional_properties
+    "name", owner_id : "owner_id" as integer, phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails",
+    } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// You can add an Content Import Source to your Fin Content Library.
@@ -5618,7 +5620,7 @@ pub struct CreateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
@@ -5632,8 +5634,8 @@ pub struct CreateExternalPageRequest {
 crate::runtime::object::object!(
     CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", external_id : "external_id",
-    html : "html", locale : "locale", source_id : "source_id", title : "title", url :
-    "url", } kept additional_properties
+    html : "html", locale : "locale", source_id : "source_id" as integer, title :
+    "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -5656,11 +5658,11 @@ crate::runtime::enums::string_enum!(CreateExternalPageRequestLocale { En = "en" 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article.
     pub body: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: String,
     /// The title of the article.
     pub title: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5670,8 +5672,8 @@ pub struct CreateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    CreateInternalArticleRequest { author_id : "author_id", body : "body", owner_id :
-    "owner_id", title : "title", } kept additional_properties
+    CreateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    owner_id : "owner_id" as integer, title : "title", } kept additional_properties
 );
 #[cfg(feature = "messages")]
 /// You can create a message
@@ -7063,7 +7065,7 @@ pub struct DataAttribute {
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
@@ -7089,10 +7091,10 @@ pub struct DataAttribute {
 crate::runtime::object::object!(
     DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
     "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
-    description : "description", full_name : "full_name", id : "id", label : "label",
-    messenger_writable : "messenger_writable", model : "model", name : "name", options :
-    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
-    kept additional_properties
+    description : "description", full_name : "full_name", id : "id" as integer, label :
+    "label", messenger_writable : "messenger_writable", model : "model", name : "name",
+    options : "options", type_ : "type", ui_writable : "ui_writable", updated_at :
+    "updated_at", } kept additional_properties
 );
 #[cfg(feature = "data-attributes")]
 /// The data type of the attribute.
@@ -8041,7 +8043,7 @@ pub struct ExternalPage {
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// Always external_page
@@ -8063,9 +8065,9 @@ crate::runtime::object::object!(
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", created_at : "created_at", external_id :
     "external_id", fin_availability : "fin_availability", html : "html", id : "id",
-    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id",
-    title : "title", type_ : "type", updated_at : "updated_at", url : "url", } kept
-    additional_properties
+    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id" as
+    integer, title : "title", type_ : "type", updated_at : "updated_at", url : "url", }
+    kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -9017,7 +9019,7 @@ crate::runtime::enums::string_enum!(InternalArticleListType { List = "list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The time when the article was created.
@@ -9027,7 +9029,7 @@ pub struct InternalArticleListItem {
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// The type of object - `internal_article`.
@@ -9043,9 +9045,10 @@ pub struct InternalArticleListItem {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    InternalArticleListItem { author_id : "author_id", body : "body", created_at :
-    "created_at", id : "id", locale : "locale", owner_id : "owner_id", title : "title",
-    type_ : "type", updated_at : "updated_at", } kept additional_properties
+    InternalArticleListItem { author_id : "author_id" as integer, body : "body",
+    created_at : "created_at", id : "id", locale : "locale", owner_id : "owner_id" as
+    integer, title : "title", type_ : "type", updated_at : "updated_at", } kept
+    additional_properties
 );
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
@@ -9617,7 +9620,7 @@ pub struct NewsItem {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: Option<i64>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemState>,
     /// The title of the news item.
@@ -9638,8 +9641,8 @@ crate::runtime::object::object!(
     NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
     "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
     newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
-    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
-    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+    "sender_id" as integer, state : "state", title : "title", type_ : "type", updated_at
+    : "updated_at", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "news")]
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -9688,7 +9691,7 @@ pub struct NewsItemRequest {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
@@ -9702,7 +9705,7 @@ pub struct NewsItemRequest {
 crate::runtime::object::object!(
     NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
     "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
-    sender_id : "sender_id", state : "state", title : "title", } kept
+    sender_id : "sender_id" as integer, state : "state", title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "news")]
@@ -9772,7 +9775,7 @@ crate::runtime::enums::string_enum!(NewsfeedType { Newsfeed = "newsfeed" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9782,8 +9785,8 @@ pub struct NewsfeedAssignment {
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
-    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
-    kept additional_properties
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id" as integer, published_at :
+    "published_at", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "notes"))]
 /// Notes allow you to annotate and comment on your contacts.
@@ -11555,7 +11558,7 @@ crate::runtime::enums::string_enum!(TagsType { TagList = "tag.list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
+    pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
     pub assignment_limit: Option<i64>,
@@ -11574,9 +11577,10 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level",
-    assignment_limit : "assignment_limit", distribution_method : "distribution_method",
-    id : "id", name : "name", type_ : "type", } kept additional_properties
+    Team { admin_ids : "admin_ids" as integer, admin_priority_level :
+    "admin_priority_level", assignment_limit : "assignment_limit", distribution_method :
+    "distribution_method", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "teams")]
 /// This will return a list of team objects for the App.
@@ -11625,9 +11629,9 @@ crate::runtime::enums::string_enum!(TeamListType { TeamList = "team.list" });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11642,8 +11646,8 @@ pub struct TeamPriorityLevel {
     )
 )]
 crate::runtime::object::object!(
-    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
-    "secondary_team_ids", } kept additional_properties
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids" as integer,
+    secondary_team_ids : "secondary_team_ids" as integer, } kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// Tickets are how you track requests from your users.
@@ -12877,7 +12881,7 @@ pub struct TicketTypeAttribute {
     /// Defaults to `false`.
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
+    pub ticket_type_id: Option<String>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
@@ -12912,8 +12916,8 @@ crate::runtime::object::object!(
     "data_type", default : "default", description : "description", id : "id",
     input_options : "input_options", name : "name", order : "order", required_to_create :
     "required_to_create", required_to_create_for_contacts :
-    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
-    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id" as integer,
+    type_ : "type", updated_at : "updated_at", visible_on_create : "visible_on_create",
     visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
     additional_properties
 );
@@ -13041,7 +13045,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
@@ -13062,9 +13066,9 @@ pub struct UpdateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    UpdateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", parent_id : "parent_id", parent_type : "parent_type", state : "state",
-    title : "title", translated_content : "translated_content", } kept
+    UpdateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", parent_id : "parent_id", parent_type : "parent_type", state :
+    "state", title : "title", translated_content : "translated_content", } kept
     additional_properties
 );
 #[cfg(feature = "articles")]
@@ -13158,7 +13162,7 @@ pub struct UpdateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -13176,9 +13180,9 @@ pub struct UpdateContactRequest {
 crate::runtime::object::object!(
     UpdateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", last_seen_at : "last_seen_at", name :
-    "name", owner_id : "owner_id", phone : "phone", role : "role", signed_up_at :
-    "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails", } kept
-    additional_properties
+    "name", owner_id : "owner_id" as integer, phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails",
+    } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// You can modify a Content Import Source of your Fin Content Library.
@@ -13327,7 +13331,7 @@ pub struct UpdateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
@@ -13340,8 +13344,8 @@ pub struct UpdateExternalPageRequest {
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
     UpdateExternalPageRequest { external_id : "external_id", fin_availability :
-    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
-    : "title", url : "url", } kept additional_properties
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id" as
+    integer, title : "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -13364,11 +13368,11 @@ crate::runtime::enums::string_enum!(UpdateExternalPageRequestLocale { En = "en" 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article.
     pub body: Option<String>,
     /// The id of the author of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -13378,8 +13382,8 @@ pub struct UpdateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    UpdateInternalArticleRequest { author_id : "author_id", body : "body", owner_id :
-    "owner_id", title : "title", } kept additional_properties
+    UpdateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    owner_id : "owner_id" as integer, title : "title", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
 /// You can update a Ticket
@@ -13388,7 +13392,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -13410,8 +13414,8 @@ pub struct UpdateTicketRequest {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
-    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", } kept additional_properties
 );
@@ -14193,7 +14197,7 @@ pub struct CreateContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -14234,7 +14238,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
@@ -14920,7 +14924,7 @@ pub struct MergeContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -14961,7 +14965,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
@@ -15179,7 +15183,7 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -15188,8 +15192,8 @@ pub struct SetAwayAdminBody {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
+    kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
@@ -15262,7 +15266,7 @@ pub struct ShowContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -15303,7 +15307,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
@@ -15380,7 +15384,7 @@ pub struct ShowContactByExternalIdResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -15421,7 +15425,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
@@ -15676,7 +15680,7 @@ pub struct UpdateContactResponse {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -15717,7 +15721,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
@@ -15728,7 +15732,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -15752,8 +15756,8 @@ pub struct UpdateTicketBody {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketBody { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", skip_notifications : "skip_notifications", } kept
     additional_properties

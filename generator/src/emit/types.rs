@@ -140,7 +140,8 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     let declared = s.fields.iter().filter(|f| !f.flatten).map(|f| {
         let field = ident(&f.name);
         let wire = &f.wire_name;
-        quote!(#field: #wire)
+        let wire_type = f.integer_on_wire.then(|| quote!(as integer));
+        quote!(#field: #wire #wire_type)
     });
     let (extra, rest) = match s.fields.iter().find(|f| f.flatten) {
         Some(flattened) => {

@@ -4,6 +4,7 @@
 //! unsupported construct with its JSON pointer; it never skips anything silently.
 
 mod examples;
+mod ids;
 mod operation;
 mod pagination;
 mod resources;
@@ -36,6 +37,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     }
     let (mut types, schema_warnings) = schemas.into_types();
     warnings.extend(schema_warnings);
+    ids::ids_as_text(&mut types, &mut operations);
     order_by_method_name(&mut operations, &mut types);
     break_alias_cycles(&mut types, &mut warnings);
     box_recursive_fields(&mut types);

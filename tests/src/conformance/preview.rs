@@ -803,7 +803,7 @@ pub async fn call(
         "attach_tag_to_article" => {
             let request = client
                 .attach_tag_to_article(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.body::<types::AttachTagToArticleBody>()?,
                 );
             let response = request
@@ -851,7 +851,7 @@ pub async fn call(
         "attach_tag_to_internal_article" => {
             let request = client
                 .attach_tag_to_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                     args.body::<types::AttachTagToInternalArticleBody>()?,
                 );
             let response = request
@@ -983,7 +983,7 @@ pub async fn call(
         }
         "collect_fin_voice_call_by_id" => {
             let request = client
-                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
+                .collect_fin_voice_call_by_id(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1027,7 +1027,7 @@ pub async fn call(
         "convert_conversation_to_ticket" => {
             let request = client
                 .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::ConvertConversationToTicketRequest>()?,
                 );
             let response = request
@@ -1138,7 +1138,7 @@ pub async fn call(
         "create_conversation_attribute_option" => {
             let request = client
                 .create_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::CreateConversationAttributeOptionRequest>()?,
                 );
             let response = request
@@ -1271,7 +1271,7 @@ pub async fn call(
         "create_note" => {
             let request = client
                 .create_note(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::CreateNoteBody>()?,
                 );
             let response = request
@@ -1372,7 +1372,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_article" => {
-            let request = client.delete_article(args.required::<i64>("path", "id")?);
+            let request = client.delete_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1388,7 +1388,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_collection" => {
-            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1431,7 +1432,7 @@ pub async fn call(
         }
         "delete_conversation" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "id")?);
+                .delete_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<bool>("query", "retain_metrics")? {
                 Some(value) => request.retain_metrics(value),
                 None => request,
@@ -1444,7 +1445,7 @@ pub async fn call(
         }
         "delete_conversation_attribute" => {
             let request = client
-                .delete_conversation_attribute(args.required::<i64>("path", "id")?);
+                .delete_conversation_attribute(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1454,7 +1455,7 @@ pub async fn call(
         "delete_conversation_attribute_option" => {
             let request = client
                 .delete_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.required::<String>("path", "option_id")?,
                 );
             let response = request
@@ -1506,7 +1507,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_folder" => {
-            let request = client.delete_folder(args.required::<i64>("path", "id")?);
+            let request = client.delete_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1538,7 +1539,7 @@ pub async fn call(
         }
         "delete_internal_article" => {
             let request = client
-                .delete_internal_article(args.required::<i64>("path", "id")?);
+                .delete_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1546,7 +1547,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_news_item" => {
-            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1630,7 +1632,7 @@ pub async fn call(
         "detach_tag_from_article" => {
             let request = client
                 .detach_tag_from_article(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.required::<String>("path", "id")?,
                 );
             let response = request
@@ -1679,7 +1681,7 @@ pub async fn call(
         "detach_tag_from_internal_article" => {
             let request = client
                 .detach_tag_from_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                     args.required::<String>("path", "id")?,
                 );
             let response = request
@@ -1780,7 +1782,7 @@ pub async fn call(
         }
         "get_conversation_attribute" => {
             let request = client
-                .get_conversation_attribute(args.required::<i64>("path", "id")?);
+                .get_conversation_attribute(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2032,7 +2034,7 @@ pub async fn call(
         }
         "list_article_versions" => {
             let request = client
-                .list_article_versions(args.required::<i64>("path", "article_id")?);
+                .list_article_versions(args.required::<String>("path", "article_id")?);
             let request = match args.optional::<i64>("query", "page")? {
                 Some(value) => request.page(value),
                 None => request,
@@ -2484,7 +2486,7 @@ pub async fn call(
                 Some(value) => request.per_page(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "parent_folder_id")? {
+            let request = match args.optional::<String>("query", "parent_folder_id")? {
                 Some(value) => request.parent_folder_id(value),
                 None => request,
             };
@@ -2608,7 +2610,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_notes" => {
-            let request = client.list_notes(args.required::<i64>("path", "id")?);
+            let request = client.list_notes(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
                 None => request,
@@ -2799,7 +2801,7 @@ pub async fn call(
         "publish_article_draft" => {
             let request = client
                 .publish_article_draft(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::PublishArticleDraftRequest>()?,
                 );
             let response = request
@@ -2870,7 +2872,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_admin" => {
-            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_admin(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2878,7 +2880,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_article" => {
-            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2887,7 +2890,7 @@ pub async fn call(
         }
         "retrieve_article_draft" => {
             let request = client
-                .retrieve_article_draft(args.required::<i64>("path", "id")?);
+                .retrieve_article_draft(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2897,7 +2900,7 @@ pub async fn call(
         "retrieve_article_version" => {
             let request = client
                 .retrieve_article_version(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.required::<String>("path", "id")?,
                 );
             let request = match args.optional::<String>("query", "locale")? {
@@ -2929,7 +2932,7 @@ pub async fn call(
         }
         "retrieve_collection" => {
             let request = client
-                .retrieve_collection(args.required::<i64>("path", "id")?);
+                .retrieve_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2970,7 +2973,7 @@ pub async fn call(
         }
         "retrieve_conversation" => {
             let request = client
-                .retrieve_conversation(args.required::<i64>("path", "id")?);
+                .retrieve_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
                 None => request,
@@ -3024,7 +3027,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_folder" => {
-            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3033,7 +3036,7 @@ pub async fn call(
         }
         "retrieve_help_center" => {
             let request = client
-                .retrieve_help_center(args.required::<i64>("path", "id")?);
+                .retrieve_help_center(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3054,7 +3057,7 @@ pub async fn call(
         }
         "retrieve_internal_article" => {
             let request = client
-                .retrieve_internal_article(args.required::<i64>("path", "id")?);
+                .retrieve_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3062,7 +3065,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_news_item" => {
-            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3079,7 +3083,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_note(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3168,7 +3172,7 @@ pub async fn call(
                 Some(value) => request.state(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
+            let request = match args.optional::<String>("query", "help_center_id")? {
                 Some(value) => request.help_center_id(value),
                 None => request,
             };
@@ -3229,7 +3233,7 @@ pub async fn call(
                 Some(value) => request.locales(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "tag_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "tag_ids")? {
                 Some(value) => request.tag_ids(value),
                 None => request,
             };
@@ -3239,11 +3243,11 @@ pub async fn call(
                 Some(value) => request.tag_operator(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "any_tag_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "any_tag_ids")? {
                 Some(value) => request.any_tag_ids(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "folder_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "folder_ids")? {
                 Some(value) => request.folder_ids(value),
                 None => request,
             };
@@ -3285,12 +3289,13 @@ pub async fn call(
                 Some(value) => request.fin_sales_state(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "created_by_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "created_by_ids")?
+            {
                 Some(value) => request.created_by_ids(value),
                 None => request,
             };
             let request = match args
-                .optional::<Vec<i64>>("query", "last_updated_by_ids")?
+                .optional::<Vec<String>>("query", "last_updated_by_ids")?
             {
                 Some(value) => request.last_updated_by_ids(value),
                 None => request,
@@ -3336,7 +3341,7 @@ pub async fn call(
         }
         "search_internal_articles" => {
             let request = client.search_internal_articles();
-            let request = match args.optional::<i64>("query", "folder_id")? {
+            let request = match args.optional::<String>("query", "folder_id")? {
                 Some(value) => request.folder_id(value),
                 None => request,
             };
@@ -3357,7 +3362,7 @@ pub async fn call(
         "set_away_admin" => {
             let request = client
                 .set_away_admin(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::SetAwayAdminBody>()?,
                 );
             let response = request
@@ -3454,7 +3459,7 @@ pub async fn call(
         "stage_article_draft" => {
             let request = client
                 .stage_article_draft(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -3505,7 +3510,7 @@ pub async fn call(
         "update_article" => {
             let request = client
                 .update_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -3529,7 +3534,7 @@ pub async fn call(
         "update_collection" => {
             let request = client
                 .update_collection(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateCollectionRequest>()?,
                 );
             let response = request
@@ -3590,7 +3595,7 @@ pub async fn call(
         "update_conversation" => {
             let request = client
                 .update_conversation(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateConversationRequest>()?,
                 );
             let request = match args.optional::<String>("query", "display_as")? {
@@ -3606,7 +3611,7 @@ pub async fn call(
         "update_conversation_attribute" => {
             let request = client
                 .update_conversation_attribute(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateConversationAttributeRequest>()?,
                 );
             let response = request
@@ -3618,7 +3623,7 @@ pub async fn call(
         "update_conversation_attribute_option" => {
             let request = client
                 .update_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.required::<String>("path", "option_id")?,
                     args.body::<types::UpdateConversationAttributeOptionRequest>()?,
                 );
@@ -3644,7 +3649,7 @@ pub async fn call(
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateDataAttributeRequest>()?,
                 );
             let response = request
@@ -3680,7 +3685,7 @@ pub async fn call(
         "update_folder" => {
             let request = client
                 .update_folder(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateFolderBody>()?,
                 );
             let response = request
@@ -3692,7 +3697,7 @@ pub async fn call(
         "update_internal_article" => {
             let request = client
                 .update_internal_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateInternalArticleRequest>()?,
                 );
             let response = request
@@ -3704,7 +3709,7 @@ pub async fn call(
         "update_news_item" => {
             let request = client
                 .update_news_item(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::NewsItemRequest>()?,
                 );
             let response = request

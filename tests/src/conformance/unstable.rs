@@ -637,7 +637,7 @@ pub async fn call(
         }
         "collect_fin_voice_call_by_id" => {
             let request = client
-                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
+                .collect_fin_voice_call_by_id(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -669,7 +669,7 @@ pub async fn call(
         "convert_conversation_to_ticket" => {
             let request = client
                 .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::ConvertConversationToTicketRequest>()?,
                 );
             let response = request
@@ -936,7 +936,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_article" => {
-            let request = client.delete_article(args.required::<i64>("path", "id")?);
+            let request = client.delete_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -944,7 +944,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_collection" => {
-            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -978,7 +979,7 @@ pub async fn call(
         }
         "delete_conversation" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "id")?);
+                .delete_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<bool>("query", "retain_metrics")? {
                 Some(value) => request.retain_metrics(value),
                 None => request,
@@ -1032,7 +1033,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_folder" => {
-            let request = client.delete_folder(args.required::<i64>("path", "id")?);
+            let request = client.delete_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1041,7 +1042,7 @@ pub async fn call(
         }
         "delete_internal_article" => {
             let request = client
-                .delete_internal_article(args.required::<i64>("path", "id")?);
+                .delete_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1049,7 +1050,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_news_item" => {
-            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1728,7 +1730,7 @@ pub async fn call(
                 Some(value) => request.per_page(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "parent_folder_id")? {
+            let request = match args.optional::<String>("query", "parent_folder_id")? {
                 Some(value) => request.parent_folder_id(value),
                 None => request,
             };
@@ -2062,7 +2064,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_admin" => {
-            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_admin(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2070,7 +2072,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_article" => {
-            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2087,7 +2090,7 @@ pub async fn call(
         }
         "retrieve_collection" => {
             let request = client
-                .retrieve_collection(args.required::<i64>("path", "id")?);
+                .retrieve_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2128,7 +2131,7 @@ pub async fn call(
         }
         "retrieve_conversation" => {
             let request = client
-                .retrieve_conversation(args.required::<i64>("path", "id")?);
+                .retrieve_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
                 None => request,
@@ -2174,7 +2177,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_folder" => {
-            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2183,7 +2186,7 @@ pub async fn call(
         }
         "retrieve_help_center" => {
             let request = client
-                .retrieve_help_center(args.required::<i64>("path", "id")?);
+                .retrieve_help_center(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2192,7 +2195,7 @@ pub async fn call(
         }
         "retrieve_internal_article" => {
             let request = client
-                .retrieve_internal_article(args.required::<i64>("path", "id")?);
+                .retrieve_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2200,7 +2203,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_news_item" => {
-            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2217,7 +2221,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_note(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2294,7 +2298,7 @@ pub async fn call(
                 Some(value) => request.state(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
+            let request = match args.optional::<String>("query", "help_center_id")? {
                 Some(value) => request.help_center_id(value),
                 None => request,
             };
@@ -2327,7 +2331,7 @@ pub async fn call(
         }
         "search_internal_articles" => {
             let request = client.search_internal_articles();
-            let request = match args.optional::<i64>("query", "folder_id")? {
+            let request = match args.optional::<String>("query", "folder_id")? {
                 Some(value) => request.folder_id(value),
                 None => request,
             };
@@ -2348,7 +2352,7 @@ pub async fn call(
         "set_away_admin" => {
             let request = client
                 .set_away_admin(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::SetAwayAdminBody>()?,
                 );
             let response = request
@@ -2426,7 +2430,7 @@ pub async fn call(
         "update_article" => {
             let request = client
                 .update_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -2438,7 +2442,7 @@ pub async fn call(
         "update_collection" => {
             let request = client
                 .update_collection(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateCollectionRequest>()?,
                 );
             let response = request
@@ -2494,7 +2498,7 @@ pub async fn call(
         "update_conversation" => {
             let request = client
                 .update_conversation(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateConversationRequest>()?,
                 );
             let request = match args.optional::<String>("query", "display_as")? {
@@ -2523,7 +2527,7 @@ pub async fn call(
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateDataAttributeRequest>()?,
                 );
             let response = request
@@ -2559,7 +2563,7 @@ pub async fn call(
         "update_folder" => {
             let request = client
                 .update_folder(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateFolderBody>()?,
                 );
             let response = request
@@ -2571,7 +2575,7 @@ pub async fn call(
         "update_internal_article" => {
             let request = client
                 .update_internal_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateInternalArticleRequest>()?,
                 );
             let response = request
@@ -2583,7 +2587,7 @@ pub async fn call(
         "update_news_item" => {
             let request = client
                 .update_news_item(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::NewsItemRequest>()?,
                 );
             let response = request

@@ -501,7 +501,7 @@ pub async fn call(
         "convert_conversation_to_ticket" => {
             let request = client
                 .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "conversation_id")?,
+                    args.required::<String>("path", "conversation_id")?,
                     args.body::<types::ConvertConversationToTicketRequest>()?,
                 );
             let response = request
@@ -727,7 +727,7 @@ pub async fn call(
         }
         "delete_article" => {
             let request = client
-                .delete_article(args.required::<i64>("path", "article_id")?);
+                .delete_article(args.required::<String>("path", "article_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -736,7 +736,7 @@ pub async fn call(
         }
         "delete_collection" => {
             let request = client
-                .delete_collection(args.required::<i64>("path", "collection_id")?);
+                .delete_collection(args.required::<String>("path", "collection_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -774,7 +774,9 @@ pub async fn call(
         }
         "delete_conversation" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "conversation_id")?);
+                .delete_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -817,7 +819,7 @@ pub async fn call(
         "delete_internal_article" => {
             let request = client
                 .delete_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                 );
             let response = request
                 .send_with_response()
@@ -827,7 +829,7 @@ pub async fn call(
         }
         "delete_news_item" => {
             let request = client
-                .delete_news_item(args.required::<i64>("path", "news_item_id")?);
+                .delete_news_item(args.required::<String>("path", "news_item_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1550,7 +1552,7 @@ pub async fn call(
         }
         "retrieve_admin" => {
             let request = client
-                .retrieve_admin(args.required::<i64>("path", "admin_id")?);
+                .retrieve_admin(args.required::<String>("path", "admin_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1559,7 +1561,7 @@ pub async fn call(
         }
         "retrieve_article" => {
             let request = client
-                .retrieve_article(args.required::<i64>("path", "article_id")?);
+                .retrieve_article(args.required::<String>("path", "article_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1568,7 +1570,7 @@ pub async fn call(
         }
         "retrieve_collection" => {
             let request = client
-                .retrieve_collection(args.required::<i64>("path", "collection_id")?);
+                .retrieve_collection(args.required::<String>("path", "collection_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1609,7 +1611,9 @@ pub async fn call(
         }
         "retrieve_conversation" => {
             let request = client
-                .retrieve_conversation(args.required::<i64>("path", "conversation_id")?);
+                .retrieve_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
                 None => request,
@@ -1626,7 +1630,9 @@ pub async fn call(
         }
         "retrieve_help_center" => {
             let request = client
-                .retrieve_help_center(args.required::<i64>("path", "help_center_id")?);
+                .retrieve_help_center(
+                    args.required::<String>("path", "help_center_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1636,7 +1642,7 @@ pub async fn call(
         "retrieve_internal_article" => {
             let request = client
                 .retrieve_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                 );
             let response = request
                 .send_with_response()
@@ -1646,7 +1652,7 @@ pub async fn call(
         }
         "retrieve_news_item" => {
             let request = client
-                .retrieve_news_item(args.required::<i64>("path", "news_item_id")?);
+                .retrieve_news_item(args.required::<String>("path", "news_item_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1663,7 +1669,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "note_id")?);
+            let request = client
+                .retrieve_note(args.required::<String>("path", "note_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1721,7 +1728,7 @@ pub async fn call(
                 Some(value) => request.state(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
+            let request = match args.optional::<String>("query", "help_center_id")? {
                 Some(value) => request.help_center_id(value),
                 None => request,
             };
@@ -1775,7 +1782,7 @@ pub async fn call(
         "set_away_admin" => {
             let request = client
                 .set_away_admin(
-                    args.required::<i64>("path", "admin_id")?,
+                    args.required::<String>("path", "admin_id")?,
                     args.body::<types::SetAwayAdminBody>()?,
                 );
             let response = request
@@ -1860,7 +1867,7 @@ pub async fn call(
         "update_article" => {
             let request = client
                 .update_article(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -1872,7 +1879,7 @@ pub async fn call(
         "update_collection" => {
             let request = client
                 .update_collection(
-                    args.required::<i64>("path", "collection_id")?,
+                    args.required::<String>("path", "collection_id")?,
                     args.body::<types::UpdateCollectionRequest>()?,
                 );
             let response = request
@@ -1920,7 +1927,7 @@ pub async fn call(
         "update_conversation" => {
             let request = client
                 .update_conversation(
-                    args.required::<i64>("path", "conversation_id")?,
+                    args.required::<String>("path", "conversation_id")?,
                     args.body::<types::UpdateConversationRequest>()?,
                 );
             let request = match args.optional::<String>("query", "display_as")? {
@@ -1936,7 +1943,7 @@ pub async fn call(
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
-                    args.required::<i64>("path", "data_attribute_id")?,
+                    args.required::<String>("path", "data_attribute_id")?,
                     args.body::<types::UpdateDataAttributeRequest>()?,
                 );
             let response = request
@@ -1960,7 +1967,7 @@ pub async fn call(
         "update_internal_article" => {
             let request = client
                 .update_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                     args.body::<types::UpdateInternalArticleRequest>()?,
                 );
             let response = request
@@ -1980,7 +1987,7 @@ pub async fn call(
         "update_news_item" => {
             let request = client
                 .update_news_item(
-                    args.required::<i64>("path", "news_item_id")?,
+                    args.required::<String>("path", "news_item_id")?,
                     args.body::<types::NewsItemRequest>()?,
                 );
             let response = request
