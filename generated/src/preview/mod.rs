@@ -125,7 +125,7 @@ impl Client {
     pub fn attach_tag_to_article(
         &self,
         article_id: impl Into<String>,
-        body: types::AttachTagToArticleBody,
+        body: types::AttachTagToBody,
     ) -> operations::AttachTagToArticle<'_> {
         operations::AttachTagToArticle::new(self, article_id.into(), body)
     }
@@ -153,7 +153,7 @@ impl Client {
     pub fn attach_tag_to_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
-        body: types::AttachTagToContentSnippetBody,
+        body: types::AttachTagToBody,
     ) -> operations::AttachTagToContentSnippet<'_> {
         operations::AttachTagToContentSnippet::new(self, content_snippet_id.into(), body)
     }
@@ -181,7 +181,7 @@ impl Client {
     pub fn attach_tag_to_internal_article(
         &self,
         internal_article_id: impl Into<String>,
-        body: types::AttachTagToInternalArticleBody,
+        body: types::AttachTagToBody,
     ) -> operations::AttachTagToInternalArticle<'_> {
         operations::AttachTagToInternalArticle::new(
             self,
@@ -196,7 +196,7 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToConversationBody,
     ) -> operations::AttachTagToTicket<'_> {
         operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
@@ -1293,7 +1293,7 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         id: impl Into<String>,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> operations::DetachTagFromConversation<'_> {
         operations::DetachTagFromConversation::new(
             self,
@@ -1331,7 +1331,7 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         id: impl Into<String>,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> operations::DetachTagFromTicket<'_> {
         operations::DetachTagFromTicket::new(self, ticket_id.into(), id.into(), body)
     }
@@ -1373,7 +1373,7 @@ impl Client {
     /// `POST /tickets/enqueue`
     pub fn enqueue_create_ticket(
         &self,
-        body: types::EnqueueCreateTicketBody,
+        body: types::CreateTicketBody,
     ) -> operations::EnqueueCreateTicket<'_> {
         operations::EnqueueCreateTicket::new(self, body)
     }

@@ -311,7 +311,7 @@ impl<'a> std::future::IntoFuture for AttachSubscriptionTypeToContact<'a> {
 pub struct AttachTagToArticle<'a> {
     client: &'a Client,
     article_id: String,
-    body: types::AttachTagToArticleBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "articles", feature = "tags"))]
@@ -319,7 +319,7 @@ impl<'a> AttachTagToArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
         article_id: String,
-        body: types::AttachTagToArticleBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -438,7 +438,7 @@ impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
 pub struct AttachTagToContentSnippet<'a> {
     client: &'a Client,
     content_snippet_id: String,
-    body: types::AttachTagToContentSnippetBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
@@ -446,7 +446,7 @@ impl<'a> AttachTagToContentSnippet<'a> {
     pub(super) fn new(
         client: &'a Client,
         content_snippet_id: String,
-        body: types::AttachTagToContentSnippetBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -570,7 +570,7 @@ impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
 pub struct AttachTagToInternalArticle<'a> {
     client: &'a Client,
     internal_article_id: String,
-    body: types::AttachTagToInternalArticleBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
@@ -578,7 +578,7 @@ impl<'a> AttachTagToInternalArticle<'a> {
     pub(super) fn new(
         client: &'a Client,
         internal_article_id: String,
-        body: types::AttachTagToInternalArticleBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -637,7 +637,7 @@ impl<'a> std::future::IntoFuture for AttachTagToInternalArticle<'a> {
 pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: types::AttachTagToTicketBody,
+    body: types::AttachTagToConversationBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
@@ -645,7 +645,7 @@ impl<'a> AttachTagToTicket<'a> {
     pub(super) fn new(
         client: &'a Client,
         ticket_id: String,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToConversationBody,
     ) -> Self {
         Self {
             client,
@@ -1888,14 +1888,14 @@ impl<'a> CreateContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::CreateContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
@@ -1906,7 +1906,7 @@ impl<'a> CreateContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for CreateContact<'a> {
-    type Output = Result<types::CreateContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4546,14 +4546,14 @@ impl<'a> DeleteOfficeHoursException<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeleteOfficeHoursExceptionResponse, Error> {
+    pub async fn send(self) -> Result<types::DeleteOfficeHoursResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::DeleteOfficeHoursExceptionResponse>, Error> {
+    ) -> Result<Response<types::DeleteOfficeHoursResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
             {
@@ -4582,7 +4582,7 @@ impl<'a> DeleteOfficeHoursException<'a> {
 }
 #[cfg(feature = "office-hours")]
 impl<'a> std::future::IntoFuture for DeleteOfficeHoursException<'a> {
-    type Output = Result<types::DeleteOfficeHoursExceptionResponse, Error>;
+    type Output = Result<types::DeleteOfficeHoursResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4612,14 +4612,14 @@ impl<'a> DeleteOfficeHoursSchedule<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::DeleteOfficeHoursScheduleResponse, Error> {
+    pub async fn send(self) -> Result<types::DeleteOfficeHoursResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::DeleteOfficeHoursScheduleResponse>, Error> {
+    ) -> Result<Response<types::DeleteOfficeHoursResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
             {
@@ -4639,7 +4639,7 @@ impl<'a> DeleteOfficeHoursSchedule<'a> {
 }
 #[cfg(feature = "office-hours")]
 impl<'a> std::future::IntoFuture for DeleteOfficeHoursSchedule<'a> {
-    type Output = Result<types::DeleteOfficeHoursScheduleResponse, Error>;
+    type Output = Result<types::DeleteOfficeHoursResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5155,7 +5155,7 @@ pub struct DetachTagFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     id: String,
-    body: types::DetachTagFromConversationBody,
+    body: types::DetachTagFromBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
@@ -5164,7 +5164,7 @@ impl<'a> DetachTagFromConversation<'a> {
         client: &'a Client,
         conversation_id: String,
         id: String,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             client,
@@ -5296,7 +5296,7 @@ pub struct DetachTagFromTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     id: String,
-    body: types::DetachTagFromTicketBody,
+    body: types::DetachTagFromBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
@@ -5305,7 +5305,7 @@ impl<'a> DetachTagFromTicket<'a> {
         client: &'a Client,
         ticket_id: String,
         id: String,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             client,
@@ -5484,12 +5484,12 @@ impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
     client: &'a Client,
-    body: types::EnqueueCreateTicketBody,
+    body: types::CreateTicketBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tickets")]
 impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
         Self {
             client,
             body,
@@ -6093,16 +6093,14 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
+    pub async fn send(self) -> Result<types::ExportReportingDataResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
+    ) -> Result<Response<types::ExportReportingDataResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -6128,7 +6126,7 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
 }
 #[cfg(feature = "reporting-data-export")]
 impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
-    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
+    type Output = Result<types::ExportReportingDataResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11115,14 +11113,14 @@ impl<'a> MergeContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::MergeContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
@@ -11140,7 +11138,7 @@ impl<'a> MergeContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for MergeContact<'a> {
-    type Output = Result<types::MergeContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11238,16 +11236,14 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
+    pub async fn send(self) -> Result<types::ExportReportingDataResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
+    ) -> Result<Response<types::ExportReportingDataResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
@@ -11261,7 +11257,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
 }
 #[cfg(feature = "reporting-data-export")]
 impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
-    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
+    type Output = Result<types::ExportReportingDataResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14540,14 +14536,14 @@ impl<'a> ShowContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -14571,7 +14567,7 @@ impl<'a> ShowContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for ShowContact<'a> {
-    type Output = Result<types::ShowContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14608,14 +14604,14 @@ impl<'a> ShowContactByExternalId<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -14640,7 +14636,7 @@ impl<'a> ShowContactByExternalId<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
-    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15280,14 +15276,14 @@ impl<'a> UpdateContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::UpdateContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
             {
@@ -15312,7 +15308,7 @@ impl<'a> UpdateContact<'a> {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl<'a> std::future::IntoFuture for UpdateContact<'a> {
-    type Output = Result<types::UpdateContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

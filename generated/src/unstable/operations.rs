@@ -326,7 +326,7 @@ impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
 pub struct AttachTagToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: types::AttachTagToConversationBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
@@ -334,7 +334,7 @@ impl<'a> AttachTagToConversation<'a> {
     pub(super) fn new(
         client: &'a Client,
         conversation_id: String,
-        body: types::AttachTagToConversationBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -391,7 +391,7 @@ impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
 pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: types::AttachTagToTicketBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
@@ -399,7 +399,7 @@ impl<'a> AttachTagToTicket<'a> {
     pub(super) fn new(
         client: &'a Client,
         ticket_id: String,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -1151,14 +1151,14 @@ impl<'a> CreateContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::CreateContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
@@ -1169,7 +1169,7 @@ impl<'a> CreateContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for CreateContact<'a> {
-    type Output = Result<types::CreateContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3437,7 +3437,7 @@ pub struct DetachTagFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     id: String,
-    body: types::DetachTagFromConversationBody,
+    body: types::DetachTagFromBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
@@ -3446,7 +3446,7 @@ impl<'a> DetachTagFromConversation<'a> {
         client: &'a Client,
         conversation_id: String,
         id: String,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             client,
@@ -3509,7 +3509,7 @@ pub struct DetachTagFromTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     id: String,
-    body: types::DetachTagFromTicketBody,
+    body: types::DetachTagFromBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
@@ -3518,7 +3518,7 @@ impl<'a> DetachTagFromTicket<'a> {
         client: &'a Client,
         ticket_id: String,
         id: String,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             client,
@@ -3633,12 +3633,12 @@ impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
     client: &'a Client,
-    body: types::EnqueueCreateTicketBody,
+    body: types::CreateTicketBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tickets")]
 impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
         Self {
             client,
             body,
@@ -4202,16 +4202,14 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
+    pub async fn send(self) -> Result<types::ExportReportingDataResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
+    ) -> Result<Response<types::ExportReportingDataResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -4237,7 +4235,7 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
 }
 #[cfg(feature = "export")]
 impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
-    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
+    type Output = Result<types::ExportReportingDataResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8062,14 +8060,14 @@ impl<'a> MergeContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::MergeContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
@@ -8083,7 +8081,7 @@ impl<'a> MergeContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for MergeContact<'a> {
-    type Output = Result<types::MergeContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8333,16 +8331,14 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
+    pub async fn send(self) -> Result<types::ExportReportingDataResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
+    ) -> Result<Response<types::ExportReportingDataResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
@@ -8356,7 +8352,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
 }
 #[cfg(feature = "export")]
 impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
-    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
+    type Output = Result<types::ExportReportingDataResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10538,14 +10534,14 @@ impl<'a> ShowContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -10565,7 +10561,7 @@ impl<'a> ShowContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for ShowContact<'a> {
-    type Output = Result<types::ShowContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10595,14 +10591,14 @@ impl<'a> ShowContactByExternalId<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -10623,7 +10619,7 @@ impl<'a> ShowContactByExternalId<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
-    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10968,14 +10964,14 @@ impl<'a> UpdateContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::UpdateContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
             {
@@ -10996,7 +10992,7 @@ impl<'a> UpdateContact<'a> {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl<'a> std::future::IntoFuture for UpdateContact<'a> {
-    type Output = Result<types::UpdateContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

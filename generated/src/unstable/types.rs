@@ -691,7 +691,7 @@ pub struct AdminWithApp {
     /// The name of the admin.
     pub name: Option<String>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
-    pub role: Option<AdminWithAppRole>,
+    pub role: Option<AdminRole>,
     /// This is a list of ids of the teams that this admin is part of.
     pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
@@ -729,28 +729,6 @@ pub struct AdminWithAppAvatar {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     AdminWithAppAvatar { image_url : "image_url", type_ : "type", } kept
-    additional_properties
-);
-#[cfg(feature = "admins")]
-/// The role assigned to this admin. Only present if the admin has a role assigned.
-///
-/// Generated from `#/components/schemas/admin_with_app/properties/role`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithAppRole {
-    /// The id of the role.
-    pub id: Option<String>,
-    /// The name of the role.
-    pub name: Option<String>,
-    /// String representing the object's type. Always has the value `role`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "admins")]
-crate::runtime::object::object!(
-    AdminWithAppRole { id : "id", name : "name", type_ : "type", } kept
     additional_properties
 );
 #[cfg(
@@ -1082,60 +1060,48 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<String>,
-    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    pub body: Option<String>,
-    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<String>,
-    /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
-    /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<String>,
-    /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<String>>,
-    /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: Option<String>,
-    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    ///
-    /// Defaults to `"draft"`.
-    pub state: Option<ArticleListItemState>,
-    pub tags: Option<Tags>,
-    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    pub title: Option<String>,
-    pub translated_content: Option<ArticleTranslatedContent>,
-    /// The type of object - `article`.
-    ///
-    /// Defaults to `"article"`.
-    pub type_: Option<ArticleListItemType>,
-    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: Option<i64>,
-    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    pub url: Option<String>,
-    /// The id of the workspace which the article belongs to.
-    pub workspace_id: Option<String>,
+    /// The [`ArticleListItem`] this object extends.
+    pub article_list_item: ArticleListItem,
     pub statistics: Option<ArticleStatistics>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    Article { author_id : "author_id" as integer, body : "body", created_at :
-    "created_at", default_locale : "default_locale", description : "description",
-    folder_id : "folder_id" as integer, id : "id", parent_id : "parent_id" as integer,
-    parent_ids : "parent_ids" as integer, parent_type : "parent_type", state : "state",
-    tags : "tags", title : "title", translated_content : "translated_content", type_ :
-    "type", updated_at : "updated_at", url : "url", workspace_id : "workspace_id",
-    statistics : "statistics", } kept additional_properties
+    Article { statistics : "statistics", } flattened article_list_item
 );
+#[cfg(feature = "articles")]
+impl std::ops::Deref for Article {
+    type Target = ArticleListItem;
+    fn deref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl std::ops::DerefMut for Article {
+    fn deref_mut(&mut self) -> &mut ArticleListItem {
+        &mut self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl AsRef<ArticleListItem> for Article {
+    fn as_ref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<Article> for ArticleListItem {
+    fn from(value: Article) -> Self {
+        value.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<ArticleListItem> for Article {
+    fn from(base: ArticleListItem) -> Self {
+        Self {
+            article_list_item: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "articles")]
 /// The Content of an Article.
 ///
@@ -2712,6 +2678,7 @@ crate::runtime::object::object!(
         feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
+        feature = "notes",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2736,6 +2703,7 @@ pub struct CompanyNoteCompany {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
+        feature = "notes",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2785,6 +2753,7 @@ crate::runtime::enums::string_enum!(CompanyScrollType { List = "list" });
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2889,6 +2858,7 @@ pub struct Contact {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2953,24 +2923,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_archived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactArchived { external_id : "external_id", id : "id", type_ : "type", archived :
-    "archived", } kept additional_properties
+    ContactArchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactArchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactArchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactArchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactArchived> for ContactReference {
+    fn from(value: ContactArchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactArchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// A list of Company Objects
 ///
@@ -3014,24 +3009,49 @@ crate::runtime::enums::string_enum!(ContactAttachedCompaniesType { List = "list"
 /// Generated from `#/components/schemas/contact_blocked`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactBlocked {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Always true.
     pub blocked: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactBlocked { external_id : "external_id", id : "id", type_ : "type", blocked :
-    "blocked", } kept additional_properties
+    ContactBlocked { blocked : "blocked", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactBlocked {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactBlocked {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactBlocked {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactBlocked> for ContactReference {
+    fn from(value: ContactBlocked) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactBlocked {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "companies",
@@ -3078,24 +3098,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is deleted or not.
     pub deleted: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactDeleted { external_id : "external_id", id : "id", type_ : "type", deleted :
-    "deleted", } kept additional_properties
+    ContactDeleted { deleted : "deleted", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactDeleted {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactDeleted {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactDeleted {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactDeleted> for ContactReference {
+    fn from(value: ContactDeleted) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactDeleted {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// Contacts are your users in Intercom.
 ///
@@ -3215,6 +3260,7 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
         feature = "tickets",
@@ -3239,6 +3285,7 @@ pub struct ContactReference {
 }
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
         feature = "tickets",
@@ -3279,7 +3326,7 @@ pub enum ContactReferenceType {
     )
 )]
 crate::runtime::enums::string_enum!(ContactReferenceType { Contact = "contact" });
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
@@ -3300,7 +3347,7 @@ pub struct ContactReplyBaseRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
     ContactReplyBaseRequest { attachment_urls : "attachment_urls", body : "body",
     created_at : "created_at", message_type : "message_type", reply_options :
@@ -3376,16 +3423,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3393,16 +3440,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "email",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3410,16 +3457,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "attachment_files",
+                    "user_id",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "attachment_files",
-                    "user_id",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3469,123 +3516,204 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", email :
-    "email", } kept additional_properties
+    ContactReplyEmailRequest { attachment_files : "attachment_files", email : "email", }
+    flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files",
-    intercom_user_id : "intercom_user_id", } kept additional_properties
+    ContactReplyIntercomUserIdRequest { attachment_files : "attachment_files",
+    intercom_user_id : "intercom_user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", email : "email", } kept additional_properties
+    ContactReplyTicketEmailRequest { email : "email", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", intercom_user_id : "intercom_user_id", } kept
-    additional_properties
+    ContactReplyTicketIntercomUserIdRequest { intercom_user_id : "intercom_user_id", }
+    flattened contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply on ticket
 ///
@@ -3610,15 +3738,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3626,15 +3754,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3642,15 +3770,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "email",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "email",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3700,61 +3828,102 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_ticket_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", user_id : "user_id", } kept additional_properties
+    ContactReplyTicketUserIdRequest { user_id : "user_id", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", user_id :
-    "user_id", } kept additional_properties
+    ContactReplyUserIdRequest { attachment_files : "attachment_files", user_id :
+    "user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "contacts", feature = "segments"))]
 /// A list of segments objects attached to a specific contact.
 ///
@@ -3891,24 +4060,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_unarchived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactUnarchived { external_id : "external_id", id : "id", type_ : "type", archived
-    : "archived", } kept additional_properties
+    ContactUnarchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactUnarchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactUnarchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactUnarchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactUnarchived> for ContactReference {
+    fn from(value: ContactUnarchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactUnarchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "ai-content")]
 /// An external source for External Pages that you add to your Fin Content Library.
 ///
@@ -4468,7 +4662,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
-    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByAdminValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -4495,7 +4689,7 @@ crate::runtime::object::object!(
 )]
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminAttribute {
+pub struct ConversationAttributeUpdatedByAttribute {
     /// Name of the CDA updated
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4511,8 +4705,7 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     )
 )]
 crate::runtime::object::object!(
-    ConversationAttributeUpdatedByAdminAttribute { name : "name", } kept
-    additional_properties
+    ConversationAttributeUpdatedByAttribute { name : "name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -4556,7 +4749,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_user`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUser {
-    pub attribute: Option<ConversationAttributeUpdatedByUserAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByUserValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -4572,34 +4765,6 @@ pub struct ConversationAttributeUpdatedByUser {
 )]
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByUser { attribute : "attribute", value : "value", } kept
-    additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_user/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByUserAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByUserAttribute { name : "name", } kept
     additional_properties
 );
 #[cfg(
@@ -4644,7 +4809,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
-    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
     pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4662,34 +4827,6 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByWorkflow { attribute : "attribute", value : "value",
     workflow : "workflow", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByWorkflowAttribute { name : "name", } kept
-    additional_properties
 );
 #[cfg(
     any(
@@ -5196,16 +5333,10 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
-    /// The text to display in this quick reply option.
-    pub text: String,
-    /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: String,
+    /// The [`QuickReplyOption`] this object extends.
+    pub quick_reply_option: QuickReplyOption,
     /// The translations for the quick reply option.
     pub translations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(
     any(
@@ -5216,9 +5347,78 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     )
 )]
 crate::runtime::object::object!(
-    ConversationPartMetadataQuickReplyOptionsItem { text : "text", uuid : "uuid",
-    translations : "translations", } kept additional_properties
+    ConversationPartMetadataQuickReplyOptionsItem { translations : "translations", }
+    flattened quick_reply_option
 );
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::Deref for ConversationPartMetadataQuickReplyOptionsItem {
+    type Target = QuickReplyOption;
+    fn deref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::DerefMut for ConversationPartMetadataQuickReplyOptionsItem {
+    fn deref_mut(&mut self) -> &mut QuickReplyOption {
+        &mut self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl AsRef<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn as_ref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl From<ConversationPartMetadataQuickReplyOptionsItem> for QuickReplyOption {
+    fn from(value: ConversationPartMetadataQuickReplyOptionsItem) -> Self {
+        value.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl From<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn from(base: QuickReplyOption) -> Self {
+        Self {
+            quick_reply_option: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "conversations",
@@ -5363,7 +5563,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByRule {
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: Option<ConversationSlaAppliedByRuleSlaDefinition>,
+    pub sla_definition: Option<ConversationSlaAppliedBySlaDefinition>,
     /// Name of the SLA that was applied
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5393,7 +5593,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_applied_by_rule/properties/sla_definition`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaAppliedByRuleSlaDefinition {
+pub struct ConversationSlaAppliedBySlaDefinition {
     /// First response time target in seconds
     pub first_reply_time: Option<i64>,
     /// Next reply time target in seconds
@@ -5415,7 +5615,7 @@ pub struct ConversationSlaAppliedByRuleSlaDefinition {
     )
 )]
 crate::runtime::object::object!(
-    ConversationSlaAppliedByRuleSlaDefinition { first_reply_time : "first_reply_time",
+    ConversationSlaAppliedBySlaDefinition { first_reply_time : "first_reply_time",
     next_reply_time : "next_reply_time", resolution_time : "resolution_time",
     time_to_close : "time_to_close", } kept additional_properties
 );
@@ -5432,7 +5632,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflow {
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: Option<ConversationSlaAppliedByWorkflowSlaDefinition>,
+    pub sla_definition: Option<ConversationSlaAppliedBySlaDefinition>,
     /// Name of the SLA that was applied
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5450,43 +5650,6 @@ pub struct ConversationSlaAppliedByWorkflow {
 crate::runtime::object::object!(
     ConversationSlaAppliedByWorkflow { sla_definition : "sla_definition", sla_name :
     "sla_name", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Target times configured for the SLA (in seconds)
-///
-/// Generated from `#/components/schemas/conversation_sla_applied_by_workflow/properties/sla_definition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
-    /// First response time target in seconds
-    pub first_reply_time: Option<i64>,
-    /// Next reply time target in seconds
-    pub next_reply_time: Option<i64>,
-    /// Resolution time target in seconds
-    pub resolution_time: Option<i64>,
-    /// Time to close target in seconds
-    pub time_to_close: Option<i64>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationSlaAppliedByWorkflowSlaDefinition { first_reply_time :
-    "first_reply_time", next_reply_time : "next_reply_time", resolution_time :
-    "resolution_time", time_to_close : "time_to_close", } kept additional_properties
 );
 #[cfg(
     any(
@@ -6456,7 +6619,7 @@ pub struct CreateDataAttributeRequest {
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<CreateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6503,7 +6666,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataAttributeRequestOptionsItem {
+pub struct DataAttributeRequestOptionsItem {
     pub value: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -6512,7 +6675,7 @@ pub struct CreateDataAttributeRequestOptionsItem {
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
-    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
+    DataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/data_type`.
@@ -6560,7 +6723,7 @@ pub struct CreateDataConnectorRequest {
     /// Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.
     pub direct_fin_usage: Option<bool>,
     /// HTTP headers to include in the request.
-    pub headers: Option<Vec<CreateDataConnectorRequestHeadersItem>>,
+    pub headers: Option<Vec<DataConnectorRequestHeadersItem>>,
     /// The HTTP method used when calling the external API.
     pub http_method: Option<CreateDataConnectorRequestHttpMethod>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
@@ -6658,7 +6821,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataConnectorRequestHeadersItem {
+pub struct DataConnectorRequestHeadersItem {
     /// The header name.
     pub name: Option<String>,
     /// The header value. Supports template variables.
@@ -6670,7 +6833,7 @@ pub struct CreateDataConnectorRequestHeadersItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    CreateDataConnectorRequestHeadersItem { name : "name", value : "value", } kept
+    DataConnectorRequestHeadersItem { name : "name", value : "value", } kept
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
@@ -7357,7 +7520,7 @@ impl Default for CreateTicketReplyWithCommentRequest {
 crate::runtime::object::value!(
     CreateTicketReplyWithCommentRequest, crate ::runtime::object::any
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can create a Ticket
 ///
 /// Generated from `#/components/schemas/create_ticket_request`.
@@ -7384,14 +7547,14 @@ pub struct CreateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequest { assignment : "assignment", company_id : "company_id", contacts
     : "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
     "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
     "ticket_type_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Generated from `#/components/schemas/create_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
@@ -7404,12 +7567,12 @@ pub struct CreateTicketRequestAssignment {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
@@ -7423,7 +7586,7 @@ pub enum CreateTicketRequestContactsItem {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7469,17 +7632,17 @@ impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl Default for CreateTicketRequestContactsItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::value!(
     CreateTicketRequestContactsItem, crate ::runtime::object::any
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/0`.
@@ -7492,11 +7655,11 @@ pub struct CreateTicketRequestContactsItemId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemId { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// External ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
@@ -7509,12 +7672,12 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
     additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Email
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/2`.
@@ -7527,7 +7690,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemEmail { email : "email", } kept additional_properties
 );
@@ -9358,7 +9521,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorListPages {
     /// Cursor for the next page of results.
-    pub next: Option<DataConnectorListPagesNext>,
+    pub next: Option<DataConnectorExecutionResultListPagesNext>,
     /// The number of results per page.
     pub per_page: Option<i64>,
     pub type_: Option<DataConnectorListPagesType>,
@@ -9370,24 +9533,6 @@ pub struct DataConnectorListPages {
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
     DataConnectorListPages { next : "next", per_page : "per_page", type_ : "type", } kept
-    additional_properties
-);
-#[cfg(feature = "data-connectors")]
-/// Cursor for the next page of results.
-///
-/// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/next`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorListPagesNext {
-    /// The cursor value to use for the next page.
-    pub starting_after: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    DataConnectorListPagesNext { starting_after : "starting_after", } kept
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
@@ -12037,7 +12182,7 @@ pub struct Note {
     /// The body text of the note.
     pub body: Option<String>,
     /// Represents the company that the note was created about.
-    pub company: Option<NoteCompany>,
+    pub company: Option<CompanyNoteCompany>,
     /// Represents the contact that the note was created about.
     pub contact: Option<NoteContact>,
     /// The time the note was created.
@@ -12055,25 +12200,6 @@ pub struct Note {
 crate::runtime::object::object!(
     Note { author : "author", body : "body", company : "company", contact : "contact",
     created_at : "created_at", id : "id", type_ : "type", } kept additional_properties
-);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
-/// Represents the company that the note was created about.
-///
-/// Generated from `#/components/schemas/note/properties/company`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteCompany {
-    /// The id of the company.
-    pub id: Option<String>,
-    /// String representing the object's type. Always has the value `company`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
-crate::runtime::object::object!(
-    NoteCompany { id : "id", type_ : "type", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Represents the contact that the note was created about.
@@ -12587,7 +12713,14 @@ crate::runtime::enums::string_enum!(
     PriorityChangedPreviousPriority { Priority = "priority", NotPriority = "not_priority"
     }
 );
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/quick_reply_option`.
@@ -12602,7 +12735,14 @@ pub struct QuickReplyOption {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
 crate::runtime::object::object!(
     QuickReplyOption { text : "text", uuid : "uuid", } kept additional_properties
 );
@@ -15173,7 +15313,7 @@ pub enum TicketReplyType {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::enums::string_enum!(TicketReplyType { TicketPart = "ticket_part" });
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -15181,7 +15321,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     TicketRequestCustomAttributesValue,
 >;
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
@@ -15196,7 +15336,7 @@ pub enum TicketRequestCustomAttributesValue {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15260,13 +15400,13 @@ impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl Default for TicketRequestCustomAttributesValue {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::runtime::object::value!(
     TicketRequestCustomAttributesValue, crate ::runtime::object::any
 );
@@ -16026,7 +16166,7 @@ pub struct UpdateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -16037,20 +16177,6 @@ crate::runtime::object::object!(
     UpdateDataAttributeRequest { archived : "archived", description : "description",
     messenger_writable : "messenger_writable", options : "options", } kept
     additional_properties
-);
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::object::object!(
-    UpdateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
@@ -16073,7 +16199,7 @@ pub struct UpdateDataConnectorRequest {
     /// Whether this connector is used directly by Fin.
     pub direct_fin_usage: Option<bool>,
     /// HTTP headers to include in the request.
-    pub headers: Option<Vec<UpdateDataConnectorRequestHeadersItem>>,
+    pub headers: Option<Vec<DataConnectorRequestHeadersItem>>,
     /// The HTTP method used by the data connector.
     pub http_method: Option<UpdateDataConnectorRequestHttpMethod>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
@@ -16169,24 +16295,6 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
 crate::runtime::enums::string_enum!(
     UpdateDataConnectorRequestDataInputsItemType { String = "string", Integer =
     "integer", Decimal = "decimal", Boolean = "boolean" }
-);
-#[cfg(feature = "data-connectors")]
-/// Generated from `#/components/schemas/update_data_connector_request/properties/headers/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataConnectorRequestHeadersItem {
-    /// The header name.
-    pub name: Option<String>,
-    /// The header value. Supports template variables.
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    UpdateDataConnectorRequestHeadersItem { name : "name", value : "value", } kept
-    additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// The HTTP method used by the data connector.
@@ -16307,7 +16415,7 @@ crate::runtime::object::object!(
     folder_id : "folder_id" as integer, owner_id : "owner_id" as integer, title :
     "title", } kept additional_properties
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can update a Ticket
 ///
 /// Generated from `#/components/schemas/update_ticket_request`.
@@ -16334,7 +16442,7 @@ pub struct UpdateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
     company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
@@ -17179,10 +17287,10 @@ pub struct AttachTagToContactBody {
 crate::runtime::object::object!(
     AttachTagToContactBody { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToConversationBody {
+pub struct AttachTagToBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
@@ -17192,28 +17300,9 @@ pub struct AttachTagToConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
+    AttachTagToBody { admin_id : "admin_id", id : "id", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "notes"))]
 /// Generated from `#/paths/~1companies~1{company_id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -17233,126 +17322,54 @@ crate::runtime::object::object!(
     CreateCompanyNoteBody { admin_id : "admin_id", body : "body", } kept
     additional_properties
 );
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 /// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
+pub struct ContactResponse {
+    /// The [`Contact`] this object extends.
+    pub contact: Contact,
     /// If the user has enabled push messaging.
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
-    CreateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
+    ContactResponse { enabled_push_messaging : "enabled_push_messaging", } flattened
+    contact
 );
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::Deref for ContactResponse {
+    type Target = Contact;
+    fn deref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::DerefMut for ContactResponse {
+    fn deref_mut(&mut self) -> &mut Contact {
+        &mut self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl AsRef<Contact> for ContactResponse {
+    fn as_ref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<ContactResponse> for Contact {
+    fn from(value: ContactResponse) -> Self {
+        value.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<Contact> for ContactResponse {
+    fn from(base: Contact) -> Self {
+        Self {
+            contact: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17532,41 +17549,54 @@ crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
+    /// The [`CreateTicketRequest`] this object extends.
+    pub create_ticket_request: CreateTicketRequest,
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    CreateTicketBody { skip_notifications : "skip_notifications", } flattened
+    create_ticket_request
 );
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for CreateTicketBody {
+    type Target = CreateTicketRequest;
+    fn deref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for CreateTicketBody {
+    fn deref_mut(&mut self) -> &mut CreateTicketRequest {
+        &mut self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<CreateTicketRequest> for CreateTicketBody {
+    fn as_ref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketBody> for CreateTicketRequest {
+    fn from(value: CreateTicketBody) -> Self {
+        value.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketRequest> for CreateTicketBody {
+    fn from(base: CreateTicketRequest) -> Self {
+        Self {
+            create_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
+pub struct DetachTagFromBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -17574,59 +17604,9 @@ pub struct DetachTagFromConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(feature = "tickets")]
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "tickets")]
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    DetachTagFromBody { admin_id : "admin_id", } kept additional_properties
 );
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
@@ -17646,7 +17626,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
+pub struct ExportReportingDataResponse {
     pub download_expires_at: Option<String>,
     pub download_url: Option<String>,
     pub job_identifier: Option<String>,
@@ -17658,9 +17638,9 @@ pub struct GetExportReportingDataByJobIdentifierResponse {
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
+    ExportReportingDataResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
 );
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
@@ -17755,60 +17735,52 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// API URL to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
+    /// The [`Call`] this object extends.
+    pub call: Call,
     /// The call transcript if available, otherwise an empty array.
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
     pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
-    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
-    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
-    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
-    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
-    transcript : "transcript", transcript_status : "transcript_status", } kept
-    additional_properties
+    ListCallsWithTranscriptsResponseDataItem { transcript : "transcript",
+    transcript_status : "transcript_status", } flattened call
 );
+#[cfg(feature = "calls")]
+impl std::ops::Deref for ListCallsWithTranscriptsResponseDataItem {
+    type Target = Call;
+    fn deref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl std::ops::DerefMut for ListCallsWithTranscriptsResponseDataItem {
+    fn deref_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl AsRef<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn as_ref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<ListCallsWithTranscriptsResponseDataItem> for Call {
+    fn from(value: ListCallsWithTranscriptsResponseDataItem) -> Self {
+        value.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn from(base: Call) -> Self {
+        Self {
+            call: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18125,191 +18097,148 @@ impl Default for ManageConversationBody {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
 #[cfg(feature = "custom-channel-events")]
 /// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyAttributeCollectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
+    /// The [`CustomChannelBaseEvent`] this object extends.
+    pub custom_channel_base_event: CustomChannelBaseEvent,
     pub attribute: CustomChannelAttribute,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
-    NotifyAttributeCollectedBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", attribute : "attribute", }
-    kept additional_properties
+    NotifyAttributeCollectedBody { attribute : "attribute", } flattened
+    custom_channel_base_event
 );
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::Deref for NotifyAttributeCollectedBody {
+    type Target = CustomChannelBaseEvent;
+    fn deref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::DerefMut for NotifyAttributeCollectedBody {
+    fn deref_mut(&mut self) -> &mut CustomChannelBaseEvent {
+        &mut self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl AsRef<CustomChannelBaseEvent> for NotifyAttributeCollectedBody {
+    fn as_ref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<NotifyAttributeCollectedBody> for CustomChannelBaseEvent {
+    fn from(value: NotifyAttributeCollectedBody) -> Self {
+        value.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<CustomChannelBaseEvent> for NotifyAttributeCollectedBody {
+    fn from(base: CustomChannelBaseEvent) -> Self {
+        Self {
+            custom_channel_base_event: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "custom-channel-events")]
 /// Generated from `#/paths/~1custom_channel_events~1notify_new_message/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyNewMessageBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
+    /// The [`CustomChannelBaseEvent`] this object extends.
+    pub custom_channel_base_event: CustomChannelBaseEvent,
     /// The message content sent by the user.
     pub body: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
-    NotifyNewMessageBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", body : "body", } kept
-    additional_properties
+    NotifyNewMessageBody { body : "body", } flattened custom_channel_base_event
 );
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::Deref for NotifyNewMessageBody {
+    type Target = CustomChannelBaseEvent;
+    fn deref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::DerefMut for NotifyNewMessageBody {
+    fn deref_mut(&mut self) -> &mut CustomChannelBaseEvent {
+        &mut self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl AsRef<CustomChannelBaseEvent> for NotifyNewMessageBody {
+    fn as_ref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<NotifyNewMessageBody> for CustomChannelBaseEvent {
+    fn from(value: NotifyNewMessageBody) -> Self {
+        value.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<CustomChannelBaseEvent> for NotifyNewMessageBody {
+    fn from(base: CustomChannelBaseEvent) -> Self {
+        Self {
+            custom_channel_base_event: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "custom-channel-events")]
 /// Generated from `#/paths/~1custom_channel_events~1notify_quick_reply_selected/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyQuickReplySelectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
+    /// The [`CustomChannelBaseEvent`] this object extends.
+    pub custom_channel_base_event: CustomChannelBaseEvent,
     /// Id of the selected quick reply option.
     pub quick_reply_option_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
-    NotifyQuickReplySelectedBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", quick_reply_option_id :
-    "quick_reply_option_id", } kept additional_properties
+    NotifyQuickReplySelectedBody { quick_reply_option_id : "quick_reply_option_id", }
+    flattened custom_channel_base_event
 );
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::Deref for NotifyQuickReplySelectedBody {
+    type Target = CustomChannelBaseEvent;
+    fn deref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::DerefMut for NotifyQuickReplySelectedBody {
+    fn deref_mut(&mut self) -> &mut CustomChannelBaseEvent {
+        &mut self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl AsRef<CustomChannelBaseEvent> for NotifyQuickReplySelectedBody {
+    fn as_ref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<NotifyQuickReplySelectedBody> for CustomChannelBaseEvent {
+    fn from(value: NotifyQuickReplySelectedBody) -> Self {
+        value.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<CustomChannelBaseEvent> for NotifyQuickReplySelectedBody {
+    fn from(base: CustomChannelBaseEvent) -> Self {
+        Self {
+            custom_channel_base_event: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18329,25 +18258,6 @@ crate::runtime::object::object!(
     PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
     "dataset_id", end_time : "end_time", start_time : "start_time", } kept
     additional_properties
-);
-#[cfg(feature = "export")]
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "export")]
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
@@ -18507,367 +18417,6 @@ crate::runtime::object::object!(
     "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
     kept additional_properties
 );
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactByExternalIdResponse { android_app_name : "android_app_name",
-    android_app_version : "android_app_version", android_device : "android_device",
-    android_last_seen_at : "android_last_seen_at", android_os_version :
-    "android_os_version", android_sdk_version : "android_sdk_version", avatar : "avatar",
-    browser : "browser", browser_language : "browser_language", browser_version :
-    "browser_version", companies : "companies", created_at : "created_at",
-    custom_attributes : "custom_attributes", email : "email", email_domain :
-    "email_domain", external_id : "external_id", formatted_phone : "formatted_phone",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
-    kept additional_properties
-);
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-/// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-crate::runtime::object::object!(
-    UpdateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
 #[cfg(feature = "folders")]
 /// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18908,34 +18457,47 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
-    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<String>,
-    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: Option<String>,
-    /// Specify whether the ticket is visible to users.
-    pub is_shared: Option<bool>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: Option<bool>,
-    /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
-    /// The attributes set on the ticket.
-    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: Option<String>,
+    /// The [`UpdateTicketRequest`] this object extends.
+    pub update_ticket_request: UpdateTicketRequest,
     /// Option to disable notifications when a Ticket is updated.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
-    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
-    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
-    "ticket_state_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    UpdateTicketBody { skip_notifications : "skip_notifications", } flattened
+    update_ticket_request
 );
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for UpdateTicketBody {
+    type Target = UpdateTicketRequest;
+    fn deref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for UpdateTicketBody {
+    fn deref_mut(&mut self) -> &mut UpdateTicketRequest {
+        &mut self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<UpdateTicketRequest> for UpdateTicketBody {
+    fn as_ref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketBody> for UpdateTicketRequest {
+    fn from(value: UpdateTicketBody) -> Self {
+        value.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketRequest> for UpdateTicketBody {
+    fn from(base: UpdateTicketRequest) -> Self {
+        Self {
+            update_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}

@@ -115,7 +115,7 @@ impl Client {
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
-        body: types::AttachTagToConversationBody,
+        body: types::AttachTagToBody,
     ) -> operations::AttachTagToConversation<'_> {
         operations::AttachTagToConversation::new(self, conversation_id.into(), body)
     }
@@ -126,7 +126,7 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToBody,
     ) -> operations::AttachTagToTicket<'_> {
         operations::AttachTagToTicket::new(self, ticket_id.into(), body)
     }
@@ -718,7 +718,7 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         tag_id: impl Into<String>,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> operations::DetachTagFromConversation<'_> {
         operations::DetachTagFromConversation::new(
             self,
@@ -735,7 +735,7 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         tag_id: impl Into<String>,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> operations::DetachTagFromTicket<'_> {
         operations::DetachTagFromTicket::new(self, ticket_id.into(), tag_id.into(), body)
     }
@@ -761,7 +761,7 @@ impl Client {
     /// `POST /tickets/enqueue`
     pub fn enqueue_create_ticket(
         &self,
-        body: types::EnqueueCreateTicketBody,
+        body: types::CreateTicketBody,
     ) -> operations::EnqueueCreateTicket<'_> {
         operations::EnqueueCreateTicket::new(self, body)
     }

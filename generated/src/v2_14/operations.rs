@@ -329,7 +329,7 @@ impl<'a> std::future::IntoFuture for AttachTagToContact<'a> {
 pub struct AttachTagToConversation<'a> {
     client: &'a Client,
     conversation_id: String,
-    body: types::AttachTagToConversationBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
@@ -337,7 +337,7 @@ impl<'a> AttachTagToConversation<'a> {
     pub(super) fn new(
         client: &'a Client,
         conversation_id: String,
-        body: types::AttachTagToConversationBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -394,7 +394,7 @@ impl<'a> std::future::IntoFuture for AttachTagToConversation<'a> {
 pub struct AttachTagToTicket<'a> {
     client: &'a Client,
     ticket_id: String,
-    body: types::AttachTagToTicketBody,
+    body: types::AttachTagToBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
@@ -402,7 +402,7 @@ impl<'a> AttachTagToTicket<'a> {
     pub(super) fn new(
         client: &'a Client,
         ticket_id: String,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self {
             client,
@@ -798,14 +798,14 @@ impl<'a> CreateContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::CreateContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::CreateContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
         let request = request.path_template("/contacts");
@@ -816,7 +816,7 @@ impl<'a> CreateContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for CreateContact<'a> {
-    type Output = Result<types::CreateContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2823,7 +2823,7 @@ pub struct DetachTagFromConversation<'a> {
     client: &'a Client,
     conversation_id: String,
     tag_id: String,
-    body: types::DetachTagFromConversationBody,
+    body: types::DetachTagFromBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
@@ -2832,7 +2832,7 @@ impl<'a> DetachTagFromConversation<'a> {
         client: &'a Client,
         conversation_id: String,
         tag_id: String,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             client,
@@ -2895,7 +2895,7 @@ pub struct DetachTagFromTicket<'a> {
     client: &'a Client,
     ticket_id: String,
     tag_id: String,
-    body: types::DetachTagFromTicketBody,
+    body: types::DetachTagFromBody,
     options: RequestOptions,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
@@ -2904,7 +2904,7 @@ impl<'a> DetachTagFromTicket<'a> {
         client: &'a Client,
         ticket_id: String,
         tag_id: String,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             client,
@@ -3019,12 +3019,12 @@ impl<'a> std::future::IntoFuture for DownloadDataExport<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnqueueCreateTicket<'a> {
     client: &'a Client,
-    body: types::EnqueueCreateTicketBody,
+    body: types::CreateTicketBody,
     options: RequestOptions,
 }
 #[cfg(feature = "tickets")]
 impl<'a> EnqueueCreateTicket<'a> {
-    pub(super) fn new(client: &'a Client, body: types::EnqueueCreateTicketBody) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::CreateTicketBody) -> Self {
         Self {
             client,
             body,
@@ -3476,16 +3476,14 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetExportReportingDataByJobIdentifierResponse, Error> {
+    pub async fn send(self) -> Result<types::ExportReportingDataResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::GetExportReportingDataByJobIdentifierResponse>, Error> {
+    ) -> Result<Response<types::ExportReportingDataResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -3511,7 +3509,7 @@ impl<'a> GetExportReportingDataByJobIdentifier<'a> {
 }
 #[cfg(feature = "reporting-data-export")]
 impl<'a> std::future::IntoFuture for GetExportReportingDataByJobIdentifier<'a> {
-    type Output = Result<types::GetExportReportingDataByJobIdentifierResponse, Error>;
+    type Output = Result<types::ExportReportingDataResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6124,14 +6122,14 @@ impl<'a> MergeContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::MergeContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::MergeContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
             "/contacts/merge".to_owned(),
@@ -6145,7 +6143,7 @@ impl<'a> MergeContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for MergeContact<'a> {
-    type Output = Result<types::MergeContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6178,16 +6176,14 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(
-        self,
-    ) -> Result<types::PostExportReportingDataEnqueueResponse, Error> {
+    pub async fn send(self) -> Result<types::ExportReportingDataResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::PostExportReportingDataEnqueueResponse>, Error> {
+    ) -> Result<Response<types::ExportReportingDataResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
             "/export/reporting_data/enqueue".to_owned(),
@@ -6201,7 +6197,7 @@ impl<'a> PostExportReportingDataEnqueue<'a> {
 }
 #[cfg(feature = "reporting-data-export")]
 impl<'a> std::future::IntoFuture for PostExportReportingDataEnqueue<'a> {
-    type Output = Result<types::PostExportReportingDataEnqueueResponse, Error>;
+    type Output = Result<types::ExportReportingDataResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8034,14 +8030,14 @@ impl<'a> ShowContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -8061,7 +8057,7 @@ impl<'a> ShowContact<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for ShowContact<'a> {
-    type Output = Result<types::ShowContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8091,14 +8087,14 @@ impl<'a> ShowContactByExternalId<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::ShowContactByExternalIdResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::ShowContactByExternalIdResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
             {
@@ -8119,7 +8115,7 @@ impl<'a> ShowContactByExternalId<'a> {
 }
 #[cfg(feature = "contacts")]
 impl<'a> std::future::IntoFuture for ShowContactByExternalId<'a> {
-    type Output = Result<types::ShowContactByExternalIdResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -8498,14 +8494,14 @@ impl<'a> UpdateContact<'a> {
         self
     }
     /// Sends the request and returns the decoded response body.
-    pub async fn send(self) -> Result<types::UpdateContactResponse, Error> {
+    pub async fn send(self) -> Result<types::ContactResponse, Error> {
         self.send_with_response().await.map(Response::into_data)
     }
     /// Sends the request and returns the decoded body with the status, headers (request id,
     /// rate limit) and raw bytes of the response.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<types::UpdateContactResponse>, Error> {
+    ) -> Result<Response<types::ContactResponse>, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
             {
@@ -8526,7 +8522,7 @@ impl<'a> UpdateContact<'a> {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl<'a> std::future::IntoFuture for UpdateContact<'a> {
-    type Output = Result<types::UpdateContactResponse, Error>;
+    type Output = Result<types::ContactResponse, Error>;
     type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

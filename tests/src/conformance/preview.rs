@@ -58,7 +58,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_audience" => Some(crate::roundtrip::<types::Audience>(body)),
         "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "create_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -142,10 +142,10 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
         "delete_office_hours_exception" => {
-            Some(crate::roundtrip::<types::DeleteOfficeHoursExceptionResponse>(body))
+            Some(crate::roundtrip::<types::DeleteOfficeHoursResponse>(body))
         }
         "delete_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::DeleteOfficeHoursScheduleResponse>(body))
+            Some(crate::roundtrip::<types::DeleteOfficeHoursResponse>(body))
         }
         "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
         "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
@@ -180,11 +180,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
         "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -327,10 +323,10 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
         "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "merge_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
         "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "preview_merge_contact" => {
             Some(crate::roundtrip::<types::MergePreviewResponse>(body))
@@ -400,9 +396,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::ContactsBulkJob>(body))
         }
         "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+            Some(crate::roundtrip::<types::ContactResponse>(body))
         }
         "show_data_connector_execution_result" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
@@ -420,7 +416,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "update_audience" => Some(crate::roundtrip::<types::Audience>(body)),
         "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "update_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -478,23 +474,21 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::AttachSubscriptionTypeToContactBody>(body))
         }
-        "attach_tag_to_article" => {
-            Some(crate::roundtrip::<types::AttachTagToArticleBody>(body))
-        }
+        "attach_tag_to_article" => Some(crate::roundtrip::<types::AttachTagToBody>(body)),
         "attach_tag_to_contact" => {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
         "attach_tag_to_content_snippet" => {
-            Some(crate::roundtrip::<types::AttachTagToContentSnippetBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
         "attach_tag_to_conversation" => {
             Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
         }
         "attach_tag_to_internal_article" => {
-            Some(crate::roundtrip::<types::AttachTagToInternalArticleBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
         "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
         }
         "bulk_content_actions" => {
             Some(crate::roundtrip::<types::ContentBulkActionRequest>(body))
@@ -617,13 +611,13 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
         "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+            Some(crate::roundtrip::<types::CreateTicketBody>(body))
         }
         "escalate_fin_conversation" => {
             Some(crate::roundtrip::<types::EscalateFinConversationBody>(body))
@@ -804,7 +798,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_article(
                     args.required::<String>("path", "article_id")?,
-                    args.body::<types::AttachTagToArticleBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -828,7 +822,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_content_snippet(
                     args.required::<String>("path", "content_snippet_id")?,
-                    args.body::<types::AttachTagToContentSnippetBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -852,7 +846,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_internal_article(
                     args.required::<String>("path", "internal_article_id")?,
-                    args.body::<types::AttachTagToInternalArticleBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -864,7 +858,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_ticket(
                     args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
+                    args.body::<types::AttachTagToConversationBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1670,7 +1664,7 @@ pub async fn call(
                 .detach_tag_from_conversation(
                     args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1695,7 +1689,7 @@ pub async fn call(
                 .detach_tag_from_ticket(
                     args.required::<String>("path", "ticket_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1728,7 +1722,7 @@ pub async fn call(
         }
         "enqueue_create_ticket" => {
             let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+                .enqueue_create_ticket(args.body::<types::CreateTicketBody>()?);
             let response = request
                 .send_with_response()
                 .await

@@ -35,7 +35,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_article" => Some(crate::roundtrip::<types::Article>(body)),
         "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "create_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -117,11 +117,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
         "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -223,7 +219,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
         "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "notify_attribute_collected" => {
             Some(crate::roundtrip::<types::CustomChannelNotificationResponse>(body))
         }
@@ -237,7 +233,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::CustomChannelNotificationResponse>(body))
         }
         "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
         "register_fin_voice_call" => {
@@ -283,9 +279,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
         "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
         "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+            Some(crate::roundtrip::<types::ContactResponse>(body))
         }
         "show_data_connector_execution_result" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
@@ -294,7 +290,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "update_article" => Some(crate::roundtrip::<types::Article>(body)),
         "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "update_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -339,11 +335,9 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
         "attach_tag_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
-        }
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::AttachTagToBody>(body)),
         "change_ticket_type" => {
             Some(crate::roundtrip::<types::ChangeTicketTypeRequest>(body))
         }
@@ -418,13 +412,13 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
         "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+            Some(crate::roundtrip::<types::CreateTicketBody>(body))
         }
         "list_calls_with_transcripts" => {
             Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
@@ -575,7 +569,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_conversation(
                     args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -587,7 +581,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_ticket(
                     args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1128,7 +1122,7 @@ pub async fn call(
                 .detach_tag_from_conversation(
                     args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1141,7 +1135,7 @@ pub async fn call(
                 .detach_tag_from_ticket(
                     args.required::<String>("path", "ticket_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1162,7 +1156,7 @@ pub async fn call(
         }
         "enqueue_create_ticket" => {
             let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+                .enqueue_create_ticket(args.body::<types::CreateTicketBody>()?);
             let response = request
                 .send_with_response()
                 .await

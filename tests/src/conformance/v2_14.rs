@@ -24,7 +24,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
         "create_article" => Some(crate::roundtrip::<types::Article>(body)),
         "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "create_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -95,11 +95,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
         "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -171,9 +167,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
         "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
         "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
@@ -207,9 +203,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
         "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
         "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+            Some(crate::roundtrip::<types::ContactResponse>(body))
         }
         "start_fin_conversation" => {
             Some(crate::roundtrip::<types::StartFinConversationResponse>(body))
@@ -219,7 +215,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "update_article" => Some(crate::roundtrip::<types::Article>(body)),
         "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "update_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -257,11 +253,9 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
         "attach_tag_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
-        }
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::AttachTagToBody>(body)),
         "convert_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::ConvertConversationToTicketRequest>(body))
         }
@@ -323,13 +317,13 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
         "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+            Some(crate::roundtrip::<types::CreateTicketBody>(body))
         }
         "list_calls_with_transcripts" => {
             Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
@@ -460,7 +454,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_conversation(
                     args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -472,7 +466,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_ticket(
                     args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -907,7 +901,7 @@ pub async fn call(
                 .detach_tag_from_conversation(
                     args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "tag_id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -920,7 +914,7 @@ pub async fn call(
                 .detach_tag_from_ticket(
                     args.required::<String>("path", "ticket_id")?,
                     args.required::<String>("path", "tag_id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -941,7 +935,7 @@ pub async fn call(
         }
         "enqueue_create_ticket" => {
             let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+                .enqueue_create_ticket(args.body::<types::CreateTicketBody>()?);
             let response = request
                 .send_with_response()
                 .await
