@@ -55,6 +55,8 @@ snapshot_fixture!(operations);
 snapshot_fixture!(pagination);
 snapshot_fixture!(bodies);
 snapshot_fixture!(references);
+snapshot_fixture!(ids);
+snapshot_fixture!(shared);
 
 /// Cargo features per resource: the manifest's features and the `cfg` of every item.
 #[test]

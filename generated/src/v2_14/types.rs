@@ -549,7 +549,7 @@ pub struct Admin {
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
-    /// The unique identifier of the away status reason
+    /// The unique identifier of the away status reason.
     pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
@@ -582,10 +582,10 @@ pub struct Admin {
 crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
-    "away_status_reason_id" as integer, email : "email", has_inbox_seat :
-    "has_inbox_seat", id : "id", job_title : "job_title", name : "name", team_ids :
-    "team_ids" as integer, team_priority_level : "team_priority_level", type_ : "type", }
-    kept additional_properties
+    "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
+    "id", job_title : "job_title", name : "name", team_ids : "team_ids" as integer,
+    team_priority_level : "team_priority_level", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "admins")]
 /// A list of admins associated with a given workspace.
