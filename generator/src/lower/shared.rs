@@ -265,7 +265,10 @@ fn rename_in_type(def: &mut TypeDef, renames: &BTreeMap<String, String>) {
                 rename(ty, renames);
             }
         }
-        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty, renames)),
+        TypeKind::Union(u) => u
+            .variants
+            .iter_mut()
+            .for_each(|v| rename(&mut v.ty, renames)),
         TypeKind::Alias(target) | TypeKind::Newtype(target) => rename(target, renames),
         TypeKind::Form(form) => {
             for part in &mut form.parts {
