@@ -798,7 +798,8 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
         if value.is_absent() || self.rest.contains_key(wire) {
             return Ok(());
         }
-        let mut json = serde_json::to_value(value).map_err(<M::Error as serde::ser::Error>::custom)?;
+        let mut json =
+            serde_json::to_value(value).map_err(<M::Error as serde::ser::Error>::custom)?;
         numeric_strings_as_numbers(&mut json);
         self.map.serialize_entry(wire, &json)
     }
@@ -826,7 +827,9 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
 
 /// Implements `Deserialize`, `Serialize` and [`FromJson`] for a generated struct by the rules
 /// of this module. `kept additional_properties` names a field of a [`Rest`] type;
-/// `flattened variant` names a field whose type receives the other properties itself.
+/// `flattened variant` names a field whose type receives the other properties itself. A field
+/// marked `as integer` is text (an id) that the description declares as an integer: it is
+/// written with [`Writer::integer_field`].
 macro_rules! object {
     ($name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* $(,)? } kept $rest:ident) => {
         $crate::runtime::object::object!(@impl $name { $($field: $wire $(as $wire_type)?),* } $rest,
