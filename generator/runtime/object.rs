@@ -786,6 +786,23 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
         Ok(Writer { map, rest })
     }
 
+    /// Writes a declared field whose Rust type is text where the description declares integers
+    /// (an id): like [`field`](Writer::field), but a numeric string is written as a number, so
+    /// the server gets the type it declares.
+    pub fn integer_field<T: FromJson + Serialize>(
+        &mut self,
+        wire: &str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        if value.is_absent() || self.rest.contains_key(wire) {
+            return Ok(());
+        }
+        let mut json =
+            serde_json::to_value(value).map_err(<M::Error as serde::ser::Error>::custom)?;
+        numeric_strings_as_numbers(&mut json);
+        self.map.serialize_entry(wire, &json)
+    }
+
     /// Writes a declared field, unless it is an absent optional or its raw value was kept.
     pub fn field<T: FromJson + Serialize>(
         &mut self,
@@ -809,17 +826,26 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
 
 /// Implements `Deserialize`, `Serialize` and [`FromJson`] for a generated struct by the rules
 /// of this module. `kept additional_properties` names a field of a [`Rest`] type;
-/// `flattened variant` names a field whose type receives the other properties itself.
+/// `flattened variant` names a field whose type receives the other properties itself. A field
+/// marked `as integer` is text (an id) that the description declares as an integer: it is
+/// written with [`Writer::integer_field`].
 macro_rules! object {
-    ($name:ident { $($field:ident: $wire:literal),* $(,)? } kept $rest:ident) => {
-        $crate::runtime::object::object!(@impl $name { $($field: $wire),* } $rest,
+    ($name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* $(,)? } kept $rest:ident) => {
+        $crate::runtime::object::object!(@impl $name { $($field: $wire $(as $wire_type)?),* } $rest,
             $crate::runtime::object::rest_from, $crate::runtime::object::rest_to);
     };
-    ($name:ident { $($field:ident: $wire:literal),* $(,)? } flattened $rest:ident) => {
-        $crate::runtime::object::object!(@impl $name { $($field: $wire),* } $rest,
+    ($name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* $(,)? } flattened $rest:ident) => {
+        $crate::runtime::object::object!(@impl $name { $($field: $wire $(as $wire_type)?),* } $rest,
             $crate::runtime::object::flattened_from, $crate::runtime::object::flattened_to);
     };
-    (@impl $name:ident { $($field:ident: $wire:literal),* } $rest:ident, $from_rest:path, $to_rest:path) => {
+    // How a field is written: as its type, or (`as integer`) text written as a number.
+    (@write $writer:ident, $wire:literal, $value:expr) => {
+        $writer.field($wire, $value)?;
+    };
+    (@write $writer:ident, $wire:literal, $value:expr, integer) => {
+        $writer.integer_field($wire, $value)?;
+    };
+    (@impl $name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* } $rest:ident, $from_rest:path, $to_rest:path) => {
         impl $crate::runtime::object::Object for $name {
             fn read_property<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
@@ -876,7 +902,7 @@ macro_rules! object {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut writer =
                     $crate::runtime::object::Writer::new(serializer, $to_rest(&self.$rest))?;
-                $( writer.field($wire, &self.$field)?; )*
+                $( $crate::runtime::object::object!(@write writer, $wire, &self.$field $(, $wire_type)?); )*
                 writer.end()
             }
         }
@@ -884,3 +910,18 @@ macro_rules! object {
 }
 
 pub(crate) use object;
+
+/// Numeric strings (at any depth) become the numbers they spell; other values stay.
+fn numeric_strings_as_numbers(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            if let Ok(number) = text.parse::<serde_json::Number>() {
+                if number.is_i64() || number.is_u64() {
+                    *value = Value::Number(number);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(numeric_strings_as_numbers),
+        _ => {}
+    }
+}

@@ -180,6 +180,13 @@ pub struct Field {
     pub nullable: bool,
     /// The field's value holds the object's other properties (`#[serde(flatten)]`).
     pub flatten: bool,
+    /// A flattened field whose type is the component struct this struct extends (`allOf` of
+    /// one component plus properties of its own, `lower::shared`): the struct derefs to it and
+    /// converts into it, so code written for the component takes this struct too.
+    pub base: bool,
+    /// The Rust type is text (an id, `lower::ids`) where the description declares integers:
+    /// numeric strings are written as JSON numbers, so the server gets the type it declares.
+    pub integer_on_wire: bool,
     pub docs: Option<String>,
     /// The spec's `default`, for documentation.
     pub default: Option<serde_json::Value>,

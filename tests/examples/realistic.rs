@@ -22,22 +22,30 @@ async fn run(client: &Client) -> Result<(), Error> {
         ..Default::default()
     };
     let contact = client.create_contact(new).await?;
-    let id = contact.id.unwrap_or_default();
+    // Every contact operation returns the same type, which is a `Contact`.
+    println!("{}", describe(&contact));
+    let id = contact.id.clone().unwrap_or_default();
     let attributes = serde_json::json!({"plan": "pro"}).as_object().cloned();
     let update = types::UpdateContactRequest {
         custom_attributes: attributes,
         ..Default::default()
     };
     client.update_contact(&id, update).await?;
+    // Ids are strings everywhere: the id a response holds goes straight into the next call.
+    let me = client.identify_admin().await?;
+    let admin_id = me.id.unwrap_or_default();
+    client.retrieve_admin(&admin_id).await?;
     let reply = types::AdminReplyConversationRequest {
-        admin_id: "991267".into(),
+        admin_id,
         body: Some("Thanks!".into()),
         message_type: types::AdminReplyConversationRequestMessageType::Comment,
         ..Default::default()
     };
-    client
+    let conversation = client
         .reply_conversation("123", Reply::AdminReplyConversationRequest(reply))
         .await?;
+    let conversation_id = conversation.id.unwrap_or_default();
+    client.retrieve_conversation(&conversation_id).await?;
     let note = types::CreateNoteBody {
         body: "Called about billing".into(),
         ..Default::default()
@@ -53,9 +61,14 @@ async fn run(client: &Client) -> Result<(), Error> {
         Err(error) if error.is_not_found() => eprintln!("not found ({:?})", error.request_id()),
         Err(error) if error.is_rate_limited() => eprintln!("slow down: {:?}", error),
         Err(error) => return Err(error),
-        Ok(contact) => println!("{:?}", contact.id),
+        Ok(contact) => println!("{}", describe(&contact)),
     }
     Ok(())
+}
+
+/// Code written for the `Contact` component takes what any contact operation returns.
+fn describe(contact: &types::Contact) -> String {
+    format!("{:?} <{:?}>", contact.id, contact.email)
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -56,6 +56,8 @@ snapshot_fixture!(pagination);
 snapshot_fixture!(bodies);
 snapshot_fixture!(references);
 snapshot_fixture!(tags);
+snapshot_fixture!(ids);
+snapshot_fixture!(shared);
 
 /// Cargo features per resource: the manifest's features and the `cfg` of every item.
 #[test]

@@ -135,10 +135,10 @@ impl Client {
     /// `POST /articles/{article_id}/tags`
     pub fn attach_tag_to_article(
         &self,
-        article_id: i64,
-        body: types::AttachTagToArticleBody,
+        article_id: impl Into<String>,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToArticle> {
-        let inputs = operations::AttachTagToArticle::new(article_id, body);
+        let inputs = operations::AttachTagToArticle::new(article_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
@@ -166,7 +166,7 @@ impl Client {
     pub fn attach_tag_to_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
-        body: types::AttachTagToContentSnippetBody,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToContentSnippet> {
         let inputs = operations::AttachTagToContentSnippet::new(
             content_snippet_id.into(),
@@ -201,11 +201,11 @@ impl Client {
     /// `POST /internal_articles/{internal_article_id}/tags`
     pub fn attach_tag_to_internal_article(
         &self,
-        internal_article_id: i64,
-        body: types::AttachTagToInternalArticleBody,
+        internal_article_id: impl Into<String>,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToInternalArticle> {
         let inputs = operations::AttachTagToInternalArticle::new(
-            internal_article_id,
+            internal_article_id.into(),
             body,
         );
         crate::runtime::Request::new(&self.transport, inputs)
@@ -217,7 +217,7 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToConversationBody,
     ) -> crate::runtime::Request<operations::AttachTagToTicket> {
         let inputs = operations::AttachTagToTicket::new(ticket_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
@@ -436,9 +436,9 @@ impl Client {
     /// `GET /fin_voice/collect/{id}`
     pub fn collect_fin_voice_call_by_id(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::CollectFinVoiceCallById> {
-        let inputs = operations::CollectFinVoiceCallById::new(id);
+        let inputs = operations::CollectFinVoiceCallById::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
@@ -504,10 +504,10 @@ impl Client {
     /// `POST /conversations/{id}/convert`
     pub fn convert_conversation_to_ticket(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::ConvertConversationToTicketRequest,
     ) -> crate::runtime::Request<operations::ConvertConversationToTicket> {
-        let inputs = operations::ConvertConversationToTicket::new(id, body);
+        let inputs = operations::ConvertConversationToTicket::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
@@ -643,10 +643,10 @@ impl Client {
     /// `POST /conversations/attributes/{id}/options`
     pub fn create_conversation_attribute_option(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::CreateConversationAttributeOptionRequest,
     ) -> crate::runtime::Request<operations::CreateConversationAttributeOption> {
-        let inputs = operations::CreateConversationAttributeOption::new(id, body);
+        let inputs = operations::CreateConversationAttributeOption::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
@@ -866,10 +866,10 @@ impl Client {
     /// `POST /contacts/{id}/notes`
     pub fn create_note(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::CreateNoteBody,
     ) -> crate::runtime::Request<operations::CreateNote> {
-        let inputs = operations::CreateNote::new(id, body);
+        let inputs = operations::CreateNote::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
@@ -1012,9 +1012,9 @@ impl Client {
     /// `DELETE /articles/{id}`
     pub fn delete_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteArticle> {
-        let inputs = operations::DeleteArticle::new(id);
+        let inputs = operations::DeleteArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
@@ -1034,9 +1034,9 @@ impl Client {
     /// `DELETE /help_center/collections/{id}`
     pub fn delete_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteCollection> {
-        let inputs = operations::DeleteCollection::new(id);
+        let inputs = operations::DeleteCollection::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -1111,9 +1111,9 @@ impl Client {
     /// `DELETE /conversations/{id}`
     pub fn delete_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteConversation> {
-        let inputs = operations::DeleteConversation::new(id);
+        let inputs = operations::DeleteConversation::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
@@ -1122,9 +1122,9 @@ impl Client {
     /// `DELETE /conversations/attributes/{id}`
     pub fn delete_conversation_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteConversationAttribute> {
-        let inputs = operations::DeleteConversationAttribute::new(id);
+        let inputs = operations::DeleteConversationAttribute::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
@@ -1133,11 +1133,11 @@ impl Client {
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`
     pub fn delete_conversation_attribute_option(
         &self,
-        id: i64,
+        id: impl Into<String>,
         option_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteConversationAttributeOption> {
         let inputs = operations::DeleteConversationAttributeOption::new(
-            id,
+            id.into(),
             option_id.into(),
         );
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1200,9 +1200,9 @@ impl Client {
     /// `DELETE /folders/{id}`
     pub fn delete_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteFolder> {
-        let inputs = operations::DeleteFolder::new(id);
+        let inputs = operations::DeleteFolder::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -1239,9 +1239,9 @@ impl Client {
     /// `DELETE /internal_articles/{id}`
     pub fn delete_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteInternalArticle> {
-        let inputs = operations::DeleteInternalArticle::new(id);
+        let inputs = operations::DeleteInternalArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -1250,9 +1250,9 @@ impl Client {
     /// `DELETE /news/news_items/{id}`
     pub fn delete_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteNewsItem> {
-        let inputs = operations::DeleteNewsItem::new(id);
+        let inputs = operations::DeleteNewsItem::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
@@ -1370,10 +1370,10 @@ impl Client {
     /// `DELETE /articles/{article_id}/tags/{id}`
     pub fn detach_tag_from_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DetachTagFromArticle> {
-        let inputs = operations::DetachTagFromArticle::new(article_id, id.into());
+        let inputs = operations::DetachTagFromArticle::new(article_id.into(), id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(any(feature = "contacts", feature = "tags"))]
@@ -1417,7 +1417,7 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         id: impl Into<String>,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> crate::runtime::Request<operations::DetachTagFromConversation> {
         let inputs = operations::DetachTagFromConversation::new(
             conversation_id.into(),
@@ -1438,11 +1438,11 @@ impl Client {
     /// `DELETE /internal_articles/{internal_article_id}/tags/{id}`
     pub fn detach_tag_from_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
         id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DetachTagFromInternalArticle> {
         let inputs = operations::DetachTagFromInternalArticle::new(
-            internal_article_id,
+            internal_article_id.into(),
             id.into(),
         );
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1455,7 +1455,7 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         id: impl Into<String>,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> crate::runtime::Request<operations::DetachTagFromTicket> {
         let inputs = operations::DetachTagFromTicket::new(
             ticket_id.into(),
@@ -1504,7 +1504,7 @@ impl Client {
     /// `POST /tickets/enqueue`
     pub fn enqueue_create_ticket(
         &self,
-        body: types::EnqueueCreateTicketBody,
+        body: types::CreateTicketBody,
     ) -> crate::runtime::Request<operations::EnqueueCreateTicket> {
         let inputs = operations::EnqueueCreateTicket::new(body);
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1607,9 +1607,9 @@ impl Client {
     /// `GET /conversations/attributes/{id}`
     pub fn get_conversation_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::GetConversationAttribute> {
-        let inputs = operations::GetConversationAttribute::new(id);
+        let inputs = operations::GetConversationAttribute::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
@@ -1930,9 +1930,9 @@ impl Client {
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
     pub fn list_article_versions(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::ListArticleVersions> {
-        let inputs = operations::ListArticleVersions::new(article_id);
+        let inputs = operations::ListArticleVersions::new(article_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
@@ -2452,8 +2452,11 @@ impl Client {
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
-    pub fn list_notes(&self, id: i64) -> crate::runtime::Request<operations::ListNotes> {
-        let inputs = operations::ListNotes::new(id);
+    pub fn list_notes(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::runtime::Request<operations::ListNotes> {
+        let inputs = operations::ListNotes::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]
@@ -2700,10 +2703,10 @@ impl Client {
     /// `POST /articles/{id}/draft/publish`
     pub fn publish_article_draft(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::PublishArticleDraftRequest,
     ) -> crate::runtime::Request<operations::PublishArticleDraft> {
-        let inputs = operations::PublishArticleDraft::new(id, body);
+        let inputs = operations::PublishArticleDraft::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversation-parts")]
@@ -2798,9 +2801,9 @@ impl Client {
     /// `GET /admins/{id}`
     pub fn retrieve_admin(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveAdmin> {
-        let inputs = operations::RetrieveAdmin::new(id);
+        let inputs = operations::RetrieveAdmin::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
@@ -2809,9 +2812,9 @@ impl Client {
     /// `GET /articles/{id}`
     pub fn retrieve_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveArticle> {
-        let inputs = operations::RetrieveArticle::new(id);
+        let inputs = operations::RetrieveArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
@@ -2827,9 +2830,9 @@ impl Client {
     /// `GET /articles/{id}/draft`
     pub fn retrieve_article_draft(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveArticleDraft> {
-        let inputs = operations::RetrieveArticleDraft::new(id);
+        let inputs = operations::RetrieveArticleDraft::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
@@ -2843,10 +2846,13 @@ impl Client {
     /// `GET /articles/{article_id}/versions/{id}`
     pub fn retrieve_article_version(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveArticleVersion> {
-        let inputs = operations::RetrieveArticleVersion::new(article_id, id.into());
+        let inputs = operations::RetrieveArticleVersion::new(
+            article_id.into(),
+            id.into(),
+        );
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
@@ -2877,9 +2883,9 @@ impl Client {
     /// `GET /help_center/collections/{id}`
     pub fn retrieve_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveCollection> {
-        let inputs = operations::RetrieveCollection::new(id);
+        let inputs = operations::RetrieveCollection::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -2918,9 +2924,9 @@ impl Client {
     /// `GET /conversations/{id}`
     pub fn retrieve_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveConversation> {
-        let inputs = operations::RetrieveConversation::new(id);
+        let inputs = operations::RetrieveConversation::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
@@ -2953,9 +2959,9 @@ impl Client {
     /// `GET /folders/{id}`
     pub fn retrieve_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveFolder> {
-        let inputs = operations::RetrieveFolder::new(id);
+        let inputs = operations::RetrieveFolder::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -2964,9 +2970,9 @@ impl Client {
     /// `GET /help_center/help_centers/{id}`
     pub fn retrieve_help_center(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveHelpCenter> {
-        let inputs = operations::RetrieveHelpCenter::new(id);
+        let inputs = operations::RetrieveHelpCenter::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -2992,9 +2998,9 @@ impl Client {
     /// `GET /internal_articles/{id}`
     pub fn retrieve_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveInternalArticle> {
-        let inputs = operations::RetrieveInternalArticle::new(id);
+        let inputs = operations::RetrieveInternalArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -3003,9 +3009,9 @@ impl Client {
     /// `GET /news/news_items/{id}`
     pub fn retrieve_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveNewsItem> {
-        let inputs = operations::RetrieveNewsItem::new(id);
+        let inputs = operations::RetrieveNewsItem::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -3025,9 +3031,9 @@ impl Client {
     /// `GET /notes/{id}`
     pub fn retrieve_note(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveNote> {
-        let inputs = operations::RetrieveNote::new(id);
+        let inputs = operations::RetrieveNote::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
@@ -3583,10 +3589,10 @@ impl Client {
     /// `PUT /admins/{id}/away`
     pub fn set_away_admin(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::SetAwayAdminBody,
     ) -> crate::runtime::Request<operations::SetAwayAdmin> {
-        let inputs = operations::SetAwayAdmin::new(id, body);
+        let inputs = operations::SetAwayAdmin::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -3722,10 +3728,10 @@ impl Client {
     /// `PUT /articles/{id}/draft`
     pub fn stage_article_draft(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> crate::runtime::Request<operations::StageArticleDraft> {
-        let inputs = operations::StageArticleDraft::new(id, body);
+        let inputs = operations::StageArticleDraft::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "fin-agent")]
@@ -3814,10 +3820,10 @@ impl Client {
     /// `PUT /articles/{id}`
     pub fn update_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> crate::runtime::Request<operations::UpdateArticle> {
-        let inputs = operations::UpdateArticle::new(id, body);
+        let inputs = operations::UpdateArticle::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "audiences")]
@@ -3838,10 +3844,10 @@ impl Client {
     /// `PUT /help_center/collections/{id}`
     pub fn update_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateCollectionRequest,
     ) -> crate::runtime::Request<operations::UpdateCollection> {
-        let inputs = operations::UpdateCollection::new(id, body);
+        let inputs = operations::UpdateCollection::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -3926,10 +3932,10 @@ impl Client {
     /// `PUT /conversations/{id}`
     pub fn update_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateConversationRequest,
     ) -> crate::runtime::Request<operations::UpdateConversation> {
-        let inputs = operations::UpdateConversation::new(id, body);
+        let inputs = operations::UpdateConversation::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
@@ -3938,10 +3944,10 @@ impl Client {
     /// `PUT /conversations/attributes/{id}`
     pub fn update_conversation_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateConversationAttributeRequest,
     ) -> crate::runtime::Request<operations::UpdateConversationAttribute> {
-        let inputs = operations::UpdateConversationAttribute::new(id, body);
+        let inputs = operations::UpdateConversationAttribute::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations-attributes")]
@@ -3950,12 +3956,12 @@ impl Client {
     /// `PUT /conversations/attributes/{id}/options/{option_id}`
     pub fn update_conversation_attribute_option(
         &self,
-        id: i64,
+        id: impl Into<String>,
         option_id: impl Into<String>,
         body: types::UpdateConversationAttributeOptionRequest,
     ) -> crate::runtime::Request<operations::UpdateConversationAttributeOption> {
         let inputs = operations::UpdateConversationAttributeOption::new(
-            id,
+            id.into(),
             option_id.into(),
             body,
         );
@@ -3992,10 +3998,10 @@ impl Client {
     /// `PUT /data_attributes/{id}`
     pub fn update_data_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateDataAttributeRequest,
     ) -> crate::runtime::Request<operations::UpdateDataAttribute> {
-        let inputs = operations::UpdateDataAttribute::new(id, body);
+        let inputs = operations::UpdateDataAttribute::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
@@ -4028,10 +4034,10 @@ impl Client {
     /// `PUT /folders/{id}`
     pub fn update_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateFolderBody,
     ) -> crate::runtime::Request<operations::UpdateFolder> {
-        let inputs = operations::UpdateFolder::new(id, body);
+        let inputs = operations::UpdateFolder::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
@@ -4040,10 +4046,10 @@ impl Client {
     /// `PUT /internal_articles/{id}`
     pub fn update_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateInternalArticleRequest,
     ) -> crate::runtime::Request<operations::UpdateInternalArticle> {
-        let inputs = operations::UpdateInternalArticle::new(id, body);
+        let inputs = operations::UpdateInternalArticle::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -4052,10 +4058,10 @@ impl Client {
     /// `PUT /news/news_items/{id}`
     pub fn update_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::NewsItemRequest,
     ) -> crate::runtime::Request<operations::UpdateNewsItem> {
-        let inputs = operations::UpdateNewsItem::new(id, body);
+        let inputs = operations::UpdateNewsItem::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "office-hours")]

@@ -177,12 +177,12 @@ impl Endpoint for AttachSubscriptionTypeToContact {
 /// The inputs of [`Client::attach_tag_to_article`]: `POST /articles/{article_id}/tags`.
 #[derive(Debug, Clone)]
 pub struct AttachTagToArticle {
-    article_id: i64,
-    body: types::AttachTagToArticleBody,
+    article_id: String,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
-    pub(super) fn new(article_id: i64, body: types::AttachTagToArticleBody) -> Self {
+    pub(super) fn new(article_id: String, body: types::AttachTagToBody) -> Self {
         Self { article_id, body }
     }
 }
@@ -249,14 +249,11 @@ impl Endpoint for AttachTagToContact {
 #[derive(Debug, Clone)]
 pub struct AttachTagToContentSnippet {
     content_snippet_id: String,
-    body: types::AttachTagToContentSnippetBody,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl AttachTagToContentSnippet {
-    pub(super) fn new(
-        content_snippet_id: String,
-        body: types::AttachTagToContentSnippetBody,
-    ) -> Self {
+    pub(super) fn new(content_snippet_id: String, body: types::AttachTagToBody) -> Self {
         Self { content_snippet_id, body }
     }
 }
@@ -330,14 +327,14 @@ impl Endpoint for AttachTagToConversation {
 /// The inputs of [`Client::attach_tag_to_internal_article`]: `POST /internal_articles/{internal_article_id}/tags`.
 #[derive(Debug, Clone)]
 pub struct AttachTagToInternalArticle {
-    internal_article_id: i64,
-    body: types::AttachTagToInternalArticleBody,
+    internal_article_id: String,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl AttachTagToInternalArticle {
     pub(super) fn new(
-        internal_article_id: i64,
-        body: types::AttachTagToInternalArticleBody,
+        internal_article_id: String,
+        body: types::AttachTagToBody,
     ) -> Self {
         Self { internal_article_id, body }
     }
@@ -373,11 +370,14 @@ impl Endpoint for AttachTagToInternalArticle {
 #[derive(Debug, Clone)]
 pub struct AttachTagToTicket {
     ticket_id: String,
-    body: types::AttachTagToTicketBody,
+    body: types::AttachTagToConversationBody,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
-    pub(super) fn new(ticket_id: String, body: types::AttachTagToTicketBody) -> Self {
+    pub(super) fn new(
+        ticket_id: String,
+        body: types::AttachTagToConversationBody,
+    ) -> Self {
         Self { ticket_id, body }
     }
 }
@@ -720,11 +720,11 @@ impl Endpoint for CollectFinVoiceCallByExternalId {
 /// The inputs of [`Client::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`.
 #[derive(Debug, Clone)]
 pub struct CollectFinVoiceCallById {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -861,12 +861,15 @@ impl Endpoint for CollectProcedureAgentInput {
 /// The inputs of [`Client::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`.
 #[derive(Debug, Clone)]
 pub struct ConvertConversationToTicket {
-    id: i64,
+    id: String,
     body: types::ConvertConversationToTicketRequest,
 }
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
-    pub(super) fn new(id: i64, body: types::ConvertConversationToTicketRequest) -> Self {
+    pub(super) fn new(
+        id: String,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> Self {
         Self { id, body }
     }
 }
@@ -1039,7 +1042,7 @@ impl CreateContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for CreateContact {
-    type Answer = crate::runtime::endpoint::Json<types::CreateContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
@@ -1156,13 +1159,13 @@ impl Endpoint for CreateConversationAttribute {
 /// The inputs of [`Client::create_conversation_attribute_option`]: `POST /conversations/attributes/{id}/options`.
 #[derive(Debug, Clone)]
 pub struct CreateConversationAttributeOption {
-    id: i64,
+    id: String,
     body: types::CreateConversationAttributeOptionRequest,
 }
 #[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttributeOption {
     pub(super) fn new(
-        id: i64,
+        id: String,
         body: types::CreateConversationAttributeOptionRequest,
     ) -> Self {
         Self { id, body }
@@ -1531,12 +1534,12 @@ impl Endpoint for CreateNewsItem {
 /// The inputs of [`Client::create_note`]: `POST /contacts/{id}/notes`.
 #[derive(Debug, Clone)]
 pub struct CreateNote {
-    id: i64,
+    id: String,
     body: types::CreateNoteBody,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
-    pub(super) fn new(id: i64, body: types::CreateNoteBody) -> Self {
+    pub(super) fn new(id: String, body: types::CreateNoteBody) -> Self {
         Self { id, body }
     }
 }
@@ -1822,11 +1825,11 @@ impl Endpoint for DataEventSummaries {
 /// The inputs of [`Client::delete_article`]: `DELETE /articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -1886,11 +1889,11 @@ impl Endpoint for DeleteAudience {
 /// The inputs of [`Client::delete_collection`]: `DELETE /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteCollection {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -2046,12 +2049,12 @@ impl Endpoint for DeleteContentSnippet {
 /// The inputs of [`Client::delete_conversation`]: `DELETE /conversations/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct DeleteConversation {
-    id: i64,
+    id: String,
     retain_metrics: Option<bool>,
 }
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id, retain_metrics: None }
     }
 }
@@ -2088,11 +2091,11 @@ impl Request<DeleteConversation> {
 /// The inputs of [`Client::delete_conversation_attribute`]: `DELETE /conversations/attributes/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteConversationAttribute {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttribute {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -2120,12 +2123,12 @@ impl Endpoint for DeleteConversationAttribute {
 /// The inputs of [`Client::delete_conversation_attribute_option`]: `DELETE /conversations/attributes/{id}/options/{option_id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteConversationAttributeOption {
-    id: i64,
+    id: String,
     option_id: String,
 }
 #[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttributeOption {
-    pub(super) fn new(id: i64, option_id: String) -> Self {
+    pub(super) fn new(id: String, option_id: String) -> Self {
         Self { id, option_id }
     }
 }
@@ -2311,11 +2314,11 @@ impl Endpoint for DeleteExternalPage {
 /// The inputs of [`Client::delete_folder`]: `DELETE /folders/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteFolder {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "folders")]
 impl DeleteFolder {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -2415,11 +2418,11 @@ impl Endpoint for DeleteIdentityVerificationSecret {
 /// The inputs of [`Client::delete_internal_article`]: `DELETE /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteInternalArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -2447,11 +2450,11 @@ impl Endpoint for DeleteInternalArticle {
 /// The inputs of [`Client::delete_news_item`]: `DELETE /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteNewsItem {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -2493,9 +2496,7 @@ impl DeleteOfficeHoursException {
 }
 #[cfg(feature = "office-hours")]
 impl Endpoint for DeleteOfficeHoursException {
-    type Answer = crate::runtime::endpoint::Json<
-        types::DeleteOfficeHoursExceptionResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::DeleteOfficeHoursResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2536,9 +2537,7 @@ impl DeleteOfficeHoursSchedule {
 }
 #[cfg(feature = "office-hours")]
 impl Endpoint for DeleteOfficeHoursSchedule {
-    type Answer = crate::runtime::endpoint::Json<
-        types::DeleteOfficeHoursScheduleResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::DeleteOfficeHoursResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2748,12 +2747,12 @@ impl Endpoint for DetachSubscriptionTypeToContact {
 /// The inputs of [`Client::detach_tag_from_article`]: `DELETE /articles/{article_id}/tags/{id}`.
 #[derive(Debug, Clone)]
 pub struct DetachTagFromArticle {
-    article_id: i64,
+    article_id: String,
     id: String,
 }
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
-    pub(super) fn new(article_id: i64, id: String) -> Self {
+    pub(super) fn new(article_id: String, id: String) -> Self {
         Self { article_id, id }
     }
 }
@@ -2866,14 +2865,14 @@ impl Endpoint for DetachTagFromContentSnippet {
 pub struct DetachTagFromConversation {
     conversation_id: String,
     id: String,
-    body: types::DetachTagFromConversationBody,
+    body: types::DetachTagFromBody,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
     pub(super) fn new(
         conversation_id: String,
         id: String,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self { conversation_id, id, body }
     }
@@ -2910,12 +2909,12 @@ impl Endpoint for DetachTagFromConversation {
 /// The inputs of [`Client::detach_tag_from_internal_article`]: `DELETE /internal_articles/{internal_article_id}/tags/{id}`.
 #[derive(Debug, Clone)]
 pub struct DetachTagFromInternalArticle {
-    internal_article_id: i64,
+    internal_article_id: String,
     id: String,
 }
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl DetachTagFromInternalArticle {
-    pub(super) fn new(internal_article_id: i64, id: String) -> Self {
+    pub(super) fn new(internal_article_id: String, id: String) -> Self {
         Self { internal_article_id, id }
     }
 }
@@ -2953,14 +2952,14 @@ impl Endpoint for DetachTagFromInternalArticle {
 pub struct DetachTagFromTicket {
     ticket_id: String,
     id: String,
-    body: types::DetachTagFromTicketBody,
+    body: types::DetachTagFromBody,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
     pub(super) fn new(
         ticket_id: String,
         id: String,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self { ticket_id, id, body }
     }
@@ -3066,11 +3065,11 @@ impl Endpoint for DownloadDataExport {
 /// The inputs of [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
 #[derive(Debug, Clone)]
 pub struct EnqueueCreateTicket {
-    body: types::EnqueueCreateTicketBody,
+    body: types::CreateTicketBody,
 }
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
-    pub(super) fn new(body: types::EnqueueCreateTicketBody) -> Self {
+    pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
 }
@@ -3243,11 +3242,11 @@ impl Endpoint for GetContentSnippet {
 /// The inputs of [`Client::get_conversation_attribute`]: `GET /conversations/attributes/{id}`.
 #[derive(Debug, Clone)]
 pub struct GetConversationAttribute {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "conversations-attributes")]
 impl GetConversationAttribute {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -3422,9 +3421,7 @@ impl GetExportReportingDataByJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for GetExportReportingDataByJobIdentifier {
-    type Answer = crate::runtime::endpoint::Json<
-        types::GetExportReportingDataByJobIdentifierResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4152,14 +4149,14 @@ impl Paginated for ListAllCompanies {
 /// The inputs of [`Client::list_article_versions`]: `GET /articles/{article_id}/versions`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct ListArticleVersions {
-    article_id: i64,
+    article_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
     locale: Option<String>,
 }
 #[cfg(feature = "articles")]
 impl ListArticleVersions {
-    pub(super) fn new(article_id: i64) -> Self {
+    pub(super) fn new(article_id: String) -> Self {
         Self {
             article_id,
             page: None,
@@ -5619,7 +5616,7 @@ impl Endpoint for ListFinCapabilities {
 pub struct ListFolders {
     page: Option<i64>,
     per_page: Option<i64>,
-    parent_folder_id: Option<i64>,
+    parent_folder_id: Option<String>,
 }
 #[cfg(feature = "folders")]
 impl ListFolders {
@@ -5658,8 +5655,8 @@ impl Request<ListFolders> {
         self
     }
     /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
-    pub fn parent_folder_id(mut self, value: i64) -> Self {
-        self.endpoint.parent_folder_id = Some(value);
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.parent_folder_id = Some(value.into());
         self
     }
 }
@@ -6180,13 +6177,13 @@ impl Paginated for ListNewsfeeds {
 /// The inputs of [`Client::list_notes`]: `GET /contacts/{id}/notes`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct ListNotes {
-    id: i64,
+    id: String,
     starting_after: Option<String>,
     per_page: Option<i64>,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self {
             id,
             starting_after: None,
@@ -6672,7 +6669,7 @@ impl MergeContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for MergeContact {
-    type Answer = crate::runtime::endpoint::Json<types::MergeContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6743,9 +6740,7 @@ impl PostExportReportingDataEnqueue {
 }
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for PostExportReportingDataEnqueue {
-    type Answer = crate::runtime::endpoint::Json<
-        types::PostExportReportingDataEnqueueResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6787,12 +6782,12 @@ impl Endpoint for PreviewMergeContact {
 /// The inputs of [`Client::publish_article_draft`]: `POST /articles/{id}/draft/publish`.
 #[derive(Debug, Clone)]
 pub struct PublishArticleDraft {
-    id: i64,
+    id: String,
     body: types::PublishArticleDraftRequest,
 }
 #[cfg(feature = "articles")]
 impl PublishArticleDraft {
-    pub(super) fn new(id: i64, body: types::PublishArticleDraftRequest) -> Self {
+    pub(super) fn new(id: String, body: types::PublishArticleDraftRequest) -> Self {
         Self { id, body }
     }
 }
@@ -6999,11 +6994,11 @@ impl Endpoint for RetrieveACompanyById {
 /// The inputs of [`Client::retrieve_admin`]: `GET /admins/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveAdmin {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7031,11 +7026,11 @@ impl Endpoint for RetrieveAdmin {
 /// The inputs of [`Client::retrieve_article`]: `GET /articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7063,11 +7058,11 @@ impl Endpoint for RetrieveArticle {
 /// The inputs of [`Client::retrieve_article_draft`]: `GET /articles/{id}/draft`.
 #[derive(Debug, Clone)]
 pub struct RetrieveArticleDraft {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7096,13 +7091,13 @@ impl Endpoint for RetrieveArticleDraft {
 /// The inputs of [`Client::retrieve_article_version`]: `GET /articles/{article_id}/versions/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct RetrieveArticleVersion {
-    article_id: i64,
+    article_id: String,
     id: String,
     locale: Option<String>,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticleVersion {
-    pub(super) fn new(article_id: i64, id: String) -> Self {
+    pub(super) fn new(article_id: String, id: String) -> Self {
         Self {
             article_id,
             id,
@@ -7211,11 +7206,11 @@ impl Endpoint for RetrieveBrand {
 /// The inputs of [`Client::retrieve_collection`]: `GET /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveCollection {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7337,7 +7332,7 @@ impl Paginated for RetrieveCompany {
 /// The inputs of [`Client::retrieve_conversation`]: `GET /conversations/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct RetrieveConversation {
-    id: i64,
+    id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
     include_email_history: Option<bool>,
@@ -7346,7 +7341,7 @@ pub struct RetrieveConversation {
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self {
             id,
             display_as: None,
@@ -7495,11 +7490,11 @@ impl Endpoint for RetrieveEmail {
 /// The inputs of [`Client::retrieve_folder`]: `GET /folders/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveFolder {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "folders")]
 impl RetrieveFolder {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7527,11 +7522,11 @@ impl Endpoint for RetrieveFolder {
 /// The inputs of [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveHelpCenter {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7599,11 +7594,11 @@ impl Endpoint for RetrieveHelpCenterRedirect {
 /// The inputs of [`Client::retrieve_internal_article`]: `GET /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveInternalArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7631,11 +7626,11 @@ impl Endpoint for RetrieveInternalArticle {
 /// The inputs of [`Client::retrieve_news_item`]: `GET /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveNewsItem {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7695,11 +7690,11 @@ impl Endpoint for RetrieveNewsfeed {
 /// The inputs of [`Client::retrieve_note`]: `GET /notes/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveNote {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -7952,7 +7947,7 @@ impl Endpoint for SearchActivityLogs {
 pub struct SearchArticles {
     phrase: Option<String>,
     state: Option<String>,
-    help_center_id: Option<i64>,
+    help_center_id: Option<String>,
     highlight: Option<bool>,
 }
 #[cfg(feature = "articles")]
@@ -7996,8 +7991,8 @@ impl Request<SearchArticles> {
         self
     }
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.endpoint.help_center_id = Some(value);
+    pub fn help_center_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.help_center_id = Some(value.into());
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
@@ -8121,17 +8116,17 @@ pub struct SearchContent {
     per_page: Option<i64>,
     states: Option<Vec<types::SearchContentStatesItem>>,
     locales: Option<Vec<String>>,
-    tag_ids: Option<Vec<i64>>,
+    tag_ids: Option<Vec<String>>,
     tag_operator: Option<types::SearchContentTagOperator>,
-    any_tag_ids: Option<Vec<i64>>,
-    folder_ids: Option<Vec<i64>>,
+    any_tag_ids: Option<Vec<String>>,
+    folder_ids: Option<Vec<String>>,
     folder_entity_type: Option<types::SearchContentFolderEntityType>,
     content_types: Option<Vec<types::SearchContentContentTypesItem>>,
     copilot_state: Option<types::SearchContentCopilotState>,
     fin_service_state: Option<types::SearchContentFinServiceState>,
     fin_sales_state: Option<types::SearchContentFinSalesState>,
-    created_by_ids: Option<Vec<i64>>,
-    last_updated_by_ids: Option<Vec<i64>>,
+    created_by_ids: Option<Vec<String>>,
+    last_updated_by_ids: Option<Vec<String>>,
     created_at_after: Option<i64>,
     created_at_before: Option<i64>,
     updated_at_after: Option<i64>,
@@ -8321,7 +8316,7 @@ impl Request<SearchContent> {
         self
     }
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
-    pub fn tag_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn tag_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.tag_ids = Some(value);
         self
     }
@@ -8331,12 +8326,12 @@ impl Request<SearchContent> {
         self
     }
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
-    pub fn any_tag_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn any_tag_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.any_tag_ids = Some(value);
         self
     }
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
-    pub fn folder_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn folder_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.folder_ids = Some(value);
         self
     }
@@ -8375,12 +8370,12 @@ impl Request<SearchContent> {
         self
     }
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
-    pub fn created_by_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn created_by_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.created_by_ids = Some(value);
         self
     }
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
-    pub fn last_updated_by_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn last_updated_by_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.last_updated_by_ids = Some(value);
         self
     }
@@ -8503,7 +8498,7 @@ impl Paginated for SearchConversations {
 /// The inputs of [`Client::search_internal_articles`]: `GET /internal_articles/search`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct SearchInternalArticles {
-    folder_id: Option<i64>,
+    folder_id: Option<String>,
 }
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
@@ -8528,8 +8523,8 @@ impl Endpoint for SearchInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Request<SearchInternalArticles> {
     /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
-    pub fn folder_id(mut self, value: i64) -> Self {
-        self.endpoint.folder_id = Some(value);
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.folder_id = Some(value.into());
         self
     }
 }
@@ -8583,12 +8578,12 @@ impl Paginated for SearchTickets {
 /// The inputs of [`Client::set_away_admin`]: `PUT /admins/{id}/away`.
 #[derive(Debug, Clone)]
 pub struct SetAwayAdmin {
-    id: i64,
+    id: String,
     body: types::SetAwayAdminBody,
 }
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
-    pub(super) fn new(id: i64, body: types::SetAwayAdminBody) -> Self {
+    pub(super) fn new(id: String, body: types::SetAwayAdminBody) -> Self {
         Self { id, body }
     }
 }
@@ -8795,7 +8790,7 @@ impl ShowContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContact {
-    type Answer = crate::runtime::endpoint::Json<types::ShowContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8841,7 +8836,7 @@ impl ShowContactByExternalId {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContactByExternalId {
-    type Answer = crate::runtime::endpoint::Json<types::ShowContactByExternalIdResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8916,12 +8911,12 @@ impl Endpoint for ShowDataConnectorExecutionResult {
 /// The inputs of [`Client::stage_article_draft`]: `PUT /articles/{id}/draft`.
 #[derive(Debug, Clone)]
 pub struct StageArticleDraft {
-    id: i64,
+    id: String,
     body: types::UpdateArticleRequest,
 }
 #[cfg(feature = "articles")]
 impl StageArticleDraft {
-    pub(super) fn new(id: i64, body: types::UpdateArticleRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateArticleRequest) -> Self {
         Self { id, body }
     }
 }
@@ -9068,12 +9063,12 @@ impl Endpoint for UnlinkConversationFromTicket {
 /// The inputs of [`Client::update_article`]: `PUT /articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateArticle {
-    id: i64,
+    id: String,
     body: types::UpdateArticleRequest,
 }
 #[cfg(feature = "articles")]
 impl UpdateArticle {
-    pub(super) fn new(id: i64, body: types::UpdateArticleRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateArticleRequest) -> Self {
         Self { id, body }
     }
 }
@@ -9136,12 +9131,12 @@ impl Endpoint for UpdateAudience {
 /// The inputs of [`Client::update_collection`]: `PUT /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateCollection {
-    id: i64,
+    id: String,
     body: types::UpdateCollectionRequest,
 }
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
-    pub(super) fn new(id: i64, body: types::UpdateCollectionRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateCollectionRequest) -> Self {
         Self { id, body }
     }
 }
@@ -9218,7 +9213,7 @@ impl UpdateContact {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Endpoint for UpdateContact {
-    type Answer = crate::runtime::endpoint::Json<types::UpdateContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9322,13 +9317,13 @@ impl Endpoint for UpdateContentSnippet {
 /// The inputs of [`Client::update_conversation`]: `PUT /conversations/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct UpdateConversation {
-    id: i64,
+    id: String,
     body: types::UpdateConversationRequest,
     display_as: Option<String>,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
-    pub(super) fn new(id: i64, body: types::UpdateConversationRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateConversationRequest) -> Self {
         Self { id, body, display_as: None }
     }
 }
@@ -9366,12 +9361,15 @@ impl Request<UpdateConversation> {
 /// The inputs of [`Client::update_conversation_attribute`]: `PUT /conversations/attributes/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateConversationAttribute {
-    id: i64,
+    id: String,
     body: types::UpdateConversationAttributeRequest,
 }
 #[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttribute {
-    pub(super) fn new(id: i64, body: types::UpdateConversationAttributeRequest) -> Self {
+    pub(super) fn new(
+        id: String,
+        body: types::UpdateConversationAttributeRequest,
+    ) -> Self {
         Self { id, body }
     }
 }
@@ -9400,14 +9398,14 @@ impl Endpoint for UpdateConversationAttribute {
 /// The inputs of [`Client::update_conversation_attribute_option`]: `PUT /conversations/attributes/{id}/options/{option_id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateConversationAttributeOption {
-    id: i64,
+    id: String,
     option_id: String,
     body: types::UpdateConversationAttributeOptionRequest,
 }
 #[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttributeOption {
     pub(super) fn new(
-        id: i64,
+        id: String,
         option_id: String,
         body: types::UpdateConversationAttributeOptionRequest,
     ) -> Self {
@@ -9490,12 +9488,12 @@ impl Endpoint for UpdateConversationPart {
 /// The inputs of [`Client::update_data_attribute`]: `PUT /data_attributes/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateDataAttribute {
-    id: i64,
+    id: String,
     body: types::UpdateDataAttributeRequest,
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
-    pub(super) fn new(id: i64, body: types::UpdateDataAttributeRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateDataAttributeRequest) -> Self {
         Self { id, body }
     }
 }
@@ -9592,12 +9590,12 @@ impl Endpoint for UpdateExternalPage {
 /// The inputs of [`Client::update_folder`]: `PUT /folders/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateFolder {
-    id: i64,
+    id: String,
     body: types::UpdateFolderBody,
 }
 #[cfg(feature = "folders")]
 impl UpdateFolder {
-    pub(super) fn new(id: i64, body: types::UpdateFolderBody) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateFolderBody) -> Self {
         Self { id, body }
     }
 }
@@ -9626,12 +9624,12 @@ impl Endpoint for UpdateFolder {
 /// The inputs of [`Client::update_internal_article`]: `PUT /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateInternalArticle {
-    id: i64,
+    id: String,
     body: types::UpdateInternalArticleRequest,
 }
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
-    pub(super) fn new(id: i64, body: types::UpdateInternalArticleRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateInternalArticleRequest) -> Self {
         Self { id, body }
     }
 }
@@ -9660,12 +9658,12 @@ impl Endpoint for UpdateInternalArticle {
 /// The inputs of [`Client::update_news_item`]: `PUT /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateNewsItem {
-    id: i64,
+    id: String,
     body: types::NewsItemRequest,
 }
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
-    pub(super) fn new(id: i64, body: types::NewsItemRequest) -> Self {
+    pub(super) fn new(id: String, body: types::NewsItemRequest) -> Self {
         Self { id, body }
     }
 }

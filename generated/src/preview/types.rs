@@ -454,8 +454,8 @@ pub struct Admin {
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    /// The unique identifier of the away status reason.
+    pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
@@ -469,7 +469,7 @@ pub struct Admin {
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: Option<AdminRole>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
@@ -497,8 +497,8 @@ crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
     "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
-    "id", job_title : "job_title", name : "name", role : "role", team_ids : "team_ids",
-    team_priority_level : "team_priority_level", type_ : "type", } kept
+    "id", job_title : "job_title", name : "name", role : "role", team_ids : "team_ids" as
+    integer, team_priority_level : "team_priority_level", type_ : "type", } kept
     additional_properties
 );
 #[cfg(
@@ -576,9 +576,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -586,8 +586,8 @@ pub struct AdminPriorityLevel {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
-    "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "teams")]
 /// The priority levels to set, naming only the teammates whose level is being set
@@ -596,9 +596,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevelRequest {
     /// The ids of the teammates to make primary members of the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The ids of the teammates to make secondary members of the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -606,8 +606,8 @@ pub struct AdminPriorityLevelRequest {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevelRequest { primary_admin_ids : "primary_admin_ids",
-    secondary_admin_ids : "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevelRequest { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of an admin
@@ -780,9 +780,9 @@ pub struct AdminWithApp {
     /// The name of the admin.
     pub name: Option<String>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
-    pub role: Option<AdminWithAppRole>,
+    pub role: Option<AdminRole>,
     /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -795,8 +795,8 @@ crate::runtime::object::object!(
     AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
     "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
     email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
-    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids", type_ :
-    "type", } kept additional_properties
+    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids" as
+    integer, type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// This object represents the avatar associated with the admin.
@@ -818,28 +818,6 @@ pub struct AdminWithAppAvatar {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     AdminWithAppAvatar { image_url : "image_url", type_ : "type", } kept
-    additional_properties
-);
-#[cfg(feature = "admins")]
-/// The role assigned to this admin. Only present if the admin has a role assigned.
-///
-/// Generated from `#/components/schemas/admin_with_app/properties/role`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithAppRole {
-    /// The id of the role.
-    pub id: Option<String>,
-    /// The name of the role.
-    pub name: Option<String>,
-    /// String representing the object's type. Always has the value `role`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "admins")]
-crate::runtime::object::object!(
-    AdminWithAppRole { id : "id", name : "name", type_ : "type", } kept
     additional_properties
 );
 #[cfg(
@@ -1027,7 +1005,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiCallResponse {
     /// The workspace identifier
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
     pub call_summary: Option<String>,
     /// Array of transcript entries for the call
@@ -1035,7 +1013,7 @@ pub struct AiCallResponse {
     /// The external call identifier from the call provider
     pub external_call_id: Option<String>,
     /// The unique identifier for the external reference
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Array of intent classifications for the call
     pub intent: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The Intercom call identifier, if the call has been matched
@@ -1053,11 +1031,11 @@ pub struct AiCallResponse {
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    AiCallResponse { app_id : "app_id", call_summary : "call_summary", call_transcript :
-    "call_transcript", external_call_id : "external_call_id", id : "id", intent :
-    "intent", intercom_call_id : "intercom_call_id", intercom_conversation_id :
-    "intercom_conversation_id", status : "status", user_phone_number :
-    "user_phone_number", } kept additional_properties
+    AiCallResponse { app_id : "app_id" as integer, call_summary : "call_summary",
+    call_transcript : "call_transcript", external_call_id : "external_call_id", id : "id"
+    as integer, intent : "intent", intercom_call_id : "intercom_call_id",
+    intercom_conversation_id : "intercom_conversation_id", status : "status",
+    user_phone_number : "user_phone_number", } kept additional_properties
 );
 #[cfg(
     any(
@@ -1075,7 +1053,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSubtopic {
     /// The ID of the subtopic.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the subtopic.
     pub name: Option<String>,
     /// Always ai_subtopic.
@@ -1096,7 +1074,8 @@ pub struct AiSubtopic {
     )
 )]
 crate::runtime::object::object!(
-    AiSubtopic { id : "id", name : "name", type_ : "type", } kept additional_properties
+    AiSubtopic { id : "id" as integer, name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(
     any(
@@ -1212,86 +1191,48 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
-    /// Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default language's content.
-    pub ai_chatbot_availability: Option<bool>,
-    /// Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default language's content.
-    pub ai_copilot_availability: Option<bool>,
-    /// Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content.
-    pub ai_sales_agent_availability: Option<bool>,
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
-    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    pub body: Option<String>,
-    /// The body of the article in markdown. For multilingual articles, this will be the body of the default language's content.
-    pub body_markdown: Option<String>,
-    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: Option<i64>,
-    /// The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content.
-    pub created_by_id: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The time, in seconds, when the staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
-    pub draft_updated_at: Option<i64>,
-    /// Whether the article is excluded from Fin AI Agent article suggestions.
-    pub exclude_from_article_suggestions: Option<bool>,
-    /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
-    /// Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure draft (never published) reports `false`.
-    pub has_unpublished_changes: Option<bool>,
-    /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
-    pub help_center_audience: Option<ArticleListItemHelpCenterAudience>,
-    /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
-    /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
-    /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
-    pub scheduled_publish_at: Option<i64>,
-    /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
-    pub scheduled_unpublish_at: Option<i64>,
-    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    ///
-    /// Defaults to `"draft"`.
-    pub state: Option<ArticleListItemState>,
-    pub tags: Option<Tags>,
-    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    pub title: Option<String>,
-    pub translated_content: Option<ArticleTranslatedContent>,
-    /// The type of object - `article`.
-    ///
-    /// Defaults to `"article"`.
-    pub type_: Option<ArticleListItemType>,
-    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: Option<i64>,
-    /// The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content.
-    pub updated_by_id: Option<i64>,
-    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    pub url: Option<String>,
-    /// The id of the workspace which the article belongs to.
-    pub workspace_id: Option<String>,
+    /// The [`ArticleListItem`] this object extends.
+    pub article_list_item: ArticleListItem,
     pub statistics: Option<ArticleStatistics>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    Article { ai_chatbot_availability : "ai_chatbot_availability",
-    ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", author_id : "author_id", body : "body", body_markdown
-    : "body_markdown", created_at : "created_at", created_by_id : "created_by_id",
-    default_locale : "default_locale", description : "description", draft_updated_at :
-    "draft_updated_at", exclude_from_article_suggestions :
-    "exclude_from_article_suggestions", folder_id : "folder_id", has_unpublished_changes
-    : "has_unpublished_changes", help_center_audience : "help_center_audience", id :
-    "id", parent_ids : "parent_ids", scheduled_publish_at : "scheduled_publish_at",
-    scheduled_unpublish_at : "scheduled_unpublish_at", state : "state", tags : "tags",
-    title : "title", translated_content : "translated_content", type_ : "type",
-    updated_at : "updated_at", updated_by_id : "updated_by_id", url : "url", workspace_id
-    : "workspace_id", statistics : "statistics", } kept additional_properties
+    Article { statistics : "statistics", } flattened article_list_item
 );
+#[cfg(feature = "articles")]
+impl std::ops::Deref for Article {
+    type Target = ArticleListItem;
+    fn deref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl std::ops::DerefMut for Article {
+    fn deref_mut(&mut self) -> &mut ArticleListItem {
+        &mut self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl AsRef<ArticleListItem> for Article {
+    fn as_ref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<Article> for ArticleListItem {
+    fn from(value: Article) -> Self {
+        value.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<ArticleListItem> for Article {
+    fn from(base: ArticleListItem) -> Self {
+        Self {
+            article_list_item: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "articles")]
 /// The Content of an Article.
 ///
@@ -1305,9 +1246,9 @@ pub struct ArticleContent {
     /// Whether the article is available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs this article content is targeted to for Fin AI Agent. On multilingual help centers this field appears per-locale inside `translated_content`. On single-language help centers it appears at the article root level. Empty array means no audience targeting is set.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The ID of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The body of the article in markdown.
@@ -1315,7 +1256,7 @@ pub struct ArticleContent {
     /// The time when the article was created (seconds).
     pub created_at: Option<i64>,
     /// The ID of the teammate who created this content version.
-    pub created_by_id: Option<i64>,
+    pub created_by_id: Option<String>,
     /// The description of the article.
     pub description: Option<String>,
     /// The time, in seconds, when this locale's staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
@@ -1331,7 +1272,7 @@ pub struct ArticleContent {
     /// The time when the article was last updated (seconds).
     pub updated_at: Option<i64>,
     /// The ID of the teammate who last updated this content version.
-    pub updated_by_id: Option<i64>,
+    pub updated_by_id: Option<String>,
     /// The URL of the article.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -1343,13 +1284,13 @@ pub struct ArticleContent {
 crate::runtime::object::object!(
     ArticleContent { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", created_at :
-    "created_at", created_by_id : "created_by_id", description : "description",
-    draft_updated_at : "draft_updated_at", has_unpublished_changes :
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", created_at :
+    "created_at", created_by_id : "created_by_id" as integer, description :
+    "description", draft_updated_at : "draft_updated_at", has_unpublished_changes :
     "has_unpublished_changes", state : "state", title : "title", type_ : "type",
-    updated_at : "updated_at", updated_by_id : "updated_by_id", url : "url", } kept
-    additional_properties
+    updated_at : "updated_at", updated_by_id : "updated_by_id" as integer, url : "url", }
+    kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft` .
@@ -1425,7 +1366,7 @@ pub struct ArticleListItem {
     /// Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content.
     pub ai_sales_agent_availability: Option<bool>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The body of the article in markdown. For multilingual articles, this will be the body of the default language's content.
@@ -1433,7 +1374,7 @@ pub struct ArticleListItem {
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     pub created_at: Option<i64>,
     /// The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content.
-    pub created_by_id: Option<i64>,
+    pub created_by_id: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
@@ -1443,7 +1384,7 @@ pub struct ArticleListItem {
     /// Whether the article is excluded from Fin AI Agent article suggestions.
     pub exclude_from_article_suggestions: Option<bool>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure draft (never published) reports `false`.
     pub has_unpublished_changes: Option<bool>,
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
@@ -1451,7 +1392,7 @@ pub struct ArticleListItem {
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
     pub scheduled_publish_at: Option<i64>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
@@ -1471,7 +1412,7 @@ pub struct ArticleListItem {
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
     pub updated_at: Option<i64>,
     /// The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content.
-    pub updated_by_id: Option<i64>,
+    pub updated_by_id: Option<String>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
@@ -1485,17 +1426,18 @@ pub struct ArticleListItem {
 crate::runtime::object::object!(
     ArticleListItem { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", author_id : "author_id", body : "body", body_markdown
-    : "body_markdown", created_at : "created_at", created_by_id : "created_by_id",
-    default_locale : "default_locale", description : "description", draft_updated_at :
-    "draft_updated_at", exclude_from_article_suggestions :
-    "exclude_from_article_suggestions", folder_id : "folder_id", has_unpublished_changes
-    : "has_unpublished_changes", help_center_audience : "help_center_audience", id :
-    "id", parent_ids : "parent_ids", scheduled_publish_at : "scheduled_publish_at",
-    scheduled_unpublish_at : "scheduled_unpublish_at", state : "state", tags : "tags",
-    title : "title", translated_content : "translated_content", type_ : "type",
-    updated_at : "updated_at", updated_by_id : "updated_by_id", url : "url", workspace_id
-    : "workspace_id", } kept additional_properties
+    "ai_sales_agent_availability", author_id : "author_id" as integer, body : "body",
+    body_markdown : "body_markdown", created_at : "created_at", created_by_id :
+    "created_by_id" as integer, default_locale : "default_locale", description :
+    "description", draft_updated_at : "draft_updated_at",
+    exclude_from_article_suggestions : "exclude_from_article_suggestions", folder_id :
+    "folder_id" as integer, has_unpublished_changes : "has_unpublished_changes",
+    help_center_audience : "help_center_audience", id : "id", parent_ids : "parent_ids"
+    as integer, scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", tags : "tags", title : "title",
+    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
+    updated_by_id : "updated_by_id" as integer, url : "url", workspace_id :
+    "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
@@ -2541,7 +2483,7 @@ pub struct BulkCreateCompaniesRequest {
     /// An array of company objects to create or update. Maximum 100 companies per request.
     pub companies: Vec<BulkCreateCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: Option<BulkCreateCompaniesRequestJob>,
+    pub job: Option<BulkRequestJob>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2589,12 +2531,12 @@ crate::runtime::object::object!(
     "remote_created_at", size : "size", update_last_request_at :
     "update_last_request_at", website : "website", } kept additional_properties
 );
-#[cfg(feature = "companies")]
+#[cfg(any(feature = "companies", feature = "contacts"))]
 /// Optional. Include to append tasks to an existing job.
 ///
 /// Generated from `#/components/schemas/bulk_create_companies_request/properties/job`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateCompaniesRequestJob {
+pub struct BulkRequestJob {
     /// The ID of an existing bulk job to append to.
     pub id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2602,9 +2544,9 @@ pub struct BulkCreateCompaniesRequestJob {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "companies")]
+#[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
-    BulkCreateCompaniesRequestJob { id : "id", } kept additional_properties
+    BulkRequestJob { id : "id", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Request body for bulk creating contacts.
@@ -2615,7 +2557,7 @@ pub struct BulkCreateContactsRequest {
     /// An array of contact objects to create. Maximum 100 contacts per request.
     pub contacts: Vec<BulkCreateContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: Option<BulkCreateContactsRequestJob>,
+    pub job: Option<BulkRequestJob>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2697,7 +2639,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
-    pub add: Option<Vec<BulkCreateContactsRequestContactsItemTagsAddItem>>,
+    pub add: Option<Vec<BulkContactsRequestContactsItemTagsAddItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2710,7 +2652,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/tags/properties/add/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
+pub struct BulkContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2720,25 +2662,7 @@ pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkCreateContactsRequestContactsItemTagsAddItem { id : "id", } kept
-    additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Optional. Include to append tasks to an existing job.
-///
-/// Generated from `#/components/schemas/bulk_create_contacts_request/properties/job`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateContactsRequestJob {
-    /// The ID of an existing bulk job to append to.
-    pub id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    BulkCreateContactsRequestJob { id : "id", } kept additional_properties
+    BulkContactsRequestContactsItemTagsAddItem { id : "id", } kept additional_properties
 );
 #[cfg(feature = "companies")]
 /// Request body for bulk deleting companies.
@@ -2749,7 +2673,7 @@ pub struct BulkDeleteCompaniesRequest {
     /// An array of companies to delete, each identified by its Intercom company `id`. Maximum 100 companies per request.
     pub companies: Vec<BulkDeleteCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: Option<BulkDeleteCompaniesRequestJob>,
+    pub job: Option<BulkRequestJob>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2775,23 +2699,6 @@ pub struct BulkDeleteCompaniesRequestCompaniesItem {
 crate::runtime::object::object!(
     BulkDeleteCompaniesRequestCompaniesItem { id : "id", } kept additional_properties
 );
-#[cfg(feature = "companies")]
-/// Optional. Include to append tasks to an existing job.
-///
-/// Generated from `#/components/schemas/bulk_delete_companies_request/properties/job`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkDeleteCompaniesRequestJob {
-    /// The ID of an existing bulk job to append to.
-    pub id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "companies")]
-crate::runtime::object::object!(
-    BulkDeleteCompaniesRequestJob { id : "id", } kept additional_properties
-);
 #[cfg(feature = "contacts")]
 /// Request body for permanently bulk deleting contacts.
 ///
@@ -2801,7 +2708,7 @@ pub struct BulkDeleteContactsRequest {
     /// An array of contacts to delete, each identified by `id`. Maximum 100 contacts per request.
     pub contacts: Vec<BulkDeleteContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: Option<BulkDeleteContactsRequestJob>,
+    pub job: Option<BulkRequestJob>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2827,23 +2734,6 @@ pub struct BulkDeleteContactsRequestContactsItem {
 crate::runtime::object::object!(
     BulkDeleteContactsRequestContactsItem { id : "id", } kept additional_properties
 );
-#[cfg(feature = "contacts")]
-/// Optional. Include to append tasks to an existing job.
-///
-/// Generated from `#/components/schemas/bulk_delete_contacts_request/properties/job`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkDeleteContactsRequestJob {
-    /// The ID of an existing bulk job to append to.
-    pub id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    BulkDeleteContactsRequestJob { id : "id", } kept additional_properties
-);
 #[cfg(feature = "companies")]
 /// Request body for bulk updating companies.
 ///
@@ -2853,7 +2743,7 @@ pub struct BulkUpdateCompaniesRequest {
     /// An array of company objects to update. Each must include an `id` and the fields to update. Maximum 100 companies per request.
     pub companies: Vec<BulkUpdateCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: Option<BulkUpdateCompaniesRequestJob>,
+    pub job: Option<BulkRequestJob>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2901,23 +2791,6 @@ crate::runtime::object::object!(
     update_last_request_at : "update_last_request_at", website : "website", } kept
     additional_properties
 );
-#[cfg(feature = "companies")]
-/// Optional. Include to append tasks to an existing job.
-///
-/// Generated from `#/components/schemas/bulk_update_companies_request/properties/job`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateCompaniesRequestJob {
-    /// The ID of an existing bulk job to append to.
-    pub id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "companies")]
-crate::runtime::object::object!(
-    BulkUpdateCompaniesRequestJob { id : "id", } kept additional_properties
-);
 #[cfg(feature = "contacts")]
 /// Request body for bulk updating contacts.
 ///
@@ -2927,7 +2800,7 @@ pub struct BulkUpdateContactsRequest {
     /// An array of contact objects to update. Each must include an `id` and the fields to update. Maximum 100 contacts per request.
     pub contacts: Vec<BulkUpdateContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: Option<BulkUpdateContactsRequestJob>,
+    pub job: Option<BulkRequestJob>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -3006,7 +2879,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
-    pub add: Option<Vec<BulkUpdateContactsRequestContactsItemTagsAddItem>>,
+    pub add: Option<Vec<BulkContactsRequestContactsItemTagsAddItem>>,
     /// Tags to remove from the contact.
     pub remove: Option<Vec<BulkUpdateContactsRequestContactsItemTagsRemoveItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3017,22 +2890,6 @@ pub struct BulkUpdateContactsRequestContactsItemTags {
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
     BulkUpdateContactsRequestContactsItemTags { add : "add", remove : "remove", } kept
-    additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/tags/properties/add/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
-    /// The ID of an existing tag to add to the contact.
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemTagsAddItem { id : "id", } kept
     additional_properties
 );
 #[cfg(feature = "contacts")]
@@ -3050,23 +2907,6 @@ pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
 crate::runtime::object::object!(
     BulkUpdateContactsRequestContactsItemTagsRemoveItem { id : "id", } kept
     additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Optional. Include to append tasks to an existing job.
-///
-/// Generated from `#/components/schemas/bulk_update_contacts_request/properties/job`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestJob {
-    /// The ID of an existing bulk job to append to.
-    pub id: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    BulkUpdateContactsRequestJob { id : "id", } kept additional_properties
 );
 #[cfg(feature = "calls")]
 /// Represents a phone call in Intercom
@@ -3301,7 +3141,7 @@ pub struct Collection {
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
@@ -3327,10 +3167,10 @@ pub struct Collection {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     Collection { created_at : "created_at", default_locale : "default_locale",
-    description : "description", help_center_id : "help_center_id", icon : "icon", id :
-    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
-    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    description : "description", help_center_id : "help_center_id" as integer, icon :
+    "icon", id : "id", name : "name", order : "order", parent_id : "parent_id",
+    translated_content : "translated_content", updated_at : "updated_at", url : "url",
+    workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "help-center")]
 /// This will return a list of Collections for the App.
@@ -4087,6 +3927,7 @@ crate::runtime::object::object!(
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
+        feature = "notes",
         feature = "tickets",
         feature = "visitors",
         feature = "webhooks"
@@ -4114,6 +3955,7 @@ pub struct CompanyNoteCompany {
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
+        feature = "notes",
         feature = "tickets",
         feature = "visitors",
         feature = "webhooks"
@@ -4194,7 +4036,14 @@ impl From<crate::runtime::search::Filter> for CompanySearchRequest {
         crate::runtime::search::Query::from(filter).into()
     }
 }
-#[cfg(feature = "companies")]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/company_search_request/properties/query`.
@@ -4207,7 +4056,14 @@ pub enum CompanySearchRequestQuery {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(feature = "companies")]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 impl<'de> Deserialize<'de> for CompanySearchRequestQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4268,13 +4124,27 @@ impl<'de> Deserialize<'de> for CompanySearchRequestQuery {
         Ok(Self::Other(value))
     }
 }
-#[cfg(feature = "companies")]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 impl Default for CompanySearchRequestQuery {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(feature = "companies")]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 crate::runtime::object::value!(CompanySearchRequestQuery, crate ::runtime::object::any);
 #[cfg(feature = "companies")]
 /// An optional object to sort the results by.
@@ -4320,6 +4190,7 @@ crate::runtime::enums::string_enum!(
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -4426,6 +4297,7 @@ pub struct Contact {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -4588,7 +4460,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactActivityListPages {
     /// Cursor for the next page of results.
-    pub next: Option<ContactActivityListPagesNext>,
+    pub next: Option<ListPagesNext>,
     /// The number of results per page.
     pub per_page: Option<i64>,
     pub type_: Option<ContactActivityListPagesType>,
@@ -4602,12 +4474,12 @@ crate::runtime::object::object!(
     ContactActivityListPages { next : "next", per_page : "per_page", type_ : "type", }
     kept additional_properties
 );
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "data-connectors"))]
 /// Cursor for the next page of results.
 ///
 /// Generated from `#/components/schemas/contact_activity_list/properties/pages/properties/next`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactActivityListPagesNext {
+pub struct ListPagesNext {
     /// The cursor value to use for the next page.
     pub starting_after: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4615,10 +4487,9 @@ pub struct ContactActivityListPagesNext {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "data-connectors"))]
 crate::runtime::object::object!(
-    ContactActivityListPagesNext { starting_after : "starting_after", } kept
-    additional_properties
+    ListPagesNext { starting_after : "starting_after", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
@@ -4644,24 +4515,49 @@ crate::runtime::enums::string_tag!(ContactActivityListType = "list");
 /// Generated from `#/components/schemas/contact_archived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactArchived { external_id : "external_id", id : "id", type_ : "type", archived :
-    "archived", } kept additional_properties
+    ContactArchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactArchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactArchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactArchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactArchived> for ContactReference {
+    fn from(value: ContactArchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactArchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// A list of Company Objects
 ///
@@ -4701,24 +4597,49 @@ crate::runtime::enums::string_tag!(ContactAttachedCompaniesType = "list");
 /// Generated from `#/components/schemas/contact_blocked`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactBlocked {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Always true.
     pub blocked: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactBlocked { external_id : "external_id", id : "id", type_ : "type", blocked :
-    "blocked", } kept additional_properties
+    ContactBlocked { blocked : "blocked", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactBlocked {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactBlocked {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactBlocked {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactBlocked> for ContactReference {
+    fn from(value: ContactBlocked) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactBlocked {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "companies",
@@ -4765,24 +4686,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is deleted or not.
     pub deleted: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactDeleted { external_id : "external_id", id : "id", type_ : "type", deleted :
-    "deleted", } kept additional_properties
+    ContactDeleted { deleted : "deleted", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactDeleted {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactDeleted {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactDeleted {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactDeleted> for ContactReference {
+    fn from(value: ContactDeleted) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactDeleted {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// Contacts are your users in Intercom.
 ///
@@ -4898,6 +4844,7 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
@@ -4924,6 +4871,7 @@ pub struct ContactReference {
 }
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
@@ -4966,7 +4914,7 @@ pub struct ContactReferenceType;
     )
 )]
 crate::runtime::enums::string_tag!(ContactReferenceType = "contact");
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
@@ -4987,7 +4935,7 @@ pub struct ContactReplyBaseRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
     ContactReplyBaseRequest { attachment_urls : "attachment_urls", body : "body",
     created_at : "created_at", message_type : "message_type", reply_options :
@@ -5053,16 +5001,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -5070,16 +5018,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "email",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -5087,16 +5035,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "attachment_files",
+                    "user_id",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "attachment_files",
-                    "user_id",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -5146,123 +5094,204 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", email :
-    "email", } kept additional_properties
+    ContactReplyEmailRequest { attachment_files : "attachment_files", email : "email", }
+    flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files",
-    intercom_user_id : "intercom_user_id", } kept additional_properties
+    ContactReplyIntercomUserIdRequest { attachment_files : "attachment_files",
+    intercom_user_id : "intercom_user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", email : "email", } kept additional_properties
+    ContactReplyTicketEmailRequest { email : "email", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", intercom_user_id : "intercom_user_id", } kept
-    additional_properties
+    ContactReplyTicketIntercomUserIdRequest { intercom_user_id : "intercom_user_id", }
+    flattened contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply on ticket
 ///
@@ -5287,15 +5316,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -5303,15 +5332,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -5319,15 +5348,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "email",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "email",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -5377,61 +5406,102 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_ticket_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", user_id : "user_id", } kept additional_properties
+    ContactReplyTicketUserIdRequest { user_id : "user_id", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", user_id :
-    "user_id", } kept additional_properties
+    ContactReplyUserIdRequest { attachment_files : "attachment_files", user_id :
+    "user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// Search for contacts using Intercom's Search API.
 ///
@@ -5439,7 +5509,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSearchRequest {
     pub pagination: Option<StartingAfterPaging>,
-    pub query: ContactSearchRequestQuery,
+    pub query: CompanySearchRequestQuery,
     /// An optional object to sort the results by.
     pub sort: Option<ContactSearchRequestSort>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5470,88 +5540,6 @@ impl From<crate::runtime::search::Filter> for ContactSearchRequest {
         crate::runtime::search::Query::from(filter).into()
     }
 }
-#[cfg(feature = "contacts")]
-/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
-///
-/// Generated from `#/components/schemas/contact_search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ContactSearchRequestQuery {
-    SingleFilterSearchRequest(SingleFilterSearchRequest),
-    MultipleFilterSearchRequest(MultipleFilterSearchRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-#[cfg(feature = "contacts")]
-impl<'de> Deserialize<'de> for ContactSearchRequestQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::runtime::union::Shape] = &[
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["field", "operator", "value"],
-                required: &[],
-                enums: &[
-                    (
-                        "operator",
-                        &[
-                            "=",
-                            "!=",
-                            "IN",
-                            "NIN",
-                            "<",
-                            "<=",
-                            ">",
-                            ">=",
-                            "~",
-                            "!~",
-                            "^",
-                            "$",
-                        ],
-                    ),
-                ],
-                open: false,
-                items: None,
-            },
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["operator", "value"],
-                required: &[],
-                enums: &[("operator", &["AND", "OR"])],
-                open: false,
-                items: None,
-            },
-        ];
-        for index in crate::runtime::union::ranked(&value, SHAPES) {
-            let decoded: Result<Self, serde_json::Error> = match index {
-                0 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::SingleFilterSearchRequest)
-                }
-                1 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::MultipleFilterSearchRequest)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-#[cfg(feature = "contacts")]
-impl Default for ContactSearchRequestQuery {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::value!(ContactSearchRequestQuery, crate ::runtime::object::any);
 #[cfg(feature = "contacts")]
 /// An optional object to sort the results by.
 ///
@@ -5724,24 +5712,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_unarchived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactUnarchived { external_id : "external_id", id : "id", type_ : "type", archived
-    : "archived", } kept additional_properties
+    ContactUnarchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactUnarchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactUnarchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactUnarchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactUnarchived> for ContactReference {
+    fn from(value: ContactUnarchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactUnarchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// A bulk job for updating contacts asynchronously. Track the job status using the `state` field.
 ///
@@ -5933,11 +5946,11 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
     /// Segment IDs to assign to the selected content.
-    pub add_segment_ids: Option<Vec<i64>>,
+    pub add_segment_ids: Option<Vec<String>>,
     /// When `true`, removes all segments from the selected content.
     pub remove_all: Option<bool>,
     /// Segment IDs to remove from the selected content.
-    pub remove_segment_ids: Option<Vec<i64>>,
+    pub remove_segment_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5945,8 +5958,9 @@ pub struct ContentBulkActionRequestAudience {
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
-    ContentBulkActionRequestAudience { add_segment_ids : "add_segment_ids", remove_all :
-    "remove_all", remove_segment_ids : "remove_segment_ids", } kept additional_properties
+    ContentBulkActionRequestAudience { add_segment_ids : "add_segment_ids" as integer,
+    remove_all : "remove_all", remove_segment_ids : "remove_segment_ids" as integer, }
+    kept additional_properties
 );
 #[cfg(feature = "content")]
 /// Required when `action` is `set_availability`. Each field is optional — only the
@@ -6025,9 +6039,9 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestTags {
     /// Tag IDs to apply to the selected content.
-    pub add_tag_ids: Option<Vec<i64>>,
+    pub add_tag_ids: Option<Vec<String>>,
     /// Tag IDs to remove from the selected content.
-    pub remove_tag_ids: Option<Vec<i64>>,
+    pub remove_tag_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6035,8 +6049,8 @@ pub struct ContentBulkActionRequestTags {
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
-    ContentBulkActionRequestTags { add_tag_ids : "add_tag_ids", remove_tag_ids :
-    "remove_tag_ids", } kept additional_properties
+    ContentBulkActionRequestTags { add_tag_ids : "add_tag_ids" as integer, remove_tag_ids
+    : "remove_tag_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "content")]
 /// Phase 1 envelope returned immediately after the request is enqueued. A future
@@ -6065,11 +6079,11 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentImportSource {
     /// The unique identifiers for the audiences associated with this content import source.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// The status of the content import source.
@@ -6093,10 +6107,10 @@ pub struct ContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
-    ContentImportSource { audience_ids : "audience_ids", created_at : "created_at", id :
-    "id", last_synced_at : "last_synced_at", status : "status", sync_behavior :
-    "sync_behavior", type_ : "type", updated_at : "updated_at", url : "url", } kept
-    additional_properties
+    ContentImportSource { audience_ids : "audience_ids" as integer, created_at :
+    "created_at", id : "id" as integer, last_synced_at : "last_synced_at", status :
+    "status", sync_behavior : "sync_behavior", type_ : "type", updated_at : "updated_at",
+    url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -6429,7 +6443,7 @@ pub struct ContentSnippet {
     /// Whether the content snippet is available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs this content snippet is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The body of the content snippet in markdown.
     pub body_markdown: Option<String>,
     /// **Deprecated.**
@@ -6463,11 +6477,11 @@ pub struct ContentSnippet {
 crate::runtime::object::object!(
     ContentSnippet { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", body_markdown :
-    "body_markdown", chatbot_availability : "chatbot_availability", copilot_availability
-    : "copilot_availability", created_at : "created_at", id : "id", json_blocks :
-    "json_blocks", locale : "locale", title : "title", type_ : "type", updated_at :
-    "updated_at", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer,
+    body_markdown : "body_markdown", chatbot_availability : "chatbot_availability",
+    copilot_availability : "copilot_availability", created_at : "created_at", id : "id",
+    json_blocks : "json_blocks", locale : "locale", title : "title", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
 );
 #[cfg(feature = "content-snippets")]
 /// The request payload for creating a content snippet. You must provide either `json_blocks` or `body_markdown` for the snippet content — they are mutually exclusive.
@@ -6488,7 +6502,7 @@ pub struct ContentSnippetCreateRequest {
     /// Defaults to `false`.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown instead of structured blocks. Mutually exclusive with `json_blocks`.
     pub body_markdown: Option<String>,
     /// The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.
@@ -6508,9 +6522,9 @@ pub struct ContentSnippetCreateRequest {
 crate::runtime::object::object!(
     ContentSnippetCreateRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", body_markdown :
-    "body_markdown", json_blocks : "json_blocks", locale : "locale", title : "title", }
-    kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer,
+    body_markdown : "body_markdown", json_blocks : "json_blocks", locale : "locale",
+    title : "title", } kept additional_properties
 );
 #[cfg(feature = "content-snippets")]
 /// A paginated list of content snippets.
@@ -6561,7 +6575,7 @@ pub struct ContentSnippetUpdateRequest {
     /// Whether the content snippet should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown instead of structured blocks. Mutually exclusive with `json_blocks`.
     pub body_markdown: Option<String>,
     /// The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.
@@ -6579,9 +6593,9 @@ pub struct ContentSnippetUpdateRequest {
 crate::runtime::object::object!(
     ContentSnippetUpdateRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", body_markdown :
-    "body_markdown", json_blocks : "json_blocks", locale : "locale", title : "title", }
-    kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer,
+    body_markdown : "body_markdown", json_blocks : "json_blocks", locale : "locale",
+    title : "title", } kept additional_properties
 );
 #[cfg(
     any(
@@ -6750,7 +6764,7 @@ crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -6792,7 +6806,7 @@ pub struct Conversation {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -6818,9 +6832,9 @@ pub struct Conversation {
     )
 )]
 crate::runtime::object::object!(
-    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
-    ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics", channel :
-    "channel", company : "company", contacts : "contacts", conversation_parts :
+    Conversation { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics",
+    channel : "channel", company : "company", contacts : "contacts", conversation_parts :
     "conversation_parts", conversation_rating : "conversation_rating", created_at :
     "created_at", custom_attributes : "custom_attributes", external_references :
     "external_references", first_contact_reply : "first_contact_reply", id : "id",
@@ -6829,8 +6843,8 @@ crate::runtime::object::object!(
     sales_agent_participated : "sales_agent_participated", scorecards : "scorecards",
     sla_applied : "sla_applied", snoozed_until : "snoozed_until", source : "source",
     state : "state", statistics : "statistics", tags : "tags", team_assignee_id :
-    "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    "team_assignee_id" as integer, teammates : "teammates", title : "title", type_ :
+    "type", updated_at : "updated_at", waiting_since : "waiting_since", } kept
     additional_properties
 );
 #[cfg(
@@ -7020,7 +7034,7 @@ pub struct ConversationAttributeBase {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7039,9 +7053,10 @@ pub struct ConversationAttributeBase {
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
     ConversationAttributeBase { admin_id : "admin_id", archived : "archived", created_at
-    : "created_at", data_type : "data_type", description : "description", id : "id", name
-    : "name", required : "required", type_ : "type", updated_at : "updated_at",
-    visible_to_team_ids : "visible_to_team_ids", } kept additional_properties
+    : "created_at", data_type : "data_type", description : "description", id : "id" as
+    integer, name : "name", required : "required", type_ : "type", updated_at :
+    "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
+    additional_properties
 );
 #[cfg(feature = "other-schemas")]
 /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
@@ -7103,7 +7118,7 @@ pub struct ConversationAttributeBooleanType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7123,7 +7138,7 @@ pub struct ConversationAttributeBooleanType {
 crate::runtime::object::object!(
     ConversationAttributeBooleanType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7151,7 +7166,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7171,7 +7186,7 @@ pub struct ConversationAttributeDatetimeType {
 crate::runtime::object::object!(
     ConversationAttributeDatetimeType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7201,7 +7216,7 @@ pub struct ConversationAttributeDecimalType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7221,7 +7236,7 @@ pub struct ConversationAttributeDecimalType {
 crate::runtime::object::object!(
     ConversationAttributeDecimalType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7249,7 +7264,7 @@ pub struct ConversationAttributeFilesType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7269,7 +7284,7 @@ pub struct ConversationAttributeFilesType {
 crate::runtime::object::object!(
     ConversationAttributeFilesType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7297,7 +7312,7 @@ pub struct ConversationAttributeIntegerType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7317,7 +7332,7 @@ pub struct ConversationAttributeIntegerType {
 crate::runtime::object::object!(
     ConversationAttributeIntegerType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", } kept
     additional_properties
 );
@@ -7375,7 +7390,7 @@ pub struct ConversationAttributeListType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7397,7 +7412,7 @@ pub struct ConversationAttributeListType {
 crate::runtime::object::object!(
     ConversationAttributeListType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", options : "options", }
     kept additional_properties
 );
@@ -7447,7 +7462,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7469,7 +7484,7 @@ pub struct ConversationAttributeRelationshipType {
 crate::runtime::object::object!(
     ConversationAttributeRelationshipType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", reference : "reference", }
     kept additional_properties
 );
@@ -7537,7 +7552,7 @@ pub struct ConversationAttributeStringType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7559,7 +7574,7 @@ pub struct ConversationAttributeStringType {
 crate::runtime::object::object!(
     ConversationAttributeStringType { admin_id : "admin_id", archived : "archived",
     created_at : "created_at", data_type : "data_type", description : "description", id :
-    "id", name : "name", required : "required", type_ : "type", updated_at :
+    "id" as integer, name : "name", required : "required", type_ : "type", updated_at :
     "updated_at", visible_to_team_ids : "visible_to_team_ids", multiline : "multiline", }
     kept additional_properties
 );
@@ -7586,7 +7601,7 @@ crate::runtime::enums::string_tag!(ConversationAttributeStringTypeDataType = "st
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
-    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByAdminValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -7619,7 +7634,7 @@ crate::runtime::object::object!(
 )]
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminAttribute {
+pub struct ConversationAttributeUpdatedByAttribute {
     /// Name of the CDA updated
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7638,8 +7653,7 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     )
 )]
 crate::runtime::object::object!(
-    ConversationAttributeUpdatedByAdminAttribute { name : "name", } kept
-    additional_properties
+    ConversationAttributeUpdatedByAttribute { name : "name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -7692,7 +7706,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_user`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUser {
-    pub attribute: Option<ConversationAttributeUpdatedByUserAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByUserValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -7711,40 +7725,6 @@ pub struct ConversationAttributeUpdatedByUser {
 )]
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByUser { attribute : "attribute", value : "value", } kept
-    additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversation-participants",
-        feature = "conversation-parts",
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "tickets",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_user/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByUserAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversation-participants",
-        feature = "conversation-parts",
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "tickets",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByUserAttribute { name : "name", } kept
     additional_properties
 );
 #[cfg(
@@ -7798,7 +7778,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
-    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
     pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7819,40 +7799,6 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByWorkflow { attribute : "attribute", value : "value",
     workflow : "workflow", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversation-participants",
-        feature = "conversation-parts",
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "tickets",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversation-participants",
-        feature = "conversation-parts",
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "tickets",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByWorkflowAttribute { name : "name", } kept
-    additional_properties
 );
 #[cfg(
     any(
@@ -8170,7 +8116,7 @@ crate::runtime::enums::string_tag!(ConversationListType = "conversation.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -8210,7 +8156,7 @@ pub struct ConversationListItem {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -8227,7 +8173,7 @@ pub struct ConversationListItem {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    ConversationListItem { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
     "ai_agent", ai_agent_participated : "ai_agent_participated", channel : "channel",
     company : "company", contacts : "contacts", conversation_rating :
     "conversation_rating", created_at : "created_at", custom_attributes :
@@ -8237,8 +8183,8 @@ crate::runtime::object::object!(
     read : "read", sales_agent : "sales_agent", sales_agent_participated :
     "sales_agent_participated", scorecards : "scorecards", sla_applied : "sla_applied",
     snoozed_until : "snoozed_until", source : "source", state : "state", statistics :
-    "statistics", tags : "tags", team_assignee_id : "team_assignee_id", teammates :
-    "teammates", title : "title", type_ : "type", updated_at : "updated_at",
+    "statistics", tags : "tags", team_assignee_id : "team_assignee_id" as integer,
+    teammates : "teammates", title : "title", type_ : "type", updated_at : "updated_at",
     waiting_since : "waiting_since", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -8544,16 +8490,10 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
-    /// The text to display in this quick reply option.
-    pub text: String,
-    /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: String,
+    /// The [`QuickReplyOption`] this object extends.
+    pub quick_reply_option: QuickReplyOption,
     /// The translations for the quick reply option.
     pub translations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(
     any(
@@ -8567,9 +8507,93 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     )
 )]
 crate::runtime::object::object!(
-    ConversationPartMetadataQuickReplyOptionsItem { text : "text", uuid : "uuid",
-    translations : "translations", } kept additional_properties
+    ConversationPartMetadataQuickReplyOptionsItem { translations : "translations", }
+    flattened quick_reply_option
 );
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::Deref for ConversationPartMetadataQuickReplyOptionsItem {
+    type Target = QuickReplyOption;
+    fn deref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::DerefMut for ConversationPartMetadataQuickReplyOptionsItem {
+    fn deref_mut(&mut self) -> &mut QuickReplyOption {
+        &mut self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
+impl AsRef<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn as_ref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
+impl From<ConversationPartMetadataQuickReplyOptionsItem> for QuickReplyOption {
+    fn from(value: ConversationPartMetadataQuickReplyOptionsItem) -> Self {
+        value.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
+impl From<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn from(base: QuickReplyOption) -> Self {
+        Self {
+            quick_reply_option: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -8697,7 +8721,7 @@ pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    pub team_id: Option<i64>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
     pub team_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8716,8 +8740,8 @@ pub struct ConversationResponseTime {
     )
 )]
 crate::runtime::object::object!(
-    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
-    team_name : "team_name", } kept additional_properties
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id" as
+    integer, team_name : "team_name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -8948,7 +8972,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByRule {
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: Option<ConversationSlaAppliedByRuleSlaDefinition>,
+    pub sla_definition: Option<ConversationSlaAppliedBySlaDefinition>,
     /// Name of the SLA that was applied
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8984,7 +9008,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_applied_by_rule/properties/sla_definition`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaAppliedByRuleSlaDefinition {
+pub struct ConversationSlaAppliedBySlaDefinition {
     /// First response time target in seconds
     pub first_reply_time: Option<i64>,
     /// Next reply time target in seconds
@@ -9009,7 +9033,7 @@ pub struct ConversationSlaAppliedByRuleSlaDefinition {
     )
 )]
 crate::runtime::object::object!(
-    ConversationSlaAppliedByRuleSlaDefinition { first_reply_time : "first_reply_time",
+    ConversationSlaAppliedBySlaDefinition { first_reply_time : "first_reply_time",
     next_reply_time : "next_reply_time", resolution_time : "resolution_time",
     time_to_close : "time_to_close", } kept additional_properties
 );
@@ -9029,7 +9053,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflow {
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: Option<ConversationSlaAppliedByWorkflowSlaDefinition>,
+    pub sla_definition: Option<ConversationSlaAppliedBySlaDefinition>,
     /// Name of the SLA that was applied
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9050,49 +9074,6 @@ pub struct ConversationSlaAppliedByWorkflow {
 crate::runtime::object::object!(
     ConversationSlaAppliedByWorkflow { sla_definition : "sla_definition", sla_name :
     "sla_name", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversation-participants",
-        feature = "conversation-parts",
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "tickets",
-        feature = "webhooks"
-    )
-)]
-/// Target times configured for the SLA (in seconds)
-///
-/// Generated from `#/components/schemas/conversation_sla_applied_by_workflow/properties/sla_definition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
-    /// First response time target in seconds
-    pub first_reply_time: Option<i64>,
-    /// Next reply time target in seconds
-    pub next_reply_time: Option<i64>,
-    /// Resolution time target in seconds
-    pub resolution_time: Option<i64>,
-    /// Time to close target in seconds
-    pub time_to_close: Option<i64>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversation-participants",
-        feature = "conversation-parts",
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "tickets",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationSlaAppliedByWorkflowSlaDefinition { first_reply_time :
-    "first_reply_time", next_reply_time : "next_reply_time", resolution_time :
-    "resolution_time", time_to_close : "time_to_close", } kept additional_properties
 );
 #[cfg(
     any(
@@ -9967,9 +9948,9 @@ pub struct CreateArticleRequest {
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. For per-locale targeting, use `translated_content.<locale>.audience_ids` instead. Sending both top-level and per-locale in the same request causes top-level to win. Unknown audience IDs return a 404 error. No partial commit occurs.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
@@ -9977,11 +9958,11 @@ pub struct CreateArticleRequest {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection. When provided, this takes precedence over `parent_id` and `parent_type`.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
@@ -10002,13 +9983,13 @@ pub struct CreateArticleRequest {
 crate::runtime::object::object!(
     CreateArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_ids :
-    "parent_ids", parent_type : "parent_type", scheduled_publish_at :
-    "scheduled_publish_at", scheduled_unpublish_at : "scheduled_unpublish_at", state :
-    "state", title : "title", translated_content : "translated_content", } kept
-    additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", description :
+    "description", folder_id : "folder_id" as integer, parent_id : "parent_id" as
+    integer, parent_ids : "parent_ids" as integer, parent_type : "parent_type",
+    scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", title : "title", translated_content :
+    "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -10059,7 +10040,7 @@ pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
@@ -10073,8 +10054,8 @@ pub struct CreateCollectionRequest {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     CreateCollectionRequest { description : "description", help_center_id :
-    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
-    "translated_content", } kept additional_properties
+    "help_center_id" as integer, name : "name", parent_id : "parent_id",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Payload to create a contact
@@ -10131,7 +10112,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContentImportSourceRequest {
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
-    pub audience_ids: Option<CreateContentImportSourceRequestAudienceIds>,
+    pub audience_ids: Option<ContentImportSourceRequestAudienceIds>,
     /// The status of the content import source.
     ///
     /// Defaults to `"active"`.
@@ -10159,14 +10140,14 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum CreateContentImportSourceRequestAudienceIds {
+pub enum ContentImportSourceRequestAudienceIds {
     Integer(i64),
     IntegerList(Vec<i64>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
 #[cfg(feature = "ai-content")]
-impl<'de> Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
+impl<'de> Deserialize<'de> for ContentImportSourceRequestAudienceIds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10212,14 +10193,14 @@ impl<'de> Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
     }
 }
 #[cfg(feature = "ai-content")]
-impl Default for CreateContentImportSourceRequestAudienceIds {
+impl Default for ContentImportSourceRequestAudienceIds {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::value!(
-    CreateContentImportSourceRequestAudienceIds, crate ::runtime::object::any
+    ContentImportSourceRequestAudienceIds, crate ::runtime::object::any
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -10824,7 +10805,7 @@ pub struct CreateDataAttributeRequest {
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<CreateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -10885,7 +10866,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataAttributeRequestOptionsItem {
+pub struct DataAttributeRequestOptionsItem {
     pub value: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -10894,7 +10875,7 @@ pub struct CreateDataAttributeRequestOptionsItem {
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
-    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
+    DataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// You can create a data connector by providing the required parameters.
@@ -10917,7 +10898,7 @@ pub struct CreateDataConnectorRequest {
     /// Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.
     pub direct_fin_usage: Option<bool>,
     /// HTTP headers to include in the request.
-    pub headers: Option<Vec<CreateDataConnectorRequestHeadersItem>>,
+    pub headers: Option<Vec<DataConnectorRequestHeadersItem>>,
     /// The HTTP method used when calling the external API.
     pub http_method: Option<CreateDataConnectorRequestHttpMethod>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
@@ -11015,7 +10996,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataConnectorRequestHeadersItem {
+pub struct DataConnectorRequestHeadersItem {
     /// The header name.
     pub name: Option<String>,
     /// The header value. Supports template variables.
@@ -11027,7 +11008,7 @@ pub struct CreateDataConnectorRequestHeadersItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    CreateDataConnectorRequestHeadersItem { name : "name", value : "value", } kept
+    DataConnectorRequestHeadersItem { name : "name", value : "value", } kept
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
@@ -11177,7 +11158,7 @@ pub struct CreateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
@@ -11192,7 +11173,7 @@ crate::runtime::object::object!(
     CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", external_id : "external_id", html : "html", locale :
-    "locale", source_id : "source_id", title : "title", url : "url", } kept
+    "locale", source_id : "source_id" as integer, title : "title", url : "url", } kept
     additional_properties
 );
 #[cfg(feature = "ai-content")]
@@ -11292,17 +11273,17 @@ pub struct CreateInternalArticleRequest {
     /// Defaults to `false`.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
     pub body_markdown: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: String,
     /// The title of the article.
     pub title: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -11314,9 +11295,10 @@ pub struct CreateInternalArticleRequest {
 crate::runtime::object::object!(
     CreateInternalArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", folder_id : "folder_id",
-    owner_id : "owner_id", title : "title", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", folder_id :
+    "folder_id" as integer, owner_id : "owner_id" as integer, title : "title", } kept
+    additional_properties
 );
 #[cfg(feature = "messages")]
 /// You can create a message
@@ -11867,7 +11849,7 @@ impl Default for CreateTicketReplyWithCommentRequest {
 crate::runtime::object::value!(
     CreateTicketReplyWithCommentRequest, crate ::runtime::object::any
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can create a Ticket
 ///
 /// Generated from `#/components/schemas/create_ticket_request`.
@@ -11894,14 +11876,14 @@ pub struct CreateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequest { assignment : "assignment", company_id : "company_id", contacts
     : "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
     "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
     "ticket_type_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Generated from `#/components/schemas/create_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
@@ -11914,12 +11896,12 @@ pub struct CreateTicketRequestAssignment {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
@@ -11933,7 +11915,7 @@ pub enum CreateTicketRequestContactsItem {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11979,17 +11961,17 @@ impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl Default for CreateTicketRequestContactsItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::value!(
     CreateTicketRequestContactsItem, crate ::runtime::object::any
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/0`.
@@ -12002,11 +11984,11 @@ pub struct CreateTicketRequestContactsItemId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemId { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// External ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
@@ -12019,12 +12001,12 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
     additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Email
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/2`.
@@ -12037,7 +12019,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemEmail { email : "email", } kept additional_properties
 );
@@ -12870,7 +12852,7 @@ pub struct DataAttribute {
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
@@ -12896,10 +12878,10 @@ pub struct DataAttribute {
 crate::runtime::object::object!(
     DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
     "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
-    description : "description", full_name : "full_name", id : "id", label : "label",
-    messenger_writable : "messenger_writable", model : "model", name : "name", options :
-    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
-    kept additional_properties
+    description : "description", full_name : "full_name", id : "id" as integer, label :
+    "label", messenger_writable : "messenger_writable", model : "model", name : "name",
+    options : "options", type_ : "type", ui_writable : "ui_writable", updated_at :
+    "updated_at", } kept additional_properties
 );
 #[cfg(feature = "data-attributes")]
 /// The data type of the attribute.
@@ -13733,7 +13715,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorExecutionResultListPages {
     /// Cursor for the next page of results.
-    pub next: Option<DataConnectorExecutionResultListPagesNext>,
+    pub next: Option<ListPagesNext>,
     /// The number of results per page.
     pub per_page: Option<i64>,
     pub type_: Option<DataConnectorExecutionResultListPagesType>,
@@ -13746,24 +13728,6 @@ pub struct DataConnectorExecutionResultListPages {
 crate::runtime::object::object!(
     DataConnectorExecutionResultListPages { next : "next", per_page : "per_page", type_ :
     "type", } kept additional_properties
-);
-#[cfg(feature = "data-connectors")]
-/// Cursor for the next page of results.
-///
-/// Generated from `#/components/schemas/data_connector_execution_result_list/properties/pages/properties/next`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorExecutionResultListPagesNext {
-    /// The cursor value to use for the next page.
-    pub starting_after: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    DataConnectorExecutionResultListPagesNext { starting_after : "starting_after", } kept
-    additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Always `pages`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
@@ -13812,7 +13776,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorListPages {
     /// Cursor for the next page of results.
-    pub next: Option<DataConnectorListPagesNext>,
+    pub next: Option<ListPagesNext>,
     /// The number of results per page.
     pub per_page: Option<i64>,
     pub type_: Option<DataConnectorListPagesType>,
@@ -13824,24 +13788,6 @@ pub struct DataConnectorListPages {
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
     DataConnectorListPages { next : "next", per_page : "per_page", type_ : "type", } kept
-    additional_properties
-);
-#[cfg(feature = "data-connectors")]
-/// Cursor for the next page of results.
-///
-/// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/next`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorListPagesNext {
-    /// The cursor value to use for the next page.
-    pub starting_after: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    DataConnectorListPagesNext { starting_after : "starting_after", } kept
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
@@ -14434,7 +14380,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14444,8 +14390,8 @@ pub struct DeletedFolderObject {
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
-    DeletedFolderObject { deleted : "deleted", id : "id", object : "object", } kept
-    additional_properties
+    DeletedFolderObject { deleted : "deleted", id : "id" as integer, object : "object", }
+    kept additional_properties
 );
 #[cfg(feature = "folders")]
 /// The type of object - `folder`.
@@ -15425,7 +15371,7 @@ pub struct ExternalPage {
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// Always external_page
@@ -15447,9 +15393,9 @@ crate::runtime::object::object!(
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", created_at : "created_at", external_id :
     "external_id", fin_availability : "fin_availability", html : "html", id : "id",
-    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id",
-    title : "title", type_ : "type", updated_at : "updated_at", url : "url", } kept
-    additional_properties
+    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id" as
+    integer, title : "title", type_ : "type", updated_at : "updated_at", url : "url", }
+    kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -16133,11 +16079,11 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// The time when the folder was last updated (seconds)
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -16148,8 +16094,9 @@ pub struct Folder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     Folder { content_count : "content_count", created_at : "created_at", description :
-    "description", emoji : "emoji", id : "id", name : "name", parent_folder_id :
-    "parent_folder_id", updated_at : "updated_at", } kept additional_properties
+    "description", emoji : "emoji", id : "id" as integer, name : "name", parent_folder_id
+    : "parent_folder_id" as integer, updated_at : "updated_at", } kept
+    additional_properties
 );
 #[cfg(feature = "help-center")]
 /// The Content of a Group.
@@ -16546,34 +16493,50 @@ crate::runtime::enums::string_tag!(IdentityVerificationSecretListType = "list");
 /// Generated from `#/components/schemas/identity_verification_secret_with_material`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityVerificationSecretWithMaterial {
-    /// The time the secret was created, as a Unix timestamp
-    pub created_at: Option<i64>,
-    /// The id of the secret
-    pub id: Option<String>,
-    /// Human-readable name for the secret, used to identify it in rotation flows
-    pub name: Option<String>,
-    /// Whether the secret is enabled for the Android SDK
-    pub supports_android: Option<bool>,
-    /// Whether the secret is enabled for the iOS SDK
-    pub supports_ios: Option<bool>,
-    /// Whether the secret is enabled for the Messenger on web
-    pub supports_web: Option<bool>,
-    /// value is "identity_verification_secret"
-    pub type_: Option<String>,
+    /// The [`IdentityVerificationSecret`] this object extends.
+    pub identity_verification_secret: IdentityVerificationSecret,
     /// The 256-bit HMAC signing key, base64url-encoded. Returned ONCE at creation time and never surfaced again.
     pub secret: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "identity-verification-secrets")]
 crate::runtime::object::object!(
-    IdentityVerificationSecretWithMaterial { created_at : "created_at", id : "id", name :
-    "name", supports_android : "supports_android", supports_ios : "supports_ios",
-    supports_web : "supports_web", type_ : "type", secret : "secret", } kept
-    additional_properties
+    IdentityVerificationSecretWithMaterial { secret : "secret", } flattened
+    identity_verification_secret
 );
+#[cfg(feature = "identity-verification-secrets")]
+impl std::ops::Deref for IdentityVerificationSecretWithMaterial {
+    type Target = IdentityVerificationSecret;
+    fn deref(&self) -> &IdentityVerificationSecret {
+        &self.identity_verification_secret
+    }
+}
+#[cfg(feature = "identity-verification-secrets")]
+impl std::ops::DerefMut for IdentityVerificationSecretWithMaterial {
+    fn deref_mut(&mut self) -> &mut IdentityVerificationSecret {
+        &mut self.identity_verification_secret
+    }
+}
+#[cfg(feature = "identity-verification-secrets")]
+impl AsRef<IdentityVerificationSecret> for IdentityVerificationSecretWithMaterial {
+    fn as_ref(&self) -> &IdentityVerificationSecret {
+        &self.identity_verification_secret
+    }
+}
+#[cfg(feature = "identity-verification-secrets")]
+impl From<IdentityVerificationSecretWithMaterial> for IdentityVerificationSecret {
+    fn from(value: IdentityVerificationSecretWithMaterial) -> Self {
+        value.identity_verification_secret
+    }
+}
+#[cfg(feature = "identity-verification-secrets")]
+impl From<IdentityVerificationSecret> for IdentityVerificationSecretWithMaterial {
+    fn from(base: IdentityVerificationSecret) -> Self {
+        Self {
+            identity_verification_secret: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "other-schemas")]
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
@@ -16700,9 +16663,9 @@ pub struct InternalArticleListItem {
     /// Whether the internal article is available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The body of the article in markdown.
@@ -16710,13 +16673,13 @@ pub struct InternalArticleListItem {
     /// The time when the article was created.
     pub created_at: Option<i64>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     pub tags: Option<Tags>,
     /// The title of the article.
     pub title: Option<String>,
@@ -16735,11 +16698,11 @@ pub struct InternalArticleListItem {
 crate::runtime::object::object!(
     InternalArticleListItem { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", created_at :
-    "created_at", folder_id : "folder_id", id : "id", locale : "locale", owner_id :
-    "owner_id", tags : "tags", title : "title", type_ : "type", updated_at :
-    "updated_at", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", created_at :
+    "created_at", folder_id : "folder_id" as integer, id : "id", locale : "locale",
+    owner_id : "owner_id" as integer, tags : "tags", title : "title", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
 );
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
@@ -17240,7 +17203,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
-    pub merge_into_conversation_id: i64,
+    pub merge_into_conversation_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -17248,8 +17211,8 @@ pub struct MergeConversationsRequest {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    MergeConversationsRequest { merge_into_conversation_id :
-    "merge_into_conversation_id", } kept additional_properties
+    MergeConversationsRequest { merge_into_conversation_id : "merge_into_conversation_id"
+    as integer, } kept additional_properties
 );
 #[cfg(
     any(
@@ -18029,7 +17992,7 @@ pub struct NewsItem {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: Option<i64>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemState>,
     /// The title of the news item.
@@ -18050,8 +18013,8 @@ crate::runtime::object::object!(
     NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
     "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
     newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
-    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
-    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+    "sender_id" as integer, state : "state", title : "title", type_ : "type", updated_at
+    : "updated_at", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "news")]
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -18096,7 +18059,7 @@ pub struct NewsItemRequest {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
@@ -18110,7 +18073,7 @@ pub struct NewsItemRequest {
 crate::runtime::object::object!(
     NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
     "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
-    sender_id : "sender_id", state : "state", title : "title", } kept
+    sender_id : "sender_id" as integer, state : "state", title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "news")]
@@ -18176,7 +18139,7 @@ crate::runtime::enums::string_tag!(NewsfeedType = "newsfeed");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -18186,8 +18149,8 @@ pub struct NewsfeedAssignment {
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
-    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
-    kept additional_properties
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id" as integer, published_at :
+    "published_at", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
@@ -18199,7 +18162,7 @@ pub struct Note {
     /// The body text of the note.
     pub body: Option<String>,
     /// Represents the company that the note was created about.
-    pub company: Option<NoteCompany>,
+    pub company: Option<CompanyNoteCompany>,
     /// Represents the contact that the note was created about.
     pub contact: Option<NoteContact>,
     /// The time the note was created.
@@ -18217,25 +18180,6 @@ pub struct Note {
 crate::runtime::object::object!(
     Note { author : "author", body : "body", company : "company", contact : "contact",
     created_at : "created_at", id : "id", type_ : "type", } kept additional_properties
-);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
-/// Represents the company that the note was created about.
-///
-/// Generated from `#/components/schemas/note/properties/company`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteCompany {
-    /// The id of the company.
-    pub id: Option<String>,
-    /// String representing the object's type. Always has the value `company`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
-crate::runtime::object::object!(
-    NoteCompany { id : "id", type_ : "type", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Represents the contact that the note was created about.
@@ -18985,7 +18929,17 @@ pub struct PublishArticleDraftRequest {
 crate::runtime::object::object!(
     PublishArticleDraftRequest { locales : "locales", } kept additional_properties
 );
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/quick_reply_option`.
@@ -19000,7 +18954,17 @@ pub struct QuickReplyOption {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "tickets",
+        feature = "webhooks"
+    )
+)]
 crate::runtime::object::object!(
     QuickReplyOption { text : "text", uuid : "uuid", } kept additional_properties
 );
@@ -19413,7 +19377,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchRequest {
     pub pagination: Option<StartingAfterPaging>,
-    pub query: SearchRequestQuery,
+    pub query: CompanySearchRequestQuery,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -19442,88 +19406,6 @@ impl From<crate::runtime::search::Filter> for SearchRequest {
         crate::runtime::search::Query::from(filter).into()
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
-///
-/// Generated from `#/components/schemas/search_request/properties/query`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum SearchRequestQuery {
-    SingleFilterSearchRequest(SingleFilterSearchRequest),
-    MultipleFilterSearchRequest(MultipleFilterSearchRequest),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-impl<'de> Deserialize<'de> for SearchRequestQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::runtime::union::Shape] = &[
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["field", "operator", "value"],
-                required: &[],
-                enums: &[
-                    (
-                        "operator",
-                        &[
-                            "=",
-                            "!=",
-                            "IN",
-                            "NIN",
-                            "<",
-                            "<=",
-                            ">",
-                            ">=",
-                            "~",
-                            "!~",
-                            "^",
-                            "$",
-                        ],
-                    ),
-                ],
-                open: false,
-                items: None,
-            },
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Object,
-                declared: &["operator", "value"],
-                required: &[],
-                enums: &[("operator", &["AND", "OR"])],
-                open: false,
-                items: None,
-            },
-        ];
-        for index in crate::runtime::union::ranked(&value, SHAPES) {
-            let decoded: Result<Self, serde_json::Error> = match index {
-                0 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::SingleFilterSearchRequest)
-                }
-                1 => {
-                    crate::runtime::object::strict(value.clone())
-                        .map(Self::MultipleFilterSearchRequest)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-impl Default for SearchRequestQuery {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-crate::runtime::object::value!(SearchRequestQuery, crate ::runtime::object::any);
 #[cfg(
     any(
         feature = "companies",
@@ -20634,26 +20516,51 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/tag_create_response`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponse {
-    /// The id of the tag
-    pub id: Option<String>,
-    /// The name of the tag
-    pub name: Option<String>,
-    /// value is "tag"
-    pub type_: Option<String>,
+    /// The [`TagBasic`] this object extends.
+    pub tag_basic: TagBasic,
     /// The companies that were tagged or untagged.
     pub companies: Option<Vec<TagCreateResponseCompaniesItem>>,
     /// The users that were tagged or untagged.
     pub users: Option<Vec<TagCreateResponseUsersItem>>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
-    TagCreateResponse { id : "id", name : "name", type_ : "type", companies :
-    "companies", users : "users", } kept additional_properties
+    TagCreateResponse { companies : "companies", users : "users", } flattened tag_basic
 );
+#[cfg(feature = "tags")]
+impl std::ops::Deref for TagCreateResponse {
+    type Target = TagBasic;
+    fn deref(&self) -> &TagBasic {
+        &self.tag_basic
+    }
+}
+#[cfg(feature = "tags")]
+impl std::ops::DerefMut for TagCreateResponse {
+    fn deref_mut(&mut self) -> &mut TagBasic {
+        &mut self.tag_basic
+    }
+}
+#[cfg(feature = "tags")]
+impl AsRef<TagBasic> for TagCreateResponse {
+    fn as_ref(&self) -> &TagBasic {
+        &self.tag_basic
+    }
+}
+#[cfg(feature = "tags")]
+impl From<TagCreateResponse> for TagBasic {
+    fn from(value: TagCreateResponse) -> Self {
+        value.tag_basic
+    }
+}
+#[cfg(feature = "tags")]
+impl From<TagBasic> for TagCreateResponse {
+    fn from(base: TagBasic) -> Self {
+        Self {
+            tag_basic: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "tags")]
 /// Generated from `#/components/schemas/tag_create_response/allOf/1/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20833,7 +20740,7 @@ crate::runtime::enums::string_tag!(TagsType = "tag.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
+    pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
     pub assignment_limit: Option<i64>,
@@ -20852,9 +20759,10 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level",
-    assignment_limit : "assignment_limit", distribution_method : "distribution_method",
-    id : "id", name : "name", type_ : "type", } kept additional_properties
+    Team { admin_ids : "admin_ids" as integer, admin_priority_level :
+    "admin_priority_level", assignment_limit : "assignment_limit", distribution_method :
+    "distribution_method", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "teams")]
 /// This will return a list of team objects for the App.
@@ -20948,9 +20856,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -20972,8 +20880,8 @@ pub struct TeamPriorityLevel {
     )
 )]
 crate::runtime::object::object!(
-    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
-    "secondary_team_ids", } kept additional_properties
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids" as integer,
+    secondary_team_ids : "secondary_team_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// A reference to a teammate (admin, team, or bot)
@@ -20984,7 +20892,7 @@ pub struct TeammateReference {
     /// The email address of the teammate (optional for teams/bots)
     pub email: Option<String>,
     /// The unique identifier of the teammate
-    pub id: i64,
+    pub id: String,
     /// The display name of the teammate
     pub name: String,
     /// The type of teammate
@@ -20996,8 +20904,8 @@ pub struct TeammateReference {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    TeammateReference { email : "email", id : "id", name : "name", type_ : "type", } kept
-    additional_properties
+    TeammateReference { email : "email", id : "id" as integer, name : "name", type_ :
+    "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of teammate
@@ -21026,7 +20934,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     /// Category of the Ticket.
     pub category: Option<TicketCategory>,
     pub contacts: Option<TicketContacts>,
@@ -21044,7 +20952,7 @@ pub struct Ticket {
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
     pub snoozed_until: Option<i64>,
     /// The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub ticket_attributes: Option<TicketCustomAttributes>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
     pub ticket_id: Option<String>,
@@ -21064,13 +20972,13 @@ pub struct Ticket {
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
-    Ticket { admin_assignee_id : "admin_assignee_id", category : "category", contacts :
-    "contacts", created_at : "created_at", id : "id", is_shared : "is_shared",
+    Ticket { admin_assignee_id : "admin_assignee_id" as integer, category : "category",
+    contacts : "contacts", created_at : "created_at", id : "id", is_shared : "is_shared",
     linked_objects : "linked_objects", open : "open", previous_ticket_state_id :
     "previous_ticket_state_id", snoozed_until : "snoozed_until", team_assignee_id :
-    "team_assignee_id", ticket_attributes : "ticket_attributes", ticket_id : "ticket_id",
-    ticket_parts : "ticket_parts", ticket_state : "ticket_state", ticket_type :
-    "ticket_type", type_ : "type", updated_at : "updated_at", } kept
+    "team_assignee_id" as integer, ticket_attributes : "ticket_attributes", ticket_id :
+    "ticket_id", ticket_parts : "ticket_parts", ticket_state : "ticket_state",
+    ticket_type : "ticket_type", type_ : "type", updated_at : "updated_at", } kept
     additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
@@ -21781,7 +21689,7 @@ crate::runtime::enums::string_enum!(
 pub struct TicketReplyType;
 #[cfg(feature = "tickets")]
 crate::runtime::enums::string_tag!(TicketReplyType = "ticket_part");
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -21789,7 +21697,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     TicketRequestCustomAttributesValue,
 >;
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
@@ -21804,7 +21712,7 @@ pub enum TicketRequestCustomAttributesValue {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21868,13 +21776,13 @@ impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl Default for TicketRequestCustomAttributesValue {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::runtime::object::value!(
     TicketRequestCustomAttributesValue, crate ::runtime::object::any
 );
@@ -22224,7 +22132,7 @@ pub struct TicketTypeAttribute {
     /// Defaults to `false`.
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
+    pub ticket_type_id: Option<String>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
@@ -22259,8 +22167,8 @@ crate::runtime::object::object!(
     "data_type", default : "default", description : "description", id : "id",
     input_options : "input_options", name : "name", order : "order", required_to_create :
     "required_to_create", required_to_create_for_contacts :
-    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
-    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id" as integer,
+    type_ : "type", updated_at : "updated_at", visible_on_create : "visible_on_create",
     visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
     additional_properties
 );
@@ -22394,9 +22302,9 @@ pub struct UpdateArticleRequest {
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. Sending `audience_ids: []` clears all audience memberships from every locale. For per-locale targeting, use `translated_content.<locale>.audience_ids` instead. Sending both top-level and per-locale in the same request causes top-level to win. Unknown audience IDs return a 404 error. No partial commit occurs.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
@@ -22404,11 +22312,11 @@ pub struct UpdateArticleRequest {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     pub parent_id: Option<String>,
     /// The ids of the parent collections to place this article in. Send an empty array to remove the article from all collections. When provided, this takes precedence over `parent_id` and `parent_type`.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
@@ -22429,13 +22337,13 @@ pub struct UpdateArticleRequest {
 crate::runtime::object::object!(
     UpdateArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_ids :
-    "parent_ids", parent_type : "parent_type", scheduled_publish_at :
-    "scheduled_publish_at", scheduled_unpublish_at : "scheduled_unpublish_at", state :
-    "state", title : "title", translated_content : "translated_content", } kept
-    additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", description :
+    "description", folder_id : "folder_id" as integer, parent_id : "parent_id",
+    parent_ids : "parent_ids" as integer, parent_type : "parent_type",
+    scheduled_publish_at : "scheduled_publish_at", scheduled_unpublish_at :
+    "scheduled_unpublish_at", state : "state", title : "title", translated_content :
+    "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request. The `PUT /articles/{id}/draft` endpoint ignores this field and always stages a draft. For multilingual articles, this will be the state of the default language's content.
@@ -22557,7 +22465,7 @@ pub struct UpdateContentImportSourceRequest {
     /// Defaults to `false`.
     pub apply_audience_to_existing_content: Option<bool>,
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
-    pub audience_ids: Option<UpdateContentImportSourceRequestAudienceIds>,
+    pub audience_ids: Option<ContentImportSourceRequestAudienceIds>,
     /// The status of the content import source.
     ///
     /// Defaults to `"active"`.
@@ -22576,77 +22484,6 @@ crate::runtime::object::object!(
     UpdateContentImportSourceRequest { apply_audience_to_existing_content :
     "apply_audience_to_existing_content", audience_ids : "audience_ids", status :
     "status", sync_behavior : "sync_behavior", url : "url", } kept additional_properties
-);
-#[cfg(feature = "ai-content")]
-/// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
-///
-/// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
-///
-/// Generated from `#/components/schemas/update_content_import_source_request/properties/audience_ids`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UpdateContentImportSourceRequestAudienceIds {
-    Integer(i64),
-    IntegerList(Vec<i64>),
-    /// JSON that fits none of the variants above, kept as sent.
-    Other(serde_json::Value),
-}
-#[cfg(feature = "ai-content")]
-impl<'de> Deserialize<'de> for UpdateContentImportSourceRequestAudienceIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const SHAPES: &[crate::runtime::union::Shape] = &[
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Integer,
-                declared: &[],
-                required: &[],
-                enums: &[],
-                open: false,
-                items: None,
-            },
-            crate::runtime::union::Shape {
-                kind: crate::runtime::union::Kind::Array,
-                declared: &[],
-                required: &[],
-                enums: &[],
-                open: false,
-                items: Some(
-                    &crate::runtime::union::Shape {
-                        kind: crate::runtime::union::Kind::Integer,
-                        declared: &[],
-                        required: &[],
-                        enums: &[],
-                        open: false,
-                        items: None,
-                    },
-                ),
-            },
-        ];
-        for index in crate::runtime::union::ranked(&value, SHAPES) {
-            let decoded: Result<Self, serde_json::Error> = match index {
-                0 => crate::runtime::object::strict(value.clone()).map(Self::Integer),
-                1 => crate::runtime::object::strict(value.clone()).map(Self::IntegerList),
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-#[cfg(feature = "ai-content")]
-impl Default for UpdateContentImportSourceRequestAudienceIds {
-    fn default() -> Self {
-        Self::Other(Default::default())
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::runtime::object::value!(
-    UpdateContentImportSourceRequestAudienceIds, crate ::runtime::object::any
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -22873,7 +22710,7 @@ pub struct UpdateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -22884,20 +22721,6 @@ crate::runtime::object::object!(
     UpdateDataAttributeRequest { archived : "archived", description : "description",
     messenger_writable : "messenger_writable", options : "options", } kept
     additional_properties
-);
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::object::object!(
-    UpdateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
@@ -22920,7 +22743,7 @@ pub struct UpdateDataConnectorRequest {
     /// Whether this connector is used directly by Fin.
     pub direct_fin_usage: Option<bool>,
     /// HTTP headers to include in the request.
-    pub headers: Option<Vec<UpdateDataConnectorRequestHeadersItem>>,
+    pub headers: Option<Vec<DataConnectorRequestHeadersItem>>,
     /// The HTTP method used by the data connector.
     pub http_method: Option<UpdateDataConnectorRequestHttpMethod>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
@@ -23018,24 +22841,6 @@ crate::runtime::enums::string_enum!(
     "integer", Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
-/// Generated from `#/components/schemas/update_data_connector_request/properties/headers/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataConnectorRequestHeadersItem {
-    /// The header name.
-    pub name: Option<String>,
-    /// The header value. Supports template variables.
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    UpdateDataConnectorRequestHeadersItem { name : "name", value : "value", } kept
-    additional_properties
-);
-#[cfg(feature = "data-connectors")]
 /// The HTTP method used by the data connector.
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/http_method`.
@@ -23101,7 +22906,7 @@ pub struct UpdateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
@@ -23116,8 +22921,8 @@ crate::runtime::object::object!(
     UpdateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", external_id : "external_id", fin_availability :
-    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
-    : "title", url : "url", } kept additional_properties
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id" as
+    integer, title : "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -23142,17 +22947,17 @@ pub struct UpdateInternalArticleRequest {
     /// Whether the internal article should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: Option<Vec<i64>>,
+    pub audience_ids: Option<Vec<String>>,
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
     pub body: Option<String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
     pub body_markdown: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -23164,9 +22969,10 @@ pub struct UpdateInternalArticleRequest {
 crate::runtime::object::object!(
     UpdateInternalArticleRequest { ai_chatbot_availability : "ai_chatbot_availability",
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
-    "ai_sales_agent_availability", audience_ids : "audience_ids", author_id :
-    "author_id", body : "body", body_markdown : "body_markdown", folder_id : "folder_id",
-    owner_id : "owner_id", title : "title", } kept additional_properties
+    "ai_sales_agent_availability", audience_ids : "audience_ids" as integer, author_id :
+    "author_id" as integer, body : "body", body_markdown : "body_markdown", folder_id :
+    "folder_id" as integer, owner_id : "owner_id" as integer, title : "title", } kept
+    additional_properties
 );
 #[cfg(feature = "office-hours")]
 /// The request payload for updating an office hours exception. Only the provided fields are updated.
@@ -23271,7 +23077,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTeamMembersRequest {
     /// The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.
-    pub admin_ids: Vec<i64>,
+    pub admin_ids: Vec<String>,
     pub admin_priority_level: Option<AdminPriorityLevelRequest>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -23280,17 +23086,17 @@ pub struct UpdateTeamMembersRequest {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    UpdateTeamMembersRequest { admin_ids : "admin_ids", admin_priority_level :
+    UpdateTeamMembersRequest { admin_ids : "admin_ids" as integer, admin_priority_level :
     "admin_priority_level", } kept additional_properties
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can update a Ticket
 ///
 /// Generated from `#/components/schemas/update_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -23310,10 +23116,10 @@ pub struct UpdateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
-    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", } kept additional_properties
 );
@@ -23980,7 +23786,7 @@ crate::runtime::enums::string_tag!(WhatsappMessageStatusListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExport {
     /// The workspace identifier.
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// The version of the export format.
     pub export_version: Option<String>,
     /// The timestamp when the export was generated.
@@ -23994,8 +23800,8 @@ pub struct WorkflowExport {
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
-    WorkflowExport { app_id : "app_id", export_version : "export_version", exported_at :
-    "exported_at", workflow : "workflow", } kept additional_properties
+    WorkflowExport { app_id : "app_id" as integer, export_version : "export_version",
+    exported_at : "exported_at", workflow : "workflow", } kept additional_properties
 );
 #[cfg(feature = "workflows")]
 /// The workflow configuration.
@@ -24167,10 +23973,17 @@ crate::runtime::object::object!(
     AttachSubscriptionTypeToContactBody { consent_type : "consent_type", id : "id", }
     kept additional_properties
 );
-#[cfg(any(feature = "articles", feature = "tags"))]
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "content-snippets",
+        feature = "internal-articles",
+        feature = "tags"
+    )
+)]
 /// Generated from `#/paths/~1articles~1{article_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToArticleBody {
+pub struct AttachTagToBody {
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
     /// The unique identifier of the tag to apply, as given by Intercom.
@@ -24180,10 +23993,16 @@ pub struct AttachTagToArticleBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "articles", feature = "tags"))]
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "content-snippets",
+        feature = "internal-articles",
+        feature = "tags"
+    )
+)]
 crate::runtime::object::object!(
-    AttachTagToArticleBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
+    AttachTagToBody { admin_id : "admin_id", id : "id", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "tags"))]
 /// Generated from `#/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
@@ -24200,25 +24019,7 @@ pub struct AttachTagToContactBody {
 crate::runtime::object::object!(
     AttachTagToContactBody { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
-/// Generated from `#/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToContentSnippetBody {
-    /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
-    pub admin_id: Option<String>,
-    /// The unique identifier of the tag to apply, as given by Intercom.
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
-crate::runtime::object::object!(
-    AttachTagToContentSnippetBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachTagToConversationBody {
@@ -24231,45 +24032,9 @@ pub struct AttachTagToConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
     AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
-/// Generated from `#/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToInternalArticleBody {
-    /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
-    pub admin_id: Option<String>,
-    /// The unique identifier of the tag to apply, as given by Intercom.
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
-crate::runtime::object::object!(
-    AttachTagToInternalArticleBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
     additional_properties
 );
 #[cfg(any(feature = "companies", feature = "notes"))]
@@ -24290,128 +24055,54 @@ crate::runtime::object::object!(
     CreateCompanyNoteBody { admin_id : "admin_id", body : "body", } kept
     additional_properties
 );
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 /// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
+pub struct ContactResponse {
+    /// The [`Contact`] this object extends.
+    pub contact: Contact,
     /// If the user has enabled push messaging.
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
-    CreateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
-    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
-    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
-    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
-    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
-    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
+    ContactResponse { enabled_push_messaging : "enabled_push_messaging", } flattened
+    contact
 );
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::Deref for ContactResponse {
+    type Target = Contact;
+    fn deref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::DerefMut for ContactResponse {
+    fn deref_mut(&mut self) -> &mut Contact {
+        &mut self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl AsRef<Contact> for ContactResponse {
+    fn as_ref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<ContactResponse> for Contact {
+    fn from(value: ContactResponse) -> Self {
+        value.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<Contact> for ContactResponse {
+    fn from(base: Contact) -> Self {
+        Self {
+            contact: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24466,7 +24157,7 @@ pub struct CreateFolderBodyFolder {
     /// The name of the folder
     pub name: String,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -24475,7 +24166,7 @@ pub struct CreateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "notes"))]
 /// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -24591,41 +24282,54 @@ crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
+    /// The [`CreateTicketRequest`] this object extends.
+    pub create_ticket_request: CreateTicketRequest,
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    CreateTicketBody { skip_notifications : "skip_notifications", } flattened
+    create_ticket_request
 );
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for CreateTicketBody {
+    type Target = CreateTicketRequest;
+    fn deref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for CreateTicketBody {
+    fn deref_mut(&mut self) -> &mut CreateTicketRequest {
+        &mut self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<CreateTicketRequest> for CreateTicketBody {
+    fn as_ref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketBody> for CreateTicketRequest {
+    fn from(value: CreateTicketBody) -> Self {
+        value.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketRequest> for CreateTicketBody {
+    fn from(base: CreateTicketRequest) -> Self {
+        Self {
+            create_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "office-hours")]
 /// Generated from `#/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteOfficeHoursExceptionResponse {
+pub struct DeleteOfficeHoursResponse {
     pub deleted: Option<bool>,
     pub id: Option<String>,
     pub object: Option<String>,
@@ -24636,30 +24340,13 @@ pub struct DeleteOfficeHoursExceptionResponse {
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
-    DeleteOfficeHoursExceptionResponse { deleted : "deleted", id : "id", object :
-    "object", } kept additional_properties
+    DeleteOfficeHoursResponse { deleted : "deleted", id : "id", object : "object", } kept
+    additional_properties
 );
-#[cfg(feature = "office-hours")]
-/// Generated from `#/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteOfficeHoursScheduleResponse {
-    pub deleted: Option<bool>,
-    pub id: Option<String>,
-    pub object: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "office-hours")]
-crate::runtime::object::object!(
-    DeleteOfficeHoursScheduleResponse { deleted : "deleted", id : "id", object :
-    "object", } kept additional_properties
-);
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
+pub struct DetachTagFromBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -24667,59 +24354,9 @@ pub struct DetachTagFromConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(feature = "tickets")]
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "tickets")]
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    DetachTagFromBody { admin_id : "admin_id", } kept additional_properties
 );
 #[cfg(feature = "fin-agent")]
 /// The API requires one of these sets of fields: `conversation_id`; or `user`.
@@ -24790,7 +24427,7 @@ crate::runtime::enums::string_tag!(
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
+pub struct ExportReportingDataResponse {
     pub download_expires_at: Option<String>,
     pub download_url: Option<String>,
     pub job_identifier: Option<String>,
@@ -24802,9 +24439,9 @@ pub struct GetExportReportingDataByJobIdentifierResponse {
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
+    ExportReportingDataResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
 );
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
@@ -24915,69 +24552,52 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    /// Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended. For outbound calls, measured from answered to ended.
-    pub duration: Option<i64>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// Total time in seconds the caller was placed on hold during the call.
-    pub hold_time: Option<i64>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// Total time in seconds the caller waited in queue before connecting, when assigned to a team.
-    pub queue_time: Option<i64>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// Total time in seconds the agent and customer were connected.
-    pub talk_time: Option<i64>,
-    /// API URL to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
+    /// The [`Call`] this object extends.
+    pub call: Call,
     /// The call transcript if available, otherwise an empty array.
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
     pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", duration :
-    "duration", ended_at : "ended_at", ended_reason : "ended_reason", fin_recording_url :
-    "fin_recording_url", fin_transcription_url : "fin_transcription_url", hold_time :
-    "hold_time", id : "id", initiated_at : "initiated_at", phone : "phone", queue_time :
-    "queue_time", recording_url : "recording_url", state : "state", talk_time :
-    "talk_time", transcription_url : "transcription_url", type_ : "type", updated_at :
-    "updated_at", transcript : "transcript", transcript_status : "transcript_status", }
-    kept additional_properties
+    ListCallsWithTranscriptsResponseDataItem { transcript : "transcript",
+    transcript_status : "transcript_status", } flattened call
 );
+#[cfg(feature = "calls")]
+impl std::ops::Deref for ListCallsWithTranscriptsResponseDataItem {
+    type Target = Call;
+    fn deref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl std::ops::DerefMut for ListCallsWithTranscriptsResponseDataItem {
+    fn deref_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl AsRef<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn as_ref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<ListCallsWithTranscriptsResponseDataItem> for Call {
+    fn from(value: ListCallsWithTranscriptsResponseDataItem) -> Self {
+        value.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn from(base: Call) -> Self {
+        Self {
+            call: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// Generated from `#/paths/~1contacts~1{id}~1merge_history/get/parameters/4/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25346,128 +24966,6 @@ impl Default for ManageConversationBody {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
-    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
-    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
-    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
-    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
-    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
-);
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25487,25 +24985,6 @@ crate::runtime::object::object!(
     PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
     "dataset_id", end_time : "end_time", start_time : "start_time", } kept
     additional_properties
-);
-#[cfg(feature = "reporting-data-export")]
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "reporting-data-export")]
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
@@ -25958,7 +25437,7 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -25967,253 +25446,8 @@ pub struct SetAwayAdminBody {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
-    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
-    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
-    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
-    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
-    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactByExternalIdResponse { android_app_name : "android_app_name",
-    android_app_version : "android_app_version", android_device : "android_device",
-    android_last_seen_at : "android_last_seen_at", android_os_version :
-    "android_os_version", android_sdk_version : "android_sdk_version", avatar : "avatar",
-    browser : "browser", browser_language : "browser_language", browser_version :
-    "browser_version", companies : "companies", created_at : "created_at",
-    custom_attributes : "custom_attributes", email : "email", email_domain :
-    "email_domain", external_id : "external_id", formatted_phone : "formatted_phone",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", merge_history : "merge_history", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
+    kept additional_properties
 );
 #[cfg(feature = "fin-agent")]
 /// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
@@ -26392,128 +25626,6 @@ crate::runtime::enums::string_enum!(
 pub struct SubmitFinCsatResponseStatus;
 #[cfg(feature = "fin-agent")]
 crate::runtime::enums::string_tag!(SubmitFinCsatResponseStatus = "rated");
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-/// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-crate::runtime::object::object!(
-    UpdateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", merge_history :
-    "merge_history", name : "name", notes : "notes", os : "os", owner_id : "owner_id",
-    phone : "phone", role : "role", signed_up_at : "signed_up_at", social_profiles :
-    "social_profiles", tags : "tags", type_ : "type", unsubscribed_from_emails :
-    "unsubscribed_from_emails", updated_at : "updated_at", workspace_id : "workspace_id",
-    enabled_push_messaging : "enabled_push_messaging", } kept additional_properties
-);
 #[cfg(feature = "folders")]
 /// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26539,7 +25651,7 @@ pub struct UpdateFolderBodyFolder {
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -26548,43 +25660,56 @@ pub struct UpdateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
-    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
-    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: Option<String>,
-    /// Specify whether the ticket is visible to users.
-    pub is_shared: Option<bool>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: Option<bool>,
-    /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
-    /// The attributes set on the ticket.
-    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: Option<String>,
+    /// The [`UpdateTicketRequest`] this object extends.
+    pub update_ticket_request: UpdateTicketRequest,
     /// Option to disable notifications when a Ticket is updated.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
-    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
-    "ticket_state_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    UpdateTicketBody { skip_notifications : "skip_notifications", } flattened
+    update_ticket_request
 );
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for UpdateTicketBody {
+    type Target = UpdateTicketRequest;
+    fn deref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for UpdateTicketBody {
+    fn deref_mut(&mut self) -> &mut UpdateTicketRequest {
+        &mut self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<UpdateTicketRequest> for UpdateTicketBody {
+    fn as_ref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketBody> for UpdateTicketRequest {
+    fn from(value: UpdateTicketBody) -> Self {
+        value.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketRequest> for UpdateTicketBody {
+    fn from(base: UpdateTicketRequest) -> Self {
+        Self {
+            update_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "ecommerce-connectors")]
 /// Set to `true` to finalize a multipart upload session and start the catalog sync.
 /// No catalog file is required when finalizing. Set to `false` to upload a part in

@@ -123,7 +123,7 @@ impl Client {
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
-        body: types::AttachTagToConversationBody,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToConversation> {
         let inputs = operations::AttachTagToConversation::new(
             conversation_id.into(),
@@ -138,7 +138,7 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToTicket> {
         let inputs = operations::AttachTagToTicket::new(ticket_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
@@ -198,9 +198,9 @@ impl Client {
     /// `GET /fin_voice/collect/{id}`
     pub fn collect_fin_voice_call_by_id(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::CollectFinVoiceCallById> {
-        let inputs = operations::CollectFinVoiceCallById::new(id);
+        let inputs = operations::CollectFinVoiceCallById::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
@@ -239,10 +239,10 @@ impl Client {
     /// `POST /conversations/{id}/convert`
     pub fn convert_conversation_to_ticket(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::ConvertConversationToTicketRequest,
     ) -> crate::runtime::Request<operations::ConvertConversationToTicket> {
-        let inputs = operations::ConvertConversationToTicket::new(id, body);
+        let inputs = operations::ConvertConversationToTicket::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
@@ -653,9 +653,9 @@ impl Client {
     /// `DELETE /articles/{id}`
     pub fn delete_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteArticle> {
-        let inputs = operations::DeleteArticle::new(id);
+        let inputs = operations::DeleteArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -664,9 +664,9 @@ impl Client {
     /// `DELETE /help_center/collections/{id}`
     pub fn delete_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteCollection> {
-        let inputs = operations::DeleteCollection::new(id);
+        let inputs = operations::DeleteCollection::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -722,9 +722,9 @@ impl Client {
     /// `DELETE /conversations/{id}`
     pub fn delete_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteConversation> {
-        let inputs = operations::DeleteConversation::new(id);
+        let inputs = operations::DeleteConversation::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
@@ -785,9 +785,9 @@ impl Client {
     /// `DELETE /folders/{id}`
     pub fn delete_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteFolder> {
-        let inputs = operations::DeleteFolder::new(id);
+        let inputs = operations::DeleteFolder::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
@@ -796,9 +796,9 @@ impl Client {
     /// `DELETE /internal_articles/{id}`
     pub fn delete_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteInternalArticle> {
-        let inputs = operations::DeleteInternalArticle::new(id);
+        let inputs = operations::DeleteInternalArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -807,9 +807,9 @@ impl Client {
     /// `DELETE /news/news_items/{id}`
     pub fn delete_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteNewsItem> {
-        let inputs = operations::DeleteNewsItem::new(id);
+        let inputs = operations::DeleteNewsItem::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
@@ -909,7 +909,7 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         id: impl Into<String>,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> crate::runtime::Request<operations::DetachTagFromConversation> {
         let inputs = operations::DetachTagFromConversation::new(
             conversation_id.into(),
@@ -926,7 +926,7 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         id: impl Into<String>,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> crate::runtime::Request<operations::DetachTagFromTicket> {
         let inputs = operations::DetachTagFromTicket::new(
             ticket_id.into(),
@@ -958,7 +958,7 @@ impl Client {
     /// `POST /tickets/enqueue`
     pub fn enqueue_create_ticket(
         &self,
-        body: types::EnqueueCreateTicketBody,
+        body: types::CreateTicketBody,
     ) -> crate::runtime::Request<operations::EnqueueCreateTicket> {
         let inputs = operations::EnqueueCreateTicket::new(body);
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1940,9 +1940,9 @@ impl Client {
     /// `GET /admins/{id}`
     pub fn retrieve_admin(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveAdmin> {
-        let inputs = operations::RetrieveAdmin::new(id);
+        let inputs = operations::RetrieveAdmin::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
@@ -1951,9 +1951,9 @@ impl Client {
     /// `GET /articles/{id}`
     pub fn retrieve_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveArticle> {
-        let inputs = operations::RetrieveArticle::new(id);
+        let inputs = operations::RetrieveArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "brands")]
@@ -1973,9 +1973,9 @@ impl Client {
     /// `GET /help_center/collections/{id}`
     pub fn retrieve_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveCollection> {
-        let inputs = operations::RetrieveCollection::new(id);
+        let inputs = operations::RetrieveCollection::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -2014,9 +2014,9 @@ impl Client {
     /// `GET /conversations/{id}`
     pub fn retrieve_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveConversation> {
-        let inputs = operations::RetrieveConversation::new(id);
+        let inputs = operations::RetrieveConversation::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
@@ -2049,9 +2049,9 @@ impl Client {
     /// `GET /folders/{id}`
     pub fn retrieve_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveFolder> {
-        let inputs = operations::RetrieveFolder::new(id);
+        let inputs = operations::RetrieveFolder::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -2060,9 +2060,9 @@ impl Client {
     /// `GET /help_center/help_centers/{id}`
     pub fn retrieve_help_center(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveHelpCenter> {
-        let inputs = operations::RetrieveHelpCenter::new(id);
+        let inputs = operations::RetrieveHelpCenter::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
@@ -2071,9 +2071,9 @@ impl Client {
     /// `GET /internal_articles/{id}`
     pub fn retrieve_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveInternalArticle> {
-        let inputs = operations::RetrieveInternalArticle::new(id);
+        let inputs = operations::RetrieveInternalArticle::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -2082,9 +2082,9 @@ impl Client {
     /// `GET /news/news_items/{id}`
     pub fn retrieve_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveNewsItem> {
-        let inputs = operations::RetrieveNewsItem::new(id);
+        let inputs = operations::RetrieveNewsItem::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -2104,9 +2104,9 @@ impl Client {
     /// `GET /notes/{id}`
     pub fn retrieve_note(
         &self,
-        id: i64,
+        id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveNote> {
-        let inputs = operations::RetrieveNote::new(id);
+        let inputs = operations::RetrieveNote::new(id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
@@ -2532,10 +2532,10 @@ impl Client {
     /// `PUT /admins/{id}/away`
     pub fn set_away_admin(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::SetAwayAdminBody,
     ) -> crate::runtime::Request<operations::SetAwayAdmin> {
-        let inputs = operations::SetAwayAdmin::new(id, body);
+        let inputs = operations::SetAwayAdmin::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
@@ -2630,10 +2630,10 @@ impl Client {
     /// `PUT /articles/{id}`
     pub fn update_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> crate::runtime::Request<operations::UpdateArticle> {
-        let inputs = operations::UpdateArticle::new(id, body);
+        let inputs = operations::UpdateArticle::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -2642,10 +2642,10 @@ impl Client {
     /// `PUT /help_center/collections/{id}`
     pub fn update_collection(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateCollectionRequest,
     ) -> crate::runtime::Request<operations::UpdateCollection> {
-        let inputs = operations::UpdateCollection::new(id, body);
+        let inputs = operations::UpdateCollection::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -2721,10 +2721,10 @@ impl Client {
     /// `PUT /conversations/{id}`
     pub fn update_conversation(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateConversationRequest,
     ) -> crate::runtime::Request<operations::UpdateConversation> {
-        let inputs = operations::UpdateConversation::new(id, body);
+        let inputs = operations::UpdateConversation::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "conversations")]
@@ -2758,10 +2758,10 @@ impl Client {
     /// `PUT /data_attributes/{id}`
     pub fn update_data_attribute(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateDataAttributeRequest,
     ) -> crate::runtime::Request<operations::UpdateDataAttribute> {
-        let inputs = operations::UpdateDataAttribute::new(id, body);
+        let inputs = operations::UpdateDataAttribute::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-connectors")]
@@ -2794,10 +2794,10 @@ impl Client {
     /// `PUT /folders/{id}`
     pub fn update_folder(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateFolderBody,
     ) -> crate::runtime::Request<operations::UpdateFolder> {
-        let inputs = operations::UpdateFolder::new(id, body);
+        let inputs = operations::UpdateFolder::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
@@ -2806,10 +2806,10 @@ impl Client {
     /// `PUT /internal_articles/{id}`
     pub fn update_internal_article(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::UpdateInternalArticleRequest,
     ) -> crate::runtime::Request<operations::UpdateInternalArticle> {
-        let inputs = operations::UpdateInternalArticle::new(id, body);
+        let inputs = operations::UpdateInternalArticle::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -2818,10 +2818,10 @@ impl Client {
     /// `PUT /news/news_items/{id}`
     pub fn update_news_item(
         &self,
-        id: i64,
+        id: impl Into<String>,
         body: types::NewsItemRequest,
     ) -> crate::runtime::Request<operations::UpdateNewsItem> {
-        let inputs = operations::UpdateNewsItem::new(id, body);
+        let inputs = operations::UpdateNewsItem::new(id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]

@@ -190,14 +190,11 @@ impl Endpoint for AttachTagToContact {
 #[derive(Debug, Clone)]
 pub struct AttachTagToConversation {
     conversation_id: String,
-    body: types::AttachTagToConversationBody,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
-    pub(super) fn new(
-        conversation_id: String,
-        body: types::AttachTagToConversationBody,
-    ) -> Self {
+    pub(super) fn new(conversation_id: String, body: types::AttachTagToBody) -> Self {
         Self { conversation_id, body }
     }
 }
@@ -230,11 +227,11 @@ impl Endpoint for AttachTagToConversation {
 #[derive(Debug, Clone)]
 pub struct AttachTagToTicket {
     ticket_id: String,
-    body: types::AttachTagToTicketBody,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
-    pub(super) fn new(ticket_id: String, body: types::AttachTagToTicketBody) -> Self {
+    pub(super) fn new(ticket_id: String, body: types::AttachTagToBody) -> Self {
         Self { ticket_id, body }
     }
 }
@@ -398,11 +395,11 @@ impl Endpoint for CollectFinVoiceCallByExternalId {
 /// The inputs of [`Client::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`.
 #[derive(Debug, Clone)]
 pub struct CollectFinVoiceCallById {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -496,12 +493,15 @@ impl Endpoint for CollectFinVoiceCallsByConversationId {
 /// The inputs of [`Client::convert_conversation_to_ticket`]: `POST /conversations/{id}/convert`.
 #[derive(Debug, Clone)]
 pub struct ConvertConversationToTicket {
-    id: i64,
+    id: String,
     body: types::ConvertConversationToTicketRequest,
 }
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
-    pub(super) fn new(id: i64, body: types::ConvertConversationToTicketRequest) -> Self {
+    pub(super) fn new(
+        id: String,
+        body: types::ConvertConversationToTicketRequest,
+    ) -> Self {
         Self { id, body }
     }
 }
@@ -651,7 +651,7 @@ impl CreateContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for CreateContact {
-    type Answer = crate::runtime::endpoint::Json<types::CreateContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
@@ -1229,11 +1229,11 @@ impl Endpoint for DataEventSummaries {
 /// The inputs of [`Client::delete_article`]: `DELETE /articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -1261,11 +1261,11 @@ impl Endpoint for DeleteArticle {
 /// The inputs of [`Client::delete_collection`]: `DELETE /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteCollection {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -1389,12 +1389,12 @@ impl Endpoint for DeleteContentImportSource {
 /// The inputs of [`Client::delete_conversation`]: `DELETE /conversations/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct DeleteConversation {
-    id: i64,
+    id: String,
     retain_metrics: Option<bool>,
 }
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id, retain_metrics: None }
     }
 }
@@ -1584,11 +1584,11 @@ impl Endpoint for DeleteExternalPage {
 /// The inputs of [`Client::delete_folder`]: `DELETE /folders/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteFolder {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "folders")]
 impl DeleteFolder {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -1616,11 +1616,11 @@ impl Endpoint for DeleteFolder {
 /// The inputs of [`Client::delete_internal_article`]: `DELETE /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteInternalArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -1648,11 +1648,11 @@ impl Endpoint for DeleteInternalArticle {
 /// The inputs of [`Client::delete_news_item`]: `DELETE /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteNewsItem {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -1907,14 +1907,14 @@ impl Endpoint for DetachTagFromContact {
 pub struct DetachTagFromConversation {
     conversation_id: String,
     id: String,
-    body: types::DetachTagFromConversationBody,
+    body: types::DetachTagFromBody,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
     pub(super) fn new(
         conversation_id: String,
         id: String,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self { conversation_id, id, body }
     }
@@ -1953,14 +1953,14 @@ impl Endpoint for DetachTagFromConversation {
 pub struct DetachTagFromTicket {
     ticket_id: String,
     id: String,
-    body: types::DetachTagFromTicketBody,
+    body: types::DetachTagFromBody,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
     pub(super) fn new(
         ticket_id: String,
         id: String,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self { ticket_id, id, body }
     }
@@ -2028,11 +2028,11 @@ impl Endpoint for DownloadDataExport {
 /// The inputs of [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
 #[derive(Debug, Clone)]
 pub struct EnqueueCreateTicket {
-    body: types::EnqueueCreateTicketBody,
+    body: types::CreateTicketBody,
 }
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
-    pub(super) fn new(body: types::EnqueueCreateTicketBody) -> Self {
+    pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
 }
@@ -2373,9 +2373,7 @@ impl GetExportReportingDataByJobIdentifier {
 }
 #[cfg(feature = "export")]
 impl Endpoint for GetExportReportingDataByJobIdentifier {
-    type Answer = crate::runtime::endpoint::Json<
-        types::GetExportReportingDataByJobIdentifierResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3980,7 +3978,7 @@ impl Endpoint for ListExternalPages {
 pub struct ListFolders {
     page: Option<i64>,
     per_page: Option<i64>,
-    parent_folder_id: Option<i64>,
+    parent_folder_id: Option<String>,
 }
 #[cfg(feature = "folders")]
 impl ListFolders {
@@ -4019,8 +4017,8 @@ impl Request<ListFolders> {
         self
     }
     /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
-    pub fn parent_folder_id(mut self, value: i64) -> Self {
-        self.endpoint.parent_folder_id = Some(value);
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.parent_folder_id = Some(value.into());
         self
     }
 }
@@ -4865,7 +4863,7 @@ impl MergeContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for MergeContact {
-    type Answer = crate::runtime::endpoint::Json<types::MergeContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5010,9 +5008,7 @@ impl PostExportReportingDataEnqueue {
 }
 #[cfg(feature = "export")]
 impl Endpoint for PostExportReportingDataEnqueue {
-    type Answer = crate::runtime::endpoint::Json<
-        types::PostExportReportingDataEnqueueResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5182,11 +5178,11 @@ impl Endpoint for RetrieveACompanyById {
 /// The inputs of [`Client::retrieve_admin`]: `GET /admins/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveAdmin {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5214,11 +5210,11 @@ impl Endpoint for RetrieveAdmin {
 /// The inputs of [`Client::retrieve_article`]: `GET /articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5278,11 +5274,11 @@ impl Endpoint for RetrieveBrand {
 /// The inputs of [`Client::retrieve_collection`]: `GET /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveCollection {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5404,14 +5400,14 @@ impl Paginated for RetrieveCompany {
 /// The inputs of [`Client::retrieve_conversation`]: `GET /conversations/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct RetrieveConversation {
-    id: i64,
+    id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
     include_email_history: Option<bool>,
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self {
             id,
             display_as: None,
@@ -5544,11 +5540,11 @@ impl Endpoint for RetrieveEmail {
 /// The inputs of [`Client::retrieve_folder`]: `GET /folders/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveFolder {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "folders")]
 impl RetrieveFolder {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5576,11 +5572,11 @@ impl Endpoint for RetrieveFolder {
 /// The inputs of [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveHelpCenter {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5608,11 +5604,11 @@ impl Endpoint for RetrieveHelpCenter {
 /// The inputs of [`Client::retrieve_internal_article`]: `GET /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveInternalArticle {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5640,11 +5636,11 @@ impl Endpoint for RetrieveInternalArticle {
 /// The inputs of [`Client::retrieve_news_item`]: `GET /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveNewsItem {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5704,11 +5700,11 @@ impl Endpoint for RetrieveNewsfeed {
 /// The inputs of [`Client::retrieve_note`]: `GET /notes/{id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveNote {
-    id: i64,
+    id: String,
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
-    pub(super) fn new(id: i64) -> Self {
+    pub(super) fn new(id: String) -> Self {
         Self { id }
     }
 }
@@ -5926,7 +5922,7 @@ impl Endpoint for SearchActivityLogs {
 pub struct SearchArticles {
     phrase: Option<String>,
     state: Option<String>,
-    help_center_id: Option<i64>,
+    help_center_id: Option<String>,
     highlight: Option<bool>,
 }
 #[cfg(feature = "articles")]
@@ -5970,8 +5966,8 @@ impl Request<SearchArticles> {
         self
     }
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.endpoint.help_center_id = Some(value);
+    pub fn help_center_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.help_center_id = Some(value.into());
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
@@ -6078,7 +6074,7 @@ impl Paginated for SearchConversations {
 /// The inputs of [`Client::search_internal_articles`]: `GET /internal_articles/search`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct SearchInternalArticles {
-    folder_id: Option<i64>,
+    folder_id: Option<String>,
 }
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
@@ -6103,8 +6099,8 @@ impl Endpoint for SearchInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Request<SearchInternalArticles> {
     /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
-    pub fn folder_id(mut self, value: i64) -> Self {
-        self.endpoint.folder_id = Some(value);
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.folder_id = Some(value.into());
         self
     }
 }
@@ -6158,12 +6154,12 @@ impl Paginated for SearchTickets {
 /// The inputs of [`Client::set_away_admin`]: `PUT /admins/{id}/away`.
 #[derive(Debug, Clone)]
 pub struct SetAwayAdmin {
-    id: i64,
+    id: String,
     body: types::SetAwayAdminBody,
 }
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
-    pub(super) fn new(id: i64, body: types::SetAwayAdminBody) -> Self {
+    pub(super) fn new(id: String, body: types::SetAwayAdminBody) -> Self {
         Self { id, body }
     }
 }
@@ -6302,7 +6298,7 @@ impl ShowContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContact {
-    type Answer = crate::runtime::endpoint::Json<types::ShowContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6334,7 +6330,7 @@ impl ShowContactByExternalId {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContactByExternalId {
-    type Answer = crate::runtime::endpoint::Json<types::ShowContactByExternalIdResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6432,12 +6428,12 @@ impl Endpoint for UnarchiveContact {
 /// The inputs of [`Client::update_article`]: `PUT /articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateArticle {
-    id: i64,
+    id: String,
     body: types::UpdateArticleRequest,
 }
 #[cfg(feature = "articles")]
 impl UpdateArticle {
-    pub(super) fn new(id: i64, body: types::UpdateArticleRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateArticleRequest) -> Self {
         Self { id, body }
     }
 }
@@ -6466,12 +6462,12 @@ impl Endpoint for UpdateArticle {
 /// The inputs of [`Client::update_collection`]: `PUT /help_center/collections/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateCollection {
-    id: i64,
+    id: String,
     body: types::UpdateCollectionRequest,
 }
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
-    pub(super) fn new(id: i64, body: types::UpdateCollectionRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateCollectionRequest) -> Self {
         Self { id, body }
     }
 }
@@ -6543,7 +6539,7 @@ impl UpdateContact {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Endpoint for UpdateContact {
-    type Answer = crate::runtime::endpoint::Json<types::UpdateContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6637,13 +6633,13 @@ impl Endpoint for UpdateContentSnippet {
 /// The inputs of [`Client::update_conversation`]: `PUT /conversations/{id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct UpdateConversation {
-    id: i64,
+    id: String,
     body: types::UpdateConversationRequest,
     display_as: Option<String>,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
-    pub(super) fn new(id: i64, body: types::UpdateConversationRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateConversationRequest) -> Self {
         Self { id, body, display_as: None }
     }
 }
@@ -6727,12 +6723,12 @@ impl Endpoint for UpdateConversationPart {
 /// The inputs of [`Client::update_data_attribute`]: `PUT /data_attributes/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateDataAttribute {
-    id: i64,
+    id: String,
     body: types::UpdateDataAttributeRequest,
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
-    pub(super) fn new(id: i64, body: types::UpdateDataAttributeRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateDataAttributeRequest) -> Self {
         Self { id, body }
     }
 }
@@ -6829,12 +6825,12 @@ impl Endpoint for UpdateExternalPage {
 /// The inputs of [`Client::update_folder`]: `PUT /folders/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateFolder {
-    id: i64,
+    id: String,
     body: types::UpdateFolderBody,
 }
 #[cfg(feature = "folders")]
 impl UpdateFolder {
-    pub(super) fn new(id: i64, body: types::UpdateFolderBody) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateFolderBody) -> Self {
         Self { id, body }
     }
 }
@@ -6863,12 +6859,12 @@ impl Endpoint for UpdateFolder {
 /// The inputs of [`Client::update_internal_article`]: `PUT /internal_articles/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateInternalArticle {
-    id: i64,
+    id: String,
     body: types::UpdateInternalArticleRequest,
 }
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
-    pub(super) fn new(id: i64, body: types::UpdateInternalArticleRequest) -> Self {
+    pub(super) fn new(id: String, body: types::UpdateInternalArticleRequest) -> Self {
         Self { id, body }
     }
 }
@@ -6897,12 +6893,12 @@ impl Endpoint for UpdateInternalArticle {
 /// The inputs of [`Client::update_news_item`]: `PUT /news/news_items/{id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateNewsItem {
-    id: i64,
+    id: String,
     body: types::NewsItemRequest,
 }
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
-    pub(super) fn new(id: i64, body: types::NewsItemRequest) -> Self {
+    pub(super) fn new(id: String, body: types::NewsItemRequest) -> Self {
         Self { id, body }
     }
 }

@@ -394,8 +394,8 @@ pub struct Admin {
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    /// The unique identifier of the away status reason.
+    pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
@@ -409,7 +409,7 @@ pub struct Admin {
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: Option<AdminRole>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
@@ -434,8 +434,8 @@ crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
     "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
-    "id", job_title : "job_title", name : "name", role : "role", team_ids : "team_ids",
-    team_priority_level : "team_priority_level", type_ : "type", } kept
+    "id", job_title : "job_title", name : "name", role : "role", team_ids : "team_ids" as
+    integer, team_priority_level : "team_priority_level", type_ : "type", } kept
     additional_properties
 );
 #[cfg(
@@ -507,9 +507,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -517,8 +517,8 @@ pub struct AdminPriorityLevel {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
-    "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of an admin
@@ -681,9 +681,9 @@ pub struct AdminWithApp {
     /// The name of the admin.
     pub name: Option<String>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
-    pub role: Option<AdminWithAppRole>,
+    pub role: Option<AdminRole>,
     /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -696,8 +696,8 @@ crate::runtime::object::object!(
     AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
     "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
     email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
-    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids", type_ :
-    "type", } kept additional_properties
+    job_title : "job_title", name : "name", role : "role", team_ids : "team_ids" as
+    integer, type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// This object represents the avatar associated with the admin.
@@ -719,28 +719,6 @@ pub struct AdminWithAppAvatar {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     AdminWithAppAvatar { image_url : "image_url", type_ : "type", } kept
-    additional_properties
-);
-#[cfg(feature = "admins")]
-/// The role assigned to this admin. Only present if the admin has a role assigned.
-///
-/// Generated from `#/components/schemas/admin_with_app/properties/role`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithAppRole {
-    /// The id of the role.
-    pub id: Option<String>,
-    /// The name of the role.
-    pub name: Option<String>,
-    /// String representing the object's type. Always has the value `role`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "admins")]
-crate::runtime::object::object!(
-    AdminWithAppRole { id : "id", name : "name", type_ : "type", } kept
     additional_properties
 );
 #[cfg(
@@ -904,7 +882,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiCallResponse {
     /// The workspace identifier
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
     pub call_summary: Option<String>,
     /// Array of transcript entries for the call
@@ -912,7 +890,7 @@ pub struct AiCallResponse {
     /// The external call identifier from the call provider
     pub external_call_id: Option<String>,
     /// The unique identifier for the external reference
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Array of intent classifications for the call
     pub intent: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The Intercom call identifier, if the call has been matched
@@ -930,11 +908,11 @@ pub struct AiCallResponse {
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    AiCallResponse { app_id : "app_id", call_summary : "call_summary", call_transcript :
-    "call_transcript", external_call_id : "external_call_id", id : "id", intent :
-    "intent", intercom_call_id : "intercom_call_id", intercom_conversation_id :
-    "intercom_conversation_id", status : "status", user_phone_number :
-    "user_phone_number", } kept additional_properties
+    AiCallResponse { app_id : "app_id" as integer, call_summary : "call_summary",
+    call_transcript : "call_transcript", external_call_id : "external_call_id", id : "id"
+    as integer, intent : "intent", intercom_call_id : "intercom_call_id",
+    intercom_conversation_id : "intercom_conversation_id", status : "status",
+    user_phone_number : "user_phone_number", } kept additional_properties
 );
 #[cfg(
     any(
@@ -949,7 +927,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSubtopic {
     /// The ID of the subtopic.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the subtopic.
     pub name: Option<String>,
     /// Always ai_subtopic.
@@ -967,7 +945,8 @@ pub struct AiSubtopic {
     )
 )]
 crate::runtime::object::object!(
-    AiSubtopic { id : "id", name : "name", type_ : "type", } kept additional_properties
+    AiSubtopic { id : "id" as integer, name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(
     any(
@@ -1071,60 +1050,48 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
-    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    pub body: Option<String>,
-    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
-    /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
-    /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
-    /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
-    /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: Option<String>,
-    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    ///
-    /// Defaults to `"draft"`.
-    pub state: Option<ArticleListItemState>,
-    pub tags: Option<Tags>,
-    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    pub title: Option<String>,
-    pub translated_content: Option<ArticleTranslatedContent>,
-    /// The type of object - `article`.
-    ///
-    /// Defaults to `"article"`.
-    pub type_: Option<ArticleListItemType>,
-    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: Option<i64>,
-    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    pub url: Option<String>,
-    /// The id of the workspace which the article belongs to.
-    pub workspace_id: Option<String>,
+    /// The [`ArticleListItem`] this object extends.
+    pub article_list_item: ArticleListItem,
     pub statistics: Option<ArticleStatistics>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    Article { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", folder_id :
-    "folder_id", id : "id", parent_id : "parent_id", parent_ids : "parent_ids",
-    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
-    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
-    url : "url", workspace_id : "workspace_id", statistics : "statistics", } kept
-    additional_properties
+    Article { statistics : "statistics", } flattened article_list_item
 );
+#[cfg(feature = "articles")]
+impl std::ops::Deref for Article {
+    type Target = ArticleListItem;
+    fn deref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl std::ops::DerefMut for Article {
+    fn deref_mut(&mut self) -> &mut ArticleListItem {
+        &mut self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl AsRef<ArticleListItem> for Article {
+    fn as_ref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<Article> for ArticleListItem {
+    fn from(value: Article) -> Self {
+        value.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<ArticleListItem> for Article {
+    fn from(base: ArticleListItem) -> Self {
+        Self {
+            article_list_item: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "articles")]
 /// The Content of an Article.
 ///
@@ -1132,7 +1099,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article.
     pub body: Option<String>,
     /// The time when the article was created (seconds).
@@ -1156,9 +1123,9 @@ pub struct ArticleContent {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleContent { author_id : "author_id", body : "body", created_at : "created_at",
-    description : "description", state : "state", title : "title", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ArticleContent { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", description : "description", state : "state", title : "title", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft` .
@@ -1228,7 +1195,7 @@ crate::runtime::enums::string_tag!(ArticleListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
@@ -1238,13 +1205,13 @@ pub struct ArticleListItem {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1272,12 +1239,13 @@ pub struct ArticleListItem {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleListItem { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", folder_id :
-    "folder_id", id : "id", parent_id : "parent_id", parent_ids : "parent_ids",
-    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
-    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
-    url : "url", workspace_id : "workspace_id", } kept additional_properties
+    ArticleListItem { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", default_locale : "default_locale", description : "description",
+    folder_id : "folder_id" as integer, id : "id", parent_id : "parent_id" as integer,
+    parent_ids : "parent_ids" as integer, parent_type : "parent_type", state : "state",
+    tags : "tags", title : "title", translated_content : "translated_content", type_ :
+    "type", updated_at : "updated_at", url : "url", workspace_id : "workspace_id", } kept
+    additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -2009,7 +1977,7 @@ pub struct Collection {
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
@@ -2035,10 +2003,10 @@ pub struct Collection {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     Collection { created_at : "created_at", default_locale : "default_locale",
-    description : "description", help_center_id : "help_center_id", icon : "icon", id :
-    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
-    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    description : "description", help_center_id : "help_center_id" as integer, icon :
+    "icon", id : "id", name : "name", order : "order", parent_id : "parent_id",
+    translated_content : "translated_content", updated_at : "updated_at", url : "url",
+    workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "help-center")]
 /// This will return a list of Collections for the App.
@@ -2617,6 +2585,7 @@ crate::runtime::object::object!(
         feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
+        feature = "notes",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2641,6 +2610,7 @@ pub struct CompanyNoteCompany {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
+        feature = "notes",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2686,6 +2656,7 @@ crate::runtime::enums::string_tag!(CompanyScrollType = "list");
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2764,7 +2735,7 @@ pub struct Contact {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -2790,6 +2761,7 @@ pub struct Contact {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2810,7 +2782,7 @@ crate::runtime::object::object!(
     "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
     last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
     "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
+    "notes", os : "os", owner_id : "owner_id" as integer, phone : "phone", role : "role",
     signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
     type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
     "updated_at", workspace_id : "workspace_id", } kept additional_properties
@@ -2854,24 +2826,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_archived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactArchived { external_id : "external_id", id : "id", type_ : "type", archived :
-    "archived", } kept additional_properties
+    ContactArchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactArchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactArchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactArchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactArchived> for ContactReference {
+    fn from(value: ContactArchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactArchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// A list of Company Objects
 ///
@@ -2911,24 +2908,49 @@ crate::runtime::enums::string_tag!(ContactAttachedCompaniesType = "list");
 /// Generated from `#/components/schemas/contact_blocked`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactBlocked {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Always true.
     pub blocked: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactBlocked { external_id : "external_id", id : "id", type_ : "type", blocked :
-    "blocked", } kept additional_properties
+    ContactBlocked { blocked : "blocked", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactBlocked {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactBlocked {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactBlocked {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactBlocked> for ContactReference {
+    fn from(value: ContactBlocked) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactBlocked {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "companies",
@@ -2975,24 +2997,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is deleted or not.
     pub deleted: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactDeleted { external_id : "external_id", id : "id", type_ : "type", deleted :
-    "deleted", } kept additional_properties
+    ContactDeleted { deleted : "deleted", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactDeleted {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactDeleted {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactDeleted {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactDeleted> for ContactReference {
+    fn from(value: ContactDeleted) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactDeleted {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// Contacts are your users in Intercom.
 ///
@@ -3108,6 +3155,7 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
         feature = "tickets",
@@ -3132,6 +3180,7 @@ pub struct ContactReference {
 }
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
         feature = "tickets",
@@ -3168,7 +3217,7 @@ pub struct ContactReferenceType;
     )
 )]
 crate::runtime::enums::string_tag!(ContactReferenceType = "contact");
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
@@ -3189,7 +3238,7 @@ pub struct ContactReplyBaseRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
     ContactReplyBaseRequest { attachment_urls : "attachment_urls", body : "body",
     created_at : "created_at", message_type : "message_type", reply_options :
@@ -3255,16 +3304,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3272,16 +3321,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "email",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3289,16 +3338,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "attachment_files",
+                    "user_id",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "attachment_files",
-                    "user_id",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3348,123 +3397,204 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", email :
-    "email", } kept additional_properties
+    ContactReplyEmailRequest { attachment_files : "attachment_files", email : "email", }
+    flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files",
-    intercom_user_id : "intercom_user_id", } kept additional_properties
+    ContactReplyIntercomUserIdRequest { attachment_files : "attachment_files",
+    intercom_user_id : "intercom_user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", email : "email", } kept additional_properties
+    ContactReplyTicketEmailRequest { email : "email", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", intercom_user_id : "intercom_user_id", } kept
-    additional_properties
+    ContactReplyTicketIntercomUserIdRequest { intercom_user_id : "intercom_user_id", }
+    flattened contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply on ticket
 ///
@@ -3489,15 +3619,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3505,15 +3635,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3521,15 +3651,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "email",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "email",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3579,61 +3709,102 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_ticket_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", user_id : "user_id", } kept additional_properties
+    ContactReplyTicketUserIdRequest { user_id : "user_id", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", user_id :
-    "user_id", } kept additional_properties
+    ContactReplyUserIdRequest { attachment_files : "attachment_files", user_id :
+    "user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "contacts", feature = "segments"))]
 /// A list of segments objects attached to a specific contact.
 ///
@@ -3766,24 +3937,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_unarchived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactUnarchived { external_id : "external_id", id : "id", type_ : "type", archived
-    : "archived", } kept additional_properties
+    ContactUnarchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactUnarchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactUnarchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactUnarchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactUnarchived> for ContactReference {
+    fn from(value: ContactUnarchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactUnarchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "ai-content")]
 /// An external source for External Pages that you add to your Fin Content Library.
 ///
@@ -3793,7 +3989,7 @@ pub struct ContentImportSource {
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// The status of the content import source.
@@ -3817,9 +4013,9 @@ pub struct ContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
-    ContentImportSource { created_at : "created_at", id : "id", last_synced_at :
-    "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ContentImportSource { created_at : "created_at", id : "id" as integer, last_synced_at
+    : "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -4161,7 +4357,7 @@ crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -4215,17 +4411,17 @@ pub struct Conversation {
     )
 )]
 crate::runtime::object::object!(
-    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
-    ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics", company :
-    "company", contacts : "contacts", conversation_parts : "conversation_parts",
-    conversation_rating : "conversation_rating", created_at : "created_at",
-    custom_attributes : "custom_attributes", first_contact_reply : "first_contact_reply",
-    id : "id", linked_objects : "linked_objects", open : "open", priority : "priority",
-    read : "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
-    "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
-    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
-    additional_properties
+    Conversation { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", ai_topics : "ai_topics",
+    company : "company", contacts : "contacts", conversation_parts :
+    "conversation_parts", conversation_rating : "conversation_rating", created_at :
+    "created_at", custom_attributes : "custom_attributes", first_contact_reply :
+    "first_contact_reply", id : "id", linked_objects : "linked_objects", open : "open",
+    priority : "priority", read : "read", sla_applied : "sla_applied", snoozed_until :
+    "snoozed_until", source : "source", state : "state", statistics : "statistics", tags
+    : "tags", team_assignee_id : "team_assignee_id", teammates : "teammates", title :
+    "title", type_ : "type", updated_at : "updated_at", waiting_since : "waiting_since",
+    } kept additional_properties
 );
 #[cfg(
     any(
@@ -4323,7 +4519,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
-    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByAdminValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -4350,7 +4546,7 @@ crate::runtime::object::object!(
 )]
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminAttribute {
+pub struct ConversationAttributeUpdatedByAttribute {
     /// Name of the CDA updated
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4366,8 +4562,7 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     )
 )]
 crate::runtime::object::object!(
-    ConversationAttributeUpdatedByAdminAttribute { name : "name", } kept
-    additional_properties
+    ConversationAttributeUpdatedByAttribute { name : "name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -4411,7 +4606,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_user`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUser {
-    pub attribute: Option<ConversationAttributeUpdatedByUserAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByUserValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -4427,34 +4622,6 @@ pub struct ConversationAttributeUpdatedByUser {
 )]
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByUser { attribute : "attribute", value : "value", } kept
-    additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_user/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByUserAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByUserAttribute { name : "name", } kept
     additional_properties
 );
 #[cfg(
@@ -4499,7 +4666,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
-    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
     pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
     pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4517,34 +4684,6 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByWorkflow { attribute : "attribute", value : "value",
     workflow : "workflow", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByWorkflowAttribute { name : "name", } kept
-    additional_properties
 );
 #[cfg(
     any(
@@ -4756,7 +4895,7 @@ crate::runtime::enums::string_tag!(ConversationListType = "conversation.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -4802,7 +4941,7 @@ pub struct ConversationListItem {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    ConversationListItem { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
     "ai_agent", ai_agent_participated : "ai_agent_participated", company : "company",
     contacts : "contacts", conversation_rating : "conversation_rating", created_at :
     "created_at", custom_attributes : "custom_attributes", first_contact_reply :
@@ -5033,16 +5172,10 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
-    /// The text to display in this quick reply option.
-    pub text: String,
-    /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: String,
+    /// The [`QuickReplyOption`] this object extends.
+    pub quick_reply_option: QuickReplyOption,
     /// The translations for the quick reply option.
     pub translations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(
     any(
@@ -5053,9 +5186,78 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     )
 )]
 crate::runtime::object::object!(
-    ConversationPartMetadataQuickReplyOptionsItem { text : "text", uuid : "uuid",
-    translations : "translations", } kept additional_properties
+    ConversationPartMetadataQuickReplyOptionsItem { translations : "translations", }
+    flattened quick_reply_option
 );
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::Deref for ConversationPartMetadataQuickReplyOptionsItem {
+    type Target = QuickReplyOption;
+    fn deref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::DerefMut for ConversationPartMetadataQuickReplyOptionsItem {
+    fn deref_mut(&mut self) -> &mut QuickReplyOption {
+        &mut self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl AsRef<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn as_ref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl From<ConversationPartMetadataQuickReplyOptionsItem> for QuickReplyOption {
+    fn from(value: ConversationPartMetadataQuickReplyOptionsItem) -> Self {
+        value.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl From<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn from(base: QuickReplyOption) -> Self {
+        Self {
+            quick_reply_option: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "conversations",
@@ -5162,7 +5364,7 @@ pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    pub team_id: Option<i64>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
     pub team_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5178,8 +5380,8 @@ pub struct ConversationResponseTime {
     )
 )]
 crate::runtime::object::object!(
-    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
-    team_name : "team_name", } kept additional_properties
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id" as
+    integer, team_name : "team_name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -5194,7 +5396,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByRule {
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: Option<ConversationSlaAppliedByRuleSlaDefinition>,
+    pub sla_definition: Option<ConversationSlaAppliedBySlaDefinition>,
     /// Name of the SLA that was applied
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5224,7 +5426,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_applied_by_rule/properties/sla_definition`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaAppliedByRuleSlaDefinition {
+pub struct ConversationSlaAppliedBySlaDefinition {
     /// First response time target in seconds
     pub first_reply_time: Option<i64>,
     /// Next reply time target in seconds
@@ -5246,7 +5448,7 @@ pub struct ConversationSlaAppliedByRuleSlaDefinition {
     )
 )]
 crate::runtime::object::object!(
-    ConversationSlaAppliedByRuleSlaDefinition { first_reply_time : "first_reply_time",
+    ConversationSlaAppliedBySlaDefinition { first_reply_time : "first_reply_time",
     next_reply_time : "next_reply_time", resolution_time : "resolution_time",
     time_to_close : "time_to_close", } kept additional_properties
 );
@@ -5263,7 +5465,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflow {
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: Option<ConversationSlaAppliedByWorkflowSlaDefinition>,
+    pub sla_definition: Option<ConversationSlaAppliedBySlaDefinition>,
     /// Name of the SLA that was applied
     pub sla_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5281,43 +5483,6 @@ pub struct ConversationSlaAppliedByWorkflow {
 crate::runtime::object::object!(
     ConversationSlaAppliedByWorkflow { sla_definition : "sla_definition", sla_name :
     "sla_name", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Target times configured for the SLA (in seconds)
-///
-/// Generated from `#/components/schemas/conversation_sla_applied_by_workflow/properties/sla_definition`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
-    /// First response time target in seconds
-    pub first_reply_time: Option<i64>,
-    /// Next reply time target in seconds
-    pub next_reply_time: Option<i64>,
-    /// Resolution time target in seconds
-    pub resolution_time: Option<i64>,
-    /// Time to close target in seconds
-    pub time_to_close: Option<i64>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationSlaAppliedByWorkflowSlaDefinition { first_reply_time :
-    "first_reply_time", next_reply_time : "next_reply_time", resolution_time :
-    "resolution_time", time_to_close : "time_to_close", } kept additional_properties
 );
 #[cfg(
     any(
@@ -6025,15 +6190,15 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -6048,10 +6213,10 @@ pub struct CreateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    CreateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_type :
-    "parent_type", state : "state", title : "title", translated_content :
-    "translated_content", } kept additional_properties
+    CreateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", folder_id : "folder_id" as integer, parent_id : "parent_id" as
+    integer, parent_type : "parent_type", state : "state", title : "title",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -6080,7 +6245,7 @@ pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
@@ -6094,8 +6259,8 @@ pub struct CreateCollectionRequest {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     CreateCollectionRequest { description : "description", help_center_id :
-    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
-    "translated_content", } kept additional_properties
+    "help_center_id" as integer, name : "name", parent_id : "parent_id",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Payload to create a contact
@@ -6120,7 +6285,7 @@ pub struct CreateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -6139,7 +6304,7 @@ crate::runtime::object::object!(
     CreateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", language_override :
     "language_override", last_seen_at : "last_seen_at", name : "name", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     unsubscribed_from_emails : "unsubscribed_from_emails", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
@@ -6275,7 +6440,7 @@ pub struct CreateDataAttributeRequest {
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<CreateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6336,7 +6501,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataAttributeRequestOptionsItem {
+pub struct DataAttributeRequestOptionsItem {
     pub value: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -6345,7 +6510,7 @@ pub struct CreateDataAttributeRequestOptionsItem {
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
-    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
+    DataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// You can create a data connector by providing the required parameters.
@@ -6368,7 +6533,7 @@ pub struct CreateDataConnectorRequest {
     /// Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.
     pub direct_fin_usage: Option<bool>,
     /// HTTP headers to include in the request.
-    pub headers: Option<Vec<CreateDataConnectorRequestHeadersItem>>,
+    pub headers: Option<Vec<DataConnectorRequestHeadersItem>>,
     /// The HTTP method used when calling the external API.
     pub http_method: Option<CreateDataConnectorRequestHttpMethod>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
@@ -6466,7 +6631,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataConnectorRequestHeadersItem {
+pub struct DataConnectorRequestHeadersItem {
     /// The header name.
     pub name: Option<String>,
     /// The header value. Supports template variables.
@@ -6478,7 +6643,7 @@ pub struct CreateDataConnectorRequestHeadersItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    CreateDataConnectorRequestHeadersItem { name : "name", value : "value", } kept
+    DataConnectorRequestHeadersItem { name : "name", value : "value", } kept
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
@@ -6624,7 +6789,7 @@ pub struct CreateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
@@ -6638,8 +6803,8 @@ pub struct CreateExternalPageRequest {
 crate::runtime::object::object!(
     CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", external_id : "external_id",
-    html : "html", locale : "locale", source_id : "source_id", title : "title", url :
-    "url", } kept additional_properties
+    html : "html", locale : "locale", source_id : "source_id" as integer, title :
+    "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -6658,13 +6823,13 @@ crate::runtime::enums::string_tag!(CreateExternalPageRequestLocale = "en");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article.
     pub body: Option<String>,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: String,
     /// The title of the article.
     pub title: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -6674,8 +6839,9 @@ pub struct CreateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    CreateInternalArticleRequest { author_id : "author_id", body : "body", folder_id :
-    "folder_id", owner_id : "owner_id", title : "title", } kept additional_properties
+    CreateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    folder_id : "folder_id" as integer, owner_id : "owner_id" as integer, title :
+    "title", } kept additional_properties
 );
 #[cfg(feature = "messages")]
 /// You can create a message
@@ -7156,7 +7322,7 @@ impl Default for CreateTicketReplyWithCommentRequest {
 crate::runtime::object::value!(
     CreateTicketReplyWithCommentRequest, crate ::runtime::object::any
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can create a Ticket
 ///
 /// Generated from `#/components/schemas/create_ticket_request`.
@@ -7183,14 +7349,14 @@ pub struct CreateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequest { assignment : "assignment", company_id : "company_id", contacts
     : "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
     "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
     "ticket_type_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Generated from `#/components/schemas/create_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
@@ -7203,12 +7369,12 @@ pub struct CreateTicketRequestAssignment {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
@@ -7222,7 +7388,7 @@ pub enum CreateTicketRequestContactsItem {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7268,17 +7434,17 @@ impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl Default for CreateTicketRequestContactsItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::value!(
     CreateTicketRequestContactsItem, crate ::runtime::object::any
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/0`.
@@ -7291,11 +7457,11 @@ pub struct CreateTicketRequestContactsItemId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemId { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// External ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
@@ -7308,12 +7474,12 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
     additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Email
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/2`.
@@ -7326,7 +7492,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemEmail { email : "email", } kept additional_properties
 );
@@ -8174,7 +8340,7 @@ pub struct DataAttribute {
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
@@ -8200,10 +8366,10 @@ pub struct DataAttribute {
 crate::runtime::object::object!(
     DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
     "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
-    description : "description", full_name : "full_name", id : "id", label : "label",
-    messenger_writable : "messenger_writable", model : "model", name : "name", options :
-    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
-    kept additional_properties
+    description : "description", full_name : "full_name", id : "id" as integer, label :
+    "label", messenger_writable : "messenger_writable", model : "model", name : "name",
+    options : "options", type_ : "type", ui_writable : "ui_writable", updated_at :
+    "updated_at", } kept additional_properties
 );
 #[cfg(feature = "data-attributes")]
 /// The data type of the attribute.
@@ -9114,7 +9280,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorListPages {
     /// Cursor for the next page of results.
-    pub next: Option<DataConnectorListPagesNext>,
+    pub next: Option<DataConnectorExecutionResultListPagesNext>,
     /// The number of results per page.
     pub per_page: Option<i64>,
     pub type_: Option<DataConnectorListPagesType>,
@@ -9126,24 +9292,6 @@ pub struct DataConnectorListPages {
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
     DataConnectorListPages { next : "next", per_page : "per_page", type_ : "type", } kept
-    additional_properties
-);
-#[cfg(feature = "data-connectors")]
-/// Cursor for the next page of results.
-///
-/// Generated from `#/components/schemas/data_connector_list/properties/pages/properties/next`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorListPagesNext {
-    /// The cursor value to use for the next page.
-    pub starting_after: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    DataConnectorListPagesNext { starting_after : "starting_after", } kept
     additional_properties
 );
 #[cfg(feature = "data-connectors")]
@@ -9724,7 +9872,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9734,8 +9882,8 @@ pub struct DeletedFolderObject {
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
-    DeletedFolderObject { deleted : "deleted", id : "id", object : "object", } kept
-    additional_properties
+    DeletedFolderObject { deleted : "deleted", id : "id" as integer, object : "object", }
+    kept additional_properties
 );
 #[cfg(feature = "folders")]
 /// The type of object - `folder`.
@@ -10302,7 +10450,7 @@ pub struct ExternalPage {
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// Always external_page
@@ -10324,8 +10472,8 @@ crate::runtime::object::object!(
     ai_copilot_availability : "ai_copilot_availability", created_at : "created_at",
     external_id : "external_id", fin_availability : "fin_availability", html : "html", id
     : "id", last_ingested_at : "last_ingested_at", locale : "locale", source_id :
-    "source_id", title : "title", type_ : "type", updated_at : "updated_at", url : "url",
-    } kept additional_properties
+    "source_id" as integer, title : "title", type_ : "type", updated_at : "updated_at",
+    url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -10425,11 +10573,11 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// The time when the folder was last updated (seconds)
     pub updated_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10440,8 +10588,9 @@ pub struct Folder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     Folder { content_count : "content_count", created_at : "created_at", description :
-    "description", emoji : "emoji", id : "id", name : "name", parent_folder_id :
-    "parent_folder_id", updated_at : "updated_at", } kept additional_properties
+    "description", emoji : "emoji", id : "id" as integer, name : "name", parent_folder_id
+    : "parent_folder_id" as integer, updated_at : "updated_at", } kept
+    additional_properties
 );
 #[cfg(feature = "help-center")]
 /// The Content of a Group.
@@ -10784,19 +10933,19 @@ crate::runtime::enums::string_tag!(InternalArticleListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The time when the article was created.
     pub created_at: Option<i64>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// The type of object - `internal_article`.
@@ -10812,10 +10961,10 @@ pub struct InternalArticleListItem {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    InternalArticleListItem { author_id : "author_id", body : "body", created_at :
-    "created_at", folder_id : "folder_id", id : "id", locale : "locale", owner_id :
-    "owner_id", title : "title", type_ : "type", updated_at : "updated_at", } kept
-    additional_properties
+    InternalArticleListItem { author_id : "author_id" as integer, body : "body",
+    created_at : "created_at", folder_id : "folder_id" as integer, id : "id", locale :
+    "locale", owner_id : "owner_id" as integer, title : "title", type_ : "type",
+    updated_at : "updated_at", } kept additional_properties
 );
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
@@ -11498,7 +11647,7 @@ pub struct NewsItem {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: Option<i64>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemState>,
     /// The title of the news item.
@@ -11519,8 +11668,8 @@ crate::runtime::object::object!(
     NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
     "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
     newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
-    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
-    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+    "sender_id" as integer, state : "state", title : "title", type_ : "type", updated_at
+    : "updated_at", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "news")]
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -11565,7 +11714,7 @@ pub struct NewsItemRequest {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
@@ -11579,7 +11728,7 @@ pub struct NewsItemRequest {
 crate::runtime::object::object!(
     NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
     "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
-    sender_id : "sender_id", state : "state", title : "title", } kept
+    sender_id : "sender_id" as integer, state : "state", title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "news")]
@@ -11645,7 +11794,7 @@ crate::runtime::enums::string_tag!(NewsfeedType = "newsfeed");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -11655,8 +11804,8 @@ pub struct NewsfeedAssignment {
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
-    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
-    kept additional_properties
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id" as integer, published_at :
+    "published_at", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
@@ -11668,7 +11817,7 @@ pub struct Note {
     /// The body text of the note.
     pub body: Option<String>,
     /// Represents the company that the note was created about.
-    pub company: Option<NoteCompany>,
+    pub company: Option<CompanyNoteCompany>,
     /// Represents the contact that the note was created about.
     pub contact: Option<NoteContact>,
     /// The time the note was created.
@@ -11686,25 +11835,6 @@ pub struct Note {
 crate::runtime::object::object!(
     Note { author : "author", body : "body", company : "company", contact : "contact",
     created_at : "created_at", id : "id", type_ : "type", } kept additional_properties
-);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
-/// Represents the company that the note was created about.
-///
-/// Generated from `#/components/schemas/note/properties/company`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteCompany {
-    /// The id of the company.
-    pub id: Option<String>,
-    /// String representing the object's type. Always has the value `company`.
-    pub type_: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
-crate::runtime::object::object!(
-    NoteCompany { id : "id", type_ : "type", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 /// Represents the contact that the note was created about.
@@ -12202,7 +12332,14 @@ crate::runtime::enums::string_enum!(
     PriorityChangedPreviousPriority { Priority = "priority", NotPriority = "not_priority"
     }
 );
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/quick_reply_option`.
@@ -12217,7 +12354,14 @@ pub struct QuickReplyOption {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
 crate::runtime::object::object!(
     QuickReplyOption { text : "text", uuid : "uuid", } kept additional_properties
 );
@@ -13699,7 +13843,7 @@ crate::runtime::enums::string_tag!(TagsType = "tag.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
+    pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The id of the team
     pub id: Option<String>,
@@ -13714,8 +13858,9 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level", id :
-    "id", name : "name", type_ : "type", } kept additional_properties
+    Team { admin_ids : "admin_ids" as integer, admin_priority_level :
+    "admin_priority_level", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "teams")]
 /// This will return a list of team objects for the App.
@@ -13806,9 +13951,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -13827,8 +13972,8 @@ pub struct TeamPriorityLevel {
     )
 )]
 crate::runtime::object::object!(
-    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
-    "secondary_team_ids", } kept additional_properties
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids" as integer,
+    secondary_team_ids : "secondary_team_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// A reference to a teammate (admin, team, or bot)
@@ -13839,7 +13984,7 @@ pub struct TeammateReference {
     /// The email address of the teammate (optional for teams/bots)
     pub email: Option<String>,
     /// The unique identifier of the teammate
-    pub id: i64,
+    pub id: String,
     /// The display name of the teammate
     pub name: String,
     /// The type of teammate
@@ -13851,8 +13996,8 @@ pub struct TeammateReference {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    TeammateReference { email : "email", id : "id", name : "name", type_ : "type", } kept
-    additional_properties
+    TeammateReference { email : "email", id : "id" as integer, name : "name", type_ :
+    "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of teammate
@@ -14702,7 +14847,7 @@ crate::runtime::enums::string_enum!(
 pub struct TicketReplyType;
 #[cfg(feature = "tickets")]
 crate::runtime::enums::string_tag!(TicketReplyType = "ticket_part");
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -14710,7 +14855,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     TicketRequestCustomAttributesValue,
 >;
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
@@ -14725,7 +14870,7 @@ pub enum TicketRequestCustomAttributesValue {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14789,13 +14934,13 @@ impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl Default for TicketRequestCustomAttributesValue {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::runtime::object::value!(
     TicketRequestCustomAttributesValue, crate ::runtime::object::any
 );
@@ -15145,7 +15290,7 @@ pub struct TicketTypeAttribute {
     /// Defaults to `false`.
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
+    pub ticket_type_id: Option<String>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
@@ -15180,8 +15325,8 @@ crate::runtime::object::object!(
     "data_type", default : "default", description : "description", id : "id",
     input_options : "input_options", name : "name", order : "order", required_to_create :
     "required_to_create", required_to_create_for_contacts :
-    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
-    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id" as integer,
+    type_ : "type", updated_at : "updated_at", visible_on_create : "visible_on_create",
     visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
     additional_properties
 );
@@ -15309,13 +15454,13 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
@@ -15332,9 +15477,9 @@ pub struct UpdateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    UpdateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", folder_id : "folder_id", parent_id : "parent_id", parent_type :
-    "parent_type", state : "state", title : "title", translated_content :
+    UpdateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", folder_id : "folder_id" as integer, parent_id : "parent_id",
+    parent_type : "parent_type", state : "state", title : "title", translated_content :
     "translated_content", } kept additional_properties
 );
 #[cfg(feature = "articles")]
@@ -15399,7 +15544,7 @@ pub struct UpdateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -15418,7 +15563,7 @@ crate::runtime::object::object!(
     UpdateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", language_override :
     "language_override", last_seen_at : "last_seen_at", name : "name", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     unsubscribed_from_emails : "unsubscribed_from_emails", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
@@ -15555,7 +15700,7 @@ pub struct UpdateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -15566,20 +15711,6 @@ crate::runtime::object::object!(
     UpdateDataAttributeRequest { archived : "archived", description : "description",
     messenger_writable : "messenger_writable", options : "options", } kept
     additional_properties
-);
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::object::object!(
-    UpdateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
@@ -15602,7 +15733,7 @@ pub struct UpdateDataConnectorRequest {
     /// Whether this connector is used directly by Fin.
     pub direct_fin_usage: Option<bool>,
     /// HTTP headers to include in the request.
-    pub headers: Option<Vec<UpdateDataConnectorRequestHeadersItem>>,
+    pub headers: Option<Vec<DataConnectorRequestHeadersItem>>,
     /// The HTTP method used by the data connector.
     pub http_method: Option<UpdateDataConnectorRequestHttpMethod>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
@@ -15700,24 +15831,6 @@ crate::runtime::enums::string_enum!(
     "integer", Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
-/// Generated from `#/components/schemas/update_data_connector_request/properties/headers/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataConnectorRequestHeadersItem {
-    /// The header name.
-    pub name: Option<String>,
-    /// The header value. Supports template variables.
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-connectors")]
-crate::runtime::object::object!(
-    UpdateDataConnectorRequestHeadersItem { name : "name", value : "value", } kept
-    additional_properties
-);
-#[cfg(feature = "data-connectors")]
 /// The HTTP method used by the data connector.
 ///
 /// Generated from `#/components/schemas/update_data_connector_request/properties/http_method`.
@@ -15779,7 +15892,7 @@ pub struct UpdateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
@@ -15792,8 +15905,8 @@ pub struct UpdateExternalPageRequest {
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
     UpdateExternalPageRequest { external_id : "external_id", fin_availability :
-    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
-    : "title", url : "url", } kept additional_properties
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id" as
+    integer, title : "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -15812,13 +15925,13 @@ crate::runtime::enums::string_tag!(UpdateExternalPageRequestLocale = "en");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article.
     pub body: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    pub folder_id: Option<i64>,
+    pub folder_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -15828,17 +15941,18 @@ pub struct UpdateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    UpdateInternalArticleRequest { author_id : "author_id", body : "body", folder_id :
-    "folder_id", owner_id : "owner_id", title : "title", } kept additional_properties
+    UpdateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    folder_id : "folder_id" as integer, owner_id : "owner_id" as integer, title :
+    "title", } kept additional_properties
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can update a Ticket
 ///
 /// Generated from `#/components/schemas/update_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -15858,10 +15972,10 @@ pub struct UpdateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
-    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", } kept additional_properties
 );
@@ -16528,7 +16642,7 @@ crate::runtime::enums::string_tag!(WhatsappMessageStatusListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExport {
     /// The workspace identifier.
-    pub app_id: Option<i64>,
+    pub app_id: Option<String>,
     /// The version of the export format.
     pub export_version: Option<String>,
     /// The timestamp when the export was generated.
@@ -16542,8 +16656,8 @@ pub struct WorkflowExport {
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
-    WorkflowExport { app_id : "app_id", export_version : "export_version", exported_at :
-    "exported_at", workflow : "workflow", } kept additional_properties
+    WorkflowExport { app_id : "app_id" as integer, export_version : "export_version",
+    exported_at : "exported_at", workflow : "workflow", } kept additional_properties
 );
 #[cfg(feature = "workflows")]
 /// The workflow configuration.
@@ -16659,10 +16773,10 @@ pub struct AttachTagToContactBody {
 crate::runtime::object::object!(
     AttachTagToContactBody { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToConversationBody {
+pub struct AttachTagToBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
@@ -16672,28 +16786,9 @@ pub struct AttachTagToConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
+    AttachTagToBody { admin_id : "admin_id", id : "id", } kept additional_properties
 );
 #[cfg(any(feature = "companies", feature = "notes"))]
 /// Generated from `#/paths/~1companies~1{company_id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -16713,126 +16808,54 @@ crate::runtime::object::object!(
     CreateCompanyNoteBody { admin_id : "admin_id", body : "body", } kept
     additional_properties
 );
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 /// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
+pub struct ContactResponse {
+    /// The [`Contact`] this object extends.
+    pub contact: Contact,
     /// If the user has enabled push messaging.
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
-    CreateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
+    ContactResponse { enabled_push_messaging : "enabled_push_messaging", } flattened
+    contact
 );
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::Deref for ContactResponse {
+    type Target = Contact;
+    fn deref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::DerefMut for ContactResponse {
+    fn deref_mut(&mut self) -> &mut Contact {
+        &mut self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl AsRef<Contact> for ContactResponse {
+    fn as_ref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<ContactResponse> for Contact {
+    fn from(value: ContactResponse) -> Self {
+        value.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<Contact> for ContactResponse {
+    fn from(base: Contact) -> Self {
+        Self {
+            contact: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16887,7 +16910,7 @@ pub struct CreateFolderBodyFolder {
     /// The name of the folder
     pub name: String,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -16896,7 +16919,7 @@ pub struct CreateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     CreateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "notes"))]
 /// Generated from `#/paths/~1contacts~1{id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -17012,41 +17035,54 @@ crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
+    /// The [`CreateTicketRequest`] this object extends.
+    pub create_ticket_request: CreateTicketRequest,
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    CreateTicketBody { skip_notifications : "skip_notifications", } flattened
+    create_ticket_request
 );
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for CreateTicketBody {
+    type Target = CreateTicketRequest;
+    fn deref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for CreateTicketBody {
+    fn deref_mut(&mut self) -> &mut CreateTicketRequest {
+        &mut self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<CreateTicketRequest> for CreateTicketBody {
+    fn as_ref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketBody> for CreateTicketRequest {
+    fn from(value: CreateTicketBody) -> Self {
+        value.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketRequest> for CreateTicketBody {
+    fn from(base: CreateTicketRequest) -> Self {
+        Self {
+            create_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
+pub struct DetachTagFromBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -17054,59 +17090,9 @@ pub struct DetachTagFromConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(feature = "tickets")]
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "tickets")]
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    DetachTagFromBody { admin_id : "admin_id", } kept additional_properties
 );
 #[cfg(feature = "export")]
 /// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
@@ -17121,7 +17107,7 @@ crate::runtime::enums::string_tag!(
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
+pub struct ExportReportingDataResponse {
     pub download_expires_at: Option<String>,
     pub download_url: Option<String>,
     pub job_identifier: Option<String>,
@@ -17133,9 +17119,9 @@ pub struct GetExportReportingDataByJobIdentifierResponse {
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
+    ExportReportingDataResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
 );
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
@@ -17230,60 +17216,52 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// API URL to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
+    /// The [`Call`] this object extends.
+    pub call: Call,
     /// The call transcript if available, otherwise an empty array.
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
     pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
-    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
-    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
-    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
-    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
-    transcript : "transcript", transcript_status : "transcript_status", } kept
-    additional_properties
+    ListCallsWithTranscriptsResponseDataItem { transcript : "transcript",
+    transcript_status : "transcript_status", } flattened call
 );
+#[cfg(feature = "calls")]
+impl std::ops::Deref for ListCallsWithTranscriptsResponseDataItem {
+    type Target = Call;
+    fn deref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl std::ops::DerefMut for ListCallsWithTranscriptsResponseDataItem {
+    fn deref_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl AsRef<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn as_ref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<ListCallsWithTranscriptsResponseDataItem> for Call {
+    fn from(value: ListCallsWithTranscriptsResponseDataItem) -> Self {
+        value.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn from(base: Call) -> Self {
+        Self {
+            call: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17596,191 +17574,148 @@ impl Default for ManageConversationBody {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
 #[cfg(feature = "custom-channel-events")]
 /// Generated from `#/paths/~1custom_channel_events~1notify_attribute_collected/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyAttributeCollectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
+    /// The [`CustomChannelBaseEvent`] this object extends.
+    pub custom_channel_base_event: CustomChannelBaseEvent,
     pub attribute: CustomChannelAttribute,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
-    NotifyAttributeCollectedBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", attribute : "attribute", }
-    kept additional_properties
+    NotifyAttributeCollectedBody { attribute : "attribute", } flattened
+    custom_channel_base_event
 );
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::Deref for NotifyAttributeCollectedBody {
+    type Target = CustomChannelBaseEvent;
+    fn deref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::DerefMut for NotifyAttributeCollectedBody {
+    fn deref_mut(&mut self) -> &mut CustomChannelBaseEvent {
+        &mut self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl AsRef<CustomChannelBaseEvent> for NotifyAttributeCollectedBody {
+    fn as_ref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<NotifyAttributeCollectedBody> for CustomChannelBaseEvent {
+    fn from(value: NotifyAttributeCollectedBody) -> Self {
+        value.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<CustomChannelBaseEvent> for NotifyAttributeCollectedBody {
+    fn from(base: CustomChannelBaseEvent) -> Self {
+        Self {
+            custom_channel_base_event: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "custom-channel-events")]
 /// Generated from `#/paths/~1custom_channel_events~1notify_new_message/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyNewMessageBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
+    /// The [`CustomChannelBaseEvent`] this object extends.
+    pub custom_channel_base_event: CustomChannelBaseEvent,
     /// The message content sent by the user.
     pub body: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
-    NotifyNewMessageBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", body : "body", } kept
-    additional_properties
+    NotifyNewMessageBody { body : "body", } flattened custom_channel_base_event
 );
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::Deref for NotifyNewMessageBody {
+    type Target = CustomChannelBaseEvent;
+    fn deref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::DerefMut for NotifyNewMessageBody {
+    fn deref_mut(&mut self) -> &mut CustomChannelBaseEvent {
+        &mut self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl AsRef<CustomChannelBaseEvent> for NotifyNewMessageBody {
+    fn as_ref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<NotifyNewMessageBody> for CustomChannelBaseEvent {
+    fn from(value: NotifyNewMessageBody) -> Self {
+        value.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<CustomChannelBaseEvent> for NotifyNewMessageBody {
+    fn from(base: CustomChannelBaseEvent) -> Self {
+        Self {
+            custom_channel_base_event: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "custom-channel-events")]
 /// Generated from `#/paths/~1custom_channel_events~1notify_quick_reply_selected/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyQuickReplySelectedBody {
-    pub contact: CustomChannelContact,
-    /// Unique identifier for the event.
-    pub event_id: String,
-    /// Identifier for the conversation in your application.
-    pub external_conversation_id: String,
+    /// The [`CustomChannelBaseEvent`] this object extends.
+    pub custom_channel_base_event: CustomChannelBaseEvent,
     /// Id of the selected quick reply option.
     pub quick_reply_option_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
-    NotifyQuickReplySelectedBody { contact : "contact", event_id : "event_id",
-    external_conversation_id : "external_conversation_id", quick_reply_option_id :
-    "quick_reply_option_id", } kept additional_properties
+    NotifyQuickReplySelectedBody { quick_reply_option_id : "quick_reply_option_id", }
+    flattened custom_channel_base_event
 );
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::Deref for NotifyQuickReplySelectedBody {
+    type Target = CustomChannelBaseEvent;
+    fn deref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl std::ops::DerefMut for NotifyQuickReplySelectedBody {
+    fn deref_mut(&mut self) -> &mut CustomChannelBaseEvent {
+        &mut self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl AsRef<CustomChannelBaseEvent> for NotifyQuickReplySelectedBody {
+    fn as_ref(&self) -> &CustomChannelBaseEvent {
+        &self.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<NotifyQuickReplySelectedBody> for CustomChannelBaseEvent {
+    fn from(value: NotifyQuickReplySelectedBody) -> Self {
+        value.custom_channel_base_event
+    }
+}
+#[cfg(feature = "custom-channel-events")]
+impl From<CustomChannelBaseEvent> for NotifyQuickReplySelectedBody {
+    fn from(base: CustomChannelBaseEvent) -> Self {
+        Self {
+            custom_channel_base_event: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17800,25 +17735,6 @@ crate::runtime::object::object!(
     PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
     "dataset_id", end_time : "end_time", start_time : "start_time", } kept
     additional_properties
-);
-#[cfg(feature = "export")]
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "export")]
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
@@ -17966,7 +17882,7 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -17975,369 +17891,8 @@ pub struct SetAwayAdminBody {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1{id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactByExternalIdResponse { android_app_name : "android_app_name",
-    android_app_version : "android_app_version", android_device : "android_device",
-    android_last_seen_at : "android_last_seen_at", android_os_version :
-    "android_os_version", android_sdk_version : "android_sdk_version", avatar : "avatar",
-    browser : "browser", browser_language : "browser_language", browser_version :
-    "browser_version", companies : "companies", created_at : "created_at",
-    custom_attributes : "custom_attributes", email : "email", email_domain :
-    "email_domain", external_id : "external_id", formatted_phone : "formatted_phone",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
     kept additional_properties
-);
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-/// Generated from `#/paths/~1contacts~1{id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The contacts phone number normalized to the E164 format
-    pub formatted_phone: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    pub language_override: Option<String>,
-    /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-crate::runtime::object::object!(
-    UpdateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    formatted_phone : "formatted_phone", has_hard_bounced : "has_hard_bounced", id :
-    "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version", ios_device
-    : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
 );
 #[cfg(feature = "folders")]
 /// Generated from `#/paths/~1folders~1{id}/put/requestBody/content/application~1json/schema`.
@@ -18364,7 +17919,7 @@ pub struct UpdateFolderBodyFolder {
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder
-    pub parent_folder_id: Option<i64>,
+    pub parent_folder_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -18373,40 +17928,53 @@ pub struct UpdateFolderBodyFolder {
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
     UpdateFolderBodyFolder { description : "description", emoji : "emoji", name : "name",
-    parent_folder_id : "parent_folder_id", } kept additional_properties
+    parent_folder_id : "parent_folder_id" as integer, } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
-    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
-    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: Option<String>,
-    /// Specify whether the ticket is visible to users.
-    pub is_shared: Option<bool>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: Option<bool>,
-    /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
-    /// The attributes set on the ticket.
-    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: Option<String>,
+    /// The [`UpdateTicketRequest`] this object extends.
+    pub update_ticket_request: UpdateTicketRequest,
     /// Option to disable notifications when a Ticket is updated.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
-    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
-    "ticket_state_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    UpdateTicketBody { skip_notifications : "skip_notifications", } flattened
+    update_ticket_request
 );
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for UpdateTicketBody {
+    type Target = UpdateTicketRequest;
+    fn deref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for UpdateTicketBody {
+    fn deref_mut(&mut self) -> &mut UpdateTicketRequest {
+        &mut self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<UpdateTicketRequest> for UpdateTicketBody {
+    fn as_ref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketBody> for UpdateTicketRequest {
+    fn from(value: UpdateTicketBody) -> Self {
+        value.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketRequest> for UpdateTicketBody {
+    fn from(base: UpdateTicketRequest) -> Self {
+        Self {
+            update_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}

@@ -126,7 +126,7 @@ impl Client {
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
-        body: types::AttachTagToConversationBody,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToConversation> {
         let inputs = operations::AttachTagToConversation::new(
             conversation_id.into(),
@@ -141,7 +141,7 @@ impl Client {
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
-        body: types::AttachTagToTicketBody,
+        body: types::AttachTagToBody,
     ) -> crate::runtime::Request<operations::AttachTagToTicket> {
         let inputs = operations::AttachTagToTicket::new(ticket_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
@@ -176,10 +176,13 @@ impl Client {
     /// `POST /conversations/{conversation_id}/convert`
     pub fn convert_conversation_to_ticket(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
         body: types::ConvertConversationToTicketRequest,
     ) -> crate::runtime::Request<operations::ConvertConversationToTicket> {
-        let inputs = operations::ConvertConversationToTicket::new(conversation_id, body);
+        let inputs = operations::ConvertConversationToTicket::new(
+            conversation_id.into(),
+            body,
+        );
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "visitors")]
@@ -547,9 +550,9 @@ impl Client {
     /// `DELETE /articles/{article_id}`
     pub fn delete_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteArticle> {
-        let inputs = operations::DeleteArticle::new(article_id);
+        let inputs = operations::DeleteArticle::new(article_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -558,9 +561,9 @@ impl Client {
     /// `DELETE /help_center/collections/{collection_id}`
     pub fn delete_collection(
         &self,
-        collection_id: i64,
+        collection_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteCollection> {
-        let inputs = operations::DeleteCollection::new(collection_id);
+        let inputs = operations::DeleteCollection::new(collection_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -614,9 +617,9 @@ impl Client {
     /// `DELETE /conversations/{conversation_id}`
     pub fn delete_conversation(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteConversation> {
-        let inputs = operations::DeleteConversation::new(conversation_id);
+        let inputs = operations::DeleteConversation::new(conversation_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "custom-object-instances")]
@@ -666,9 +669,9 @@ impl Client {
     /// `DELETE /internal_articles/{internal_article_id}`
     pub fn delete_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteInternalArticle> {
-        let inputs = operations::DeleteInternalArticle::new(internal_article_id);
+        let inputs = operations::DeleteInternalArticle::new(internal_article_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -677,9 +680,9 @@ impl Client {
     /// `DELETE /news/news_items/{news_item_id}`
     pub fn delete_news_item(
         &self,
-        news_item_id: i64,
+        news_item_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::DeleteNewsItem> {
-        let inputs = operations::DeleteNewsItem::new(news_item_id);
+        let inputs = operations::DeleteNewsItem::new(news_item_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tags")]
@@ -782,7 +785,7 @@ impl Client {
         &self,
         conversation_id: impl Into<String>,
         tag_id: impl Into<String>,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> crate::runtime::Request<operations::DetachTagFromConversation> {
         let inputs = operations::DetachTagFromConversation::new(
             conversation_id.into(),
@@ -799,7 +802,7 @@ impl Client {
         &self,
         ticket_id: impl Into<String>,
         tag_id: impl Into<String>,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> crate::runtime::Request<operations::DetachTagFromTicket> {
         let inputs = operations::DetachTagFromTicket::new(
             ticket_id.into(),
@@ -831,7 +834,7 @@ impl Client {
     /// `POST /tickets/enqueue`
     pub fn enqueue_create_ticket(
         &self,
-        body: types::EnqueueCreateTicketBody,
+        body: types::CreateTicketBody,
     ) -> crate::runtime::Request<operations::EnqueueCreateTicket> {
         let inputs = operations::EnqueueCreateTicket::new(body);
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1555,9 +1558,9 @@ impl Client {
     /// `GET /admins/{admin_id}`
     pub fn retrieve_admin(
         &self,
-        admin_id: i64,
+        admin_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveAdmin> {
-        let inputs = operations::RetrieveAdmin::new(admin_id);
+        let inputs = operations::RetrieveAdmin::new(admin_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "articles")]
@@ -1566,9 +1569,9 @@ impl Client {
     /// `GET /articles/{article_id}`
     pub fn retrieve_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveArticle> {
-        let inputs = operations::RetrieveArticle::new(article_id);
+        let inputs = operations::RetrieveArticle::new(article_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -1577,9 +1580,9 @@ impl Client {
     /// `GET /help_center/collections/{collection_id}`
     pub fn retrieve_collection(
         &self,
-        collection_id: i64,
+        collection_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveCollection> {
-        let inputs = operations::RetrieveCollection::new(collection_id);
+        let inputs = operations::RetrieveCollection::new(collection_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -1618,9 +1621,9 @@ impl Client {
     /// `GET /conversations/{conversation_id}`
     pub fn retrieve_conversation(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveConversation> {
-        let inputs = operations::RetrieveConversation::new(conversation_id);
+        let inputs = operations::RetrieveConversation::new(conversation_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -1629,9 +1632,9 @@ impl Client {
     /// `GET /help_center/help_centers/{help_center_id}`
     pub fn retrieve_help_center(
         &self,
-        help_center_id: i64,
+        help_center_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveHelpCenter> {
-        let inputs = operations::RetrieveHelpCenter::new(help_center_id);
+        let inputs = operations::RetrieveHelpCenter::new(help_center_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "internal-articles")]
@@ -1640,9 +1643,11 @@ impl Client {
     /// `GET /internal_articles/{internal_article_id}`
     pub fn retrieve_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveInternalArticle> {
-        let inputs = operations::RetrieveInternalArticle::new(internal_article_id);
+        let inputs = operations::RetrieveInternalArticle::new(
+            internal_article_id.into(),
+        );
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -1651,9 +1656,9 @@ impl Client {
     /// `GET /news/news_items/{news_item_id}`
     pub fn retrieve_news_item(
         &self,
-        news_item_id: i64,
+        news_item_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveNewsItem> {
-        let inputs = operations::RetrieveNewsItem::new(news_item_id);
+        let inputs = operations::RetrieveNewsItem::new(news_item_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "news")]
@@ -1673,9 +1678,9 @@ impl Client {
     /// `GET /notes/{note_id}`
     pub fn retrieve_note(
         &self,
-        note_id: i64,
+        note_id: impl Into<String>,
     ) -> crate::runtime::Request<operations::RetrieveNote> {
-        let inputs = operations::RetrieveNote::new(note_id);
+        let inputs = operations::RetrieveNote::new(note_id.into());
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "segments")]
@@ -2099,10 +2104,10 @@ impl Client {
     /// `PUT /admins/{admin_id}/away`
     pub fn set_away_admin(
         &self,
-        admin_id: i64,
+        admin_id: impl Into<String>,
         body: types::SetAwayAdminBody,
     ) -> crate::runtime::Request<operations::SetAwayAdmin> {
-        let inputs = operations::SetAwayAdmin::new(admin_id, body);
+        let inputs = operations::SetAwayAdmin::new(admin_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "calls")]
@@ -2233,10 +2238,10 @@ impl Client {
     /// `PUT /articles/{article_id}`
     pub fn update_article(
         &self,
-        article_id: i64,
+        article_id: impl Into<String>,
         body: types::UpdateArticleRequest,
     ) -> crate::runtime::Request<operations::UpdateArticle> {
-        let inputs = operations::UpdateArticle::new(article_id, body);
+        let inputs = operations::UpdateArticle::new(article_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "help-center")]
@@ -2245,10 +2250,10 @@ impl Client {
     /// `PUT /help_center/collections/{collection_id}`
     pub fn update_collection(
         &self,
-        collection_id: i64,
+        collection_id: impl Into<String>,
         body: types::UpdateCollectionRequest,
     ) -> crate::runtime::Request<operations::UpdateCollection> {
-        let inputs = operations::UpdateCollection::new(collection_id, body);
+        let inputs = operations::UpdateCollection::new(collection_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "companies")]
@@ -2317,10 +2322,10 @@ impl Client {
     /// `PUT /conversations/{conversation_id}`
     pub fn update_conversation(
         &self,
-        conversation_id: i64,
+        conversation_id: impl Into<String>,
         body: types::UpdateConversationRequest,
     ) -> crate::runtime::Request<operations::UpdateConversation> {
-        let inputs = operations::UpdateConversation::new(conversation_id, body);
+        let inputs = operations::UpdateConversation::new(conversation_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "data-attributes")]
@@ -2333,10 +2338,13 @@ impl Client {
     /// `PUT /data_attributes/{data_attribute_id}`
     pub fn update_data_attribute(
         &self,
-        data_attribute_id: i64,
+        data_attribute_id: impl Into<String>,
         body: types::UpdateDataAttributeRequest,
     ) -> crate::runtime::Request<operations::UpdateDataAttribute> {
-        let inputs = operations::UpdateDataAttribute::new(data_attribute_id, body);
+        let inputs = operations::UpdateDataAttribute::new(
+            data_attribute_id.into(),
+            body,
+        );
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ai-content")]
@@ -2357,10 +2365,13 @@ impl Client {
     /// `PUT /internal_articles/{internal_article_id}`
     pub fn update_internal_article(
         &self,
-        internal_article_id: i64,
+        internal_article_id: impl Into<String>,
         body: types::UpdateInternalArticleRequest,
     ) -> crate::runtime::Request<operations::UpdateInternalArticle> {
-        let inputs = operations::UpdateInternalArticle::new(internal_article_id, body);
+        let inputs = operations::UpdateInternalArticle::new(
+            internal_article_id.into(),
+            body,
+        );
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "ip-allowlist")]
@@ -2384,10 +2395,10 @@ impl Client {
     /// `PUT /news/news_items/{news_item_id}`
     pub fn update_news_item(
         &self,
-        news_item_id: i64,
+        news_item_id: impl Into<String>,
         body: types::NewsItemRequest,
     ) -> crate::runtime::Request<operations::UpdateNewsItem> {
-        let inputs = operations::UpdateNewsItem::new(news_item_id, body);
+        let inputs = operations::UpdateNewsItem::new(news_item_id.into(), body);
         crate::runtime::Request::new(&self.transport, inputs)
     }
     #[cfg(feature = "tickets")]

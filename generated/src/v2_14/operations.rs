@@ -196,14 +196,11 @@ impl Endpoint for AttachTagToContact {
 #[derive(Debug, Clone)]
 pub struct AttachTagToConversation {
     conversation_id: String,
-    body: types::AttachTagToConversationBody,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
-    pub(super) fn new(
-        conversation_id: String,
-        body: types::AttachTagToConversationBody,
-    ) -> Self {
+    pub(super) fn new(conversation_id: String, body: types::AttachTagToBody) -> Self {
         Self { conversation_id, body }
     }
 }
@@ -236,11 +233,11 @@ impl Endpoint for AttachTagToConversation {
 #[derive(Debug, Clone)]
 pub struct AttachTagToTicket {
     ticket_id: String,
-    body: types::AttachTagToTicketBody,
+    body: types::AttachTagToBody,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
-    pub(super) fn new(ticket_id: String, body: types::AttachTagToTicketBody) -> Self {
+    pub(super) fn new(ticket_id: String, body: types::AttachTagToBody) -> Self {
         Self { ticket_id, body }
     }
 }
@@ -337,13 +334,13 @@ impl Endpoint for CancelDataExport {
 /// The inputs of [`Client::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`.
 #[derive(Debug, Clone)]
 pub struct ConvertConversationToTicket {
-    conversation_id: i64,
+    conversation_id: String,
     body: types::ConvertConversationToTicketRequest,
 }
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
     pub(super) fn new(
-        conversation_id: i64,
+        conversation_id: String,
         body: types::ConvertConversationToTicketRequest,
     ) -> Self {
         Self { conversation_id, body }
@@ -462,7 +459,7 @@ impl CreateContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for CreateContact {
-    type Answer = crate::runtime::endpoint::Json<types::CreateContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
@@ -965,11 +962,11 @@ impl Endpoint for DataEventSummaries {
 /// The inputs of [`Client::delete_article`]: `DELETE /articles/{article_id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteArticle {
-    article_id: i64,
+    article_id: String,
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
-    pub(super) fn new(article_id: i64) -> Self {
+    pub(super) fn new(article_id: String) -> Self {
         Self { article_id }
     }
 }
@@ -997,11 +994,11 @@ impl Endpoint for DeleteArticle {
 /// The inputs of [`Client::delete_collection`]: `DELETE /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteCollection {
-    collection_id: i64,
+    collection_id: String,
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
-    pub(super) fn new(collection_id: i64) -> Self {
+    pub(super) fn new(collection_id: String) -> Self {
         Self { collection_id }
     }
 }
@@ -1125,11 +1122,11 @@ impl Endpoint for DeleteContentImportSource {
 /// The inputs of [`Client::delete_conversation`]: `DELETE /conversations/{conversation_id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteConversation {
-    conversation_id: i64,
+    conversation_id: String,
 }
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
-    pub(super) fn new(conversation_id: i64) -> Self {
+    pub(super) fn new(conversation_id: String) -> Self {
         Self { conversation_id }
     }
 }
@@ -1285,11 +1282,11 @@ impl Endpoint for DeleteExternalPage {
 /// The inputs of [`Client::delete_internal_article`]: `DELETE /internal_articles/{internal_article_id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteInternalArticle {
-    internal_article_id: i64,
+    internal_article_id: String,
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
-    pub(super) fn new(internal_article_id: i64) -> Self {
+    pub(super) fn new(internal_article_id: String) -> Self {
         Self { internal_article_id }
     }
 }
@@ -1319,11 +1316,11 @@ impl Endpoint for DeleteInternalArticle {
 /// The inputs of [`Client::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`.
 #[derive(Debug, Clone)]
 pub struct DeleteNewsItem {
-    news_item_id: i64,
+    news_item_id: String,
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
-    pub(super) fn new(news_item_id: i64) -> Self {
+    pub(super) fn new(news_item_id: String) -> Self {
         Self { news_item_id }
     }
 }
@@ -1585,14 +1582,14 @@ impl Endpoint for DetachTagFromContact {
 pub struct DetachTagFromConversation {
     conversation_id: String,
     tag_id: String,
-    body: types::DetachTagFromConversationBody,
+    body: types::DetachTagFromBody,
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
     pub(super) fn new(
         conversation_id: String,
         tag_id: String,
-        body: types::DetachTagFromConversationBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self {
             conversation_id,
@@ -1635,14 +1632,14 @@ impl Endpoint for DetachTagFromConversation {
 pub struct DetachTagFromTicket {
     ticket_id: String,
     tag_id: String,
-    body: types::DetachTagFromTicketBody,
+    body: types::DetachTagFromBody,
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
     pub(super) fn new(
         ticket_id: String,
         tag_id: String,
-        body: types::DetachTagFromTicketBody,
+        body: types::DetachTagFromBody,
     ) -> Self {
         Self { ticket_id, tag_id, body }
     }
@@ -1710,11 +1707,11 @@ impl Endpoint for DownloadDataExport {
 /// The inputs of [`Client::enqueue_create_ticket`]: `POST /tickets/enqueue`.
 #[derive(Debug, Clone)]
 pub struct EnqueueCreateTicket {
-    body: types::EnqueueCreateTicketBody,
+    body: types::CreateTicketBody,
 }
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
-    pub(super) fn new(body: types::EnqueueCreateTicketBody) -> Self {
+    pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
 }
@@ -1996,9 +1993,7 @@ impl GetExportReportingDataByJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for GetExportReportingDataByJobIdentifier {
-    type Answer = crate::runtime::endpoint::Json<
-        types::GetExportReportingDataByJobIdentifierResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3667,7 +3662,7 @@ impl MergeContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for MergeContact {
-    type Answer = crate::runtime::endpoint::Json<types::MergeContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3693,9 +3688,7 @@ impl PostExportReportingDataEnqueue {
 }
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for PostExportReportingDataEnqueue {
-    type Answer = crate::runtime::endpoint::Json<
-        types::PostExportReportingDataEnqueueResponse,
-    >;
+    type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3867,11 +3860,11 @@ impl Endpoint for RetrieveACompanyById {
 /// The inputs of [`Client::retrieve_admin`]: `GET /admins/{admin_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveAdmin {
-    admin_id: i64,
+    admin_id: String,
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
-    pub(super) fn new(admin_id: i64) -> Self {
+    pub(super) fn new(admin_id: String) -> Self {
         Self { admin_id }
     }
 }
@@ -3899,11 +3892,11 @@ impl Endpoint for RetrieveAdmin {
 /// The inputs of [`Client::retrieve_article`]: `GET /articles/{article_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveArticle {
-    article_id: i64,
+    article_id: String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
-    pub(super) fn new(article_id: i64) -> Self {
+    pub(super) fn new(article_id: String) -> Self {
         Self { article_id }
     }
 }
@@ -3931,11 +3924,11 @@ impl Endpoint for RetrieveArticle {
 /// The inputs of [`Client::retrieve_collection`]: `GET /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveCollection {
-    collection_id: i64,
+    collection_id: String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
-    pub(super) fn new(collection_id: i64) -> Self {
+    pub(super) fn new(collection_id: String) -> Self {
         Self { collection_id }
     }
 }
@@ -4057,13 +4050,13 @@ impl Paginated for RetrieveCompany {
 /// The inputs of [`Client::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct RetrieveConversation {
-    conversation_id: i64,
+    conversation_id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
-    pub(super) fn new(conversation_id: i64) -> Self {
+    pub(super) fn new(conversation_id: String) -> Self {
         Self {
             conversation_id,
             display_as: None,
@@ -4113,11 +4106,11 @@ impl Request<RetrieveConversation> {
 /// The inputs of [`Client::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveHelpCenter {
-    help_center_id: i64,
+    help_center_id: String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
-    pub(super) fn new(help_center_id: i64) -> Self {
+    pub(super) fn new(help_center_id: String) -> Self {
         Self { help_center_id }
     }
 }
@@ -4148,11 +4141,11 @@ impl Endpoint for RetrieveHelpCenter {
 /// The inputs of [`Client::retrieve_internal_article`]: `GET /internal_articles/{internal_article_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveInternalArticle {
-    internal_article_id: i64,
+    internal_article_id: String,
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
-    pub(super) fn new(internal_article_id: i64) -> Self {
+    pub(super) fn new(internal_article_id: String) -> Self {
         Self { internal_article_id }
     }
 }
@@ -4182,11 +4175,11 @@ impl Endpoint for RetrieveInternalArticle {
 /// The inputs of [`Client::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveNewsItem {
-    news_item_id: i64,
+    news_item_id: String,
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
-    pub(super) fn new(news_item_id: i64) -> Self {
+    pub(super) fn new(news_item_id: String) -> Self {
         Self { news_item_id }
     }
 }
@@ -4246,11 +4239,11 @@ impl Endpoint for RetrieveNewsfeed {
 /// The inputs of [`Client::retrieve_note`]: `GET /notes/{note_id}`.
 #[derive(Debug, Clone)]
 pub struct RetrieveNote {
-    note_id: i64,
+    note_id: String,
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
-    pub(super) fn new(note_id: i64) -> Self {
+    pub(super) fn new(note_id: String) -> Self {
         Self { note_id }
     }
 }
@@ -4415,7 +4408,7 @@ impl Paginated for ScrollOverAllCompanies {
 pub struct SearchArticles {
     phrase: Option<String>,
     state: Option<String>,
-    help_center_id: Option<i64>,
+    help_center_id: Option<String>,
     highlight: Option<bool>,
 }
 #[cfg(feature = "articles")]
@@ -4459,8 +4452,8 @@ impl Request<SearchArticles> {
         self
     }
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(mut self, value: i64) -> Self {
-        self.endpoint.help_center_id = Some(value);
+    pub fn help_center_id(mut self, value: impl Into<String>) -> Self {
+        self.endpoint.help_center_id = Some(value.into());
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
@@ -4647,12 +4640,12 @@ impl Paginated for SearchTickets {
 /// The inputs of [`Client::set_away_admin`]: `PUT /admins/{admin_id}/away`.
 #[derive(Debug, Clone)]
 pub struct SetAwayAdmin {
-    admin_id: i64,
+    admin_id: String,
     body: types::SetAwayAdminBody,
 }
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
-    pub(super) fn new(admin_id: i64, body: types::SetAwayAdminBody) -> Self {
+    pub(super) fn new(admin_id: String, body: types::SetAwayAdminBody) -> Self {
         Self { admin_id, body }
     }
 }
@@ -4791,7 +4784,7 @@ impl ShowContact {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContact {
-    type Answer = crate::runtime::endpoint::Json<types::ShowContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4823,7 +4816,7 @@ impl ShowContactByExternalId {
 }
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContactByExternalId {
-    type Answer = crate::runtime::endpoint::Json<types::ShowContactByExternalIdResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4925,12 +4918,12 @@ impl Endpoint for UnarchiveContact {
 /// The inputs of [`Client::update_article`]: `PUT /articles/{article_id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateArticle {
-    article_id: i64,
+    article_id: String,
     body: types::UpdateArticleRequest,
 }
 #[cfg(feature = "articles")]
 impl UpdateArticle {
-    pub(super) fn new(article_id: i64, body: types::UpdateArticleRequest) -> Self {
+    pub(super) fn new(article_id: String, body: types::UpdateArticleRequest) -> Self {
         Self { article_id, body }
     }
 }
@@ -4959,12 +4952,15 @@ impl Endpoint for UpdateArticle {
 /// The inputs of [`Client::update_collection`]: `PUT /help_center/collections/{collection_id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateCollection {
-    collection_id: i64,
+    collection_id: String,
     body: types::UpdateCollectionRequest,
 }
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
-    pub(super) fn new(collection_id: i64, body: types::UpdateCollectionRequest) -> Self {
+    pub(super) fn new(
+        collection_id: String,
+        body: types::UpdateCollectionRequest,
+    ) -> Self {
         Self { collection_id, body }
     }
 }
@@ -5038,7 +5034,7 @@ impl UpdateContact {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Endpoint for UpdateContact {
-    type Answer = crate::runtime::endpoint::Json<types::UpdateContactResponse>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5098,14 +5094,14 @@ impl Endpoint for UpdateContentImportSource {
 /// The inputs of [`Client::update_conversation`]: `PUT /conversations/{conversation_id}`. Optional inputs are set on the [`Request`] the method returns.
 #[derive(Debug, Clone)]
 pub struct UpdateConversation {
-    conversation_id: i64,
+    conversation_id: String,
     body: types::UpdateConversationRequest,
     display_as: Option<String>,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
     pub(super) fn new(
-        conversation_id: i64,
+        conversation_id: String,
         body: types::UpdateConversationRequest,
     ) -> Self {
         Self {
@@ -5151,13 +5147,13 @@ impl Request<UpdateConversation> {
 /// The inputs of [`Client::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateDataAttribute {
-    data_attribute_id: i64,
+    data_attribute_id: String,
     body: types::UpdateDataAttributeRequest,
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
     pub(super) fn new(
-        data_attribute_id: i64,
+        data_attribute_id: String,
         body: types::UpdateDataAttributeRequest,
     ) -> Self {
         Self { data_attribute_id, body }
@@ -5224,13 +5220,13 @@ impl Endpoint for UpdateExternalPage {
 /// The inputs of [`Client::update_internal_article`]: `PUT /internal_articles/{internal_article_id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateInternalArticle {
-    internal_article_id: i64,
+    internal_article_id: String,
     body: types::UpdateInternalArticleRequest,
 }
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
     pub(super) fn new(
-        internal_article_id: i64,
+        internal_article_id: String,
         body: types::UpdateInternalArticleRequest,
     ) -> Self {
         Self { internal_article_id, body }
@@ -5286,12 +5282,12 @@ impl Endpoint for UpdateIpAllowlist {
 /// The inputs of [`Client::update_news_item`]: `PUT /news/news_items/{news_item_id}`.
 #[derive(Debug, Clone)]
 pub struct UpdateNewsItem {
-    news_item_id: i64,
+    news_item_id: String,
     body: types::NewsItemRequest,
 }
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
-    pub(super) fn new(news_item_id: i64, body: types::NewsItemRequest) -> Self {
+    pub(super) fn new(news_item_id: String, body: types::NewsItemRequest) -> Self {
         Self { news_item_id, body }
     }
 }

@@ -398,7 +398,7 @@ pub struct ActivityLogMetadata {
         std::collections::BTreeMap<String, ActivityLogMetadataChangesValue>,
     >,
     /// The ID of the impersonation consent.
-    pub consent_id: Option<i64>,
+    pub consent_id: Option<String>,
     /// The conversation assignment limit value for an admin.
     pub conversation_assignment_limit: Option<i64>,
     /// Indicates if the setting is enabled or disabled.
@@ -442,7 +442,7 @@ pub struct ActivityLogMetadata {
 crate::runtime::object::object!(
     ActivityLogMetadata { after : "after", auto : "auto", auto_changed : "auto_changed",
     away_mode : "away_mode", away_status_reason : "away_status_reason", before :
-    "before", changes : "changes", consent_id : "consent_id",
+    "before", changes : "changes", consent_id : "consent_id" as integer,
     conversation_assignment_limit : "conversation_assignment_limit", enabled : "enabled",
     expired_at : "expired_at", external_id : "external_id", last_activity_at :
     "last_activity_at", new_state : "new_state", previous_state : "previous_state",
@@ -477,7 +477,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataTeam {
     /// The ID of the team.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// The name of the team.
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -487,7 +487,8 @@ pub struct ActivityLogMetadataTeam {
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
-    ActivityLogMetadataTeam { id : "id", name : "name", } kept additional_properties
+    ActivityLogMetadataTeam { id : "id" as integer, name : "name", } kept
+    additional_properties
 );
 #[cfg(
     any(
@@ -548,8 +549,8 @@ pub struct Admin {
     pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
     pub away_mode_reassign: Option<bool>,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    /// The unique identifier of the away status reason.
+    pub away_status_reason_id: Option<String>,
     /// The email of the admin.
     pub email: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
@@ -561,7 +562,7 @@ pub struct Admin {
     /// The name of the admin.
     pub name: Option<String>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     pub team_priority_level: Option<TeamPriorityLevel>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
@@ -582,7 +583,7 @@ crate::runtime::object::object!(
     Admin { avatar : "avatar", away_mode_enabled : "away_mode_enabled",
     away_mode_reassign : "away_mode_reassign", away_status_reason_id :
     "away_status_reason_id", email : "email", has_inbox_seat : "has_inbox_seat", id :
-    "id", job_title : "job_title", name : "name", team_ids : "team_ids",
+    "id", job_title : "job_title", name : "name", team_ids : "team_ids" as integer,
     team_priority_level : "team_priority_level", type_ : "type", } kept
     additional_properties
 );
@@ -612,9 +613,9 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: Option<Vec<i64>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: Option<Vec<i64>>,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -622,8 +623,8 @@ pub struct AdminPriorityLevel {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids", secondary_admin_ids :
-    "secondary_admin_ids", } kept additional_properties
+    AdminPriorityLevel { primary_admin_ids : "primary_admin_ids" as integer,
+    secondary_admin_ids : "secondary_admin_ids" as integer, } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of an admin
@@ -789,7 +790,7 @@ pub struct AdminWithApp {
     /// The name of the admin.
     pub name: Option<String>,
     /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
+    pub team_ids: Option<Vec<String>>,
     /// String representing the object's type. Always has the value `admin`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -802,8 +803,8 @@ crate::runtime::object::object!(
     AdminWithApp { app : "app", avatar : "avatar", away_mode_enabled :
     "away_mode_enabled", away_mode_reassign : "away_mode_reassign", email : "email",
     email_verified : "email_verified", has_inbox_seat : "has_inbox_seat", id : "id",
-    job_title : "job_title", name : "name", team_ids : "team_ids", type_ : "type", } kept
-    additional_properties
+    job_title : "job_title", name : "name", team_ids : "team_ids" as integer, type_ :
+    "type", } kept additional_properties
 );
 #[cfg(feature = "admins")]
 /// This object represents the avatar associated with the admin.
@@ -1016,57 +1017,48 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
-    /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    pub body: Option<String>,
-    /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: Option<i64>,
-    /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
-    /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
-    /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
-    /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: Option<String>,
-    /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    ///
-    /// Defaults to `"draft"`.
-    pub state: Option<ArticleListItemState>,
-    pub tags: Option<Tags>,
-    /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    pub title: Option<String>,
-    pub translated_content: Option<ArticleTranslatedContent>,
-    /// The type of object - `article`.
-    ///
-    /// Defaults to `"article"`.
-    pub type_: Option<ArticleListItemType>,
-    /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: Option<i64>,
-    /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    pub url: Option<String>,
-    /// The id of the workspace which the article belongs to.
-    pub workspace_id: Option<String>,
+    /// The [`ArticleListItem`] this object extends.
+    pub article_list_item: ArticleListItem,
     pub statistics: Option<ArticleStatistics>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    Article { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", id : "id", parent_id
-    : "parent_id", parent_ids : "parent_ids", parent_type : "parent_type", state :
-    "state", tags : "tags", title : "title", translated_content : "translated_content",
-    type_ : "type", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", statistics : "statistics", } kept additional_properties
+    Article { statistics : "statistics", } flattened article_list_item
 );
+#[cfg(feature = "articles")]
+impl std::ops::Deref for Article {
+    type Target = ArticleListItem;
+    fn deref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl std::ops::DerefMut for Article {
+    fn deref_mut(&mut self) -> &mut ArticleListItem {
+        &mut self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl AsRef<ArticleListItem> for Article {
+    fn as_ref(&self) -> &ArticleListItem {
+        &self.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<Article> for ArticleListItem {
+    fn from(value: Article) -> Self {
+        value.article_list_item
+    }
+}
+#[cfg(feature = "articles")]
+impl From<ArticleListItem> for Article {
+    fn from(base: ArticleListItem) -> Self {
+        Self {
+            article_list_item: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "articles")]
 /// The Content of an Article.
 ///
@@ -1074,7 +1066,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The ID of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article.
     pub body: Option<String>,
     /// The time when the article was created (seconds).
@@ -1098,9 +1090,9 @@ pub struct ArticleContent {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleContent { author_id : "author_id", body : "body", created_at : "created_at",
-    description : "description", state : "state", title : "title", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ArticleContent { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", description : "description", state : "state", title : "title", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft` .
@@ -1170,7 +1162,7 @@ crate::runtime::enums::string_tag!(ArticleListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleListItem {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
@@ -1182,9 +1174,9 @@ pub struct ArticleListItem {
     /// The unique identifier for the article which is given by Intercom.
     pub id: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: Option<Vec<i64>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1212,12 +1204,12 @@ pub struct ArticleListItem {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    ArticleListItem { author_id : "author_id", body : "body", created_at : "created_at",
-    default_locale : "default_locale", description : "description", id : "id", parent_id
-    : "parent_id", parent_ids : "parent_ids", parent_type : "parent_type", state :
-    "state", tags : "tags", title : "title", translated_content : "translated_content",
-    type_ : "type", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    ArticleListItem { author_id : "author_id" as integer, body : "body", created_at :
+    "created_at", default_locale : "default_locale", description : "description", id :
+    "id", parent_id : "parent_id" as integer, parent_ids : "parent_ids" as integer,
+    parent_type : "parent_type", state : "state", tags : "tags", title : "title",
+    translated_content : "translated_content", type_ : "type", updated_at : "updated_at",
+    url : "url", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "articles")]
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
@@ -1904,7 +1896,7 @@ pub struct Collection {
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
     pub description: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
@@ -1930,10 +1922,10 @@ pub struct Collection {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     Collection { created_at : "created_at", default_locale : "default_locale",
-    description : "description", help_center_id : "help_center_id", icon : "icon", id :
-    "id", name : "name", order : "order", parent_id : "parent_id", translated_content :
-    "translated_content", updated_at : "updated_at", url : "url", workspace_id :
-    "workspace_id", } kept additional_properties
+    description : "description", help_center_id : "help_center_id" as integer, icon :
+    "icon", id : "id", name : "name", order : "order", parent_id : "parent_id",
+    translated_content : "translated_content", updated_at : "updated_at", url : "url",
+    workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "help-center")]
 /// This will return a list of Collections for the App.
@@ -2405,6 +2397,7 @@ crate::runtime::enums::string_tag!(CompanyScrollType = "list");
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2481,7 +2474,7 @@ pub struct Contact {
     /// The operating system which the contact is using.
     pub os: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone.
     pub phone: Option<String>,
     /// The role of the contact.
@@ -2507,6 +2500,7 @@ pub struct Contact {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -2527,7 +2521,7 @@ crate::runtime::object::object!(
     last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
     last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
     "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
+    "owner_id" as integer, phone : "phone", role : "role", signed_up_at : "signed_up_at",
     social_profiles : "social_profiles", tags : "tags", type_ : "type",
     unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
     workspace_id : "workspace_id", } kept additional_properties
@@ -2571,24 +2565,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_archived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactArchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactArchived { external_id : "external_id", id : "id", type_ : "type", archived :
-    "archived", } kept additional_properties
+    ContactArchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactArchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactArchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactArchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactArchived> for ContactReference {
+    fn from(value: ContactArchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactArchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "companies", feature = "contacts"))]
 /// A list of Company Objects
 ///
@@ -2628,24 +2647,49 @@ crate::runtime::enums::string_tag!(ContactAttachedCompaniesType = "list");
 /// Generated from `#/components/schemas/contact_blocked`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactBlocked {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Always true.
     pub blocked: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactBlocked { external_id : "external_id", id : "id", type_ : "type", blocked :
-    "blocked", } kept additional_properties
+    ContactBlocked { blocked : "blocked", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactBlocked {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactBlocked {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactBlocked {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactBlocked> for ContactReference {
+    fn from(value: ContactBlocked) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactBlocked {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "companies",
@@ -2692,24 +2736,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactDeleted {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is deleted or not.
     pub deleted: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactDeleted { external_id : "external_id", id : "id", type_ : "type", deleted :
-    "deleted", } kept additional_properties
+    ContactDeleted { deleted : "deleted", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactDeleted {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactDeleted {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactDeleted {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactDeleted> for ContactReference {
+    fn from(value: ContactDeleted) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactDeleted {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "contacts")]
 /// Contacts are your users in Intercom.
 ///
@@ -2825,6 +2894,7 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
         feature = "tickets",
@@ -2849,6 +2919,7 @@ pub struct ContactReference {
 }
 #[cfg(
     any(
+        feature = "contacts",
         feature = "conversations",
         feature = "custom-object-instances",
         feature = "tickets",
@@ -2885,7 +2956,7 @@ pub struct ContactReferenceType;
     )
 )]
 crate::runtime::enums::string_tag!(ContactReferenceType = "contact");
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply Base Object
 ///
 /// Generated from `#/components/schemas/contact_reply_base_request`.
@@ -2906,7 +2977,7 @@ pub struct ContactReplyBaseRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
     ContactReplyBaseRequest { attachment_urls : "attachment_urls", body : "body",
     created_at : "created_at", message_type : "message_type", reply_options :
@@ -2972,16 +3043,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -2989,16 +3060,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "attachment_files",
                     "email",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3006,16 +3077,16 @@ impl<'de> Deserialize<'de> for ContactReplyConversationRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "attachment_files",
+                    "user_id",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "attachment_files",
-                    "user_id",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3065,123 +3136,204 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", email :
-    "email", } kept additional_properties
+    ContactReplyEmailRequest { attachment_files : "attachment_files", email : "email", }
+    flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files",
-    intercom_user_id : "intercom_user_id", } kept additional_properties
+    ContactReplyIntercomUserIdRequest { attachment_files : "attachment_files",
+    intercom_user_id : "intercom_user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `email`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_email_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketEmailRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The email you have defined for the user.
     pub email: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketEmailRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", email : "email", } kept additional_properties
+    ContactReplyTicketEmailRequest { email : "email", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketEmailRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketEmailRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketEmailRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketEmailRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_ticket_intercom_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketIntercomUserIdRequest { attachment_urls : "attachment_urls", body :
-    "body", created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", intercom_user_id : "intercom_user_id", } kept
-    additional_properties
+    ContactReplyTicketIntercomUserIdRequest { intercom_user_id : "intercom_user_id", }
+    flattened contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketIntercomUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketIntercomUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketIntercomUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 /// Contact Reply on ticket
 ///
@@ -3206,15 +3358,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "intercom_user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "intercom_user_id"],
+                required: &["intercom_user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3222,15 +3374,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
-                    "attachment_urls",
-                    "body",
-                    "created_at",
-                    "message_type",
-                    "reply_options",
-                    "type",
                     "user_id",
+                    "attachment_urls",
+                    "body",
+                    "created_at",
+                    "message_type",
+                    "reply_options",
+                    "type",
                 ],
-                required: &["body", "message_type", "type", "user_id"],
+                required: &["user_id", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3238,15 +3390,15 @@ impl<'de> Deserialize<'de> for ContactReplyTicketRequest {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &[
+                    "email",
                     "attachment_urls",
                     "body",
                     "created_at",
                     "message_type",
                     "reply_options",
                     "type",
-                    "email",
                 ],
-                required: &["body", "message_type", "type", "email"],
+                required: &["email", "body", "message_type", "type"],
                 enums: &[("message_type", &["comment"]), ("type", &["user"])],
                 open: false,
                 items: None,
@@ -3296,61 +3448,102 @@ crate::runtime::object::value!(
 /// Generated from `#/components/schemas/contact_reply_ticket_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyTicketUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
-    ContactReplyTicketUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", user_id : "user_id", } kept additional_properties
+    ContactReplyTicketUserIdRequest { user_id : "user_id", } flattened
+    contact_reply_base_request
 );
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::Deref for ContactReplyTicketUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl std::ops::DerefMut for ContactReplyTicketUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+impl From<ContactReplyBaseRequest> for ContactReplyTicketUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Payload of the request to reply on behalf of a contact using their `user_id`
 ///
 /// Generated from `#/components/schemas/contact_reply_user_id_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactReplyUserIdRequest {
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// The text body of the comment.
-    pub body: String,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub message_type: ContactReplyBaseRequestMessageType,
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    pub type_: ContactReplyBaseRequestType,
+    /// The [`ContactReplyBaseRequest`] this object extends.
+    pub contact_reply_base_request: ContactReplyBaseRequest,
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The external_id you have defined for the contact.
     pub user_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ContactReplyUserIdRequest { attachment_urls : "attachment_urls", body : "body",
-    created_at : "created_at", message_type : "message_type", reply_options :
-    "reply_options", type_ : "type", attachment_files : "attachment_files", user_id :
-    "user_id", } kept additional_properties
+    ContactReplyUserIdRequest { attachment_files : "attachment_files", user_id :
+    "user_id", } flattened contact_reply_base_request
 );
+#[cfg(feature = "conversations")]
+impl std::ops::Deref for ContactReplyUserIdRequest {
+    type Target = ContactReplyBaseRequest;
+    fn deref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl std::ops::DerefMut for ContactReplyUserIdRequest {
+    fn deref_mut(&mut self) -> &mut ContactReplyBaseRequest {
+        &mut self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl AsRef<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn as_ref(&self) -> &ContactReplyBaseRequest {
+        &self.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyUserIdRequest> for ContactReplyBaseRequest {
+    fn from(value: ContactReplyUserIdRequest) -> Self {
+        value.contact_reply_base_request
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<ContactReplyBaseRequest> for ContactReplyUserIdRequest {
+    fn from(base: ContactReplyBaseRequest) -> Self {
+        Self {
+            contact_reply_base_request: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(any(feature = "contacts", feature = "segments"))]
 /// A list of segments objects attached to a specific contact.
 ///
@@ -3483,24 +3676,49 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/contact_unarchived`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactUnarchived {
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// always contact
-    pub type_: Option<ContactReferenceType>,
+    /// The [`ContactReference`] this object extends.
+    pub contact_reference: ContactReference,
     /// Whether the contact is archived or not.
     pub archived: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    ContactUnarchived { external_id : "external_id", id : "id", type_ : "type", archived
-    : "archived", } kept additional_properties
+    ContactUnarchived { archived : "archived", } flattened contact_reference
 );
+#[cfg(feature = "contacts")]
+impl std::ops::Deref for ContactUnarchived {
+    type Target = ContactReference;
+    fn deref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl std::ops::DerefMut for ContactUnarchived {
+    fn deref_mut(&mut self) -> &mut ContactReference {
+        &mut self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl AsRef<ContactReference> for ContactUnarchived {
+    fn as_ref(&self) -> &ContactReference {
+        &self.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactUnarchived> for ContactReference {
+    fn from(value: ContactUnarchived) -> Self {
+        value.contact_reference
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<ContactReference> for ContactUnarchived {
+    fn from(base: ContactReference) -> Self {
+        Self {
+            contact_reference: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "ai-content")]
 /// An external source for External Pages that you add to your Fin Content Library.
 ///
@@ -3510,7 +3728,7 @@ pub struct ContentImportSource {
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// The status of the content import source.
@@ -3534,9 +3752,9 @@ pub struct ContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
-    ContentImportSource { created_at : "created_at", id : "id", last_synced_at :
-    "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ : "type",
-    updated_at : "updated_at", url : "url", } kept additional_properties
+    ContentImportSource { created_at : "created_at", id : "id" as integer, last_synced_at
+    : "last_synced_at", status : "status", sync_behavior : "sync_behavior", type_ :
+    "type", updated_at : "updated_at", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// The status of the content import source.
@@ -3760,7 +3978,7 @@ crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -3789,7 +4007,7 @@ pub struct Conversation {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -3812,16 +4030,16 @@ pub struct Conversation {
     )
 )]
 crate::runtime::object::object!(
-    Conversation { admin_assignee_id : "admin_assignee_id", ai_agent : "ai_agent",
-    ai_agent_participated : "ai_agent_participated", contacts : "contacts",
+    Conversation { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
+    "ai_agent", ai_agent_participated : "ai_agent_participated", contacts : "contacts",
     conversation_parts : "conversation_parts", conversation_rating :
     "conversation_rating", created_at : "created_at", custom_attributes :
     "custom_attributes", first_contact_reply : "first_contact_reply", id : "id",
     linked_objects : "linked_objects", open : "open", priority : "priority", read :
     "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
     "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
-    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    : "team_assignee_id" as integer, teammates : "teammates", title : "title", type_ :
+    "type", updated_at : "updated_at", waiting_since : "waiting_since", } kept
     additional_properties
 );
 #[cfg(
@@ -3920,8 +4138,8 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
-    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
-    pub value: Option<ConversationAttributeUpdatedByAdminValue>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
+    pub value: Option<ConversationAttributeUpdatedByValue>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -3947,7 +4165,7 @@ crate::runtime::object::object!(
 )]
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminAttribute {
+pub struct ConversationAttributeUpdatedByAttribute {
     /// Name of the CDA updated
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3963,8 +4181,7 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     )
 )]
 crate::runtime::object::object!(
-    ConversationAttributeUpdatedByAdminAttribute { name : "name", } kept
-    additional_properties
+    ConversationAttributeUpdatedByAttribute { name : "name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -3975,7 +4192,7 @@ crate::runtime::object::object!(
 )]
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminValue {
+pub struct ConversationAttributeUpdatedByValue {
     /// Value of the CDA updated
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3991,8 +4208,7 @@ pub struct ConversationAttributeUpdatedByAdminValue {
     )
 )]
 crate::runtime::object::object!(
-    ConversationAttributeUpdatedByAdminValue { name : "name", } kept
-    additional_properties
+    ConversationAttributeUpdatedByValue { name : "name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -4006,8 +4222,8 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
-    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
-    pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
+    pub attribute: Option<ConversationAttributeUpdatedByAttribute>,
+    pub value: Option<ConversationAttributeUpdatedByValue>,
     pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -4024,62 +4240,6 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 crate::runtime::object::object!(
     ConversationAttributeUpdatedByWorkflow { attribute : "attribute", value : "value",
     workflow : "workflow", } kept additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByWorkflowAttribute { name : "name", } kept
-    additional_properties
-);
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-/// Generated from `#/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowValue {
-    /// Value of the CDA updated
-    pub name: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "webhooks"
-    )
-)]
-crate::runtime::object::object!(
-    ConversationAttributeUpdatedByWorkflowValue { name : "name", } kept
-    additional_properties
 );
 #[cfg(
     any(
@@ -4263,7 +4423,7 @@ crate::runtime::enums::string_tag!(ConversationListType = "conversation.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: Option<i64>,
+    pub admin_assignee_id: Option<String>,
     pub ai_agent: Option<AiAgent>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: Option<bool>,
@@ -4291,7 +4451,7 @@ pub struct ConversationListItem {
     pub statistics: Option<ConversationStatistics>,
     pub tags: Option<Tags>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    pub team_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<String>,
     pub teammates: Option<ConversationTeammates>,
     /// The title given to the conversation.
     pub title: Option<String>,
@@ -4308,15 +4468,15 @@ pub struct ConversationListItem {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    ConversationListItem { admin_assignee_id : "admin_assignee_id", ai_agent :
+    ConversationListItem { admin_assignee_id : "admin_assignee_id" as integer, ai_agent :
     "ai_agent", ai_agent_participated : "ai_agent_participated", contacts : "contacts",
     conversation_rating : "conversation_rating", created_at : "created_at",
     custom_attributes : "custom_attributes", first_contact_reply : "first_contact_reply",
     id : "id", linked_objects : "linked_objects", open : "open", priority : "priority",
     read : "read", sla_applied : "sla_applied", snoozed_until : "snoozed_until", source :
     "source", state : "state", statistics : "statistics", tags : "tags", team_assignee_id
-    : "team_assignee_id", teammates : "teammates", title : "title", type_ : "type",
-    updated_at : "updated_at", waiting_since : "waiting_since", } kept
+    : "team_assignee_id" as integer, teammates : "teammates", title : "title", type_ :
+    "type", updated_at : "updated_at", waiting_since : "waiting_since", } kept
     additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -4539,16 +4699,10 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
-    /// The text to display in this quick reply option.
-    pub text: String,
-    /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: String,
+    /// The [`QuickReplyOption`] this object extends.
+    pub quick_reply_option: QuickReplyOption,
     /// The translations for the quick reply option.
     pub translations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(
     any(
@@ -4559,9 +4713,78 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     )
 )]
 crate::runtime::object::object!(
-    ConversationPartMetadataQuickReplyOptionsItem { text : "text", uuid : "uuid",
-    translations : "translations", } kept additional_properties
+    ConversationPartMetadataQuickReplyOptionsItem { translations : "translations", }
+    flattened quick_reply_option
 );
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::Deref for ConversationPartMetadataQuickReplyOptionsItem {
+    type Target = QuickReplyOption;
+    fn deref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl std::ops::DerefMut for ConversationPartMetadataQuickReplyOptionsItem {
+    fn deref_mut(&mut self) -> &mut QuickReplyOption {
+        &mut self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl AsRef<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn as_ref(&self) -> &QuickReplyOption {
+        &self.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl From<ConversationPartMetadataQuickReplyOptionsItem> for QuickReplyOption {
+    fn from(value: ConversationPartMetadataQuickReplyOptionsItem) -> Self {
+        value.quick_reply_option
+    }
+}
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
+impl From<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn from(base: QuickReplyOption) -> Self {
+        Self {
+            quick_reply_option: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(
     any(
         feature = "conversations",
@@ -4668,7 +4891,7 @@ pub struct ConversationResponseTime {
     /// First response time of assigned team in seconds.
     pub response_time: Option<i64>,
     /// Id of the assigned team.
-    pub team_id: Option<i64>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
     pub team_name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4684,8 +4907,8 @@ pub struct ConversationResponseTime {
     )
 )]
 crate::runtime::object::object!(
-    ConversationResponseTime { response_time : "response_time", team_id : "team_id",
-    team_name : "team_name", } kept additional_properties
+    ConversationResponseTime { response_time : "response_time", team_id : "team_id" as
+    integer, team_name : "team_name", } kept additional_properties
 );
 #[cfg(
     any(
@@ -4999,13 +5222,13 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
@@ -5020,9 +5243,9 @@ pub struct CreateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    CreateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", parent_id : "parent_id", parent_type : "parent_type", state : "state",
-    title : "title", translated_content : "translated_content", } kept
+    CreateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", parent_id : "parent_id" as integer, parent_type : "parent_type",
+    state : "state", title : "title", translated_content : "translated_content", } kept
     additional_properties
 );
 #[cfg(feature = "articles")]
@@ -5052,7 +5275,7 @@ pub struct CreateCollectionRequest {
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: Option<i64>,
+    pub help_center_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: String,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
@@ -5066,8 +5289,8 @@ pub struct CreateCollectionRequest {
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
     CreateCollectionRequest { description : "description", help_center_id :
-    "help_center_id", name : "name", parent_id : "parent_id", translated_content :
-    "translated_content", } kept additional_properties
+    "help_center_id" as integer, name : "name", parent_id : "parent_id",
+    translated_content : "translated_content", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Payload to create a contact
@@ -5090,7 +5313,7 @@ pub struct CreateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -5108,9 +5331,9 @@ pub struct CreateContactRequest {
 crate::runtime::object::object!(
     CreateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", last_seen_at : "last_seen_at", name :
-    "name", owner_id : "owner_id", phone : "phone", role : "role", signed_up_at :
-    "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails", } kept
-    additional_properties
+    "name", owner_id : "owner_id" as integer, phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails",
+    } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// You can add an Content Import Source to your Fin Content Library.
@@ -5248,7 +5471,7 @@ pub struct CreateDataAttributeRequest {
     pub name: String,
     pub data_type: CreateDataAttributeRequestDataType,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<CreateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5309,7 +5532,7 @@ crate::runtime::enums::string_enum!(
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/components/schemas/create_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDataAttributeRequestOptionsItem {
+pub struct DataAttributeRequestOptionsItem {
     pub value: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -5318,7 +5541,7 @@ pub struct CreateDataAttributeRequestOptionsItem {
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
-    CreateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
+    DataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "data-events")]
 /// Create Data Event Request
@@ -5438,7 +5661,7 @@ pub struct CreateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: CreateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
@@ -5452,8 +5675,8 @@ pub struct CreateExternalPageRequest {
 crate::runtime::object::object!(
     CreateExternalPageRequest { ai_agent_availability : "ai_agent_availability",
     ai_copilot_availability : "ai_copilot_availability", external_id : "external_id",
-    html : "html", locale : "locale", source_id : "source_id", title : "title", url :
-    "url", } kept additional_properties
+    html : "html", locale : "locale", source_id : "source_id" as integer, title :
+    "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -5472,11 +5695,11 @@ crate::runtime::enums::string_tag!(CreateExternalPageRequestLocale = "en");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: String,
     /// The content of the article.
     pub body: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: String,
     /// The title of the article.
     pub title: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5486,8 +5709,8 @@ pub struct CreateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    CreateInternalArticleRequest { author_id : "author_id", body : "body", owner_id :
-    "owner_id", title : "title", } kept additional_properties
+    CreateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    owner_id : "owner_id" as integer, title : "title", } kept additional_properties
 );
 #[cfg(feature = "messages")]
 /// You can create a message
@@ -5962,7 +6185,7 @@ impl Default for CreateTicketReplyWithCommentRequest {
 crate::runtime::object::value!(
     CreateTicketReplyWithCommentRequest, crate ::runtime::object::any
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can create a Ticket
 ///
 /// Generated from `#/components/schemas/create_ticket_request`.
@@ -5989,14 +6212,14 @@ pub struct CreateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequest { assignment : "assignment", company_id : "company_id", contacts
     : "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
     "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
     "ticket_type_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Generated from `#/components/schemas/create_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
@@ -6009,12 +6232,12 @@ pub struct CreateTicketRequestAssignment {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestAssignment { admin_assignee_id : "admin_assignee_id",
     team_assignee_id : "team_assignee_id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items`.
@@ -6028,7 +6251,7 @@ pub enum CreateTicketRequestContactsItem {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6074,17 +6297,17 @@ impl<'de> Deserialize<'de> for CreateTicketRequestContactsItem {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl Default for CreateTicketRequestContactsItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::value!(
     CreateTicketRequestContactsItem, crate ::runtime::object::any
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/0`.
@@ -6097,11 +6320,11 @@ pub struct CreateTicketRequestContactsItemId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemId { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// External ID
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
@@ -6114,12 +6337,12 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
     additional_properties
 );
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 /// Email
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/2`.
@@ -6132,7 +6355,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "other-schemas", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
     CreateTicketRequestContactsItemEmail { email : "email", } kept additional_properties
 );
@@ -6871,7 +7094,7 @@ pub struct DataAttribute {
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
     pub full_name: Option<String>,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
     pub label: Option<String>,
     /// Can this attribute be updated by the Messenger
@@ -6897,10 +7120,10 @@ pub struct DataAttribute {
 crate::runtime::object::object!(
     DataAttribute { admin_id : "admin_id", api_writable : "api_writable", archived :
     "archived", created_at : "created_at", custom : "custom", data_type : "data_type",
-    description : "description", full_name : "full_name", id : "id", label : "label",
-    messenger_writable : "messenger_writable", model : "model", name : "name", options :
-    "options", type_ : "type", ui_writable : "ui_writable", updated_at : "updated_at", }
-    kept additional_properties
+    description : "description", full_name : "full_name", id : "id" as integer, label :
+    "label", messenger_writable : "messenger_writable", model : "model", name : "name",
+    options : "options", type_ : "type", ui_writable : "ui_writable", updated_at :
+    "updated_at", } kept additional_properties
 );
 #[cfg(feature = "data-attributes")]
 /// The data type of the attribute.
@@ -7803,7 +8026,7 @@ pub struct ExternalPage {
     /// Defaults to `"en"`.
     pub locale: ExternalPageLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// Always external_page
@@ -7825,9 +8048,9 @@ crate::runtime::object::object!(
     ai_copilot_availability : "ai_copilot_availability", ai_sales_agent_availability :
     "ai_sales_agent_availability", created_at : "created_at", external_id :
     "external_id", fin_availability : "fin_availability", html : "html", id : "id",
-    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id",
-    title : "title", type_ : "type", updated_at : "updated_at", url : "url", } kept
-    additional_properties
+    last_ingested_at : "last_ingested_at", locale : "locale", source_id : "source_id" as
+    integer, title : "title", type_ : "type", updated_at : "updated_at", url : "url", }
+    kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -8715,7 +8938,7 @@ crate::runtime::enums::string_tag!(InternalArticleListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleListItem {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The time when the article was created.
@@ -8725,7 +8948,7 @@ pub struct InternalArticleListItem {
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// The type of object - `internal_article`.
@@ -8741,9 +8964,10 @@ pub struct InternalArticleListItem {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    InternalArticleListItem { author_id : "author_id", body : "body", created_at :
-    "created_at", id : "id", locale : "locale", owner_id : "owner_id", title : "title",
-    type_ : "type", updated_at : "updated_at", } kept additional_properties
+    InternalArticleListItem { author_id : "author_id" as integer, body : "body",
+    created_at : "created_at", id : "id", locale : "locale", owner_id : "owner_id" as
+    integer, title : "title", type_ : "type", updated_at : "updated_at", } kept
+    additional_properties
 );
 #[cfg(feature = "internal-articles")]
 /// The type of object - `internal_article`.
@@ -9297,7 +9521,7 @@ pub struct NewsItem {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: Option<i64>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemState>,
     /// The title of the news item.
@@ -9318,8 +9542,8 @@ crate::runtime::object::object!(
     NewsItem { body : "body", cover_image_url : "cover_image_url", created_at :
     "created_at", deliver_silently : "deliver_silently", id : "id", labels : "labels",
     newsfeed_assignments : "newsfeed_assignments", reactions : "reactions", sender_id :
-    "sender_id", state : "state", title : "title", type_ : "type", updated_at :
-    "updated_at", workspace_id : "workspace_id", } kept additional_properties
+    "sender_id" as integer, state : "state", title : "title", type_ : "type", updated_at
+    : "updated_at", workspace_id : "workspace_id", } kept additional_properties
 );
 #[cfg(feature = "news")]
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
@@ -9364,7 +9588,7 @@ pub struct NewsItemRequest {
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
     pub reactions: Option<Vec<Option<String>>>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
     pub state: Option<NewsItemRequestState>,
     /// The title of the news item.
@@ -9378,7 +9602,7 @@ pub struct NewsItemRequest {
 crate::runtime::object::object!(
     NewsItemRequest { body : "body", deliver_silently : "deliver_silently", labels :
     "labels", newsfeed_assignments : "newsfeed_assignments", reactions : "reactions",
-    sender_id : "sender_id", state : "state", title : "title", } kept
+    sender_id : "sender_id" as integer, state : "state", title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "news")]
@@ -9444,7 +9668,7 @@ crate::runtime::enums::string_tag!(NewsfeedType = "newsfeed");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: Option<i64>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9454,8 +9678,8 @@ pub struct NewsfeedAssignment {
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
-    NewsfeedAssignment { newsfeed_id : "newsfeed_id", published_at : "published_at", }
-    kept additional_properties
+    NewsfeedAssignment { newsfeed_id : "newsfeed_id" as integer, published_at :
+    "published_at", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "notes"))]
 /// Notes allow you to annotate and comment on your contacts.
@@ -9858,7 +10082,14 @@ crate::runtime::object::object!(
 pub struct PhoneSwitchType;
 #[cfg(feature = "switch")]
 crate::runtime::enums::string_tag!(PhoneSwitchType = "phone_call_redirect");
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
 /// Quick Reply Option
 ///
 /// Generated from `#/components/schemas/quick_reply_option`.
@@ -9873,7 +10104,14 @@ pub struct QuickReplyOption {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "conversations")]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "other-schemas",
+        feature = "webhooks"
+    )
+)]
 crate::runtime::object::object!(
     QuickReplyOption { text : "text", uuid : "uuid", } kept additional_properties
 );
@@ -11176,7 +11414,7 @@ crate::runtime::enums::string_tag!(TagsType = "tag.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
+    pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
     pub assignment_limit: Option<i64>,
@@ -11195,9 +11433,10 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
-    Team { admin_ids : "admin_ids", admin_priority_level : "admin_priority_level",
-    assignment_limit : "assignment_limit", distribution_method : "distribution_method",
-    id : "id", name : "name", type_ : "type", } kept additional_properties
+    Team { admin_ids : "admin_ids" as integer, admin_priority_level :
+    "admin_priority_level", assignment_limit : "assignment_limit", distribution_method :
+    "distribution_method", id : "id", name : "name", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "teams")]
 /// This will return a list of team objects for the App.
@@ -11242,9 +11481,9 @@ crate::runtime::enums::string_tag!(TeamListType = "team.list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11259,8 +11498,8 @@ pub struct TeamPriorityLevel {
     )
 )]
 crate::runtime::object::object!(
-    TeamPriorityLevel { primary_team_ids : "primary_team_ids", secondary_team_ids :
-    "secondary_team_ids", } kept additional_properties
+    TeamPriorityLevel { primary_team_ids : "primary_team_ids" as integer,
+    secondary_team_ids : "secondary_team_ids" as integer, } kept additional_properties
 );
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// Tickets are how you track requests from your users.
@@ -12015,7 +12254,7 @@ crate::runtime::enums::string_enum!(
 pub struct TicketReplyType;
 #[cfg(feature = "tickets")]
 crate::runtime::enums::string_tag!(TicketReplyType = "ticket_part");
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by [listing the ticket type](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes`.
@@ -12023,7 +12262,7 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     TicketRequestCustomAttributesValue,
 >;
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 /// An untagged union: of the variants the JSON decodes into, the one it fits best is chosen (its JSON kind, required and declared properties, known enum values; see `runtime::union`), the first in this order when several fit equally well.
 ///
 /// Generated from `#/components/schemas/ticket_request_custom_attributes/additionalProperties`.
@@ -12038,7 +12277,7 @@ pub enum TicketRequestCustomAttributesValue {
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12102,13 +12341,13 @@ impl<'de> Deserialize<'de> for TicketRequestCustomAttributesValue {
         Ok(Self::Other(value))
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl Default for TicketRequestCustomAttributesValue {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
-#[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::runtime::object::value!(
     TicketRequestCustomAttributesValue, crate ::runtime::object::any
 );
@@ -12458,7 +12697,7 @@ pub struct TicketTypeAttribute {
     /// Defaults to `false`.
     pub required_to_create_for_contacts: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
+    pub ticket_type_id: Option<String>,
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
@@ -12493,8 +12732,8 @@ crate::runtime::object::object!(
     "data_type", default : "default", description : "description", id : "id",
     input_options : "input_options", name : "name", order : "order", required_to_create :
     "required_to_create", required_to_create_for_contacts :
-    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id", type_ : "type",
-    updated_at : "updated_at", visible_on_create : "visible_on_create",
+    "required_to_create_for_contacts", ticket_type_id : "ticket_type_id" as integer,
+    type_ : "type", updated_at : "updated_at", visible_on_create : "visible_on_create",
     visible_to_contacts : "visible_to_contacts", workspace_id : "workspace_id", } kept
     additional_properties
 );
@@ -12622,7 +12861,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
@@ -12643,9 +12882,9 @@ pub struct UpdateArticleRequest {
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
-    UpdateArticleRequest { author_id : "author_id", body : "body", description :
-    "description", parent_id : "parent_id", parent_type : "parent_type", state : "state",
-    title : "title", translated_content : "translated_content", } kept
+    UpdateArticleRequest { author_id : "author_id" as integer, body : "body", description
+    : "description", parent_id : "parent_id", parent_type : "parent_type", state :
+    "state", title : "title", translated_content : "translated_content", } kept
     additional_properties
 );
 #[cfg(feature = "articles")]
@@ -12739,7 +12978,7 @@ pub struct UpdateContactRequest {
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The contacts phone
     pub phone: Option<String>,
     /// The role of the contact.
@@ -12757,9 +12996,9 @@ pub struct UpdateContactRequest {
 crate::runtime::object::object!(
     UpdateContactRequest { avatar : "avatar", custom_attributes : "custom_attributes",
     email : "email", external_id : "external_id", last_seen_at : "last_seen_at", name :
-    "name", owner_id : "owner_id", phone : "phone", role : "role", signed_up_at :
-    "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails", } kept
-    additional_properties
+    "name", owner_id : "owner_id" as integer, phone : "phone", role : "role",
+    signed_up_at : "signed_up_at", unsubscribed_from_emails : "unsubscribed_from_emails",
+    } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// You can modify a Content Import Source of your Fin Content Library.
@@ -12863,7 +13102,7 @@ pub struct UpdateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeRequestOptionsItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -12874,20 +13113,6 @@ crate::runtime::object::object!(
     UpdateDataAttributeRequest { archived : "archived", description : "description",
     messenger_writable : "messenger_writable", options : "options", } kept
     additional_properties
-);
-#[cfg(feature = "data-attributes")]
-/// Generated from `#/components/schemas/update_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    pub value: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "data-attributes")]
-crate::runtime::object::object!(
-    UpdateDataAttributeRequestOptionsItem { value : "value", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// You can update an External Page in your Fin Content Library.
@@ -12908,7 +13133,7 @@ pub struct UpdateExternalPageRequest {
     /// Defaults to `"en"`.
     pub locale: UpdateExternalPageRequestLocale,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: String,
     /// The title of the external page.
     pub title: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
@@ -12921,8 +13146,8 @@ pub struct UpdateExternalPageRequest {
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
     UpdateExternalPageRequest { external_id : "external_id", fin_availability :
-    "fin_availability", html : "html", locale : "locale", source_id : "source_id", title
-    : "title", url : "url", } kept additional_properties
+    "fin_availability", html : "html", locale : "locale", source_id : "source_id" as
+    integer, title : "title", url : "url", } kept additional_properties
 );
 #[cfg(feature = "ai-content")]
 /// Always en
@@ -12941,11 +13166,11 @@ crate::runtime::enums::string_tag!(UpdateExternalPageRequestLocale = "en");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The id of the author of the article.
-    pub author_id: Option<i64>,
+    pub author_id: Option<String>,
     /// The content of the article.
     pub body: Option<String>,
     /// The id of the author of the article.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<String>,
     /// The title of the article.
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12955,17 +13180,17 @@ pub struct UpdateInternalArticleRequest {
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
-    UpdateInternalArticleRequest { author_id : "author_id", body : "body", owner_id :
-    "owner_id", title : "title", } kept additional_properties
+    UpdateInternalArticleRequest { author_id : "author_id" as integer, body : "body",
+    owner_id : "owner_id" as integer, title : "title", } kept additional_properties
 );
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 /// You can update a Ticket
 ///
 /// Generated from `#/components/schemas/update_ticket_request`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
@@ -12985,10 +13210,10 @@ pub struct UpdateTicketRequest {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "other-schemas")]
+#[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketRequest { admin_id : "admin_id", assignee_id : "assignee_id", company_id
-    : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
+    UpdateTicketRequest { admin_id : "admin_id" as integer, assignee_id : "assignee_id",
+    company_id : "company_id", is_shared : "is_shared", open : "open", snoozed_until :
     "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
     "ticket_state_id", } kept additional_properties
 );
@@ -13619,10 +13844,10 @@ pub struct AttachTagToContactBody {
 crate::runtime::object::object!(
     AttachTagToContactBody { id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToConversationBody {
+pub struct AttachTagToBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// The unique identifier for the tag which is given by Intercom
@@ -13632,147 +13857,58 @@ pub struct AttachTagToConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    AttachTagToConversationBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
+    AttachTagToBody { admin_id : "admin_id", id : "id", } kept additional_properties
 );
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachTagToTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// The unique identifier for the tag which is given by Intercom
-    pub id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    AttachTagToTicketBody { admin_id : "admin_id", id : "id", } kept
-    additional_properties
-);
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 /// Generated from `#/paths/~1contacts/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
+pub struct ContactResponse {
+    /// The [`Contact`] this object extends.
+    pub contact: Contact,
     /// If the user has enabled push messaging.
     pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
-    CreateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
-    kept additional_properties
+    ContactResponse { enabled_push_messaging : "enabled_push_messaging", } flattened
+    contact
 );
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::Deref for ContactResponse {
+    type Target = Contact;
+    fn deref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl std::ops::DerefMut for ContactResponse {
+    fn deref_mut(&mut self) -> &mut Contact {
+        &mut self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl AsRef<Contact> for ContactResponse {
+    fn as_ref(&self) -> &Contact {
+        &self.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<ContactResponse> for Contact {
+    fn from(value: ContactResponse) -> Self {
+        value.contact
+    }
+}
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+impl From<Contact> for ContactResponse {
+    fn from(base: Contact) -> Self {
+        Self {
+            contact: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "conversations")]
 /// Generated from `#/paths/~1conversations/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13913,41 +14049,54 @@ crate::runtime::object::value!(CreateTagBody, crate ::runtime::object::any);
 /// Generated from `#/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
+    /// The [`CreateTicketRequest`] this object extends.
+    pub create_ticket_request: CreateTicketRequest,
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketBody { assignment : "assignment", company_id : "company_id", contacts :
-    "contacts", conversation_to_link_id : "conversation_to_link_id", created_at :
-    "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    CreateTicketBody { skip_notifications : "skip_notifications", } flattened
+    create_ticket_request
 );
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for CreateTicketBody {
+    type Target = CreateTicketRequest;
+    fn deref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for CreateTicketBody {
+    fn deref_mut(&mut self) -> &mut CreateTicketRequest {
+        &mut self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<CreateTicketRequest> for CreateTicketBody {
+    fn as_ref(&self) -> &CreateTicketRequest {
+        &self.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketBody> for CreateTicketRequest {
+    fn from(value: CreateTicketBody) -> Self {
+        value.create_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<CreateTicketRequest> for CreateTicketBody {
+    fn from(base: CreateTicketRequest) -> Self {
+        Self {
+            create_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 /// Generated from `#/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromConversationBody {
+pub struct DetachTagFromBody {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -13955,59 +14104,9 @@ pub struct DetachTagFromConversationBody {
     /// that nothing the server sends is lost.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "conversations", feature = "tags"))]
+#[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
-    DetachTagFromConversationBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(any(feature = "tags", feature = "tickets"))]
-/// Generated from `#/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetachTagFromTicketBody {
-    /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: String,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "tags", feature = "tickets"))]
-crate::runtime::object::object!(
-    DetachTagFromTicketBody { admin_id : "admin_id", } kept additional_properties
-);
-#[cfg(feature = "tickets")]
-/// Generated from `#/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EnqueueCreateTicketBody {
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Vec<CreateTicketRequestContactsItem>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: String,
-    /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "tickets")]
-crate::runtime::object::object!(
-    EnqueueCreateTicketBody { assignment : "assignment", company_id : "company_id",
-    contacts : "contacts", conversation_to_link_id : "conversation_to_link_id",
-    created_at : "created_at", ticket_attributes : "ticket_attributes", ticket_type_id :
-    "ticket_type_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    DetachTagFromBody { admin_id : "admin_id", } kept additional_properties
 );
 #[cfg(feature = "reporting-data-export")]
 /// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
@@ -14022,7 +14121,7 @@ crate::runtime::enums::string_tag!(
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataByJobIdentifierResponse {
+pub struct ExportReportingDataResponse {
     pub download_expires_at: Option<String>,
     pub download_url: Option<String>,
     pub job_identifier: Option<String>,
@@ -14034,9 +14133,9 @@ pub struct GetExportReportingDataByJobIdentifierResponse {
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
-    GetExportReportingDataByJobIdentifierResponse { download_expires_at :
-    "download_expires_at", download_url : "download_url", job_identifier :
-    "job_identifier", status : "status", } kept additional_properties
+    ExportReportingDataResponse { download_expires_at : "download_expires_at",
+    download_url : "download_url", job_identifier : "job_identifier", status : "status",
+    } kept additional_properties
 );
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
@@ -14128,60 +14227,52 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    pub answered_at: Option<Datetime>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    pub created_at: Option<Datetime>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    pub ended_at: Option<Datetime>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    pub initiated_at: Option<Datetime>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    /// API URL to download or redirect to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    pub updated_at: Option<Datetime>,
+    /// The [`Call`] this object extends.
+    pub call: Call,
     /// The call transcript if available, otherwise an empty array.
     pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The status of the transcript if available.
     pub transcript_status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
-    ListCallsWithTranscriptsResponseDataItem { admin_id : "admin_id", answered_at :
-    "answered_at", call_type : "call_type", contact_id : "contact_id", conversation_id :
-    "conversation_id", created_at : "created_at", direction : "direction", ended_at :
-    "ended_at", ended_reason : "ended_reason", fin_recording_url : "fin_recording_url",
-    fin_transcription_url : "fin_transcription_url", id : "id", initiated_at :
-    "initiated_at", phone : "phone", recording_url : "recording_url", state : "state",
-    transcription_url : "transcription_url", type_ : "type", updated_at : "updated_at",
-    transcript : "transcript", transcript_status : "transcript_status", } kept
-    additional_properties
+    ListCallsWithTranscriptsResponseDataItem { transcript : "transcript",
+    transcript_status : "transcript_status", } flattened call
 );
+#[cfg(feature = "calls")]
+impl std::ops::Deref for ListCallsWithTranscriptsResponseDataItem {
+    type Target = Call;
+    fn deref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl std::ops::DerefMut for ListCallsWithTranscriptsResponseDataItem {
+    fn deref_mut(&mut self) -> &mut Call {
+        &mut self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl AsRef<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn as_ref(&self) -> &Call {
+        &self.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<ListCallsWithTranscriptsResponseDataItem> for Call {
+    fn from(value: ListCallsWithTranscriptsResponseDataItem) -> Self {
+        value.call
+    }
+}
+#[cfg(feature = "calls")]
+impl From<Call> for ListCallsWithTranscriptsResponseDataItem {
+    fn from(base: Call) -> Self {
+        Self {
+            call: base,
+            ..Default::default()
+        }
+    }
+}
 #[cfg(feature = "data-attributes")]
 /// Generated from `#/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14377,124 +14468,6 @@ impl Default for ManageConversationBody {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::value!(ManageConversationBody, crate ::runtime::object::any);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    MergeContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
-    kept additional_properties
-);
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14513,25 +14486,6 @@ crate::runtime::object::object!(
     PostExportReportingDataEnqueueBody { attribute_ids : "attribute_ids", dataset_id :
     "dataset_id", end_time : "end_time", start_time : "start_time", } kept
     additional_properties
-);
-#[cfg(feature = "reporting-data-export")]
-/// Generated from `#/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    pub download_expires_at: Option<String>,
-    pub download_url: Option<String>,
-    pub job_identifier: Option<String>,
-    pub status: Option<String>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "reporting-data-export")]
-crate::runtime::object::object!(
-    PostExportReportingDataEnqueueResponse { download_expires_at : "download_expires_at",
-    download_url : "download_url", job_identifier : "job_identifier", status : "status",
-    } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
@@ -14707,7 +14661,7 @@ pub struct SetAwayAdminBody {
     /// Defaults to `false`.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
+    pub away_status_reason_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -14716,244 +14670,8 @@ pub struct SetAwayAdminBody {
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
     SetAwayAdminBody { away_mode_enabled : "away_mode_enabled", away_mode_reassign :
-    "away_mode_reassign", away_status_reason_id : "away_status_reason_id", } kept
-    additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
+    "away_mode_reassign", away_status_reason_id : "away_status_reason_id" as integer, }
     kept additional_properties
-);
-#[cfg(feature = "contacts")]
-/// Generated from `#/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "contacts")]
-crate::runtime::object::object!(
-    ShowContactByExternalIdResponse { android_app_name : "android_app_name",
-    android_app_version : "android_app_version", android_device : "android_device",
-    android_last_seen_at : "android_last_seen_at", android_os_version :
-    "android_os_version", android_sdk_version : "android_sdk_version", avatar : "avatar",
-    browser : "browser", browser_language : "browser_language", browser_version :
-    "browser_version", companies : "companies", created_at : "created_at",
-    custom_attributes : "custom_attributes", email : "email", email_domain :
-    "email_domain", external_id : "external_id", has_hard_bounced : "has_hard_bounced",
-    id : "id", ios_app_name : "ios_app_name", ios_app_version : "ios_app_version",
-    ios_device : "ios_device", ios_last_seen_at : "ios_last_seen_at", ios_os_version :
-    "ios_os_version", ios_sdk_version : "ios_sdk_version", language_override :
-    "language_override", last_contacted_at : "last_contacted_at", last_email_clicked_at :
-    "last_email_clicked_at", last_email_opened_at : "last_email_opened_at",
-    last_replied_at : "last_replied_at", last_seen_at : "last_seen_at", location :
-    "location", marked_email_as_spam : "marked_email_as_spam", name : "name", notes :
-    "notes", os : "os", owner_id : "owner_id", phone : "phone", role : "role",
-    signed_up_at : "signed_up_at", social_profiles : "social_profiles", tags : "tags",
-    type_ : "type", unsubscribed_from_emails : "unsubscribed_from_emails", updated_at :
-    "updated_at", workspace_id : "workspace_id", enabled_push_messaging :
-    "enabled_push_messaging", } kept additional_properties
 );
 #[cfg(feature = "fin-agent")]
 /// Generated from `#/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
@@ -15129,156 +14847,51 @@ crate::runtime::enums::string_enum!(
 pub struct SubmitFinCsatResponseStatus;
 #[cfg(feature = "fin-agent")]
 crate::runtime::enums::string_tag!(SubmitFinCsatResponseStatus = "rated");
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-/// Generated from `#/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponse {
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    pub avatar: Option<ContactAvatar>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    pub companies: Option<ContactCompanies>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    pub location: Option<ContactLocation>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// The contacts name.
-    pub name: Option<String>,
-    pub notes: Option<ContactNotes>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<i64>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    pub social_profiles: Option<ContactSocialProfiles>,
-    pub tags: Option<ContactTags>,
-    /// The type of object.
-    pub type_: Option<String>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
-crate::runtime::object::object!(
-    UpdateContactResponse { android_app_name : "android_app_name", android_app_version :
-    "android_app_version", android_device : "android_device", android_last_seen_at :
-    "android_last_seen_at", android_os_version : "android_os_version",
-    android_sdk_version : "android_sdk_version", avatar : "avatar", browser : "browser",
-    browser_language : "browser_language", browser_version : "browser_version", companies
-    : "companies", created_at : "created_at", custom_attributes : "custom_attributes",
-    email : "email", email_domain : "email_domain", external_id : "external_id",
-    has_hard_bounced : "has_hard_bounced", id : "id", ios_app_name : "ios_app_name",
-    ios_app_version : "ios_app_version", ios_device : "ios_device", ios_last_seen_at :
-    "ios_last_seen_at", ios_os_version : "ios_os_version", ios_sdk_version :
-    "ios_sdk_version", language_override : "language_override", last_contacted_at :
-    "last_contacted_at", last_email_clicked_at : "last_email_clicked_at",
-    last_email_opened_at : "last_email_opened_at", last_replied_at : "last_replied_at",
-    last_seen_at : "last_seen_at", location : "location", marked_email_as_spam :
-    "marked_email_as_spam", name : "name", notes : "notes", os : "os", owner_id :
-    "owner_id", phone : "phone", role : "role", signed_up_at : "signed_up_at",
-    social_profiles : "social_profiles", tags : "tags", type_ : "type",
-    unsubscribed_from_emails : "unsubscribed_from_emails", updated_at : "updated_at",
-    workspace_id : "workspace_id", enabled_push_messaging : "enabled_push_messaging", }
-    kept additional_properties
-);
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketBody {
-    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
-    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: Option<String>,
-    /// Specify whether the ticket is visible to users.
-    pub is_shared: Option<bool>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: Option<bool>,
-    /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
-    /// The attributes set on the ticket.
-    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: Option<String>,
+    /// The [`UpdateTicketRequest`] this object extends.
+    pub update_ticket_request: UpdateTicketRequest,
     /// Option to disable notifications when a Ticket is updated.
     pub skip_notifications: Option<bool>,
-    /// Properties the schema does not declare, and declared properties whose value does
-    /// not fit the declared type (kept as sent, and written instead of the field), so
-    /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    UpdateTicketBody { admin_id : "admin_id", assignee_id : "assignee_id", company_id :
-    "company_id", is_shared : "is_shared", open : "open", snoozed_until :
-    "snoozed_until", ticket_attributes : "ticket_attributes", ticket_state_id :
-    "ticket_state_id", skip_notifications : "skip_notifications", } kept
-    additional_properties
+    UpdateTicketBody { skip_notifications : "skip_notifications", } flattened
+    update_ticket_request
 );
+#[cfg(feature = "tickets")]
+impl std::ops::Deref for UpdateTicketBody {
+    type Target = UpdateTicketRequest;
+    fn deref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl std::ops::DerefMut for UpdateTicketBody {
+    fn deref_mut(&mut self) -> &mut UpdateTicketRequest {
+        &mut self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl AsRef<UpdateTicketRequest> for UpdateTicketBody {
+    fn as_ref(&self) -> &UpdateTicketRequest {
+        &self.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketBody> for UpdateTicketRequest {
+    fn from(value: UpdateTicketBody) -> Self {
+        value.update_ticket_request
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<UpdateTicketRequest> for UpdateTicketBody {
+    fn from(base: UpdateTicketRequest) -> Self {
+        Self {
+            update_ticket_request: base,
+            ..Default::default()
+        }
+    }
+}

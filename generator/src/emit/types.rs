@@ -140,7 +140,8 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
     let declared = s.fields.iter().filter(|f| !f.flatten).map(|f| {
         let field = ident(&f.name);
         let wire = &f.wire_name;
-        quote!(#field: #wire)
+        let wire_type = f.integer_on_wire.then(|| quote!(as integer));
+        quote!(#field: #wire #wire_type)
     });
     let (extra, rest) = match s.fields.iter().find(|f| f.flatten) {
         Some(flattened) => {
@@ -177,6 +178,7 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
                 }
             }
         });
+    let base = base_impls(&name, s);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -186,7 +188,58 @@ fn struct_def(def: &TypeDef, s: &Struct, origin: &str) -> TokenStream {
         }
         crate::runtime::object::object!(#name { #(#declared,)* } #rest);
         #search
+        #base
     }
+}
+
+/// A struct that embeds the component it extends (`Field::base`) reads as that component:
+/// `Deref`/`DerefMut` to its fields and methods, `AsRef` for functions that take it, and
+/// `From` both ways (the extra fields are dropped one way, left at their defaults the other).
+fn base_impls(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
+    let field = s.fields.iter().find(|f| f.base)?;
+    let member = ident(&field.name);
+    let (base, unbox, rebox) = match &field.ty {
+        TypeRef::Named(base) => (base, quote!(), quote!(base)),
+        TypeRef::Boxed(inner) => match inner.as_ref() {
+            TypeRef::Named(base) => (base, quote!(*), quote!(Box::new(base))),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let base = ident(base);
+    let from_base = s.defaultable.then(|| {
+        quote! {
+            impl From<#base> for #name {
+                fn from(base: #base) -> Self {
+                    Self { #member: #rebox, ..Default::default() }
+                }
+            }
+        }
+    });
+    Some(quote! {
+        impl std::ops::Deref for #name {
+            type Target = #base;
+            fn deref(&self) -> &#base {
+                &self.#member
+            }
+        }
+        impl std::ops::DerefMut for #name {
+            fn deref_mut(&mut self) -> &mut #base {
+                &mut self.#member
+            }
+        }
+        impl AsRef<#base> for #name {
+            fn as_ref(&self) -> &#base {
+                &self.#member
+            }
+        }
+        impl From<#name> for #base {
+            fn from(value: #name) -> Self {
+                #unbox value.#member
+            }
+        }
+        #from_base
+    })
 }
 
 /// The field that keeps the properties a struct does not declare, and the values of declared

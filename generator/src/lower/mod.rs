@@ -4,10 +4,12 @@
 //! unsupported construct with its JSON pointer; it never skips anything silently.
 
 mod examples;
+mod ids;
 mod operation;
 mod pagination;
 mod resources;
 mod schema;
+mod shared;
 mod type_index;
 mod unions;
 mod view;
@@ -36,7 +38,10 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     }
     let (mut types, schema_warnings) = schemas.into_types();
     warnings.extend(schema_warnings);
+    ids::ids_as_text(&mut types, &mut operations);
     order_by_method_name(&mut operations, &mut types);
+    shared::embed_bases(&mut types, &spec_json(spec));
+    shared::merge_identical(&mut types, &mut operations);
     break_alias_cycles(&mut types, &mut warnings);
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);
@@ -68,6 +73,12 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
         warnings,
         webhook_items,
     })
+}
+
+/// The description as JSON, where the types' origins (JSON pointers) can be looked up.
+fn spec_json(spec: &OpenAPI) -> serde_json::Value {
+    // Serializing plain data to a `Value` cannot fail.
+    serde_json::to_value(spec).unwrap_or_default()
 }
 
 /// `type A = B; type B = A;` and `type T = Vec<T>;` do not compile: an alias cannot refer to

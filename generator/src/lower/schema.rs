@@ -51,6 +51,8 @@ fn variant_field(name: String, union: TypeRef) -> Field {
         required: true,
         nullable: false,
         flatten: true,
+        base: false,
+        integer_on_wire: false,
         docs: Some("The variant-specific properties.".to_owned()),
         default: None,
         deprecated: false,
@@ -423,6 +425,8 @@ impl<'a> SchemaLowerer<'a> {
                 required: view.required.contains(wire),
                 nullable: lowered.nullable,
                 flatten: false,
+                base: false,
+                integer_on_wire: false,
                 docs: property
                     .as_ref()
                     .and_then(|p| p.description.or(p.title))
@@ -834,6 +838,8 @@ impl<'a> SchemaLowerer<'a> {
             required: declarations[0].required.contains(&wire),
             nullable: false,
             flatten: false,
+            base: false,
+            integer_on_wire: false,
             docs: property
                 .as_ref()
                 .and_then(|p| p.description)

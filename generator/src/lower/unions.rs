@@ -2,7 +2,7 @@
 
 use super::type_index::TypeIndex;
 use crate::ir::{
-    Discriminator, EnumValue, ExtraProperties, TypeDef, TypeKind, TypeRef, VariantShape,
+    Discriminator, EnumValue, ExtraProperties, Struct, TypeDef, TypeKind, TypeRef, VariantShape,
 };
 use std::collections::BTreeSet;
 
@@ -76,7 +76,18 @@ fn shape(ty: &TypeRef, index: &TypeIndex<'_>, depth: usize) -> VariantShape {
             ..VariantShape::default()
         };
     };
-    let declared = structure.fields.iter().filter(|f| !f.flatten);
+    // An embedded component's properties are the struct's own on the wire.
+    let bases: Vec<&Struct> = structure
+        .fields
+        .iter()
+        .filter(|f| f.base)
+        .filter_map(|f| index.structure(&f.ty))
+        .collect();
+    let declared = structure
+        .fields
+        .iter()
+        .chain(bases.iter().flat_map(|b| b.fields.iter()))
+        .filter(|f| !f.flatten);
     VariantShape {
         kind,
         declared: declared.clone().map(|f| f.wire_name.clone()).collect(),
@@ -99,7 +110,8 @@ fn shape(ty: &TypeRef, index: &TypeIndex<'_>, depth: usize) -> VariantShape {
                 Some((f.wire_name.clone(), values))
             })
             .collect(),
-        open: structure.fields.iter().any(|f| f.flatten)
+        open: structure.fields.iter().any(|f| f.flatten && !f.base)
+            || bases.iter().any(|b| b.fields.iter().any(|f| f.flatten))
             || matches!(structure.extra, ExtraProperties::Typed(_)),
         items: None,
     }

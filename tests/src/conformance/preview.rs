@@ -58,7 +58,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_audience" => Some(crate::roundtrip::<types::Audience>(body)),
         "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "create_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -142,10 +142,10 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "delete_news_item" => Some(crate::roundtrip::<types::DeletedObject>(body)),
         "delete_office_hours_exception" => {
-            Some(crate::roundtrip::<types::DeleteOfficeHoursExceptionResponse>(body))
+            Some(crate::roundtrip::<types::DeleteOfficeHoursResponse>(body))
         }
         "delete_office_hours_schedule" => {
-            Some(crate::roundtrip::<types::DeleteOfficeHoursScheduleResponse>(body))
+            Some(crate::roundtrip::<types::DeleteOfficeHoursResponse>(body))
         }
         "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
         "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
@@ -180,11 +180,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
         "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -327,10 +323,10 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
         "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "merge_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
         "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "preview_merge_contact" => {
             Some(crate::roundtrip::<types::MergePreviewResponse>(body))
@@ -400,9 +396,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::ContactsBulkJob>(body))
         }
         "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+            Some(crate::roundtrip::<types::ContactResponse>(body))
         }
         "show_data_connector_execution_result" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
@@ -420,7 +416,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "update_audience" => Some(crate::roundtrip::<types::Audience>(body)),
         "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "update_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -478,23 +474,21 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::AttachSubscriptionTypeToContactBody>(body))
         }
-        "attach_tag_to_article" => {
-            Some(crate::roundtrip::<types::AttachTagToArticleBody>(body))
-        }
+        "attach_tag_to_article" => Some(crate::roundtrip::<types::AttachTagToBody>(body)),
         "attach_tag_to_contact" => {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
         "attach_tag_to_content_snippet" => {
-            Some(crate::roundtrip::<types::AttachTagToContentSnippetBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
         "attach_tag_to_conversation" => {
             Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
         }
         "attach_tag_to_internal_article" => {
-            Some(crate::roundtrip::<types::AttachTagToInternalArticleBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
         "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
         }
         "bulk_content_actions" => {
             Some(crate::roundtrip::<types::ContentBulkActionRequest>(body))
@@ -617,13 +611,13 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
         "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+            Some(crate::roundtrip::<types::CreateTicketBody>(body))
         }
         "escalate_fin_conversation" => {
             Some(crate::roundtrip::<types::EscalateFinConversationBody>(body))
@@ -803,8 +797,8 @@ pub async fn call(
         "attach_tag_to_article" => {
             let request = client
                 .attach_tag_to_article(
-                    args.required::<i64>("path", "article_id")?,
-                    args.body::<types::AttachTagToArticleBody>()?,
+                    args.required::<String>("path", "article_id")?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -828,7 +822,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_content_snippet(
                     args.required::<String>("path", "content_snippet_id")?,
-                    args.body::<types::AttachTagToContentSnippetBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -851,8 +845,8 @@ pub async fn call(
         "attach_tag_to_internal_article" => {
             let request = client
                 .attach_tag_to_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
-                    args.body::<types::AttachTagToInternalArticleBody>()?,
+                    args.required::<String>("path", "internal_article_id")?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -864,7 +858,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_ticket(
                     args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
+                    args.body::<types::AttachTagToConversationBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -983,7 +977,7 @@ pub async fn call(
         }
         "collect_fin_voice_call_by_id" => {
             let request = client
-                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
+                .collect_fin_voice_call_by_id(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1027,7 +1021,7 @@ pub async fn call(
         "convert_conversation_to_ticket" => {
             let request = client
                 .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::ConvertConversationToTicketRequest>()?,
                 );
             let response = request
@@ -1138,7 +1132,7 @@ pub async fn call(
         "create_conversation_attribute_option" => {
             let request = client
                 .create_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::CreateConversationAttributeOptionRequest>()?,
                 );
             let response = request
@@ -1271,7 +1265,7 @@ pub async fn call(
         "create_note" => {
             let request = client
                 .create_note(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::CreateNoteBody>()?,
                 );
             let response = request
@@ -1372,7 +1366,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_article" => {
-            let request = client.delete_article(args.required::<i64>("path", "id")?);
+            let request = client.delete_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1388,7 +1382,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_collection" => {
-            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1431,7 +1426,7 @@ pub async fn call(
         }
         "delete_conversation" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "id")?);
+                .delete_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<bool>("query", "retain_metrics")? {
                 Some(value) => request.retain_metrics(value),
                 None => request,
@@ -1444,7 +1439,7 @@ pub async fn call(
         }
         "delete_conversation_attribute" => {
             let request = client
-                .delete_conversation_attribute(args.required::<i64>("path", "id")?);
+                .delete_conversation_attribute(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1454,7 +1449,7 @@ pub async fn call(
         "delete_conversation_attribute_option" => {
             let request = client
                 .delete_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.required::<String>("path", "option_id")?,
                 );
             let response = request
@@ -1506,7 +1501,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_folder" => {
-            let request = client.delete_folder(args.required::<i64>("path", "id")?);
+            let request = client.delete_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1538,7 +1533,7 @@ pub async fn call(
         }
         "delete_internal_article" => {
             let request = client
-                .delete_internal_article(args.required::<i64>("path", "id")?);
+                .delete_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1546,7 +1541,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_news_item" => {
-            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1630,7 +1626,7 @@ pub async fn call(
         "detach_tag_from_article" => {
             let request = client
                 .detach_tag_from_article(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.required::<String>("path", "id")?,
                 );
             let response = request
@@ -1668,7 +1664,7 @@ pub async fn call(
                 .detach_tag_from_conversation(
                     args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1679,7 +1675,7 @@ pub async fn call(
         "detach_tag_from_internal_article" => {
             let request = client
                 .detach_tag_from_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                     args.required::<String>("path", "id")?,
                 );
             let response = request
@@ -1693,7 +1689,7 @@ pub async fn call(
                 .detach_tag_from_ticket(
                     args.required::<String>("path", "ticket_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1726,7 +1722,7 @@ pub async fn call(
         }
         "enqueue_create_ticket" => {
             let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+                .enqueue_create_ticket(args.body::<types::CreateTicketBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1780,7 +1776,7 @@ pub async fn call(
         }
         "get_conversation_attribute" => {
             let request = client
-                .get_conversation_attribute(args.required::<i64>("path", "id")?);
+                .get_conversation_attribute(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2040,7 +2036,7 @@ pub async fn call(
         }
         "list_article_versions" => {
             let request = client
-                .list_article_versions(args.required::<i64>("path", "article_id")?);
+                .list_article_versions(args.required::<String>("path", "article_id")?);
             let request = match args.optional::<i64>("query", "page")? {
                 Some(value) => request.page(value),
                 None => request,
@@ -2508,7 +2504,7 @@ pub async fn call(
                 Some(value) => request.per_page(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "parent_folder_id")? {
+            let request = match args.optional::<String>("query", "parent_folder_id")? {
                 Some(value) => request.parent_folder_id(value),
                 None => request,
             };
@@ -2648,7 +2644,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "list_notes" => {
-            let request = client.list_notes(args.required::<i64>("path", "id")?);
+            let request = client.list_notes(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "starting_after")? {
                 Some(value) => request.starting_after(value),
                 None => request,
@@ -2843,7 +2839,7 @@ pub async fn call(
         "publish_article_draft" => {
             let request = client
                 .publish_article_draft(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::PublishArticleDraftRequest>()?,
                 );
             let response = request
@@ -2914,7 +2910,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_admin" => {
-            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_admin(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2922,7 +2918,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_article" => {
-            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2931,7 +2928,7 @@ pub async fn call(
         }
         "retrieve_article_draft" => {
             let request = client
-                .retrieve_article_draft(args.required::<i64>("path", "id")?);
+                .retrieve_article_draft(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2941,7 +2938,7 @@ pub async fn call(
         "retrieve_article_version" => {
             let request = client
                 .retrieve_article_version(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.required::<String>("path", "id")?,
                 );
             let request = match args.optional::<String>("query", "locale")? {
@@ -2973,7 +2970,7 @@ pub async fn call(
         }
         "retrieve_collection" => {
             let request = client
-                .retrieve_collection(args.required::<i64>("path", "id")?);
+                .retrieve_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3014,7 +3011,7 @@ pub async fn call(
         }
         "retrieve_conversation" => {
             let request = client
-                .retrieve_conversation(args.required::<i64>("path", "id")?);
+                .retrieve_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
                 None => request,
@@ -3068,7 +3065,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_folder" => {
-            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3077,7 +3074,7 @@ pub async fn call(
         }
         "retrieve_help_center" => {
             let request = client
-                .retrieve_help_center(args.required::<i64>("path", "id")?);
+                .retrieve_help_center(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3098,7 +3095,7 @@ pub async fn call(
         }
         "retrieve_internal_article" => {
             let request = client
-                .retrieve_internal_article(args.required::<i64>("path", "id")?);
+                .retrieve_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3106,7 +3103,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_news_item" => {
-            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3123,7 +3121,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_note(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -3212,7 +3210,7 @@ pub async fn call(
                 Some(value) => request.state(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
+            let request = match args.optional::<String>("query", "help_center_id")? {
                 Some(value) => request.help_center_id(value),
                 None => request,
             };
@@ -3273,7 +3271,7 @@ pub async fn call(
                 Some(value) => request.locales(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "tag_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "tag_ids")? {
                 Some(value) => request.tag_ids(value),
                 None => request,
             };
@@ -3283,11 +3281,11 @@ pub async fn call(
                 Some(value) => request.tag_operator(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "any_tag_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "any_tag_ids")? {
                 Some(value) => request.any_tag_ids(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "folder_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "folder_ids")? {
                 Some(value) => request.folder_ids(value),
                 None => request,
             };
@@ -3329,12 +3327,13 @@ pub async fn call(
                 Some(value) => request.fin_sales_state(value),
                 None => request,
             };
-            let request = match args.optional::<Vec<i64>>("query", "created_by_ids")? {
+            let request = match args.optional::<Vec<String>>("query", "created_by_ids")?
+            {
                 Some(value) => request.created_by_ids(value),
                 None => request,
             };
             let request = match args
-                .optional::<Vec<i64>>("query", "last_updated_by_ids")?
+                .optional::<Vec<String>>("query", "last_updated_by_ids")?
             {
                 Some(value) => request.last_updated_by_ids(value),
                 None => request,
@@ -3380,7 +3379,7 @@ pub async fn call(
         }
         "search_internal_articles" => {
             let request = client.search_internal_articles();
-            let request = match args.optional::<i64>("query", "folder_id")? {
+            let request = match args.optional::<String>("query", "folder_id")? {
                 Some(value) => request.folder_id(value),
                 None => request,
             };
@@ -3401,7 +3400,7 @@ pub async fn call(
         "set_away_admin" => {
             let request = client
                 .set_away_admin(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::SetAwayAdminBody>()?,
                 );
             let response = request
@@ -3498,7 +3497,7 @@ pub async fn call(
         "stage_article_draft" => {
             let request = client
                 .stage_article_draft(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -3549,7 +3548,7 @@ pub async fn call(
         "update_article" => {
             let request = client
                 .update_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -3573,7 +3572,7 @@ pub async fn call(
         "update_collection" => {
             let request = client
                 .update_collection(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateCollectionRequest>()?,
                 );
             let response = request
@@ -3634,7 +3633,7 @@ pub async fn call(
         "update_conversation" => {
             let request = client
                 .update_conversation(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateConversationRequest>()?,
                 );
             let request = match args.optional::<String>("query", "display_as")? {
@@ -3650,7 +3649,7 @@ pub async fn call(
         "update_conversation_attribute" => {
             let request = client
                 .update_conversation_attribute(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateConversationAttributeRequest>()?,
                 );
             let response = request
@@ -3662,7 +3661,7 @@ pub async fn call(
         "update_conversation_attribute_option" => {
             let request = client
                 .update_conversation_attribute_option(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.required::<String>("path", "option_id")?,
                     args.body::<types::UpdateConversationAttributeOptionRequest>()?,
                 );
@@ -3688,7 +3687,7 @@ pub async fn call(
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateDataAttributeRequest>()?,
                 );
             let response = request
@@ -3724,7 +3723,7 @@ pub async fn call(
         "update_folder" => {
             let request = client
                 .update_folder(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateFolderBody>()?,
                 );
             let response = request
@@ -3736,7 +3735,7 @@ pub async fn call(
         "update_internal_article" => {
             let request = client
                 .update_internal_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateInternalArticleRequest>()?,
                 );
             let response = request
@@ -3748,7 +3747,7 @@ pub async fn call(
         "update_news_item" => {
             let request = client
                 .update_news_item(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::NewsItemRequest>()?,
                 );
             let response = request

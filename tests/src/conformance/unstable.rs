@@ -35,7 +35,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "create_article" => Some(crate::roundtrip::<types::Article>(body)),
         "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "create_company_note" => Some(crate::roundtrip::<types::Note>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "create_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -117,11 +117,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
         "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -223,7 +219,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
         "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "notify_attribute_collected" => {
             Some(crate::roundtrip::<types::CustomChannelNotificationResponse>(body))
         }
@@ -237,7 +233,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::CustomChannelNotificationResponse>(body))
         }
         "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
         "register_fin_voice_call" => {
@@ -283,9 +279,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
         "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
         "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+            Some(crate::roundtrip::<types::ContactResponse>(body))
         }
         "show_data_connector_execution_result" => {
             Some(crate::roundtrip::<types::DataConnectorExecutionResult>(body))
@@ -294,7 +290,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "update_article" => Some(crate::roundtrip::<types::Article>(body)),
         "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "update_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -339,11 +335,9 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
         "attach_tag_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
-        }
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::AttachTagToBody>(body)),
         "change_ticket_type" => {
             Some(crate::roundtrip::<types::ChangeTicketTypeRequest>(body))
         }
@@ -418,13 +412,13 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
         "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+            Some(crate::roundtrip::<types::CreateTicketBody>(body))
         }
         "list_calls_with_transcripts" => {
             Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
@@ -575,7 +569,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_conversation(
                     args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -587,7 +581,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_ticket(
                     args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -637,7 +631,7 @@ pub async fn call(
         }
         "collect_fin_voice_call_by_id" => {
             let request = client
-                .collect_fin_voice_call_by_id(args.required::<i64>("path", "id")?);
+                .collect_fin_voice_call_by_id(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -669,7 +663,7 @@ pub async fn call(
         "convert_conversation_to_ticket" => {
             let request = client
                 .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::ConvertConversationToTicketRequest>()?,
                 );
             let response = request
@@ -936,7 +930,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_article" => {
-            let request = client.delete_article(args.required::<i64>("path", "id")?);
+            let request = client.delete_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -944,7 +938,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_collection" => {
-            let request = client.delete_collection(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -978,7 +973,7 @@ pub async fn call(
         }
         "delete_conversation" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "id")?);
+                .delete_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<bool>("query", "retain_metrics")? {
                 Some(value) => request.retain_metrics(value),
                 None => request,
@@ -1032,7 +1027,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_folder" => {
-            let request = client.delete_folder(args.required::<i64>("path", "id")?);
+            let request = client.delete_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1041,7 +1036,7 @@ pub async fn call(
         }
         "delete_internal_article" => {
             let request = client
-                .delete_internal_article(args.required::<i64>("path", "id")?);
+                .delete_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1049,7 +1044,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "delete_news_item" => {
-            let request = client.delete_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .delete_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1126,7 +1122,7 @@ pub async fn call(
                 .detach_tag_from_conversation(
                     args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1139,7 +1135,7 @@ pub async fn call(
                 .detach_tag_from_ticket(
                     args.required::<String>("path", "ticket_id")?,
                     args.required::<String>("path", "id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -1160,7 +1156,7 @@ pub async fn call(
         }
         "enqueue_create_ticket" => {
             let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+                .enqueue_create_ticket(args.body::<types::CreateTicketBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1752,7 +1748,7 @@ pub async fn call(
                 Some(value) => request.per_page(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "parent_folder_id")? {
+            let request = match args.optional::<String>("query", "parent_folder_id")? {
                 Some(value) => request.parent_folder_id(value),
                 None => request,
             };
@@ -2106,7 +2102,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_admin" => {
-            let request = client.retrieve_admin(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_admin(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2114,7 +2110,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_article" => {
-            let request = client.retrieve_article(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2131,7 +2128,7 @@ pub async fn call(
         }
         "retrieve_collection" => {
             let request = client
-                .retrieve_collection(args.required::<i64>("path", "id")?);
+                .retrieve_collection(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2172,7 +2169,7 @@ pub async fn call(
         }
         "retrieve_conversation" => {
             let request = client
-                .retrieve_conversation(args.required::<i64>("path", "id")?);
+                .retrieve_conversation(args.required::<String>("path", "id")?);
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
                 None => request,
@@ -2218,7 +2215,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_folder" => {
-            let request = client.retrieve_folder(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_folder(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2227,7 +2224,7 @@ pub async fn call(
         }
         "retrieve_help_center" => {
             let request = client
-                .retrieve_help_center(args.required::<i64>("path", "id")?);
+                .retrieve_help_center(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2236,7 +2233,7 @@ pub async fn call(
         }
         "retrieve_internal_article" => {
             let request = client
-                .retrieve_internal_article(args.required::<i64>("path", "id")?);
+                .retrieve_internal_article(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2244,7 +2241,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_news_item" => {
-            let request = client.retrieve_news_item(args.required::<i64>("path", "id")?);
+            let request = client
+                .retrieve_news_item(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2261,7 +2259,7 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "id")?);
+            let request = client.retrieve_note(args.required::<String>("path", "id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -2338,7 +2336,7 @@ pub async fn call(
                 Some(value) => request.state(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
+            let request = match args.optional::<String>("query", "help_center_id")? {
                 Some(value) => request.help_center_id(value),
                 None => request,
             };
@@ -2371,7 +2369,7 @@ pub async fn call(
         }
         "search_internal_articles" => {
             let request = client.search_internal_articles();
-            let request = match args.optional::<i64>("query", "folder_id")? {
+            let request = match args.optional::<String>("query", "folder_id")? {
                 Some(value) => request.folder_id(value),
                 None => request,
             };
@@ -2392,7 +2390,7 @@ pub async fn call(
         "set_away_admin" => {
             let request = client
                 .set_away_admin(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::SetAwayAdminBody>()?,
                 );
             let response = request
@@ -2470,7 +2468,7 @@ pub async fn call(
         "update_article" => {
             let request = client
                 .update_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -2482,7 +2480,7 @@ pub async fn call(
         "update_collection" => {
             let request = client
                 .update_collection(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateCollectionRequest>()?,
                 );
             let response = request
@@ -2538,7 +2536,7 @@ pub async fn call(
         "update_conversation" => {
             let request = client
                 .update_conversation(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateConversationRequest>()?,
                 );
             let request = match args.optional::<String>("query", "display_as")? {
@@ -2567,7 +2565,7 @@ pub async fn call(
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateDataAttributeRequest>()?,
                 );
             let response = request
@@ -2603,7 +2601,7 @@ pub async fn call(
         "update_folder" => {
             let request = client
                 .update_folder(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateFolderBody>()?,
                 );
             let response = request
@@ -2615,7 +2613,7 @@ pub async fn call(
         "update_internal_article" => {
             let request = client
                 .update_internal_article(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::UpdateInternalArticleRequest>()?,
                 );
             let response = request
@@ -2627,7 +2625,7 @@ pub async fn call(
         "update_news_item" => {
             let request = client
                 .update_news_item(
-                    args.required::<i64>("path", "id")?,
+                    args.required::<String>("path", "id")?,
                     args.body::<types::NewsItemRequest>()?,
                 );
             let response = request

@@ -24,7 +24,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "convert_visitor" => Some(crate::roundtrip::<types::Contact>(body)),
         "create_article" => Some(crate::roundtrip::<types::Article>(body)),
         "create_collection" => Some(crate::roundtrip::<types::Collection>(body)),
-        "create_contact" => Some(crate::roundtrip::<types::CreateContactResponse>(body)),
+        "create_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "create_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -95,11 +95,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         }
         "get_data_export" => Some(crate::roundtrip::<types::DataExport>(body)),
         "get_export_reporting_data_by_job_identifier" => {
-            Some(
-                crate::roundtrip::<
-                    types::GetExportReportingDataByJobIdentifierResponse,
-                >(body),
-            )
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "get_export_reporting_data_get_datasets" => {
             Some(
@@ -171,9 +167,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "list_ticket_states" => Some(crate::roundtrip::<types::TicketStateList>(body)),
         "list_ticket_types" => Some(crate::roundtrip::<types::TicketTypeList>(body)),
         "manage_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
-        "merge_contact" => Some(crate::roundtrip::<types::MergeContactResponse>(body)),
+        "merge_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "post_export_reporting_data_enqueue" => {
-            Some(crate::roundtrip::<types::PostExportReportingDataEnqueueResponse>(body))
+            Some(crate::roundtrip::<types::ExportReportingDataResponse>(body))
         }
         "redact_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
         "reply_conversation" => Some(crate::roundtrip::<types::Conversation>(body)),
@@ -207,9 +203,9 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "search_tickets" => Some(crate::roundtrip::<types::TicketList>(body)),
         "set_away_admin" => Some(crate::roundtrip::<types::Admin>(body)),
         "show_call" => Some(crate::roundtrip::<types::Call>(body)),
-        "show_contact" => Some(crate::roundtrip::<types::ShowContactResponse>(body)),
+        "show_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "show_contact_by_external_id" => {
-            Some(crate::roundtrip::<types::ShowContactByExternalIdResponse>(body))
+            Some(crate::roundtrip::<types::ContactResponse>(body))
         }
         "start_fin_conversation" => {
             Some(crate::roundtrip::<types::StartFinConversationResponse>(body))
@@ -219,7 +215,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "update_article" => Some(crate::roundtrip::<types::Article>(body)),
         "update_collection" => Some(crate::roundtrip::<types::Collection>(body)),
         "update_company" => Some(crate::roundtrip::<types::Company>(body)),
-        "update_contact" => Some(crate::roundtrip::<types::UpdateContactResponse>(body)),
+        "update_contact" => Some(crate::roundtrip::<types::ContactResponse>(body)),
         "update_content_import_source" => {
             Some(crate::roundtrip::<types::ContentImportSource>(body))
         }
@@ -257,11 +253,9 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::AttachTagToContactBody>(body))
         }
         "attach_tag_to_conversation" => {
-            Some(crate::roundtrip::<types::AttachTagToConversationBody>(body))
+            Some(crate::roundtrip::<types::AttachTagToBody>(body))
         }
-        "attach_tag_to_ticket" => {
-            Some(crate::roundtrip::<types::AttachTagToTicketBody>(body))
-        }
+        "attach_tag_to_ticket" => Some(crate::roundtrip::<types::AttachTagToBody>(body)),
         "convert_conversation_to_ticket" => {
             Some(crate::roundtrip::<types::ConvertConversationToTicketRequest>(body))
         }
@@ -323,13 +317,13 @@ pub fn decode_request(operation: &str, body: &str) -> Option<Roundtrip> {
             Some(crate::roundtrip::<types::DetachContactFromConversationRequest>(body))
         }
         "detach_tag_from_conversation" => {
-            Some(crate::roundtrip::<types::DetachTagFromConversationBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "detach_tag_from_ticket" => {
-            Some(crate::roundtrip::<types::DetachTagFromTicketBody>(body))
+            Some(crate::roundtrip::<types::DetachTagFromBody>(body))
         }
         "enqueue_create_ticket" => {
-            Some(crate::roundtrip::<types::EnqueueCreateTicketBody>(body))
+            Some(crate::roundtrip::<types::CreateTicketBody>(body))
         }
         "list_calls_with_transcripts" => {
             Some(crate::roundtrip::<types::ListCallsWithTranscriptsBody>(body))
@@ -460,7 +454,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_conversation(
                     args.required::<String>("path", "conversation_id")?,
-                    args.body::<types::AttachTagToConversationBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -472,7 +466,7 @@ pub async fn call(
             let request = client
                 .attach_tag_to_ticket(
                     args.required::<String>("path", "ticket_id")?,
-                    args.body::<types::AttachTagToTicketBody>()?,
+                    args.body::<types::AttachTagToBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -501,7 +495,7 @@ pub async fn call(
         "convert_conversation_to_ticket" => {
             let request = client
                 .convert_conversation_to_ticket(
-                    args.required::<i64>("path", "conversation_id")?,
+                    args.required::<String>("path", "conversation_id")?,
                     args.body::<types::ConvertConversationToTicketRequest>()?,
                 );
             let response = request
@@ -727,7 +721,7 @@ pub async fn call(
         }
         "delete_article" => {
             let request = client
-                .delete_article(args.required::<i64>("path", "article_id")?);
+                .delete_article(args.required::<String>("path", "article_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -736,7 +730,7 @@ pub async fn call(
         }
         "delete_collection" => {
             let request = client
-                .delete_collection(args.required::<i64>("path", "collection_id")?);
+                .delete_collection(args.required::<String>("path", "collection_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -774,7 +768,9 @@ pub async fn call(
         }
         "delete_conversation" => {
             let request = client
-                .delete_conversation(args.required::<i64>("path", "conversation_id")?);
+                .delete_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -817,7 +813,7 @@ pub async fn call(
         "delete_internal_article" => {
             let request = client
                 .delete_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                 );
             let response = request
                 .send_with_response()
@@ -827,7 +823,7 @@ pub async fn call(
         }
         "delete_news_item" => {
             let request = client
-                .delete_news_item(args.required::<i64>("path", "news_item_id")?);
+                .delete_news_item(args.required::<String>("path", "news_item_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -905,7 +901,7 @@ pub async fn call(
                 .detach_tag_from_conversation(
                     args.required::<String>("path", "conversation_id")?,
                     args.required::<String>("path", "tag_id")?,
-                    args.body::<types::DetachTagFromConversationBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -918,7 +914,7 @@ pub async fn call(
                 .detach_tag_from_ticket(
                     args.required::<String>("path", "ticket_id")?,
                     args.required::<String>("path", "tag_id")?,
-                    args.body::<types::DetachTagFromTicketBody>()?,
+                    args.body::<types::DetachTagFromBody>()?,
                 );
             let response = request
                 .send_with_response()
@@ -939,7 +935,7 @@ pub async fn call(
         }
         "enqueue_create_ticket" => {
             let request = client
-                .enqueue_create_ticket(args.body::<types::EnqueueCreateTicketBody>()?);
+                .enqueue_create_ticket(args.body::<types::CreateTicketBody>()?);
             let response = request
                 .send_with_response()
                 .await
@@ -1590,7 +1586,7 @@ pub async fn call(
         }
         "retrieve_admin" => {
             let request = client
-                .retrieve_admin(args.required::<i64>("path", "admin_id")?);
+                .retrieve_admin(args.required::<String>("path", "admin_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1599,7 +1595,7 @@ pub async fn call(
         }
         "retrieve_article" => {
             let request = client
-                .retrieve_article(args.required::<i64>("path", "article_id")?);
+                .retrieve_article(args.required::<String>("path", "article_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1608,7 +1604,7 @@ pub async fn call(
         }
         "retrieve_collection" => {
             let request = client
-                .retrieve_collection(args.required::<i64>("path", "collection_id")?);
+                .retrieve_collection(args.required::<String>("path", "collection_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1649,7 +1645,9 @@ pub async fn call(
         }
         "retrieve_conversation" => {
             let request = client
-                .retrieve_conversation(args.required::<i64>("path", "conversation_id")?);
+                .retrieve_conversation(
+                    args.required::<String>("path", "conversation_id")?,
+                );
             let request = match args.optional::<String>("query", "display_as")? {
                 Some(value) => request.display_as(value),
                 None => request,
@@ -1666,7 +1664,9 @@ pub async fn call(
         }
         "retrieve_help_center" => {
             let request = client
-                .retrieve_help_center(args.required::<i64>("path", "help_center_id")?);
+                .retrieve_help_center(
+                    args.required::<String>("path", "help_center_id")?,
+                );
             let response = request
                 .send_with_response()
                 .await
@@ -1676,7 +1676,7 @@ pub async fn call(
         "retrieve_internal_article" => {
             let request = client
                 .retrieve_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                 );
             let response = request
                 .send_with_response()
@@ -1686,7 +1686,7 @@ pub async fn call(
         }
         "retrieve_news_item" => {
             let request = client
-                .retrieve_news_item(args.required::<i64>("path", "news_item_id")?);
+                .retrieve_news_item(args.required::<String>("path", "news_item_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1703,7 +1703,8 @@ pub async fn call(
             Ok(crate::Called::from_parts(response.status(), response.headers()))
         }
         "retrieve_note" => {
-            let request = client.retrieve_note(args.required::<i64>("path", "note_id")?);
+            let request = client
+                .retrieve_note(args.required::<String>("path", "note_id")?);
             let response = request
                 .send_with_response()
                 .await
@@ -1761,7 +1762,7 @@ pub async fn call(
                 Some(value) => request.state(value),
                 None => request,
             };
-            let request = match args.optional::<i64>("query", "help_center_id")? {
+            let request = match args.optional::<String>("query", "help_center_id")? {
                 Some(value) => request.help_center_id(value),
                 None => request,
             };
@@ -1815,7 +1816,7 @@ pub async fn call(
         "set_away_admin" => {
             let request = client
                 .set_away_admin(
-                    args.required::<i64>("path", "admin_id")?,
+                    args.required::<String>("path", "admin_id")?,
                     args.body::<types::SetAwayAdminBody>()?,
                 );
             let response = request
@@ -1900,7 +1901,7 @@ pub async fn call(
         "update_article" => {
             let request = client
                 .update_article(
-                    args.required::<i64>("path", "article_id")?,
+                    args.required::<String>("path", "article_id")?,
                     args.body::<types::UpdateArticleRequest>()?,
                 );
             let response = request
@@ -1912,7 +1913,7 @@ pub async fn call(
         "update_collection" => {
             let request = client
                 .update_collection(
-                    args.required::<i64>("path", "collection_id")?,
+                    args.required::<String>("path", "collection_id")?,
                     args.body::<types::UpdateCollectionRequest>()?,
                 );
             let response = request
@@ -1960,7 +1961,7 @@ pub async fn call(
         "update_conversation" => {
             let request = client
                 .update_conversation(
-                    args.required::<i64>("path", "conversation_id")?,
+                    args.required::<String>("path", "conversation_id")?,
                     args.body::<types::UpdateConversationRequest>()?,
                 );
             let request = match args.optional::<String>("query", "display_as")? {
@@ -1976,7 +1977,7 @@ pub async fn call(
         "update_data_attribute" => {
             let request = client
                 .update_data_attribute(
-                    args.required::<i64>("path", "data_attribute_id")?,
+                    args.required::<String>("path", "data_attribute_id")?,
                     args.body::<types::UpdateDataAttributeRequest>()?,
                 );
             let response = request
@@ -2000,7 +2001,7 @@ pub async fn call(
         "update_internal_article" => {
             let request = client
                 .update_internal_article(
-                    args.required::<i64>("path", "internal_article_id")?,
+                    args.required::<String>("path", "internal_article_id")?,
                     args.body::<types::UpdateInternalArticleRequest>()?,
                 );
             let response = request
@@ -2020,7 +2021,7 @@ pub async fn call(
         "update_news_item" => {
             let request = client
                 .update_news_item(
-                    args.required::<i64>("path", "news_item_id")?,
+                    args.required::<String>("path", "news_item_id")?,
                     args.body::<types::NewsItemRequest>()?,
                 );
             let response = request
