@@ -7,12 +7,25 @@
 //! `cargo xtask specs`). The three decodes alternate within each round (`DECODE_ROUNDS`, 15 by
 //! default); it prints the median of each and the median of the per-round ratios as Markdown
 //! table rows.
+//!
+//! For instruction counts (`valgrind --tool=callgrind`, repeatable on a busy machine):
+//! `DECODE_BODY=<file>` writes the list to the file when it does not exist, else reads it from
+//! there (so parsing the description is not counted); `DECODE_ONLY=generated|value|strict`
+//! decodes it once, that way only, and exits; `DECODE_CONTACTS` sets the list's length.
 
 use intercom_api::v2_14::types::ContactList;
 use intercom_tests::{resolve, spec_json};
 use std::time::{Duration, Instant};
 
 const CONTACTS: usize = 20_000;
+
+/// The list's length: `DECODE_CONTACTS`, else [`CONTACTS`].
+fn contacts() -> usize {
+    std::env::var("DECODE_CONTACTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CONTACTS)
+}
 
 /// Derive-only types of the example's shape: exact field types, unknown keys ignored, no
 /// leniency. What a minimal hand-written client would use.
@@ -155,25 +168,25 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(15)
         .max(1);
-    let body = contact_list_body();
+    let count = contacts();
+    let body = body();
+    if let Ok(only) = std::env::var("DECODE_ONLY") {
+        let decoded = match only.as_str() {
+            "generated" => decode_generated(&body),
+            "value" => decode_value(&body),
+            "strict" => decode_strict(&body),
+            other => panic!("DECODE_ONLY={other}: expected generated, value or strict"),
+        };
+        assert_eq!(decoded, count);
+        return;
+    }
     let mut generated = Vec::new();
     let mut value = Vec::new();
     let mut strict = Vec::new();
     for _ in 0..rounds {
-        generated.push(time(|| {
-            let list: ContactList = serde_json::from_slice(&body).expect("generated decodes");
-            list.data.map_or(0, |data| data.len())
-        }));
-        value.push(time(|| {
-            let list: serde_json::Value = serde_json::from_slice(&body).expect("JSON decodes");
-            list["data"].as_array().map_or(0, Vec::len)
-        }));
-        strict.push(time(|| {
-            let list: strict::ContactList =
-                serde_json::from_slice(&body).expect("strict types decode");
-            assert!(list.total_count > 0 && list.pages.total_pages == 1);
-            list.data.len()
-        }));
+        generated.push(time(count, || decode_generated(&body)));
+        value.push(time(count, || decode_value(&body)));
+        strict.push(time(count, || decode_strict(&body)));
     }
     let ratios = |a: &[Duration], b: &[Duration]| {
         median_f64(
@@ -185,7 +198,7 @@ fn main() {
     };
     let ms = |d: &[Duration]| median_f64(d.iter().map(|d| d.as_secs_f64() * 1e3).collect());
     let mib = body.len() as f64 / (1024.0 * 1024.0);
-    println!("| decode {CONTACTS} contacts ({mib:.1} MiB, {rounds} rounds) | median | ratio to generated (median of rounds) |");
+    println!("| decode {count} contacts ({mib:.1} MiB, {rounds} rounds) | median | ratio to generated (median of rounds) |");
     println!("|---|---|---|");
     println!(
         "| generated `v2_14::types::ContactList` | {:.1} ms | 1.00 |",
@@ -203,12 +216,29 @@ fn main() {
     );
 }
 
+/// The three decodes; each gives the number of contacts it read.
+fn decode_generated(body: &[u8]) -> usize {
+    let list: ContactList = serde_json::from_slice(body).expect("generated decodes");
+    list.data.map_or(0, |data| data.len())
+}
+
+fn decode_value(body: &[u8]) -> usize {
+    let list: serde_json::Value = serde_json::from_slice(body).expect("JSON decodes");
+    list["data"].as_array().map_or(0, Vec::len)
+}
+
+fn decode_strict(body: &[u8]) -> usize {
+    let list: strict::ContactList = serde_json::from_slice(body).expect("strict types decode");
+    assert!(list.total_count > 0 && list.pages.total_pages == 1);
+    list.data.len()
+}
+
 /// Times one decode; checks it read every contact.
-fn time(decode: impl FnOnce() -> usize) -> Duration {
+fn time(expected: usize, decode: impl FnOnce() -> usize) -> Duration {
     let start = Instant::now();
     let count = decode();
     let elapsed = start.elapsed();
-    assert_eq!(count, CONTACTS);
+    assert_eq!(count, expected);
     elapsed
 }
 
@@ -222,8 +252,21 @@ fn median_f64(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// The list to decode: built, or read from (and written to) `DECODE_BODY`.
+fn body() -> Vec<u8> {
+    let Ok(path) = std::env::var("DECODE_BODY") else {
+        return contact_list_body(contacts());
+    };
+    if let Ok(body) = std::fs::read(&path) {
+        return body;
+    }
+    let body = contact_list_body(contacts());
+    std::fs::write(&path, &body).expect("DECODE_BODY is writable");
+    body
+}
+
 /// `{"type": "list", "data": [...], ...}` with each contact its own id and email.
-fn contact_list_body() -> Vec<u8> {
+fn contact_list_body(count: usize) -> Vec<u8> {
     let spec = spec_json("2.14");
     let response = &spec["paths"]["/contacts/{contact_id}"]["get"]["responses"]["200"];
     let examples = &resolve(&spec, response)["content"]["application/json"]["examples"];
@@ -232,7 +275,7 @@ fn contact_list_body() -> Vec<u8> {
         .and_then(|examples| examples.values().next())
         .map(|example| resolve(&spec, example)["value"].clone())
         .expect("the spec has an example contact");
-    let data: Vec<serde_json::Value> = (0..CONTACTS)
+    let data: Vec<serde_json::Value> = (0..count)
         .map(|i| {
             let mut contact = contact.clone();
             contact["id"] = format!("{i:024x}").into();
@@ -243,8 +286,8 @@ fn contact_list_body() -> Vec<u8> {
     let list = serde_json::json!({
         "type": "list",
         "data": data,
-        "total_count": CONTACTS,
-        "pages": {"type": "pages", "page": 1, "per_page": CONTACTS, "total_pages": 1},
+        "total_count": count,
+        "pages": {"type": "pages", "page": 1, "per_page": count, "total_pages": 1},
     });
     serde_json::to_vec(&list).expect("JSON encodes")
 }
