@@ -48,6 +48,14 @@ impl Client {
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.archive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
@@ -66,6 +74,31 @@ impl Client {
     /// ends with a `complete` status — there is no `awaiting_user_reply` cycle.
     ///
     /// `POST /fin/ask`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .ask_fin(types::AskFinBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "How do I reset my password?".to_owned(),
+    ///             timestamp: Some("2025-01-24T10:01:20.000Z".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn ask_fin(&self, body: types::AskFinBody) -> operations::AskFin<'_> {
         operations::AskFin::new(self, body)
     }
@@ -73,6 +106,22 @@ impl Client {
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_a_company(
+    ///         "123",
+    ///         types::AttachContactToACompanyBody {
+    ///             id: "58a430d35458202d41b1e65b".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
@@ -88,6 +137,28 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `POST /conversations/{id}/customers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_conversation(
+    ///         "123",
+    ///         types::AttachContactToConversationRequest {
+    ///             admin_id: Some("991267731".to_owned()),
+    ///             customer: Some(
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
+    ///                     ..Default::default()
+    ///                 }),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
@@ -105,6 +176,23 @@ impl Client {
     /// This will return a subscription type model for the subscription type that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_subscription_type_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachSubscriptionTypeToContactBody {
+    ///             consent_type: "opt_in".to_owned(),
+    ///             id: "110".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -122,6 +210,22 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /articles/{article_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_article(
+    ///         123,
+    ///         types::AttachTagToArticleBody {
+    ///             id: "7522907".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_article(
         &self,
         article_id: i64,
@@ -133,6 +237,22 @@ impl Client {
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachTagToContactBody {
+    ///             id: "82".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -150,6 +270,22 @@ impl Client {
     /// Requires the `read_write_content_snippets` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /content_snippets/{content_snippet_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_content_snippet(
+    ///         "123",
+    ///         types::AttachTagToContentSnippetBody {
+    ///             id: "7522907".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
@@ -161,6 +297,23 @@ impl Client {
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_conversation(
+    ///         "64619700005694",
+    ///         types::AttachTagToConversationBody {
+    ///             admin_id: "991267620".to_owned(),
+    ///             id: "87".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -178,6 +331,22 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /internal_articles/{internal_article_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_internal_article(
+    ///         123,
+    ///         types::AttachTagToInternalArticleBody {
+    ///             id: "7522907".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_internal_article(
         &self,
         internal_article_id: i64,
@@ -189,6 +358,23 @@ impl Client {
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_ticket(
+    ///         "64619700005694",
+    ///         types::AttachTagToTicketBody {
+    ///             admin_id: "991267958".to_owned(),
+    ///             id: "121".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -202,6 +388,14 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{id}/block`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.block_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn block_contact(&self, id: impl Into<String>) -> operations::BlockContact<'_> {
         operations::BlockContact::new(self, id.into())
     }
@@ -227,6 +421,31 @@ impl Client {
     /// Requires the `write_content` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /content/bulk_actions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_content_actions(types::ContentBulkActionRequest {
+    ///         action: types::ContentBulkActionRequestAction::Delete,
+    ///         content_ids: vec![
+    ///             types::ContentBulkActionRequestContentIdsItem { id : "12345678"
+    ///             .to_owned(), type_ :
+    ///             types::ContentBulkActionRequestContentIdsItemType::ArticleContent,
+    ///             ..Default::default() }, types::ContentBulkActionRequestContentIdsItem {
+    ///             id : "12345679".to_owned(), type_ :
+    ///             types::ContentBulkActionRequestContentIdsItemType::InternalArticle,
+    ///             ..Default::default() }, types::ContentBulkActionRequestContentIdsItem {
+    ///             id : "12345680".to_owned(), type_ :
+    ///             types::ContentBulkActionRequestContentIdsItemType::ContentSnippet,
+    ///             ..Default::default() }
+    ///         ],
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_content_actions(
         &self,
         body: types::ContentBulkActionRequest,
@@ -248,6 +467,27 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `POST /companies/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_create_companies(types::BulkCreateCompaniesRequest {
+    ///         companies: vec![
+    ///             types::BulkCreateCompaniesRequestCompaniesItem { company_id :
+    ///             Some("abc123".to_owned()), monthly_spend : Some(1000),
+    ///             ..Default::default() }
+    ///         ],
+    ///         job: Some(types::BulkCreateCompaniesRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_create_companies(
         &self,
         body: types::BulkCreateCompaniesRequest,
@@ -274,6 +514,28 @@ impl Client {
     /// > - Tag application is best-effort and processed asynchronously: unknown tag IDs are skipped, and per-tag results are not returned in the job status.
     ///
     /// `POST /contacts/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_create_contacts(types::BulkCreateContactsRequest {
+    ///         contacts: vec![
+    ///             types::BulkCreateContactsRequestContactsItem { email :
+    ///             Some("joe@bloggs.com".to_owned()), external_id : Some("abc123"
+    ///             .to_owned()), language_override : Some("de".to_owned()),
+    ///             ..Default::default() }
+    ///         ],
+    ///         job: Some(types::BulkCreateContactsRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_create_contacts(
         &self,
         body: types::BulkCreateContactsRequest,
@@ -291,6 +553,26 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `POST /companies/bulk/delete`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_delete_companies(types::BulkDeleteCompaniesRequest {
+    ///         companies: vec![
+    ///             types::BulkDeleteCompaniesRequestCompaniesItem { id :
+    ///             "531ee472cce572a6ec000006".to_owned(), ..Default::default() }
+    ///         ],
+    ///         job: Some(types::BulkDeleteCompaniesRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_delete_companies(
         &self,
         body: types::BulkDeleteCompaniesRequest,
@@ -312,6 +594,26 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `POST /contacts/bulk/delete`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_delete_contacts(types::BulkDeleteContactsRequest {
+    ///         contacts: vec![
+    ///             types::BulkDeleteContactsRequestContactsItem { id : "abc123".to_owned(),
+    ///             ..Default::default() }
+    ///         ],
+    ///         job: Some(types::BulkDeleteContactsRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_delete_contacts(
         &self,
         body: types::BulkDeleteContactsRequest,
@@ -331,6 +633,27 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `PUT /companies/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_update_companies(types::BulkUpdateCompaniesRequest {
+    ///         companies: vec![
+    ///             types::BulkUpdateCompaniesRequestCompaniesItem { id :
+    ///             "531ee472cce572a6ec000006".to_owned(), monthly_spend : Some(1000),
+    ///             ..Default::default() }
+    ///         ],
+    ///         job: Some(types::BulkUpdateCompaniesRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_update_companies(
         &self,
         body: types::BulkUpdateCompaniesRequest,
@@ -351,6 +674,26 @@ impl Client {
     /// > - Tag application is best-effort and processed asynchronously: unknown tag IDs are skipped, and per-tag results are not returned in the job status.
     ///
     /// `PUT /contacts/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_update_contacts(types::BulkUpdateContactsRequest {
+    ///         contacts: vec![
+    ///             types::BulkUpdateContactsRequestContactsItem { id : "abc123".to_owned(),
+    ///             language_override : Some("de".to_owned()), ..Default::default() }
+    ///         ],
+    ///         job: Some(types::BulkUpdateContactsRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_update_contacts(
         &self,
         body: types::BulkUpdateContactsRequest,
@@ -361,6 +704,14 @@ impl Client {
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.cancel_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -371,6 +722,23 @@ impl Client {
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
     /// `POST /tickets/{ticket_id}/change_type`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .change_ticket_type(
+    ///         "123",
+    ///         types::ChangeTicketTypeRequest {
+    ///             ticket_state_id: "5678".to_owned(),
+    ///             ticket_type_id: "1234".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
@@ -382,6 +750,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external call identifier.
     ///
     /// `GET /fin_voice/external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_external_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -392,6 +768,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external reference ID.
     ///
     /// `GET /fin_voice/collect/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_id(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: i64,
@@ -404,6 +788,14 @@ impl Client {
     /// Returns the most recent matched call for the given phone number, ordered by creation date.
     ///
     /// `GET /fin_voice/phone_number/{phone_number}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_phone_number("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -416,6 +808,14 @@ impl Client {
     /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
     ///
     /// `GET /fin_voice/conversation/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_calls_by_conversation_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
@@ -441,6 +841,32 @@ impl Client {
     /// > This endpoint requires the Procedures HITL API feature to be enabled for your workspace.
     ///
     /// `POST /procedures/{conversation_id}/collect_agent_input`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .collect_procedure_agent_input(
+    ///         "215473853299345",
+    ///         types::CollectAgentInputRequest {
+    ///             attribute_values: vec![
+    ///                 types::CollectAgentInputRequestAttributeValuesItem { identifier :
+    ///                 "workflow_local_variables.72c5a6b3-3cce-41d8-8e30-14da40791958"
+    ///                 .to_owned(), value : serde_json::json!(true), ..Default::default() },
+    ///                 types::CollectAgentInputRequestAttributeValuesItem { identifier :
+    ///                 "workflow_local_variables.5adb55fb-f549-44a0-8ee9-7e652ad77c25"
+    ///                 .to_owned(), value :
+    ///                 serde_json::json!("85f00ba7-558c-4b02-a397-6f5c3659941c"),
+    ///                 ..Default::default() }
+    ///             ],
+    ///             step_id: "d5b81f72-adb9-4317-b973-75b3c3624c09".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_procedure_agent_input(
         &self,
         conversation_id: impl Into<String>,
@@ -452,6 +878,22 @@ impl Client {
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{id}/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_conversation_to_ticket(
+    ///         123,
+    ///         types::ConvertConversationToTicketRequest {
+    ///             ticket_type_id: "54".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn convert_conversation_to_ticket(
         &self,
         id: i64,
@@ -467,6 +909,27 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_visitor(types::ConvertVisitorRequest {
+    ///         type_: "user".to_owned(),
+    ///         user: types::ConvertVisitorRequestUser {
+    ///             email: Some("foo@bar.com".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         visitor: types::ConvertVisitorRequestVisitor {
+    ///             user_id: Some("3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -481,6 +944,35 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_article(types::CreateArticleRequest {
+    ///         author_id: 991267497,
+    ///         body: Some("Body of the Article".to_owned()),
+    ///         description: Some("Description of the Article".to_owned()),
+    ///         parent_ids: Some(vec![145]),
+    ///         state: Some(types::CreateArticleRequestState::Published),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         translated_content: Some(types::ArticleTranslatedContent {
+    ///             fr: Some(types::ArticleContent {
+    ///                 author_id: Some(991267497),
+    ///                 body: Some("Corps de l'article".to_owned()),
+    ///                 description: Some("Description de l'article".to_owned()),
+    ///                 state: Some(types::ArticleContentState::Published),
+    ///                 title: Some("Merci pour tout".to_owned()),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -491,6 +983,33 @@ impl Client {
     /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
     ///
     /// `POST /audiences`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_audience(types::CreateAudienceRequest {
+    ///         name: "VIP Customers".to_owned(),
+    ///         predicates: Some(
+    ///             vec![
+    ///                 types::Predicate { attribute : Some("company.name".to_owned()),
+    ///                 comparison : Some("contains".to_owned()), type_ : Some("string"
+    ///                 .to_owned()), value : Some("Acme".to_owned()), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         role_predicates: Some(
+    ///             vec![
+    ///                 types::Predicate { attribute : Some("role".to_owned()), comparison :
+    ///                 Some("eq".to_owned()), type_ : Some("role".to_owned()), value :
+    ///                 Some("user".to_owned()), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_audience(
         &self,
         body: types::CreateAudienceRequest,
@@ -501,6 +1020,19 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_collection(types::CreateCollectionRequest {
+    ///         description: Some("Missing required parameter".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -511,6 +1043,23 @@ impl Client {
     /// You can add a note to a single company.
     ///
     /// `POST /companies/{company_id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_company_note(
+    ///         "5f4d3c1c-7b1b-4d7d-a97e-6095715c6632",
+    ///         types::CreateCompanyNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
@@ -522,6 +1071,19 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_contact(types::CreateContactRequest {
+    ///         email: Some("joebloggs@intercom.io".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -532,6 +1094,20 @@ impl Client {
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_import_source(types::CreateContentImportSourceRequest {
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         url: "https://www.example.com".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -542,6 +1118,28 @@ impl Client {
     /// You can create a new content snippet.
     ///
     /// `POST /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_snippet(types::ContentSnippetCreateRequest {
+    ///         audience_ids: Some(vec![1, 2]),
+    ///         json_blocks: Some(
+    ///             vec![
+    ///                 serde_json::Map::from_iter([("text".to_owned(),
+    ///                 serde_json::json!("Navigate to Settings > Security > Reset password.")),
+    ///                 ("type".to_owned(), serde_json::json!("paragraph"))])
+    ///             ],
+    ///         ),
+    ///         locale: Some("en".to_owned()),
+    ///         title: "How to reset your password".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
@@ -560,6 +1158,24 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation(types::CreateConversationRequest {
+    ///         body: "Hello there".to_owned(),
+    ///         from: types::CreateConversationRequestFrom {
+    ///             id: "123_doesnt_exist".to_owned(),
+    ///             type_: types::CreateConversationRequestFromType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -570,6 +1186,23 @@ impl Client {
     /// Create a new conversation attribute.
     ///
     /// `POST /conversations/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation_attribute(
+    ///         types::CreateConversationAttributeRequest::CreateConversationAttributeStringRequest(types::CreateConversationAttributeStringRequest {
+    ///             data_type: types::CreateConversationAttributeStringRequestDataType::String,
+    ///             description: Some("Created via API test".to_owned()),
+    ///             name: "api_test_attr".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_conversation_attribute(
         &self,
         body: types::CreateConversationAttributeRequest,
@@ -580,6 +1213,22 @@ impl Client {
     /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
     ///
     /// `POST /conversations/attributes/{id}/options`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation_attribute_option(
+    ///         2,
+    ///         types::CreateConversationAttributeOptionRequest {
+    ///             label: "High".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_conversation_attribute_option(
         &self,
         id: i64,
@@ -591,6 +1240,30 @@ impl Client {
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_custom_object_instances(
+    ///         "Order",
+    ///         types::CreateOrUpdateCustomObjectInstanceRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     ("order_number".to_owned(), "ORDER-12345".to_owned()),
+    ///                     ("total_amount".to_owned(), "99.99".to_owned()),
+    ///                 ]),
+    ///             ),
+    ///             external_created_at: Some(1392036272),
+    ///             external_id: Some("123".to_owned()),
+    ///             external_updated_at: Some(1392036272),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -606,6 +1279,21 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_attribute(types::CreateDataAttributeRequest {
+    ///         model: types::CreateDataAttributeRequestModel::Company,
+    ///         name: "The One Ring".to_owned(),
+    ///         data_type: types::CreateDataAttributeRequestDataType::default(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -616,6 +1304,51 @@ impl Client {
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_connector(types::CreateDataConnectorRequest {
+    ///         audiences: Some(
+    ///             vec![
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Leads,
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors
+    ///             ],
+    ///         ),
+    ///         bypass_authentication: Some(false),
+    ///         customer_authentication: Some(true),
+    ///         data_inputs: Some(
+    ///             vec![
+    ///                 types::CreateDataConnectorRequestDataInputsItem { default_value :
+    ///                 Some("".to_owned()), description : Some("The order ID to look up"
+    ///                 .to_owned()), name : Some("order_id".to_owned()), required :
+    ///                 Some(true), type_ :
+    ///                 Some(types::CreateDataConnectorRequestDataInputsItemType::String),
+    ///                 ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         description: Some(
+    ///             "Looks up order status from an external service".to_owned(),
+    ///         ),
+    ///         direct_fin_usage: Some(true),
+    ///         headers: Some(
+    ///             vec![
+    ///                 types::CreateDataConnectorRequestHeadersItem { name :
+    ///                 Some("Content-Type".to_owned()), value : Some("application/json"
+    ///                 .to_owned()), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         http_method: Some(types::CreateDataConnectorRequestHttpMethod::Get),
+    ///         name: "Get Order Status".to_owned(),
+    ///         url: Some("https://api.example.com/orders/{{order_id}}/status".to_owned()),
+    ///         validate_missing_attributes: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
@@ -665,6 +1398,18 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .create_data_event(types::CreateDataEventRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -691,6 +1436,20 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_export(types::CreateDataExportsRequest {
+    ///         created_at_after: 1734519776,
+    ///         created_at_before: 1734537776,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -701,6 +1460,24 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_external_page(types::CreateExternalPageRequest {
+    ///         external_id: "abc1234".to_owned(),
+    ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         source_id: 44,
+    ///         title: "Test".to_owned(),
+    ///         url: Some("https://www.example.com".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -711,6 +1488,24 @@ impl Client {
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_folder(types::CreateFolderBody {
+    ///         folder: types::CreateFolderBodyFolder {
+    ///             description: Some("Internal product docs".to_owned()),
+    ///             emoji: Some("📚".to_owned()),
+    ///             name: "Product Documentation".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
@@ -723,6 +1518,25 @@ impl Client {
     /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /help_center/help_centers/{help_center_id}/redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_help_center_redirect(
+    ///         "123",
+    ///         types::CreateHelpCenterRedirectRequest {
+    ///             from_url: "http://help-center.test/lovelyhelpcenter/old-page".to_owned(),
+    ///             locale: "en".to_owned(),
+    ///             target_id: "11".to_owned(),
+    ///             target_type: types::CreateHelpCenterRedirectRequestTargetType::Article,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -738,6 +1552,22 @@ impl Client {
     /// You must enable the secret for at least one platform (`supports_android`, `supports_ios`, or `supports_web`). Rotation flow: create the new secret, roll it out to every client signing `user_hash` values, then delete the old secret with `DELETE /secure_mode_secrets/{id}` once traffic has cut over.
     ///
     /// `POST /secure_mode_secrets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_identity_verification_secret(types::CreateIdentityVerificationSecretRequest {
+    ///         name: "Production all-platform".to_owned(),
+    ///         supports_android: Some(true),
+    ///         supports_ios: Some(true),
+    ///         supports_web: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_identity_verification_secret(
         &self,
         body: types::CreateIdentityVerificationSecretRequest,
@@ -748,6 +1578,20 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_internal_article(types::CreateInternalArticleRequest {
+    ///         body: Some("Body of the Internal Article".to_owned()),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -768,6 +1612,55 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_message(types::CreateMessageRequest {
+    ///         bcc: Some(
+    ///             types::CreateMessageRequestBcc::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         body: Some("heyy".to_owned()),
+    ///         cc: Some(
+    ///             types::CreateMessageRequestCc::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         from: Some(types::CreateMessageRequestFrom {
+    ///             id: "991267816".to_owned(),
+    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
+    ///         to: Some(
+    ///             types::CreateMessageRequestTo::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                     type_ : types::RecipientType::Lead, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -778,6 +1671,33 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_news_item(types::NewsItemRequest {
+    ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
+    ///         deliver_silently: Some(true),
+    ///         labels: Some(
+    ///             vec!["Product".to_owned(), "Update".to_owned(), "New".to_owned()],
+    ///         ),
+    ///         newsfeed_assignments: Some(
+    ///             vec![
+    ///                 types::NewsfeedAssignment { newsfeed_id : Some(53), published_at :
+    ///                 Some(1664638214), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         reactions: Some(vec![Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         sender_id: 991267834,
+    ///         state: Some(types::NewsItemRequestState::Live),
+    ///         title: "Halloween is here!".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -788,6 +1708,24 @@ impl Client {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_note(
+    ///         123,
+    ///         types::CreateNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             contact_id: Some("6762f0af1bb69f9f2193bb63".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_note(
         &self,
         id: i64,
@@ -799,6 +1737,25 @@ impl Client {
     /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
     ///
     /// `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_office_hours_exception(
+    ///         "123",
+    ///         types::CreateOfficeHoursExceptionRequest {
+    ///             exception_date: "2026-12-25".to_owned(),
+    ///             exception_type: types::CreateOfficeHoursExceptionRequestExceptionType::Closed,
+    ///             name: Some("Christmas Day".to_owned()),
+    ///             recurring_annually: Some(true),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -814,6 +1771,24 @@ impl Client {
     /// You can create a new office hours schedule for the workspace.
     ///
     /// `POST /office_hours_schedules`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_office_hours_schedule(types::CreateOfficeHoursScheduleRequest {
+    ///         name: "Standard Support Hours".to_owned(),
+    ///         time_intervals: vec![
+    ///             types::OfficeHoursTimeInterval { end_minute : Some(1020), start_minute :
+    ///             Some(540), ..Default::default() }
+    ///         ],
+    ///         time_zone_name: "America/New_York".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_office_hours_schedule(
         &self,
         body: types::CreateOfficeHoursScheduleRequest,
@@ -832,6 +1807,18 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_or_update_company(types::CreateOrUpdateCompanyRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -845,6 +1832,31 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_phone_switch(types::CreatePhoneSwitchRequest {
+    ///         custom_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "issue_type".to_owned(),
+    ///                     types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                 ),
+    ///                 (
+    ///                     "priority".to_owned(),
+    ///                     types::CustomAttributesValue::String("high".to_owned()),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         phone: "+353832345678".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -867,6 +1879,21 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_tag(
+    ///         types::CreateTagBody::CreateOrUpdateTagRequest(types::CreateOrUpdateTagRequest {
+    ///             name: "test".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
         operations::CreateTag::new(self, body)
     }
@@ -874,6 +1901,39 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket(types::CreateTicketBody {
+    ///         contacts: vec![
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
+    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
+    ///         ],
+    ///         ticket_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "_default_description_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "there is a problem".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///                 (
+    ///                     "_default_title_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "example".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         ticket_type_id: "88".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -888,6 +1948,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type(types::CreateTicketTypeRequest {
+    ///         category: Some(types::CreateTicketTypeRequestCategory::Customer),
+    ///         description: Some("Customer Report Template".to_owned()),
+    ///         icon: Some("🎟\u{fe0f}".to_owned()),
+    ///         name: "Customer Issue".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -898,6 +1974,25 @@ impl Client {
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type_attribute(
+    ///         "123",
+    ///         types::CreateTicketTypeAttributeRequest {
+    ///             data_type: types::CreateTicketTypeAttributeRequestDataType::String,
+    ///             description: "Attribute Description".to_owned(),
+    ///             name: "Attribute Title".to_owned(),
+    ///             required_to_create: Some(false),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -909,6 +2004,26 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .data_event_summaries(types::CreateDataEventSummariesRequest {
+    ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
+    ///             count: Some(1),
+    ///             event_name: Some("invited-friend".to_owned()),
+    ///             first: Some(1671028894),
+    ///             last: Some(1671028894),
+    ///             ..Default::default()
+    ///         }),
+    ///         user_id: Some("314159".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -919,6 +2034,14 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, id)
     }
@@ -926,6 +2049,14 @@ impl Client {
     /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `DELETE /audiences/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_audience("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_audience(
         &self,
         id: impl Into<String>,
@@ -936,6 +2067,14 @@ impl Client {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_collection(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
         operations::DeleteCollection::new(self, id)
     }
@@ -951,6 +2090,14 @@ impl Client {
     /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
     ///
     /// `DELETE /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_company(
         &self,
         id: impl Into<String>,
@@ -961,6 +2108,14 @@ impl Client {
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_contact("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
@@ -971,6 +2126,14 @@ impl Client {
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
@@ -981,6 +2144,14 @@ impl Client {
     /// You can delete a single content snippet by its id.
     ///
     /// `DELETE /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_snippet("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_content_snippet(
         &self,
         id: impl Into<String>,
@@ -1005,6 +2176,14 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation(1).retain_metrics(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
         operations::DeleteConversation::new(self, id)
     }
@@ -1012,6 +2191,14 @@ impl Client {
     /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
     ///
     /// `DELETE /conversations/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation_attribute(8).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_conversation_attribute(
         &self,
         id: i64,
@@ -1022,6 +2209,16 @@ impl Client {
     /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
     ///
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_conversation_attribute_option(2, "a1b2c3d4-e5f6-7890-abcd-ef1234567890")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_conversation_attribute_option(
         &self,
         id: i64,
@@ -1033,6 +2230,16 @@ impl Client {
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_external_id("Order", "123")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1048,6 +2255,16 @@ impl Client {
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_id("Order", String::new())
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1063,6 +2280,14 @@ impl Client {
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
     ///
     /// `DELETE /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
@@ -1073,6 +2298,14 @@ impl Client {
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
@@ -1083,6 +2316,14 @@ impl Client {
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_folder(6).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
         operations::DeleteFolder::new(self, id)
     }
@@ -1092,6 +2333,14 @@ impl Client {
     /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_help_center_redirect("123", "26").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -1103,6 +2352,14 @@ impl Client {
     /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
     ///
     /// `DELETE /secure_mode_secrets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_identity_verification_secret("102").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_identity_verification_secret(
         &self,
         id: impl Into<String>,
@@ -1113,6 +2370,14 @@ impl Client {
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_internal_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_internal_article(
         &self,
         id: i64,
@@ -1123,6 +2388,14 @@ impl Client {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_news_item(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
         operations::DeleteNewsItem::new(self, id)
     }
@@ -1130,6 +2403,14 @@ impl Client {
     /// You can delete a single office hours exception.
     ///
     /// `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_office_hours_exception("123", "456").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -1145,6 +2426,14 @@ impl Client {
     /// You can delete a single office hours schedule.
     ///
     /// `DELETE /office_hours_schedules/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_office_hours_schedule("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -1155,6 +2444,14 @@ impl Client {
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_tag(&self, id: impl Into<String>) -> operations::DeleteTag<'_> {
         operations::DeleteTag::new(self, id.into())
     }
@@ -1166,6 +2463,14 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_ticket(&self, id: impl Into<String>) -> operations::DeleteTicket<'_> {
         operations::DeleteTicket::new(self, id.into())
     }
@@ -1173,6 +2478,19 @@ impl Client {
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_a_company(
+    ///         "58a430d35458202d41b1e65b",
+    ///         "58a430d35458202d41b1e65b",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -1188,6 +2506,23 @@ impl Client {
     /// > You cannot remove the last remaining contact from a conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_conversation(
+    ///         "123",
+    ///         "123",
+    ///         types::DetachContactFromConversationRequest {
+    ///             admin_id: "991267745".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1205,6 +2540,16 @@ impl Client {
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_subscription_type_to_contact("63a07ddf05a32042dffac965", "37846")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1226,6 +2571,14 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /articles/{article_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.detach_tag_from_article(123, "7522907").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_article(
         &self,
         article_id: i64,
@@ -1237,6 +2590,16 @@ impl Client {
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_contact("63a07ddf05a32042dffac965", "7522907")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1254,6 +2617,14 @@ impl Client {
     /// Requires the `read_write_content_snippets` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /content_snippets/{content_snippet_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.detach_tag_from_content_snippet("123", "7522907").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
@@ -1269,6 +2640,23 @@ impl Client {
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_conversation(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromConversationBody {
+    ///             admin_id: "991267624".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1292,6 +2680,14 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /internal_articles/{internal_article_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.detach_tag_from_internal_article(123, "7522907").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_internal_article(
         &self,
         internal_article_id: i64,
@@ -1307,6 +2703,23 @@ impl Client {
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_ticket(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromTicketBody {
+    ///             admin_id: "991267973".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1324,6 +2737,14 @@ impl Client {
     /// returns the same response.
     ///
     /// `POST /contacts/{id}/banners/{view_id}/dismiss`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.dismiss_contact_banner("123", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn dismiss_contact_banner(
         &self,
         id: impl Into<String>,
@@ -1341,6 +2762,14 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.download_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1351,6 +2780,39 @@ impl Client {
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .enqueue_create_ticket(types::EnqueueCreateTicketBody {
+    ///         contacts: vec![
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
+    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
+    ///         ],
+    ///         ticket_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "_default_description_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "there is a problem".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///                 (
+    ///                     "_default_title_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "example".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         ticket_type_id: "88".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn enqueue_create_ticket(
         &self,
         body: types::EnqueueCreateTicketBody,
@@ -1391,6 +2853,22 @@ impl Client {
     /// Platforms it remains open for whoever handles it on your own platform.
     ///
     /// `POST /fin/escalate`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .escalate_fin_conversation(types::EscalateFinConversationBody {
+    ///         context: Some(
+    ///             "Customer is requesting a refund and is frustrated.".to_owned(),
+    ///         ),
+    ///         conversation_id: Some("ext-123".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn escalate_fin_conversation(
         &self,
         body: types::EscalateFinConversationBody,
@@ -1407,6 +2885,14 @@ impl Client {
     /// > This endpoint is available in the Preview API version. We may make iterative improvements, including adding new fields or refining existing ones.
     ///
     /// `GET /export/workflows/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.export_workflow("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
@@ -1418,6 +2904,14 @@ impl Client {
     /// This will return a tag object.
     ///
     /// `GET /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.find_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn find_tag(&self, id: impl Into<String>) -> operations::FindTag<'_> {
         operations::FindTag::new(self, id.into())
     }
@@ -1425,6 +2919,14 @@ impl Client {
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
@@ -1435,6 +2937,14 @@ impl Client {
     /// You can fetch a single content snippet by its id.
     ///
     /// `GET /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_snippet("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
@@ -1445,6 +2955,14 @@ impl Client {
     /// Retrieve a single conversation attribute by ID.
     ///
     /// `GET /conversations/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_conversation_attribute(3).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_conversation_attribute(
         &self,
         id: i64,
@@ -1455,6 +2973,14 @@ impl Client {
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1474,6 +3000,14 @@ impl Client {
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
     /// `GET /export/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1488,6 +3022,20 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .get_download_reporting_data_by_job_identifier(
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         "123",
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
@@ -1505,6 +3053,16 @@ impl Client {
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_export_reporting_data_by_job_identifier("123", "123", "example")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -1522,6 +3080,14 @@ impl Client {
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_export_reporting_data_get_datasets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> operations::GetExportReportingDataGetDatasets<'_> {
@@ -1531,6 +3097,14 @@ impl Client {
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
@@ -1557,6 +3131,14 @@ impl Client {
     /// Default values in placeholders are HTML-escaped for security.
     ///
     /// `GET /macros/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_macro("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_macro(&self, id: impl Into<String>) -> operations::GetMacro<'_> {
         operations::GetMacro::new(self, id.into())
     }
@@ -1564,6 +3146,14 @@ impl Client {
     /// You can fetch the details of a single office hours exception.
     ///
     /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_office_hours_exception("123", "456").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -1579,6 +3169,14 @@ impl Client {
     /// You can fetch the details of a single office hours schedule.
     ///
     /// `GET /office_hours_schedules/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_office_hours_schedule("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -1591,6 +3189,14 @@ impl Client {
     /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
     ///
     /// `GET /teams/{team_id}/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_team_metrics("42").idle_threshold(1800).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
@@ -1601,6 +3207,14 @@ impl Client {
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_ticket(&self, id: impl Into<String>) -> operations::GetTicket<'_> {
         operations::GetTicket::new(self, id.into())
     }
@@ -1608,6 +3222,14 @@ impl Client {
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket_type("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
@@ -1623,6 +3245,14 @@ impl Client {
     /// `GET /messages/status`
     ///
     /// Paginated: [`GetWhatsAppMessageStatus::into_stream`](operations::GetWhatsAppMessageStatus::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
@@ -1637,6 +3267,14 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.identify_admin().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
         operations::IdentifyAdmin::new(self)
     }
@@ -1644,6 +3282,14 @@ impl Client {
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.jobs_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, id.into())
     }
@@ -1662,6 +3308,22 @@ impl Client {
     /// Requires the `write_tickets` OAuth scope.
     ///
     /// `POST /tickets/{ticket_id}/linked_conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .link_conversation_to_ticket(
+    ///         "64619700005694",
+    ///         types::LinkConversationToTicketBody {
+    ///             conversation_id: "204".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn link_conversation_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1673,6 +3335,14 @@ impl Client {
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
     /// `GET /admins/activity_log_event_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_activity_log_event_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_activity_log_event_types(
         &self,
     ) -> operations::ListActivityLogEventTypes<'_> {
@@ -1684,6 +3354,17 @@ impl Client {
     /// `GET /admins/activity_logs`
     ///
     /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_activity_logs("1677253093")
+    ///     .created_at_before("1677861493")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
@@ -1694,6 +3375,14 @@ impl Client {
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_admins().display_avatar(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_admins(&self) -> operations::ListAdmins<'_> {
         operations::ListAdmins::new(self)
     }
@@ -1705,6 +3394,14 @@ impl Client {
     /// `GET /help_center/collections`
     ///
     /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_collections().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
         operations::ListAllCollections::new(self)
     }
@@ -1722,6 +3419,14 @@ impl Client {
     /// `POST /companies/list`
     ///
     /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_companies().page(1).per_page(15).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
         operations::ListAllCompanies::new(self)
     }
@@ -1737,6 +3442,19 @@ impl Client {
     /// `GET /articles/{article_id}/versions`
     ///
     /// Paginated: [`ListArticleVersions::into_stream`](operations::ListArticleVersions::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_article_versions(123)
+    ///     .page(1)
+    ///     .per_page(25)
+    ///     .locale("en")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_article_versions(
         &self,
         article_id: i64,
@@ -1753,6 +3471,14 @@ impl Client {
     /// `GET /articles`
     ///
     /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_articles(&self) -> operations::ListArticles<'_> {
         operations::ListArticles::new(self)
     }
@@ -1762,6 +3488,16 @@ impl Client {
     /// `GET /companies/{id}/contacts`
     ///
     /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_contacts("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
@@ -1772,6 +3508,16 @@ impl Client {
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_segments_for_companies("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
@@ -1782,6 +3528,14 @@ impl Client {
     /// You can fetch a list of all audiences for the workspace.
     ///
     /// `GET /audiences`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_audiences().page(1).per_page(50).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_audiences(&self) -> operations::ListAudiences<'_> {
         operations::ListAudiences::new(self)
     }
@@ -1789,6 +3543,14 @@ impl Client {
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_away_status_reasons().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
         operations::ListAwayStatusReasons::new(self)
     }
@@ -1797,6 +3559,14 @@ impl Client {
     /// The default brand id always matches the workspace
     ///
     /// `GET /brands`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_brands().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_brands(&self) -> operations::ListBrands<'_> {
         operations::ListBrands::new(self)
     }
@@ -1806,6 +3576,14 @@ impl Client {
     /// `GET /calls`
     ///
     /// Paginated: [`ListCalls::into_stream`](operations::ListCalls::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_calls().page(1).per_page(25).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_calls(&self) -> operations::ListCalls<'_> {
         operations::ListCalls::new(self)
     }
@@ -1814,6 +3592,21 @@ impl Client {
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
     /// `POST /calls/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
+    ///         conversation_ids: vec![
+    ///             "64619700005694".to_owned(), "64619700005695".to_owned()
+    ///         ],
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -1824,6 +3617,16 @@ impl Client {
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_companies_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
@@ -1836,6 +3639,16 @@ impl Client {
     /// `GET /companies/{company_id}/notes`
     ///
     /// Paginated: [`ListCompanyNotes::into_stream`](operations::ListCompanyNotes::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_company_notes("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
@@ -1853,6 +3666,14 @@ impl Client {
     /// `GET /contacts/activities`
     ///
     /// Paginated: [`ListContactActivities::into_stream`](operations::ListContactActivities::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contact_activities().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contact_activities(&self) -> operations::ListContactActivities<'_> {
         operations::ListContactActivities::new(self)
     }
@@ -1866,6 +3687,14 @@ impl Client {
     /// point you are about to display the banners, not speculatively.
     ///
     /// `GET /contacts/{id}/banners`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contact_banners("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contact_banners(
         &self,
         id: impl Into<String>,
@@ -1878,6 +3707,14 @@ impl Client {
     /// Only available for contacts with a `user` role. Returns a `404` if the contact is not found or has a `lead` role.
     ///
     /// `GET /contacts/{id}/merge_history`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contact_merge_history("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contact_merge_history(
         &self,
         id: impl Into<String>,
@@ -1898,6 +3735,14 @@ impl Client {
     /// `GET /contacts`
     ///
     /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contacts().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contacts(&self) -> operations::ListContacts<'_> {
         operations::ListContacts::new(self)
     }
@@ -1905,6 +3750,14 @@ impl Client {
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_import_sources().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_content_import_sources(
         &self,
     ) -> operations::ListContentImportSources<'_> {
@@ -1914,6 +3767,14 @@ impl Client {
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_snippets().page(1).per_page(20).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_content_snippets(&self) -> operations::ListContentSnippets<'_> {
         operations::ListContentSnippets::new(self)
     }
@@ -1921,6 +3782,14 @@ impl Client {
     /// You can fetch a list of all conversation attributes for your workspace.
     ///
     /// `GET /conversations/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_conversation_attributes().include_archived(false).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_conversation_attributes(
         &self,
     ) -> operations::ListConversationAttributes<'_> {
@@ -1938,6 +3807,18 @@ impl Client {
     /// `GET /conversations`
     ///
     /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_conversations()
+    ///     .include_monitors(true)
+    ///     .include_scorecards(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
@@ -1952,6 +3833,14 @@ impl Client {
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
     ///
     /// Paginated: [`ListCustomObjectInstances::into_stream`](operations::ListCustomObjectInstances::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_custom_object_instances("Order").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1969,6 +3858,18 @@ impl Client {
     /// > Conversation attributes are no longer returned by this endpoint. Calling without a `model` parameter no longer includes them in the response, and `model=conversation` returns a `422` error. Use [GET /conversations/attributes](/docs/references/preview/rest-api/api.intercom.io/conversations-attributes/listconversationattributes) instead.
     ///
     /// `GET /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_attributes()
+    ///     .model(types::ListDataAttributesModel::Company)
+    ///     .include_archived(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
         operations::ListDataAttributes::new(self)
     }
@@ -1989,6 +3890,14 @@ impl Client {
     /// `GET /data_connectors/{data_connector_id}/execution_results`
     ///
     /// Paginated: [`ListDataConnectorExecutionResults::into_stream`](operations::ListDataConnectorExecutionResults::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connector_execution_results("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
@@ -2004,6 +3913,14 @@ impl Client {
     /// `GET /data_connectors`
     ///
     /// Paginated: [`ListDataConnectors::into_stream`](operations::ListDataConnectors::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connectors().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
         operations::ListDataConnectors::new(self)
     }
@@ -2023,6 +3940,21 @@ impl Client {
     /// You can optionally define the result page size as well with the `per_page` parameter.
     ///
     /// `GET /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_events(
+    ///         types::ListDataEventsFilter::UserIdQueryParameter(types::ListDataEventsFilterUserIdQueryParameter {
+    ///             ..Default::default()
+    ///         }),
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -2050,6 +3982,14 @@ impl Client {
     /// `GET /conversations/deleted`
     ///
     /// Paginated: [`ListDeletedConversationIds::into_stream`](operations::ListDeletedConversationIds::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_deleted_conversation_ids().page(1).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_deleted_conversation_ids(
         &self,
     ) -> operations::ListDeletedConversationIds<'_> {
@@ -2059,6 +3999,14 @@ impl Client {
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_emails().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_emails(&self) -> operations::ListEmails<'_> {
         operations::ListEmails::new(self)
     }
@@ -2066,6 +4014,14 @@ impl Client {
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_external_pages().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
         operations::ListExternalPages::new(self)
     }
@@ -2078,6 +4034,22 @@ impl Client {
     /// `reply` and `ask` actions.
     ///
     /// `POST /fin/capabilities`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_fin_capabilities(types::ListFinCapabilitiesBody {
+    ///         user: types::FinAgentUser {
+    ///             id: "123456".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_fin_capabilities(
         &self,
         body: types::ListFinCapabilitiesBody,
@@ -2090,6 +4062,14 @@ impl Client {
     /// `GET /folders`
     ///
     /// Paginated: [`ListFolders::into_stream`](operations::ListFolders::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_folders().page(1).per_page(50).parent_folder_id(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_folders(&self) -> operations::ListFolders<'_> {
         operations::ListFolders::new(self)
     }
@@ -2099,6 +4079,14 @@ impl Client {
     /// Requires the `read_conversations` OAuth scope.
     ///
     /// `GET /conversations/{id}/handling_events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_handling_events("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
@@ -2115,6 +4103,14 @@ impl Client {
     /// `GET /help_center/help_centers/{help_center_id}/redirects`
     ///
     /// Paginated: [`ListHelpCenterRedirects::into_stream`](operations::ListHelpCenterRedirects::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_center_redirects("123").page(1).per_page(50).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_help_center_redirects(
         &self,
         help_center_id: impl Into<String>,
@@ -2125,6 +4121,14 @@ impl Client {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_centers().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
         operations::ListHelpCenters::new(self)
     }
@@ -2134,6 +4138,14 @@ impl Client {
     /// Each entry includes metadata only — the HMAC signing material itself is **never** returned by this endpoint. The raw secret is only available once, in the response to `POST /secure_mode_secrets`. Persist it at that moment.
     ///
     /// `GET /secure_mode_secrets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_identity_verification_secrets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_identity_verification_secrets(
         &self,
     ) -> operations::ListIdentityVerificationSecrets<'_> {
@@ -2145,6 +4157,14 @@ impl Client {
     /// `GET /internal_articles`
     ///
     /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_internal_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
         operations::ListInternalArticles::new(self)
     }
@@ -2154,6 +4174,14 @@ impl Client {
     /// `GET /news/newsfeeds/{id}/items`
     ///
     /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_live_newsfeed_items("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -2178,6 +4206,19 @@ impl Client {
     /// `GET /macros`
     ///
     /// Paginated: [`ListMacros::into_stream`](operations::ListMacros::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_macros()
+    ///     .per_page(50)
+    ///     .starting_after("WzE3MTk0OTM3NTcuMCwgIjEyMyJd")
+    ///     .updated_since(1719474966)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_macros(&self) -> operations::ListMacros<'_> {
         operations::ListMacros::new(self)
     }
@@ -2187,6 +4228,14 @@ impl Client {
     /// `GET /news/news_items`
     ///
     /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_news_items().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
         operations::ListNewsItems::new(self)
     }
@@ -2196,6 +4245,14 @@ impl Client {
     /// `GET /news/newsfeeds`
     ///
     /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_newsfeeds().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
         operations::ListNewsfeeds::new(self)
     }
@@ -2205,6 +4262,14 @@ impl Client {
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_notes(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_notes(&self, id: i64) -> operations::ListNotes<'_> {
         operations::ListNotes::new(self, id)
     }
@@ -2212,6 +4277,14 @@ impl Client {
     /// You can fetch a list of all exceptions for an office hours schedule.
     ///
     /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_office_hours_exceptions("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_office_hours_exceptions(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -2222,6 +4295,14 @@ impl Client {
     /// You can fetch a list of all office hours schedules for the workspace.
     ///
     /// `GET /office_hours_schedules`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_office_hours_schedules().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_office_hours_schedules(
         &self,
     ) -> operations::ListOfficeHoursSchedules<'_> {
@@ -2231,6 +4312,14 @@ impl Client {
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments().include_count(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_segments(&self) -> operations::ListSegments<'_> {
         operations::ListSegments::new(self)
     }
@@ -2238,6 +4327,14 @@ impl Client {
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2254,6 +4351,14 @@ impl Client {
     /// `GET /conversations/{id}/side_conversations`
     ///
     /// Paginated: [`ListSideConversations::into_stream`](operations::ListSideConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_side_conversations("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
@@ -2264,6 +4369,14 @@ impl Client {
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_subscription_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
         operations::ListSubscriptionTypes::new(self)
     }
@@ -2279,6 +4392,16 @@ impl Client {
     /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
     ///
     /// `GET /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_subscriptions_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2289,6 +4412,14 @@ impl Client {
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_tags(&self) -> operations::ListTags<'_> {
         operations::ListTags::new(self)
     }
@@ -2296,6 +4427,14 @@ impl Client {
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2306,6 +4445,14 @@ impl Client {
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_teams().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_teams(&self) -> operations::ListTeams<'_> {
         operations::ListTeams::new(self)
     }
@@ -2313,6 +4460,14 @@ impl Client {
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_states().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
         operations::ListTicketStates::new(self)
     }
@@ -2320,6 +4475,14 @@ impl Client {
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
         operations::ListTicketTypes::new(self)
     }
@@ -2331,6 +4494,25 @@ impl Client {
     /// - Assign a conversation to an admin and/or team.
     ///
     /// `POST /conversations/{id}/parts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .manage_conversation(
+    ///         "123",
+    ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
+    ///             admin_id: "991267715".to_owned(),
+    ///             assignee_id: "991267715".to_owned(),
+    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             type_: types::AssignConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
@@ -2351,6 +4533,21 @@ impl Client {
     /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
     ///
     /// `POST /contacts/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_contact(types::MergeContactsRequest {
+    ///         from: "6762f0d51bb69f9f2193bb7f".to_owned(),
+    ///         into: "6762f0d51bb69f9f2193bb80".to_owned(),
+    ///         skip_duplicate_validation: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -2366,6 +4563,22 @@ impl Client {
     /// `write_tickets` scope is also required.
     ///
     /// `POST /conversations/{id}/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_conversation(
+    ///         "123",
+    ///         types::MergeConversationsRequest {
+    ///             merge_into_conversation_id: 456,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn merge_conversation(
         &self,
         id: impl Into<String>,
@@ -2377,6 +4590,24 @@ impl Client {
     /// For the **conversation** dataset, from the Preview version this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
     ///
     /// `POST /export/reporting_data/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
+    ///         attribute_ids: vec![
+    ///             "conversation_id".to_owned(), "conversation_started_at".to_owned()
+    ///         ],
+    ///         dataset_id: "conversation".to_owned(),
+    ///         end_time: 1717510000,
+    ///         start_time: 1717490000,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -2406,6 +4637,20 @@ impl Client {
     /// | `mailing_list` | Contacts created from a mailing list can't be merged. |
     ///
     /// `POST /contacts/merge/preview`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .preview_merge_contact(types::MergePreviewRequest {
+    ///         from: "6762f0d51bb69f9f2193bb7f".to_owned(),
+    ///         into: "6762f0d51bb69f9f2193bb80".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn preview_merge_contact(
         &self,
         body: types::MergePreviewRequest,
@@ -2425,6 +4670,22 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /articles/{id}/draft/publish`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .publish_article_draft(
+    ///         123,
+    ///         types::PublishArticleDraftRequest {
+    ///             locales: Some(vec!["en".to_owned(), "fr".to_owned()]),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn publish_article_draft(
         &self,
         id: i64,
@@ -2440,6 +4701,23 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .redact_conversation(
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///             conversation_id: "really_123_doesnt_exist".to_owned(),
+    ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -2456,6 +4734,26 @@ impl Client {
     /// - Zoom Phone
     ///
     /// `POST /fin_voice/register`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .register_fin_voice_call(types::RegisterFinVoiceCallRequest {
+    ///         call_id: "call-123-abc".to_owned(),
+    ///         data: Some(
+    ///             serde_json::Map::from_iter([
+    ///                 ("key".to_owned(), serde_json::json!("value")),
+    ///             ]),
+    ///         ),
+    ///         phone_number: "+1234567890".to_owned(),
+    ///         source: Some(types::RegisterFinVoiceCallRequestSource::AwsConnect),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
@@ -2472,6 +4770,28 @@ impl Client {
     /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     ///
     /// `POST /conversations/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_conversation(
+    ///         "123 or \"last\"",
+    ///         types::ReplyConversationRequest::AdminReplyConversationRequest(types::AdminReplyConversationRequest {
+    ///             admin_id: "991267696".to_owned(),
+    ///             body: Some(
+    ///                 "<html> <body>  <h2>An Unordered HTML List</h2>  <ul>   <li>Coffee</li>   <li>Tea</li>   <li>Milk</li> </ul>    <h2>An Ordered HTML List</h2>  <ol>   <li>Coffee</li>   <li>Tea</li>   <li>Milk</li> </ol>   </body> </html>"
+    ///                     .to_owned(),
+    ///             ),
+    ///             message_type: types::AdminReplyConversationRequestMessageType::Note,
+    ///             type_: types::AdminReplyConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
@@ -2483,6 +4803,21 @@ impl Client {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_ticket(
+    ///         "123",
+    ///         types::ReplyTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn reply_ticket(
         &self,
         id: impl Into<String>,
@@ -2496,6 +4831,31 @@ impl Client {
     /// response so Fin can continue.
     ///
     /// `POST /fin/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_to_fin(types::ReplyToFinBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "Here's the information you requested.".to_owned(),
+    ///             timestamp: Some("2025-01-24T09:01:00.000Z".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
@@ -2506,6 +4866,16 @@ impl Client {
     /// You can fetch a single company.
     ///
     /// `GET /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_a_company_by_id("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
@@ -2516,6 +4886,14 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_admin(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
         operations::RetrieveAdmin::new(self, id)
     }
@@ -2523,6 +4901,14 @@ impl Client {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
         operations::RetrieveArticle::new(self, id)
     }
@@ -2537,6 +4923,14 @@ impl Client {
     /// Requires the `read_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `GET /articles/{id}/draft`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article_draft(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_article_draft(
         &self,
         id: i64,
@@ -2552,6 +4946,14 @@ impl Client {
     /// Requires the `read_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `GET /articles/{article_id}/versions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article_version(123, "301").locale("en").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_article_version(
         &self,
         article_id: i64,
@@ -2563,6 +4965,14 @@ impl Client {
     /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `GET /audiences/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_audience("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_audience(
         &self,
         id: impl Into<String>,
@@ -2573,6 +4983,14 @@ impl Client {
     /// Fetches a specific brand by its unique identifier
     ///
     /// `GET /brands/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_brand("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
@@ -2583,6 +5001,14 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_collection(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
         operations::RetrieveCollection::new(self, id)
     }
@@ -2602,6 +5028,22 @@ impl Client {
     /// `GET /companies`
     ///
     /// Paginated: [`RetrieveCompany::into_stream`](operations::RetrieveCompany::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_company()
+    ///     .name("my company")
+    ///     .company_id("12345")
+    ///     .tag_id("678910")
+    ///     .segment_id("98765")
+    ///     .page(1)
+    ///     .per_page(15)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
@@ -2617,6 +5059,21 @@ impl Client {
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
     /// `GET /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_conversation(123)
+    ///     .display_as("plaintext")
+    ///     .include_translations(true)
+    ///     .include_email_history(true)
+    ///     .include_monitors(true)
+    ///     .include_scorecards(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_conversation(
         &self,
         id: i64,
@@ -2629,6 +5086,14 @@ impl Client {
     /// The response includes configuration, data inputs, response fields, and object mappings.
     ///
     /// `GET /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
@@ -2639,6 +5104,14 @@ impl Client {
     /// Fetches a specific email setting by its unique identifier
     ///
     /// `GET /emails/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_email("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
@@ -2649,6 +5122,14 @@ impl Client {
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_folder(6).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
         operations::RetrieveFolder::new(self, id)
     }
@@ -2656,6 +5137,14 @@ impl Client {
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
         operations::RetrieveHelpCenter::new(self, id)
     }
@@ -2665,6 +5154,14 @@ impl Client {
     /// Requires the `read_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `GET /help_center/help_centers/{help_center_id}/redirects/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center_redirect("123", "26").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -2680,6 +5177,14 @@ impl Client {
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_internal_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_internal_article(
         &self,
         id: i64,
@@ -2690,6 +5195,14 @@ impl Client {
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_news_item(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
         operations::RetrieveNewsItem::new(self, id)
     }
@@ -2697,6 +5210,14 @@ impl Client {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_newsfeed("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
@@ -2707,6 +5228,14 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_note(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
         operations::RetrieveNote::new(self, id)
     }
@@ -2714,6 +5243,14 @@ impl Client {
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_segment("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
@@ -2724,6 +5261,14 @@ impl Client {
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_team("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_team(&self, id: impl Into<String>) -> operations::RetrieveTeam<'_> {
         operations::RetrieveTeam::new(self, id.into())
     }
@@ -2731,6 +5276,14 @@ impl Client {
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_visitor_with_user_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -2743,6 +5296,14 @@ impl Client {
     /// Returns the current status, conversation details, and any error information if the message failed to deliver.
     ///
     /// `GET /messages/whatsapp/status`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
@@ -2758,6 +5319,28 @@ impl Client {
     /// send the user's response with \[`/fin/reply`](/docs/references/preview/rest-api/api.intercom.io/fin-agent/replytofin).
     ///
     /// `POST /fin/procedures/{procedure_id}/run`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .run_fin_procedure(
+    ///         "12345",
+    ///         types::RunFinProcedureBody {
+    ///             conversation_id: "ext-123".to_owned(),
+    ///             user: types::FinAgentUser {
+    ///                 email: Some("john.doe@example.com".to_owned()),
+    ///                 id: "123456".to_owned(),
+    ///                 name: Some("John Doe".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn run_fin_procedure(
         &self,
         procedure_id: impl Into<String>,
@@ -2786,6 +5369,14 @@ impl Client {
     /// `GET /companies/scroll`
     ///
     /// Paginated: [`ScrollOverAllCompanies::into_stream`](operations::ScrollOverAllCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.scroll_over_all_companies().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
@@ -2793,6 +5384,23 @@ impl Client {
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
     ///
     /// `POST /admins/activity_logs/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_activity_logs(types::SearchActivityLogsBody {
+    ///         created_at_after: 1677253093,
+    ///         created_at_before: Some(1677861493),
+    ///         event_types: Some(
+    ///             vec!["app_name_change".to_owned(), "message_state_change".to_owned()],
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
@@ -2803,6 +5411,20 @@ impl Client {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_articles()
+    ///     .phrase("Getting started")
+    ///     .state("published")
+    ///     .help_center_id(123)
+    ///     .highlight(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_articles(&self) -> operations::SearchArticles<'_> {
         operations::SearchArticles::new(self)
     }
@@ -2877,6 +5499,42 @@ impl Client {
     /// `POST /companies/search`
     ///
     /// Paginated: [`SearchCompanies::into_stream`](operations::SearchCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_companies(types::CompanySearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::CompanySearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("name"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Eq), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("my-company"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         sort: Some(types::CompanySearchRequestSort {
+    ///             field: Some("name".to_owned()),
+    ///             order: Some(types::CompanySearchRequestSortOrder::Ascending),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_companies(
         &self,
         body: types::CompanySearchRequest,
@@ -3017,6 +5675,42 @@ impl Client {
     /// `POST /contacts/search`
     ///
     /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_contacts(types::ContactSearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::ContactSearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         sort: Some(types::ContactSearchRequestSort {
+    ///             field: Some("created_at".to_owned()),
+    ///             order: Some(types::ContactSearchRequestSortOrder::Ascending),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_contacts(
         &self,
         body: types::ContactSearchRequest,
@@ -3033,6 +5727,36 @@ impl Client {
     /// `GET /content/search`
     ///
     /// Paginated: [`SearchContent::into_stream`](operations::SearchContent::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_content()
+    ///     .query("billing")
+    ///     .page(1)
+    ///     .per_page(10)
+    ///     .states(vec![types::SearchContentStatesItem::default()])
+    ///     .locales(vec!["en,fr".to_owned()])
+    ///     .tag_ids(vec![0])
+    ///     .tag_operator(types::SearchContentTagOperator::In)
+    ///     .any_tag_ids(vec![0])
+    ///     .folder_ids(vec![0])
+    ///     .folder_entity_type(types::SearchContentFolderEntityType::Folder)
+    ///     .content_types(vec![types::SearchContentContentTypesItem::default()])
+    ///     .copilot_state(types::SearchContentCopilotState::On)
+    ///     .fin_service_state(types::SearchContentFinServiceState::On)
+    ///     .fin_sales_state(types::SearchContentFinSalesState::On)
+    ///     .created_by_ids(vec![0])
+    ///     .last_updated_by_ids(vec![0])
+    ///     .created_at_after(1677253093)
+    ///     .created_at_before(1677861493)
+    ///     .updated_at_after(1677253093)
+    ///     .updated_at_before(1677861493)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_content(&self) -> operations::SearchContent<'_> {
         operations::SearchContent::new(self)
     }
@@ -3141,6 +5865,39 @@ impl Client {
     /// `POST /conversations/search`
     ///
     /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_conversations(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .include_monitors(true)
+    ///     .include_scorecards(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -3151,6 +5908,14 @@ impl Client {
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.search_internal_articles().folder_id(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
     }
@@ -3228,6 +5993,37 @@ impl Client {
     /// `POST /tickets/search`
     ///
     /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_tickets(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -3238,6 +6034,23 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .set_away_admin(
+    ///         1,
+    ///         types::SetAwayAdminBody {
+    ///             away_mode_enabled: true,
+    ///             away_mode_reassign: true,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn set_away_admin(
         &self,
         id: i64,
@@ -3249,6 +6062,14 @@ impl Client {
     /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
     ///
     /// `GET /companies/bulk/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_bulk_companies_job("job_v2_1").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_bulk_companies_job(
         &self,
         id: impl Into<String>,
@@ -3259,6 +6080,14 @@ impl Client {
     /// You can check the status of a bulk contact update job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
     ///
     /// `GET /contacts/bulk/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_bulk_update_contacts_job("job_v2_1").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_bulk_update_contacts_job(
         &self,
         id: impl Into<String>,
@@ -3269,6 +6098,14 @@ impl Client {
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_call(&self, id: impl Into<String>) -> operations::ShowCall<'_> {
         operations::ShowCall::new(self, id.into())
     }
@@ -3276,6 +6113,14 @@ impl Client {
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{id}/recording`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_recording("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
@@ -3286,6 +6131,14 @@ impl Client {
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{id}/transcript`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_transcript("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
@@ -3315,6 +6168,14 @@ impl Client {
     /// > The `Link` header contains the path to the final merge target, resolving multi-hop merge chains (up to 3 hops).
     ///
     /// `GET /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_contact(&self, id: impl Into<String>) -> operations::ShowContact<'_> {
         operations::ShowContact::new(self, id.into())
     }
@@ -3326,6 +6187,16 @@ impl Client {
     /// > If the contact with this external ID has been merged into another contact, the API returns **HTTP 410 Gone** with a `Link` header pointing to the canonical (merged-into) contact. See `GET /contacts/{id}` for details on the response format.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .show_contact_by_external_id("cdd29344-5e0c-4ef0-ac56-f9ba2979bc27")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -3337,6 +6208,14 @@ impl Client {
     /// Always includes request/response bodies and the sanitised request URL.
     ///
     /// `GET /data_connectors/{data_connector_id}/execution_results/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_data_connector_execution_result("12345", "99001").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_data_connector_execution_result(
         &self,
         data_connector_id: impl Into<String>,
@@ -3363,6 +6242,23 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `PUT /articles/{id}/draft`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .stage_article_draft(
+    ///         123,
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn stage_article_draft(
         &self,
         id: i64,
@@ -3386,6 +6282,31 @@ impl Client {
     /// Events can be received via webhooks or Server-Sent Events (SSE) using the `sse_subscription_url` in the response.
     ///
     /// `POST /fin/start`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .start_fin_conversation(types::StartFinConversationBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "How can I see my account details?".to_owned(),
+    ///             timestamp: Some("2025-01-24T10:01:20.000Z".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
@@ -3408,6 +6329,20 @@ impl Client {
     /// longer be changed.
     ///
     /// `POST /fin/csat`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .submit_fin_csat(types::SubmitFinCsatBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         rating: types::SubmitFinCsatBodyRating::Amazing,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
@@ -3418,6 +6353,14 @@ impl Client {
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{id}/unarchive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.unarchive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
@@ -3432,6 +6375,16 @@ impl Client {
     /// Requires the `write_tickets` OAuth scope.
     ///
     /// `DELETE /tickets/{ticket_id}/linked_conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .unlink_conversation_from_ticket("64619700005694", "204")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn unlink_conversation_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -3447,6 +6400,23 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_article(
+    ///         123,
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_article(
         &self,
         id: i64,
@@ -3458,6 +6428,30 @@ impl Client {
     /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `PUT /audiences/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_audience(
+    ///         "123",
+    ///         types::UpdateAudienceRequest {
+    ///             name: Some("Enterprise Accounts".to_owned()),
+    ///             predicates: Some(
+    ///                 vec![
+    ///                     types::Predicate { attribute : Some("custom_attributes.plan"
+    ///                     .to_owned()), comparison : Some("eq".to_owned()), type_ :
+    ///                     Some("string".to_owned()), value : Some("enterprise".to_owned()),
+    ///                     ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_audience(
         &self,
         id: impl Into<String>,
@@ -3469,6 +6463,22 @@ impl Client {
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_collection(
+    ///         123,
+    ///         types::UpdateCollectionRequest {
+    ///             name: Some("Update collection name".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_collection(
         &self,
         id: i64,
@@ -3484,6 +6494,14 @@ impl Client {
     /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
     /// `PUT /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.update_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_company(
         &self,
         id: impl Into<String>,
@@ -3500,6 +6518,23 @@ impl Client {
     /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::UpdateContactRequest {
+    ///             email: Some("joebloggs@intercom.io".to_owned()),
+    ///             name: Some("joe bloggs".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_contact(
         &self,
         id: impl Into<String>,
@@ -3511,6 +6546,23 @@ impl Client {
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_import_source(
+    ///         "123",
+    ///         types::UpdateContentImportSourceRequest {
+    ///             sync_behavior: types::UpdateContentImportSourceRequestSyncBehavior::Api,
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
@@ -3522,6 +6574,30 @@ impl Client {
     /// You can update an existing content snippet.
     ///
     /// `PUT /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_snippet(
+    ///         "123",
+    ///         types::ContentSnippetUpdateRequest {
+    ///             audience_ids: Some(vec![1, 2]),
+    ///             json_blocks: Some(
+    ///                 vec![
+    ///                     serde_json::Map::from_iter([("text".to_owned(),
+    ///                     serde_json::json!("Go to Settings > Security > Reset password and follow the steps.")),
+    ///                     ("type".to_owned(), serde_json::json!("paragraph"))])
+    ///                 ],
+    ///             ),
+    ///             title: Some("How to reset your password (updated)".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_content_snippet(
         &self,
         id: impl Into<String>,
@@ -3552,6 +6628,34 @@ impl Client {
     /// > - Your workspace settings (Settings → Data → Conversations)
     ///
     /// `PUT /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation(
+    ///         123,
+    ///         types::UpdateConversationRequest {
+    ///             admin_id: Some("394051".to_owned()),
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     (
+    ///                         "issue_type".to_owned(),
+    ///                         types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                     ),
+    ///                 ]),
+    ///             ),
+    ///             priority: Some(types::UpdateConversationRequestPriority::High),
+    ///             read: Some(true),
+    ///             title: Some("new conversation title".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .display_as("plaintext")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation(
         &self,
         id: i64,
@@ -3563,6 +6667,23 @@ impl Client {
     /// Update an existing conversation attribute.
     ///
     /// `PUT /conversations/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_attribute(
+    ///         8,
+    ///         types::UpdateConversationAttributeRequest {
+    ///             description: Some("Updated via API".to_owned()),
+    ///             name: Some("api_test_renamed".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation_attribute(
         &self,
         id: i64,
@@ -3574,6 +6695,23 @@ impl Client {
     /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
     ///
     /// `PUT /conversations/attributes/{id}/options/{option_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_attribute_option(
+    ///         2,
+    ///         "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+    ///         types::UpdateConversationAttributeOptionRequest {
+    ///             label: "Renamed".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation_attribute_option(
         &self,
         id: i64,
@@ -3595,6 +6733,26 @@ impl Client {
     /// > This is an experimental endpoint. It requires a valid HMAC secret for authentication in addition to the standard bearer token.
     ///
     /// `PUT /conversations/{conversation_id}/conversation_parts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_part(
+    ///         "123",
+    ///         "456",
+    ///         types::UpdateConversationPartRequest {
+    ///             admin_id: Some("991267694".to_owned()),
+    ///             experimental: true,
+    ///             secret: "hmac_secret_value".to_owned(),
+    ///             seen: Some(true),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation_part(
         &self,
         conversation_id: impl Into<String>,
@@ -3616,6 +6774,31 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_attribute(
+    ///         1,
+    ///         types::UpdateDataAttributeRequest {
+    ///             archived: Some(false),
+    ///             description: Some("Just a plain old ring".to_owned()),
+    ///             options: Some(
+    ///                 vec![
+    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
+    ///                     Some("1-10".to_owned()), ..Default::default() },
+    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
+    ///                     Some("11-20".to_owned()), ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_data_attribute(
         &self,
         id: i64,
@@ -3627,6 +6810,22 @@ impl Client {
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
     /// `PATCH /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_connector(
+    ///         "12345",
+    ///         types::UpdateDataConnectorRequest {
+    ///             state: Some(types::UpdateDataConnectorRequestState::Draft),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
@@ -3638,6 +6837,27 @@ impl Client {
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_external_page(
+    ///         "123",
+    ///         types::UpdateExternalPageRequest {
+    ///             external_id: Some("5678".to_owned()),
+    ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             source_id: 47,
+    ///             title: "Test".to_owned(),
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
@@ -3649,6 +6869,26 @@ impl Client {
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_folder(
+    ///         6,
+    ///         types::UpdateFolderBody {
+    ///             folder: types::UpdateFolderBodyFolder {
+    ///                 emoji: Some("📖".to_owned()),
+    ///                 name: Some("Updated Product Documentation".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_folder(
         &self,
         id: i64,
@@ -3660,6 +6900,23 @@ impl Client {
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_internal_article(
+    ///         123,
+    ///         types::UpdateInternalArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_internal_article(
         &self,
         id: i64,
@@ -3671,6 +6928,25 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_news_item(
+    ///         123,
+    ///         types::NewsItemRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             reactions: Some(vec![Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             sender_id: 991267848,
+    ///             title: "Christmas is here!".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_news_item(
         &self,
         id: i64,
@@ -3682,6 +6958,33 @@ impl Client {
     /// You can update an existing office hours exception.
     ///
     /// `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_office_hours_exception(
+    ///         "123",
+    ///         "456",
+    ///         types::UpdateOfficeHoursExceptionRequest {
+    ///             exception_type: Some(
+    ///                 types::UpdateOfficeHoursExceptionRequestExceptionType::CustomHours,
+    ///             ),
+    ///             name: Some("Christmas Day (reduced hours)".to_owned()),
+    ///             recurring_annually: Some(true),
+    ///             time_intervals: Some(
+    ///                 vec![
+    ///                     types::OfficeHoursTimeInterval { end_minute : Some(780),
+    ///                     start_minute : Some(540), ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -3699,6 +7002,28 @@ impl Client {
     /// You can update an existing office hours schedule.
     ///
     /// `PUT /office_hours_schedules/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_office_hours_schedule(
+    ///         "123",
+    ///         types::UpdateOfficeHoursScheduleRequest {
+    ///             name: Some("Extended Support Hours".to_owned()),
+    ///             time_intervals: Some(
+    ///                 vec![
+    ///                     types::OfficeHoursTimeInterval { end_minute : Some(1080),
+    ///                     start_minute : Some(480), ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -3718,6 +7043,27 @@ impl Client {
     /// restricted from remains out of reach here.
     ///
     /// `PUT /teams/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_team_members(
+    ///         "123",
+    ///         types::UpdateTeamMembersRequest {
+    ///             admin_ids: vec![493881, 493882],
+    ///             admin_priority_level: Some(types::AdminPriorityLevelRequest {
+    ///                 primary_admin_ids: Some(vec![493881]),
+    ///                 secondary_admin_ids: Some(vec![493882]),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_team_members(
         &self,
         id: impl Into<String>,
@@ -3729,6 +7075,33 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket(
+    ///         "123",
+    ///         types::UpdateTicketBody {
+    ///             admin_id: Some(991268011),
+    ///             assignee_id: Some("991268013".to_owned()),
+    ///             ticket_attributes: Some(
+    ///                 serde_json::Map::from_iter([
+    ///                     (
+    ///                         "_default_description_".to_owned(),
+    ///                         serde_json::json!("there is a problem"),
+    ///                     ),
+    ///                     ("_default_title_".to_owned(), serde_json::json!("example")),
+    ///                 ]),
+    ///             ),
+    ///             ticket_state_id: Some("8506".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_ticket(
         &self,
         id: impl Into<String>,
@@ -3744,6 +7117,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `PUT /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type(
+    ///         "123",
+    ///         types::UpdateTicketTypeRequest {
+    ///             name: Some("Bug Report 2".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
@@ -3755,6 +7144,23 @@ impl Client {
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type_attribute(
+    ///         "123",
+    ///         "123",
+    ///         types::UpdateTicketTypeAttributeRequest {
+    ///             description: Some("New Attribute Description".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -3776,6 +7182,20 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_visitor(types::UpdateVisitorRequest {
+    ///         id: Some("6762f30c1bb69f9f2193bc5e".to_owned()),
+    ///         name: Some("Gareth Bale".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
@@ -3892,6 +7312,27 @@ impl Client {
     /// ```
     ///
     /// `POST /ecommerce/connectors/{id}/catalog`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .upload_ecommerce_catalog(
+    ///         "42939",
+    ///         types::UploadEcommerceCatalogBody {
+    ///             catalog: Some(
+    ///                 intercom_api::Upload::bytes("@products_part2.json")
+    ///                     .file_name("catalog"),
+    ///             ),
+    ///             finalize: Some(types::UploadEcommerceCatalogBodyFinalize::False),
+    ///             import_job_id: Some("job_01abc123".to_owned()),
+    ///             part_number: Some(2),
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn upload_ecommerce_catalog(
         &self,
         id: impl Into<String>,

@@ -48,6 +48,14 @@ impl Client {
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.archive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
@@ -58,6 +66,22 @@ impl Client {
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_a_company(
+    ///         "123",
+    ///         types::AttachContactToACompanyBody {
+    ///             id: "58a430d35458202d41b1e65b".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
@@ -73,6 +97,28 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `POST /conversations/{id}/customers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_conversation(
+    ///         "123",
+    ///         types::AttachContactToConversationRequest {
+    ///             admin_id: Some("991267731".to_owned()),
+    ///             customer: Some(
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
+    ///                     ..Default::default()
+    ///                 }),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
@@ -90,6 +136,23 @@ impl Client {
     /// This will return a subscription type model for the subscription type that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_subscription_type_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachSubscriptionTypeToContactBody {
+    ///             consent_type: "opt_in".to_owned(),
+    ///             id: "110".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -101,6 +164,22 @@ impl Client {
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachTagToContactBody {
+    ///             id: "82".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -112,6 +191,23 @@ impl Client {
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_conversation(
+    ///         "64619700005694",
+    ///         types::AttachTagToConversationBody {
+    ///             admin_id: "991267620".to_owned(),
+    ///             id: "87".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -123,6 +219,23 @@ impl Client {
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_ticket(
+    ///         "64619700005694",
+    ///         types::AttachTagToTicketBody {
+    ///             admin_id: "991267958".to_owned(),
+    ///             id: "121".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -136,6 +249,14 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{id}/block`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.block_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn block_contact(&self, id: impl Into<String>) -> operations::BlockContact<'_> {
         operations::BlockContact::new(self, id.into())
     }
@@ -143,6 +264,14 @@ impl Client {
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.cancel_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -153,6 +282,23 @@ impl Client {
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
     /// `POST /tickets/{ticket_id}/change_type`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .change_ticket_type(
+    ///         "123",
+    ///         types::ChangeTicketTypeRequest {
+    ///             ticket_state_id: "5678".to_owned(),
+    ///             ticket_type_id: "1234".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
@@ -164,6 +310,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external call identifier.
     ///
     /// `GET /fin_voice/external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_external_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -174,6 +328,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external reference ID.
     ///
     /// `GET /fin_voice/collect/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_id(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: i64,
@@ -186,6 +348,14 @@ impl Client {
     /// Returns the most recent matched call for the given phone number, ordered by creation date.
     ///
     /// `GET /fin_voice/phone_number/{phone_number}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_phone_number("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -198,6 +368,14 @@ impl Client {
     /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
     ///
     /// `GET /fin_voice/conversation/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_calls_by_conversation_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
@@ -211,6 +389,22 @@ impl Client {
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{id}/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_conversation_to_ticket(
+    ///         123,
+    ///         types::ConvertConversationToTicketRequest {
+    ///             ticket_type_id: "54".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn convert_conversation_to_ticket(
         &self,
         id: i64,
@@ -226,6 +420,27 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_visitor(types::ConvertVisitorRequest {
+    ///         type_: "user".to_owned(),
+    ///         user: types::ConvertVisitorRequestUser {
+    ///             email: Some("foo@bar.com".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         visitor: types::ConvertVisitorRequestVisitor {
+    ///             user_id: Some("3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -240,6 +455,36 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_article(types::CreateArticleRequest {
+    ///         author_id: 991267497,
+    ///         body: Some("Body of the Article".to_owned()),
+    ///         description: Some("Description of the Article".to_owned()),
+    ///         parent_id: Some(145),
+    ///         parent_type: Some("collection".to_owned()),
+    ///         state: Some(types::CreateArticleRequestState::Published),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         translated_content: Some(types::ArticleTranslatedContent {
+    ///             fr: Some(types::ArticleContent {
+    ///                 author_id: Some(991267497),
+    ///                 body: Some("Corps de l'article".to_owned()),
+    ///                 description: Some("Description de l'article".to_owned()),
+    ///                 state: Some(types::ArticleContentState::Published),
+    ///                 title: Some("Merci pour tout".to_owned()),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -250,6 +495,19 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_collection(types::CreateCollectionRequest {
+    ///         description: Some("Missing required parameter".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -260,6 +518,23 @@ impl Client {
     /// You can add a note to a single company.
     ///
     /// `POST /companies/{company_id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_company_note(
+    ///         "5f4d3c1c-7b1b-4d7d-a97e-6095715c6632",
+    ///         types::CreateCompanyNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
@@ -271,6 +546,19 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_contact(types::CreateContactRequest {
+    ///         email: Some("joebloggs@intercom.io".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -281,6 +569,20 @@ impl Client {
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_import_source(types::CreateContentImportSourceRequest {
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         url: "https://www.example.com".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -291,6 +593,25 @@ impl Client {
     /// You can create a new content snippet.
     ///
     /// `POST /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_snippet(types::ContentSnippetCreateRequest {
+    ///         json_blocks: vec![
+    ///             serde_json::Map::from_iter([("text".to_owned(),
+    ///             serde_json::json!("Navigate to Settings > Security > Reset password.")),
+    ///             ("type".to_owned(), serde_json::json!("paragraph"))])
+    ///         ],
+    ///         locale: Some("en".to_owned()),
+    ///         title: "How to reset your password".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
@@ -309,6 +630,24 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation(types::CreateConversationRequest {
+    ///         body: "Hello there".to_owned(),
+    ///         from: types::CreateConversationRequestFrom {
+    ///             id: "123_doesnt_exist".to_owned(),
+    ///             type_: types::CreateConversationRequestFromType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -319,6 +658,30 @@ impl Client {
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_custom_object_instances(
+    ///         "Order",
+    ///         types::CreateOrUpdateCustomObjectInstanceRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     ("order_number".to_owned(), "ORDER-12345".to_owned()),
+    ///                     ("total_amount".to_owned(), "99.99".to_owned()),
+    ///                 ]),
+    ///             ),
+    ///             external_created_at: Some(1392036272),
+    ///             external_id: Some("123".to_owned()),
+    ///             external_updated_at: Some(1392036272),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -334,6 +697,21 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_attribute(types::CreateDataAttributeRequest {
+    ///         model: types::CreateDataAttributeRequestModel::Company,
+    ///         name: "The One Ring".to_owned(),
+    ///         data_type: types::CreateDataAttributeRequestDataType::default(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -344,6 +722,51 @@ impl Client {
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_connector(types::CreateDataConnectorRequest {
+    ///         audiences: Some(
+    ///             vec![
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Leads,
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors
+    ///             ],
+    ///         ),
+    ///         bypass_authentication: Some(false),
+    ///         customer_authentication: Some(true),
+    ///         data_inputs: Some(
+    ///             vec![
+    ///                 types::CreateDataConnectorRequestDataInputsItem { default_value :
+    ///                 Some("".to_owned()), description : Some("The order ID to look up"
+    ///                 .to_owned()), name : Some("order_id".to_owned()), required :
+    ///                 Some(true), type_ :
+    ///                 Some(types::CreateDataConnectorRequestDataInputsItemType::String),
+    ///                 ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         description: Some(
+    ///             "Looks up order status from an external service".to_owned(),
+    ///         ),
+    ///         direct_fin_usage: Some(true),
+    ///         headers: Some(
+    ///             vec![
+    ///                 types::CreateDataConnectorRequestHeadersItem { name :
+    ///                 Some("Content-Type".to_owned()), value : Some("application/json"
+    ///                 .to_owned()), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         http_method: Some(types::CreateDataConnectorRequestHttpMethod::Get),
+    ///         name: "Get Order Status".to_owned(),
+    ///         url: Some("https://api.example.com/orders/{{order_id}}/status".to_owned()),
+    ///         validate_missing_attributes: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
@@ -393,6 +816,18 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .create_data_event(types::CreateDataEventRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -417,6 +852,20 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_export(types::CreateDataExportsRequest {
+    ///         created_at_after: 1734519776,
+    ///         created_at_before: 1734537776,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -427,6 +876,24 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_external_page(types::CreateExternalPageRequest {
+    ///         external_id: "abc1234".to_owned(),
+    ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         source_id: 44,
+    ///         title: "Test".to_owned(),
+    ///         url: Some("https://www.example.com".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -437,6 +904,24 @@ impl Client {
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_folder(types::CreateFolderBody {
+    ///         folder: types::CreateFolderBodyFolder {
+    ///             description: Some("Internal product docs".to_owned()),
+    ///             emoji: Some("📚".to_owned()),
+    ///             name: "Product Documentation".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
@@ -447,6 +932,20 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_internal_article(types::CreateInternalArticleRequest {
+    ///         body: Some("Body of the Internal Article".to_owned()),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -467,6 +966,55 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_message(types::CreateMessageRequest {
+    ///         bcc: Some(
+    ///             types::CreateMessageRequestBcc::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         body: Some("heyy".to_owned()),
+    ///         cc: Some(
+    ///             types::CreateMessageRequestCc::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         from: Some(types::CreateMessageRequestFrom {
+    ///             id: "991267816".to_owned(),
+    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
+    ///         to: Some(
+    ///             types::CreateMessageRequestTo::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                     type_ : types::RecipientType::Lead, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -477,6 +1025,33 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_news_item(types::NewsItemRequest {
+    ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
+    ///         deliver_silently: Some(true),
+    ///         labels: Some(
+    ///             vec!["Product".to_owned(), "Update".to_owned(), "New".to_owned()],
+    ///         ),
+    ///         newsfeed_assignments: Some(
+    ///             vec![
+    ///                 types::NewsfeedAssignment { newsfeed_id : Some(53), published_at :
+    ///                 Some(1664638214), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         reactions: Some(vec![Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         sender_id: 991267834,
+    ///         state: Some(types::NewsItemRequestState::Live),
+    ///         title: "Halloween is here!".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -487,6 +1062,24 @@ impl Client {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_note(
+    ///         "123",
+    ///         types::CreateNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             contact_id: Some("6762f0af1bb69f9f2193bb63".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_note(
         &self,
         id: impl Into<String>,
@@ -506,6 +1099,18 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_or_update_company(types::CreateOrUpdateCompanyRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -519,6 +1124,31 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_phone_switch(types::CreatePhoneSwitchRequest {
+    ///         custom_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "issue_type".to_owned(),
+    ///                     types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                 ),
+    ///                 (
+    ///                     "priority".to_owned(),
+    ///                     types::CustomAttributesValue::String("High".to_owned()),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         phone: "+353832345678".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -541,6 +1171,21 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_tag(
+    ///         types::CreateTagBody::CreateOrUpdateTagRequest(types::CreateOrUpdateTagRequest {
+    ///             name: "test".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
         operations::CreateTag::new(self, body)
     }
@@ -548,6 +1193,39 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket(types::CreateTicketBody {
+    ///         contacts: vec![
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
+    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
+    ///         ],
+    ///         ticket_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "_default_description_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "there is a problem".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///                 (
+    ///                     "_default_title_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "example".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         ticket_type_id: "88".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -562,6 +1240,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type(types::CreateTicketTypeRequest {
+    ///         category: Some(types::CreateTicketTypeRequestCategory::Customer),
+    ///         description: Some("Customer Report Template".to_owned()),
+    ///         icon: Some("🎟\u{fe0f}".to_owned()),
+    ///         name: "Customer Issue".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -572,6 +1266,25 @@ impl Client {
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type_attribute(
+    ///         "123",
+    ///         types::CreateTicketTypeAttributeRequest {
+    ///             data_type: types::CreateTicketTypeAttributeRequestDataType::String,
+    ///             description: "Attribute Description".to_owned(),
+    ///             name: "Attribute Title".to_owned(),
+    ///             required_to_create: Some(false),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -583,6 +1296,26 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .data_event_summaries(types::CreateDataEventSummariesRequest {
+    ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
+    ///             count: Some(1),
+    ///             event_name: Some("invited-friend".to_owned()),
+    ///             first: Some(1671028894),
+    ///             last: Some(1671028894),
+    ///             ..Default::default()
+    ///         }),
+    ///         user_id: Some("314159".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -593,6 +1326,14 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_article(&self, id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, id)
     }
@@ -600,6 +1341,14 @@ impl Client {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_collection(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_collection(&self, id: i64) -> operations::DeleteCollection<'_> {
         operations::DeleteCollection::new(self, id)
     }
@@ -607,6 +1356,14 @@ impl Client {
     /// You can delete a single company.
     ///
     /// `DELETE /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_company(
         &self,
         id: impl Into<String>,
@@ -617,6 +1374,14 @@ impl Client {
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_contact("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
@@ -627,6 +1392,14 @@ impl Client {
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
@@ -651,6 +1424,14 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation(1).retain_metrics(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_conversation(&self, id: i64) -> operations::DeleteConversation<'_> {
         operations::DeleteConversation::new(self, id)
     }
@@ -658,6 +1439,16 @@ impl Client {
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_external_id("Order", "123")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -673,6 +1464,16 @@ impl Client {
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_id("Order", String::new())
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -688,6 +1489,14 @@ impl Client {
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
     ///
     /// `DELETE /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
@@ -698,6 +1507,14 @@ impl Client {
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
@@ -708,6 +1525,14 @@ impl Client {
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_folder(6).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_folder(&self, id: i64) -> operations::DeleteFolder<'_> {
         operations::DeleteFolder::new(self, id)
     }
@@ -715,6 +1540,14 @@ impl Client {
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_internal_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_internal_article(
         &self,
         id: i64,
@@ -725,6 +1558,14 @@ impl Client {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_news_item(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_news_item(&self, id: i64) -> operations::DeleteNewsItem<'_> {
         operations::DeleteNewsItem::new(self, id)
     }
@@ -732,6 +1573,14 @@ impl Client {
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_tag(&self, id: impl Into<String>) -> operations::DeleteTag<'_> {
         operations::DeleteTag::new(self, id.into())
     }
@@ -743,6 +1592,14 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_ticket(&self, id: impl Into<String>) -> operations::DeleteTicket<'_> {
         operations::DeleteTicket::new(self, id.into())
     }
@@ -750,6 +1607,19 @@ impl Client {
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_a_company(
+    ///         "58a430d35458202d41b1e65b",
+    ///         "58a430d35458202d41b1e65b",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -765,6 +1635,23 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_conversation(
+    ///         "123",
+    ///         "123",
+    ///         types::DetachContactFromConversationRequest {
+    ///             admin_id: "991267745".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -782,6 +1669,16 @@ impl Client {
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_subscription_type_to_contact("63a07ddf05a32042dffac965", "37846")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -797,6 +1694,16 @@ impl Client {
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_contact("63a07ddf05a32042dffac965", "7522907")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -808,6 +1715,23 @@ impl Client {
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_conversation(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromConversationBody {
+    ///             admin_id: "991267624".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -825,6 +1749,23 @@ impl Client {
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_ticket(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromTicketBody {
+    ///             admin_id: "991267973".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -843,6 +1784,14 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.download_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -853,6 +1802,39 @@ impl Client {
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .enqueue_create_ticket(types::EnqueueCreateTicketBody {
+    ///         contacts: vec![
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
+    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
+    ///         ],
+    ///         ticket_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "_default_description_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "there is a problem".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///                 (
+    ///                     "_default_title_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "example".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         ticket_type_id: "88".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn enqueue_create_ticket(
         &self,
         body: types::EnqueueCreateTicketBody,
@@ -869,6 +1851,14 @@ impl Client {
     /// > This API is currently in the Unstable version. Its behavior may change in future releases.
     ///
     /// `GET /export/workflows/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.export_workflow("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
@@ -880,6 +1870,14 @@ impl Client {
     /// This will return a tag object.
     ///
     /// `GET /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.find_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn find_tag(&self, id: impl Into<String>) -> operations::FindTag<'_> {
         operations::FindTag::new(self, id.into())
     }
@@ -887,6 +1885,14 @@ impl Client {
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
@@ -897,6 +1903,14 @@ impl Client {
     /// You can fetch a single content snippet by its id.
     ///
     /// `GET /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_snippet("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
@@ -907,6 +1921,16 @@ impl Client {
     /// Fetch a Custom Object Instance by external_id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_custom_object_instances_by_external_id("Order", String::new())
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -922,6 +1946,14 @@ impl Client {
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -941,6 +1973,14 @@ impl Client {
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
     /// `GET /export/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -955,6 +1995,20 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .get_download_reporting_data_by_job_identifier(
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         "123",
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
@@ -972,6 +2026,16 @@ impl Client {
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_export_reporting_data_by_job_identifier("123", "123", "example")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -989,6 +2053,14 @@ impl Client {
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_export_reporting_data_get_datasets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> operations::GetExportReportingDataGetDatasets<'_> {
@@ -998,6 +2070,14 @@ impl Client {
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
@@ -1024,6 +2104,14 @@ impl Client {
     /// Default values in placeholders are HTML-escaped for security.
     ///
     /// `GET /macros/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_macro("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_macro(&self, id: impl Into<String>) -> operations::GetMacro<'_> {
         operations::GetMacro::new(self, id.into())
     }
@@ -1033,6 +2121,14 @@ impl Client {
     /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
     ///
     /// `GET /teams/{team_id}/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_team_metrics("42").idle_threshold(1800).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
@@ -1043,6 +2139,14 @@ impl Client {
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_ticket(&self, id: impl Into<String>) -> operations::GetTicket<'_> {
         operations::GetTicket::new(self, id.into())
     }
@@ -1050,6 +2154,14 @@ impl Client {
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket_type("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
@@ -1065,6 +2177,14 @@ impl Client {
     /// `GET /messages/status`
     ///
     /// Paginated: [`GetWhatsAppMessageStatus::into_stream`](operations::GetWhatsAppMessageStatus::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
@@ -1079,6 +2199,14 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.identify_admin().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
         operations::IdentifyAdmin::new(self)
     }
@@ -1086,6 +2214,14 @@ impl Client {
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.jobs_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn jobs_status(&self, id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, id.into())
     }
@@ -1093,6 +2229,14 @@ impl Client {
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
     /// `GET /admins/activity_log_event_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_activity_log_event_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_activity_log_event_types(
         &self,
     ) -> operations::ListActivityLogEventTypes<'_> {
@@ -1104,6 +2248,18 @@ impl Client {
     /// `GET /admins/activity_logs`
     ///
     /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_activity_logs()
+    ///     .created_at_after("1677253093")
+    ///     .created_at_before("1677861493")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_activity_logs(&self) -> operations::ListActivityLogs<'_> {
         operations::ListActivityLogs::new(self)
     }
@@ -1111,6 +2267,14 @@ impl Client {
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_admins().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_admins(&self) -> operations::ListAdmins<'_> {
         operations::ListAdmins::new(self)
     }
@@ -1122,6 +2286,14 @@ impl Client {
     /// `GET /help_center/collections`
     ///
     /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_collections().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
         operations::ListAllCollections::new(self)
     }
@@ -1139,6 +2311,14 @@ impl Client {
     /// `POST /companies/list`
     ///
     /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_companies().page(1).per_page(15).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
         operations::ListAllCompanies::new(self)
     }
@@ -1152,6 +2332,14 @@ impl Client {
     /// `GET /articles`
     ///
     /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_articles(&self) -> operations::ListArticles<'_> {
         operations::ListArticles::new(self)
     }
@@ -1161,6 +2349,16 @@ impl Client {
     /// `GET /companies/{id}/contacts`
     ///
     /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_contacts("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
@@ -1171,6 +2369,16 @@ impl Client {
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_segments_for_companies("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
@@ -1181,6 +2389,14 @@ impl Client {
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_away_status_reasons().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
         operations::ListAwayStatusReasons::new(self)
     }
@@ -1189,6 +2405,14 @@ impl Client {
     /// The default brand id always matches the workspace
     ///
     /// `GET /brands`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_brands().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_brands(&self) -> operations::ListBrands<'_> {
         operations::ListBrands::new(self)
     }
@@ -1198,6 +2422,14 @@ impl Client {
     /// `GET /calls`
     ///
     /// Paginated: [`ListCalls::into_stream`](operations::ListCalls::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_calls().page(1).per_page(25).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_calls(&self) -> operations::ListCalls<'_> {
         operations::ListCalls::new(self)
     }
@@ -1206,6 +2438,21 @@ impl Client {
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
     /// `POST /calls/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
+    ///         conversation_ids: vec![
+    ///             "64619700005694".to_owned(), "64619700005695".to_owned()
+    ///         ],
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -1216,6 +2463,16 @@ impl Client {
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_companies_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
@@ -1228,6 +2485,16 @@ impl Client {
     /// `GET /companies/{company_id}/notes`
     ///
     /// Paginated: [`ListCompanyNotes::into_stream`](operations::ListCompanyNotes::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_company_notes("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
@@ -1244,6 +2511,14 @@ impl Client {
     /// `GET /contacts`
     ///
     /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contacts().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_contacts(&self) -> operations::ListContacts<'_> {
         operations::ListContacts::new(self)
     }
@@ -1251,6 +2526,14 @@ impl Client {
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_import_sources().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_content_import_sources(
         &self,
     ) -> operations::ListContentImportSources<'_> {
@@ -1260,6 +2543,14 @@ impl Client {
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_snippets().page(1).per_page(20).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_content_snippets(&self) -> operations::ListContentSnippets<'_> {
         operations::ListContentSnippets::new(self)
     }
@@ -1275,6 +2566,14 @@ impl Client {
     /// `GET /conversations`
     ///
     /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_conversations().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
@@ -1282,6 +2581,18 @@ impl Client {
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_attributes()
+    ///     .model(types::ListDataAttributesModel::Company)
+    ///     .include_archived(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
         operations::ListDataAttributes::new(self)
     }
@@ -1304,6 +2615,14 @@ impl Client {
     /// `GET /data_connectors/{data_connector_id}/execution_results`
     ///
     /// Paginated: [`ListDataConnectorExecutionResults::into_stream`](operations::ListDataConnectorExecutionResults::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connector_execution_results("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
@@ -1319,6 +2638,14 @@ impl Client {
     /// `GET /data_connectors`
     ///
     /// Paginated: [`ListDataConnectors::into_stream`](operations::ListDataConnectors::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connectors().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_connectors(&self) -> operations::ListDataConnectors<'_> {
         operations::ListDataConnectors::new(self)
     }
@@ -1338,6 +2665,21 @@ impl Client {
     /// You can optionally define the result page size as well with the `per_page` parameter.
     ///
     /// `GET /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_events(
+    ///         types::ListDataEventsFilter::UserIdQueryParameter(types::ListDataEventsFilterUserIdQueryParameter {
+    ///             ..Default::default()
+    ///         }),
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -1365,6 +2707,14 @@ impl Client {
     /// `GET /conversations/deleted`
     ///
     /// Paginated: [`ListDeletedConversationIds::into_stream`](operations::ListDeletedConversationIds::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_deleted_conversation_ids().page(1).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_deleted_conversation_ids(
         &self,
     ) -> operations::ListDeletedConversationIds<'_> {
@@ -1374,6 +2724,14 @@ impl Client {
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_emails().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_emails(&self) -> operations::ListEmails<'_> {
         operations::ListEmails::new(self)
     }
@@ -1381,6 +2739,14 @@ impl Client {
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_external_pages().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
         operations::ListExternalPages::new(self)
     }
@@ -1390,6 +2756,14 @@ impl Client {
     /// `GET /folders`
     ///
     /// Paginated: [`ListFolders::into_stream`](operations::ListFolders::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_folders().page(1).per_page(50).parent_folder_id(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_folders(&self) -> operations::ListFolders<'_> {
         operations::ListFolders::new(self)
     }
@@ -1399,6 +2773,14 @@ impl Client {
     /// Requires the `read_conversations` OAuth scope.
     ///
     /// `GET /conversations/{id}/handling_events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_handling_events("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
@@ -1409,6 +2791,14 @@ impl Client {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_centers().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
         operations::ListHelpCenters::new(self)
     }
@@ -1418,6 +2808,14 @@ impl Client {
     /// `GET /internal_articles`
     ///
     /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_internal_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
         operations::ListInternalArticles::new(self)
     }
@@ -1427,6 +2825,14 @@ impl Client {
     /// `GET /news/newsfeeds/{id}/items`
     ///
     /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_live_newsfeed_items("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -1451,6 +2857,19 @@ impl Client {
     /// `GET /macros`
     ///
     /// Paginated: [`ListMacros::into_stream`](operations::ListMacros::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_macros()
+    ///     .per_page(50)
+    ///     .starting_after("WzE3MTk0OTM3NTcuMCwgIjEyMyJd")
+    ///     .updated_since(1719474966)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_macros(&self) -> operations::ListMacros<'_> {
         operations::ListMacros::new(self)
     }
@@ -1460,6 +2879,14 @@ impl Client {
     /// `GET /news/news_items`
     ///
     /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_news_items().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
         operations::ListNewsItems::new(self)
     }
@@ -1469,6 +2896,14 @@ impl Client {
     /// `GET /news/newsfeeds`
     ///
     /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_newsfeeds().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
         operations::ListNewsfeeds::new(self)
     }
@@ -1478,6 +2913,14 @@ impl Client {
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_notes("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_notes(&self, id: impl Into<String>) -> operations::ListNotes<'_> {
         operations::ListNotes::new(self, id.into())
     }
@@ -1485,6 +2928,14 @@ impl Client {
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments().include_count(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_segments(&self) -> operations::ListSegments<'_> {
         operations::ListSegments::new(self)
     }
@@ -1492,6 +2943,14 @@ impl Client {
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1508,6 +2967,14 @@ impl Client {
     /// `GET /conversations/{id}/side_conversations`
     ///
     /// Paginated: [`ListSideConversations::into_stream`](operations::ListSideConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_side_conversations("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
@@ -1518,6 +2985,14 @@ impl Client {
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_subscription_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
         operations::ListSubscriptionTypes::new(self)
     }
@@ -1531,6 +3006,16 @@ impl Client {
     /// 2.Opt-in subscription types that the user has opted-in to receiving.
     ///
     /// `GET /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_subscriptions_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1541,6 +3026,14 @@ impl Client {
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_tags(&self) -> operations::ListTags<'_> {
         operations::ListTags::new(self)
     }
@@ -1548,6 +3041,14 @@ impl Client {
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1558,6 +3059,14 @@ impl Client {
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_teams().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_teams(&self) -> operations::ListTeams<'_> {
         operations::ListTeams::new(self)
     }
@@ -1565,6 +3074,14 @@ impl Client {
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_states().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
         operations::ListTicketStates::new(self)
     }
@@ -1572,6 +3089,14 @@ impl Client {
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
         operations::ListTicketTypes::new(self)
     }
@@ -1583,6 +3108,25 @@ impl Client {
     /// - Assign a conversation to an admin and/or team.
     ///
     /// `POST /conversations/{id}/parts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .manage_conversation(
+    ///         "123",
+    ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
+    ///             admin_id: "991267715".to_owned(),
+    ///             assignee_id: "991267715".to_owned(),
+    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             type_: types::AssignConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
@@ -1594,6 +3138,20 @@ impl Client {
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// `POST /contacts/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_contact(types::MergeContactsRequest {
+    ///         from: Some("6762f0d51bb69f9f2193bb7f".to_owned()),
+    ///         into: Some("6762f0d51bb69f9f2193bb80".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -1605,6 +3163,32 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_attribute_collected`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_attribute_collected(types::NotifyAttributeCollectedBody {
+    ///         contact: types::CustomChannelContact {
+    ///             email: Some("bob@example.com".to_owned()),
+    ///             external_id: "user_004".to_owned(),
+    ///             name: Some("Bob Example".to_owned()),
+    ///             type_: types::CustomChannelContactType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         event_id: "evt_24680".to_owned(),
+    ///         external_conversation_id: "conv_11223".to_owned(),
+    ///         attribute: types::CustomChannelAttribute {
+    ///             id: "shipping_address".to_owned(),
+    ///             value: "123 Main St, Springfield".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_attribute_collected(
         &self,
         body: types::NotifyAttributeCollectedBody,
@@ -1616,6 +3200,27 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_new_conversation`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_new_conversation(types::CustomChannelBaseEvent {
+    ///         contact: types::CustomChannelContact {
+    ///             email: Some("jane.doe@example.com".to_owned()),
+    ///             external_id: "user_001".to_owned(),
+    ///             name: Some("Jane Doe".to_owned()),
+    ///             type_: types::CustomChannelContactType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         event_id: "evt_12345".to_owned(),
+    ///         external_conversation_id: "conv_67890".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_new_conversation(
         &self,
         body: types::CustomChannelBaseEvent,
@@ -1627,6 +3232,28 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_new_message`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_new_message(types::NotifyNewMessageBody {
+    ///         contact: types::CustomChannelContact {
+    ///             email: Some("john.smith@example.com".to_owned()),
+    ///             external_id: "user_002".to_owned(),
+    ///             name: Some("John Smith".to_owned()),
+    ///             type_: types::CustomChannelContactType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         event_id: "evt_54321".to_owned(),
+    ///         external_conversation_id: "conv_98765".to_owned(),
+    ///         body: "Hello, I need help with my order.".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_new_message(
         &self,
         body: types::NotifyNewMessageBody,
@@ -1638,6 +3265,28 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_quick_reply_selected`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_quick_reply_selected(types::NotifyQuickReplySelectedBody {
+    ///         contact: types::CustomChannelContact {
+    ///             email: Some("alice@example.com".to_owned()),
+    ///             external_id: "user_003".to_owned(),
+    ///             name: Some("Alice Example".to_owned()),
+    ///             type_: types::CustomChannelContactType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         event_id: "evt_67890".to_owned(),
+    ///         external_conversation_id: "conv_13579".to_owned(),
+    ///         quick_reply_option_id: "1234".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_quick_reply_selected(
         &self,
         body: types::NotifyQuickReplySelectedBody,
@@ -1648,6 +3297,24 @@ impl Client {
     /// Enqueue a new reporting data export job
     ///
     /// `POST /export/reporting_data/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
+    ///         attribute_ids: vec![
+    ///             "conversation_id".to_owned(), "conversation_started_at".to_owned()
+    ///         ],
+    ///         dataset_id: "conversation".to_owned(),
+    ///         end_time: 1717510000,
+    ///         start_time: 1717490000,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -1662,6 +3329,23 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .redact_conversation(
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///             conversation_id: "really_123_doesnt_exist".to_owned(),
+    ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -1678,6 +3362,26 @@ impl Client {
     /// - Zoom Phone
     ///
     /// `POST /fin_voice/register`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .register_fin_voice_call(types::RegisterFinVoiceCallRequest {
+    ///         call_id: "call-123-abc".to_owned(),
+    ///         data: Some(
+    ///             serde_json::Map::from_iter([
+    ///                 ("key".to_owned(), serde_json::json!("value")),
+    ///             ]),
+    ///         ),
+    ///         phone_number: "+1234567890".to_owned(),
+    ///         source: Some(types::RegisterFinVoiceCallRequestSource::AwsConnect),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
@@ -1688,6 +3392,28 @@ impl Client {
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /conversations/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_conversation(
+    ///         "123 or \"last\"",
+    ///         types::ReplyConversationRequest::AdminReplyConversationRequest(types::AdminReplyConversationRequest {
+    ///             admin_id: "991267696".to_owned(),
+    ///             body: Some(
+    ///                 "<html> <body>  <h2>An Unordered HTML List</h2>  <ul>   <li>Coffee</li>   <li>Tea</li>   <li>Milk</li> </ul>    <h2>An Ordered HTML List</h2>  <ol>   <li>Coffee</li>   <li>Tea</li>   <li>Milk</li> </ol>   </body> </html>"
+    ///                     .to_owned(),
+    ///             ),
+    ///             message_type: types::AdminReplyConversationRequestMessageType::Note,
+    ///             type_: types::AdminReplyConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
@@ -1699,6 +3425,21 @@ impl Client {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_ticket(
+    ///         "123",
+    ///         types::ReplyTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn reply_ticket(
         &self,
         id: impl Into<String>,
@@ -1710,6 +3451,16 @@ impl Client {
     /// You can fetch a single company.
     ///
     /// `GET /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_a_company_by_id("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
@@ -1720,6 +3471,14 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_admin(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_admin(&self, id: i64) -> operations::RetrieveAdmin<'_> {
         operations::RetrieveAdmin::new(self, id)
     }
@@ -1727,6 +3486,14 @@ impl Client {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_article(&self, id: i64) -> operations::RetrieveArticle<'_> {
         operations::RetrieveArticle::new(self, id)
     }
@@ -1734,6 +3501,14 @@ impl Client {
     /// Fetches a specific brand by its unique identifier
     ///
     /// `GET /brands/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_brand("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
@@ -1744,6 +3519,14 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_collection(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_collection(&self, id: i64) -> operations::RetrieveCollection<'_> {
         operations::RetrieveCollection::new(self, id)
     }
@@ -1763,6 +3546,22 @@ impl Client {
     /// `GET /companies`
     ///
     /// Paginated: [`RetrieveCompany::into_stream`](operations::RetrieveCompany::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_company()
+    ///     .name("my company")
+    ///     .company_id("12345")
+    ///     .tag_id("678910")
+    ///     .segment_id("98765")
+    ///     .page(1)
+    ///     .per_page(15)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
@@ -1778,6 +3577,19 @@ impl Client {
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
     /// `GET /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_conversation(123)
+    ///     .display_as("plaintext")
+    ///     .include_translations(true)
+    ///     .include_email_history(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_conversation(
         &self,
         id: i64,
@@ -1790,6 +3602,14 @@ impl Client {
     /// The response includes configuration, data inputs, response fields, and object mappings.
     ///
     /// `GET /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
@@ -1800,6 +3620,14 @@ impl Client {
     /// Fetches a specific email setting by its unique identifier
     ///
     /// `GET /emails/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_email("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
@@ -1810,6 +3638,14 @@ impl Client {
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_folder(6).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_folder(&self, id: i64) -> operations::RetrieveFolder<'_> {
         operations::RetrieveFolder::new(self, id)
     }
@@ -1817,6 +3653,14 @@ impl Client {
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_help_center(&self, id: i64) -> operations::RetrieveHelpCenter<'_> {
         operations::RetrieveHelpCenter::new(self, id)
     }
@@ -1824,6 +3668,14 @@ impl Client {
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_internal_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_internal_article(
         &self,
         id: i64,
@@ -1834,6 +3686,14 @@ impl Client {
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_news_item(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_news_item(&self, id: i64) -> operations::RetrieveNewsItem<'_> {
         operations::RetrieveNewsItem::new(self, id)
     }
@@ -1841,6 +3701,14 @@ impl Client {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_newsfeed("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
@@ -1851,6 +3719,14 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_note(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_note(&self, id: i64) -> operations::RetrieveNote<'_> {
         operations::RetrieveNote::new(self, id)
     }
@@ -1858,6 +3734,14 @@ impl Client {
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_segment("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
@@ -1868,6 +3752,14 @@ impl Client {
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_team("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_team(&self, id: impl Into<String>) -> operations::RetrieveTeam<'_> {
         operations::RetrieveTeam::new(self, id.into())
     }
@@ -1875,6 +3767,14 @@ impl Client {
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_visitor_with_user_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -1887,6 +3787,14 @@ impl Client {
     /// Returns the current status, conversation details, and any error information if the message failed to deliver.
     ///
     /// `GET /messages/whatsapp/status`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
@@ -1914,6 +3822,14 @@ impl Client {
     /// `GET /companies/scroll`
     ///
     /// Paginated: [`ScrollOverAllCompanies::into_stream`](operations::ScrollOverAllCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.scroll_over_all_companies().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
@@ -1921,6 +3837,23 @@ impl Client {
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
     ///
     /// `POST /admins/activity_logs/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_activity_logs(types::SearchActivityLogsBody {
+    ///         created_at_after: Some("1677253093".to_owned()),
+    ///         created_at_before: Some("1677861493".to_owned()),
+    ///         event_types: Some(
+    ///             vec!["app_name_change".to_owned(), "message_state_change".to_owned()],
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
@@ -1931,6 +3864,20 @@ impl Client {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_articles()
+    ///     .phrase("Getting started")
+    ///     .state("published")
+    ///     .help_center_id(123)
+    ///     .highlight(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_articles(&self) -> operations::SearchArticles<'_> {
         operations::SearchArticles::new(self)
     }
@@ -2047,6 +3994,37 @@ impl Client {
     /// `POST /contacts/search`
     ///
     /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_contacts(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
@@ -2158,6 +4136,37 @@ impl Client {
     /// `POST /conversations/search`
     ///
     /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_conversations(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -2168,6 +4177,14 @@ impl Client {
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.search_internal_articles().folder_id(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
     }
@@ -2245,6 +4262,37 @@ impl Client {
     /// `POST /tickets/search`
     ///
     /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_tickets(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -2255,6 +4303,23 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .set_away_admin(
+    ///         1,
+    ///         types::SetAwayAdminBody {
+    ///             away_mode_enabled: true,
+    ///             away_mode_reassign: true,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn set_away_admin(
         &self,
         id: i64,
@@ -2266,6 +4331,14 @@ impl Client {
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_call(&self, id: impl Into<String>) -> operations::ShowCall<'_> {
         operations::ShowCall::new(self, id.into())
     }
@@ -2273,6 +4346,14 @@ impl Client {
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{id}/recording`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_recording("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
@@ -2283,6 +4364,14 @@ impl Client {
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{id}/transcript`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_transcript("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
@@ -2293,6 +4382,14 @@ impl Client {
     /// You can fetch the details of a single contact.
     ///
     /// `GET /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_contact(&self, id: impl Into<String>) -> operations::ShowContact<'_> {
         operations::ShowContact::new(self, id.into())
     }
@@ -2300,6 +4397,16 @@ impl Client {
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .show_contact_by_external_id("cdd29344-5e0c-4ef0-ac56-f9ba2979bc27")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -2311,6 +4418,14 @@ impl Client {
     /// Always includes request/response bodies and the sanitised request URL.
     ///
     /// `GET /data_connectors/{data_connector_id}/execution_results/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_data_connector_execution_result("12345", "99001").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_data_connector_execution_result(
         &self,
         data_connector_id: impl Into<String>,
@@ -2326,6 +4441,14 @@ impl Client {
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{id}/unarchive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.unarchive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
@@ -2340,6 +4463,23 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_article(
+    ///         123,
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_article(
         &self,
         id: i64,
@@ -2351,6 +4491,22 @@ impl Client {
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_collection(
+    ///         123,
+    ///         types::UpdateCollectionRequest {
+    ///             name: Some("Update collection name".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_collection(
         &self,
         id: i64,
@@ -2366,6 +4522,14 @@ impl Client {
     /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
     /// `PUT /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.update_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_company(
         &self,
         id: impl Into<String>,
@@ -2382,6 +4546,23 @@ impl Client {
     /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::UpdateContactRequest {
+    ///             email: Some("joebloggs@intercom.io".to_owned()),
+    ///             name: Some("joe bloggs".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_contact(
         &self,
         id: impl Into<String>,
@@ -2393,6 +4574,23 @@ impl Client {
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_import_source(
+    ///         "123",
+    ///         types::UpdateContentImportSourceRequest {
+    ///             sync_behavior: types::UpdateContentImportSourceRequestSyncBehavior::Api,
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
@@ -2404,6 +4602,29 @@ impl Client {
     /// You can update an existing content snippet.
     ///
     /// `PUT /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_snippet(
+    ///         "123",
+    ///         types::ContentSnippetUpdateRequest {
+    ///             json_blocks: Some(
+    ///                 vec![
+    ///                     serde_json::Map::from_iter([("text".to_owned(),
+    ///                     serde_json::json!("Go to Settings > Security > Reset password and follow the steps.")),
+    ///                     ("type".to_owned(), serde_json::json!("paragraph"))])
+    ///                 ],
+    ///             ),
+    ///             title: Some("How to reset your password (updated)".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_content_snippet(
         &self,
         id: impl Into<String>,
@@ -2425,6 +4646,36 @@ impl Client {
     /// > See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation(
+    ///         123,
+    ///         types::UpdateConversationRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     (
+    ///                         "issue_type".to_owned(),
+    ///                         types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                     ),
+    ///                     (
+    ///                         "priority".to_owned(),
+    ///                         types::CustomAttributesValue::String("High".to_owned()),
+    ///                     ),
+    ///                 ]),
+    ///             ),
+    ///             read: Some(true),
+    ///             title: Some("new conversation title".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .display_as("plaintext")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_conversation(
         &self,
         id: i64,
@@ -2440,6 +4691,26 @@ impl Client {
     /// > This is an experimental endpoint. It requires a valid HMAC secret for authentication in addition to the standard bearer token.
     ///
     /// `PUT /conversations/{conversation_id}/conversation_parts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_part(
+    ///         "123",
+    ///         "456",
+    ///         types::UpdateConversationPartRequest {
+    ///             admin_id: Some("991267694".to_owned()),
+    ///             experimental: true,
+    ///             secret: "hmac_secret_value".to_owned(),
+    ///             seen: Some(true),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_conversation_part(
         &self,
         conversation_id: impl Into<String>,
@@ -2461,6 +4732,31 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_attribute(
+    ///         1,
+    ///         types::UpdateDataAttributeRequest {
+    ///             archived: Some(false),
+    ///             description: Some("Just a plain old ring".to_owned()),
+    ///             options: Some(
+    ///                 vec![
+    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
+    ///                     Some("1-10".to_owned()), ..Default::default() },
+    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
+    ///                     Some("11-20".to_owned()), ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_data_attribute(
         &self,
         id: i64,
@@ -2472,6 +4768,22 @@ impl Client {
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
     /// `PATCH /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_connector(
+    ///         "12345",
+    ///         types::UpdateDataConnectorRequest {
+    ///             state: Some(types::UpdateDataConnectorRequestState::Draft),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
@@ -2483,6 +4795,27 @@ impl Client {
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_external_page(
+    ///         "123",
+    ///         types::UpdateExternalPageRequest {
+    ///             external_id: Some("5678".to_owned()),
+    ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             source_id: 47,
+    ///             title: "Test".to_owned(),
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
@@ -2494,6 +4827,26 @@ impl Client {
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_folder(
+    ///         6,
+    ///         types::UpdateFolderBody {
+    ///             folder: types::UpdateFolderBodyFolder {
+    ///                 emoji: Some("📖".to_owned()),
+    ///                 name: Some("Updated Product Documentation".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_folder(
         &self,
         id: i64,
@@ -2505,6 +4858,23 @@ impl Client {
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_internal_article(
+    ///         123,
+    ///         types::UpdateInternalArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_internal_article(
         &self,
         id: i64,
@@ -2516,6 +4886,25 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_news_item(
+    ///         123,
+    ///         types::NewsItemRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             reactions: Some(vec![Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             sender_id: 991267848,
+    ///             title: "Christmas is here!".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_news_item(
         &self,
         id: i64,
@@ -2527,6 +4916,33 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket(
+    ///         "123",
+    ///         types::UpdateTicketBody {
+    ///             admin_id: Some(991268011),
+    ///             assignee_id: Some("991268013".to_owned()),
+    ///             ticket_attributes: Some(
+    ///                 serde_json::Map::from_iter([
+    ///                     (
+    ///                         "_default_description_".to_owned(),
+    ///                         serde_json::json!("there is a problem"),
+    ///                     ),
+    ///                     ("_default_title_".to_owned(), serde_json::json!("example")),
+    ///                 ]),
+    ///             ),
+    ///             ticket_state_id: Some("8506".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_ticket(
         &self,
         id: impl Into<String>,
@@ -2542,6 +4958,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `PUT /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type(
+    ///         "123",
+    ///         types::UpdateTicketTypeRequest {
+    ///             name: Some("Bug Report 2".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
@@ -2553,6 +4985,23 @@ impl Client {
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type_attribute(
+    ///         "123",
+    ///         "123",
+    ///         types::UpdateTicketTypeAttributeRequest {
+    ///             description: Some("New Attribute Description".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -2574,6 +5023,20 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_visitor(types::UpdateVisitorRequest {
+    ///         id: Some("6762f30c1bb69f9f2193bc5e".to_owned()),
+    ///         name: Some("Gareth Bale".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,

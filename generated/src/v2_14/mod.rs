@@ -48,6 +48,14 @@ impl Client {
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{contact_id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.archive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn archive_contact(
         &self,
         contact_id: impl Into<String>,
@@ -58,6 +66,22 @@ impl Client {
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{contact_id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_a_company(
+    ///         "123",
+    ///         types::AttachContactToACompanyBody {
+    ///             id: "58a430d35458202d41b1e65b".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn attach_contact_to_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -73,6 +97,28 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `POST /conversations/{conversation_id}/customers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_conversation(
+    ///         "123",
+    ///         types::AttachContactToConversationRequest {
+    ///             admin_id: Some("991267731".to_owned()),
+    ///             customer: Some(
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
+    ///                     ..Default::default()
+    ///                 }),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn attach_contact_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -90,6 +136,23 @@ impl Client {
     /// This will return a subscription type model for the subscription type that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_subscription_type_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachSubscriptionTypeToContactBody {
+    ///             consent_type: "opt_in".to_owned(),
+    ///             id: "110".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -101,6 +164,22 @@ impl Client {
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachTagToContactBody {
+    ///             id: "82".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -112,6 +191,23 @@ impl Client {
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_conversation(
+    ///         "64619700005694",
+    ///         types::AttachTagToConversationBody {
+    ///             admin_id: "991267620".to_owned(),
+    ///             id: "87".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -123,6 +219,23 @@ impl Client {
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_ticket(
+    ///         "64619700005694",
+    ///         types::AttachTagToTicketBody {
+    ///             admin_id: "991267958".to_owned(),
+    ///             id: "121".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -136,6 +249,14 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{contact_id}/block`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.block_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn block_contact(
         &self,
         contact_id: impl Into<String>,
@@ -146,6 +267,14 @@ impl Client {
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.cancel_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -156,6 +285,22 @@ impl Client {
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{conversation_id}/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_conversation_to_ticket(
+    ///         123,
+    ///         types::ConvertConversationToTicketRequest {
+    ///             ticket_type_id: "54".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn convert_conversation_to_ticket(
         &self,
         conversation_id: i64,
@@ -171,6 +316,27 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_visitor(types::ConvertVisitorRequest {
+    ///         type_: "user".to_owned(),
+    ///         user: types::ConvertVisitorRequestUser {
+    ///             email: Some("foo@bar.com".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         visitor: types::ConvertVisitorRequestVisitor {
+    ///             user_id: Some("3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -185,6 +351,36 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_article(types::CreateArticleRequest {
+    ///         author_id: 991267497,
+    ///         body: Some("Body of the Article".to_owned()),
+    ///         description: Some("Description of the Article".to_owned()),
+    ///         parent_id: Some(145),
+    ///         parent_type: Some("collection".to_owned()),
+    ///         state: Some(types::CreateArticleRequestState::Published),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         translated_content: Some(types::ArticleTranslatedContent {
+    ///             fr: Some(types::ArticleContent {
+    ///                 author_id: Some(991267497),
+    ///                 body: Some("Corps de l'article".to_owned()),
+    ///                 description: Some("Description de l'article".to_owned()),
+    ///                 state: Some(types::ArticleContentState::Published),
+    ///                 title: Some("Merci pour tout".to_owned()),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -195,6 +391,19 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_collection(types::CreateCollectionRequest {
+    ///         description: Some("Missing required parameter".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -205,6 +414,19 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_contact(types::CreateContactRequest {
+    ///         email: Some("joebloggs@intercom.io".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -215,6 +437,20 @@ impl Client {
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_import_source(types::CreateContentImportSourceRequest {
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         url: "https://www.example.com".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -233,6 +469,24 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation(types::CreateConversationRequest {
+    ///         body: "Hello there".to_owned(),
+    ///         from: types::CreateConversationRequestFrom {
+    ///             id: "123_doesnt_exist".to_owned(),
+    ///             type_: types::CreateConversationRequestFromType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -243,6 +497,30 @@ impl Client {
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_custom_object_instances(
+    ///         "Order",
+    ///         types::CreateOrUpdateCustomObjectInstanceRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     ("order_number".to_owned(), "ORDER-12345".to_owned()),
+    ///                     ("total_amount".to_owned(), "99.99".to_owned()),
+    ///                 ]),
+    ///             ),
+    ///             external_created_at: Some(1392036272),
+    ///             external_id: Some("123".to_owned()),
+    ///             external_updated_at: Some(1392036272),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -258,6 +536,21 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_attribute(types::CreateDataAttributeRequest {
+    ///         model: types::CreateDataAttributeRequestModel::Company,
+    ///         name: "The One Ring".to_owned(),
+    ///         data_type: types::CreateDataAttributeRequestDataType::default(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -307,6 +600,18 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .create_data_event(types::CreateDataEventRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -333,6 +638,20 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_export(types::CreateDataExportsRequest {
+    ///         created_at_after: 1734519776,
+    ///         created_at_before: 1734537776,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -343,6 +662,24 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_external_page(types::CreateExternalPageRequest {
+    ///         external_id: "abc1234".to_owned(),
+    ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         source_id: 44,
+    ///         title: "Test".to_owned(),
+    ///         url: Some("https://www.example.com".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -353,6 +690,20 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_internal_article(types::CreateInternalArticleRequest {
+    ///         body: Some("Body of the Internal Article".to_owned()),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -373,6 +724,55 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_message(types::CreateMessageRequest {
+    ///         bcc: Some(
+    ///             types::CreateMessageRequestBcc::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         body: Some("heyy".to_owned()),
+    ///         cc: Some(
+    ///             types::CreateMessageRequestCc::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         from: Some(types::CreateMessageRequestFrom {
+    ///             id: "991267816".to_owned(),
+    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
+    ///         to: Some(
+    ///             types::CreateMessageRequestTo::List(
+    ///                 vec![
+    ///                     types::Recipient { id : "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                     type_ : types::RecipientType::Lead, ..Default::default() },
+    ///                     types::Recipient { id : "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                     type_ : types::RecipientType::User, ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -383,6 +783,33 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_news_item(types::NewsItemRequest {
+    ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
+    ///         deliver_silently: Some(true),
+    ///         labels: Some(
+    ///             vec!["Product".to_owned(), "Update".to_owned(), "New".to_owned()],
+    ///         ),
+    ///         newsfeed_assignments: Some(
+    ///             vec![
+    ///                 types::NewsfeedAssignment { newsfeed_id : Some(53), published_at :
+    ///                 Some(1664638214), ..Default::default() }
+    ///             ],
+    ///         ),
+    ///         reactions: Some(vec![Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         sender_id: 991267834,
+    ///         state: Some(types::NewsItemRequestState::Live),
+    ///         title: "Halloween is here!".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -393,6 +820,23 @@ impl Client {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{contact_id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_note(
+    ///         "123",
+    ///         types::CreateNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_note(
         &self,
         contact_id: impl Into<String>,
@@ -412,6 +856,18 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_or_update_company(types::CreateOrUpdateCompanyRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -425,6 +881,31 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_phone_switch(types::CreatePhoneSwitchRequest {
+    ///         custom_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "issue_type".to_owned(),
+    ///                     types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                 ),
+    ///                 (
+    ///                     "priority".to_owned(),
+    ///                     types::CustomAttributesValue::String("High".to_owned()),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         phone: "+353832345678".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -447,6 +928,21 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_tag(
+    ///         types::CreateTagBody::CreateOrUpdateTagRequest(types::CreateOrUpdateTagRequest {
+    ///             name: "test".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_tag(&self, body: types::CreateTagBody) -> operations::CreateTag<'_> {
         operations::CreateTag::new(self, body)
     }
@@ -454,6 +950,39 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket(types::CreateTicketBody {
+    ///         contacts: vec![
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
+    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
+    ///         ],
+    ///         ticket_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "_default_description_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "there is a problem".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///                 (
+    ///                     "_default_title_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "example".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         ticket_type_id: "88".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -468,6 +997,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type(types::CreateTicketTypeRequest {
+    ///         category: Some(types::CreateTicketTypeRequestCategory::Customer),
+    ///         description: Some("Customer Report Template".to_owned()),
+    ///         icon: Some("🎟\u{fe0f}".to_owned()),
+    ///         name: "Customer Issue".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -478,6 +1023,25 @@ impl Client {
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type_attribute(
+    ///         "123",
+    ///         types::CreateTicketTypeAttributeRequest {
+    ///             data_type: types::CreateTicketTypeAttributeRequestDataType::String,
+    ///             description: "Attribute Description".to_owned(),
+    ///             name: "Attribute Title".to_owned(),
+    ///             required_to_create: Some(false),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -489,6 +1053,26 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .data_event_summaries(types::CreateDataEventSummariesRequest {
+    ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
+    ///             count: Some(1),
+    ///             event_name: Some("invited-friend".to_owned()),
+    ///             first: Some(1671028894),
+    ///             last: Some(1671028894),
+    ///             ..Default::default()
+    ///         }),
+    ///         user_id: Some("314159".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -499,6 +1083,14 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{article_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_article(&self, article_id: i64) -> operations::DeleteArticle<'_> {
         operations::DeleteArticle::new(self, article_id)
     }
@@ -506,6 +1098,14 @@ impl Client {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{collection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_collection(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_collection(
         &self,
         collection_id: i64,
@@ -524,6 +1124,14 @@ impl Client {
     /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
     ///
     /// `DELETE /companies/{company_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_company(
         &self,
         company_id: impl Into<String>,
@@ -534,6 +1142,14 @@ impl Client {
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_contact("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_contact(
         &self,
         contact_id: impl Into<String>,
@@ -544,6 +1160,14 @@ impl Client {
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{source_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_content_import_source(
         &self,
         source_id: impl Into<String>,
@@ -558,6 +1182,14 @@ impl Client {
     /// Deleting a conversation permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, conversation attributes, uploads, and related content. The conversation will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /conversations/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_conversation(
         &self,
         conversation_id: i64,
@@ -568,6 +1200,16 @@ impl Client {
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_external_id("Order", "123")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -583,6 +1225,16 @@ impl Client {
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_id("Order", String::new())
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -598,6 +1250,14 @@ impl Client {
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{page_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_external_page(
         &self,
         page_id: impl Into<String>,
@@ -608,6 +1268,14 @@ impl Client {
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{internal_article_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_internal_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_internal_article(
         &self,
         internal_article_id: i64,
@@ -618,6 +1286,14 @@ impl Client {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{news_item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_news_item(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_news_item(&self, news_item_id: i64) -> operations::DeleteNewsItem<'_> {
         operations::DeleteNewsItem::new(self, news_item_id)
     }
@@ -625,6 +1301,14 @@ impl Client {
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{tag_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_tag(&self, tag_id: impl Into<String>) -> operations::DeleteTag<'_> {
         operations::DeleteTag::new(self, tag_id.into())
     }
@@ -636,6 +1320,14 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{ticket_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn delete_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -646,6 +1338,19 @@ impl Client {
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{company_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_a_company(
+    ///         "58a430d35458202d41b1e65b",
+    ///         "58a430d35458202d41b1e65b",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -665,6 +1370,23 @@ impl Client {
     /// > You cannot remove the last remaining contact from a conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_conversation(
+    ///         "123",
+    ///         "123",
+    ///         types::DetachContactFromConversationRequest {
+    ///             admin_id: "991267745".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -682,6 +1404,16 @@ impl Client {
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_subscription_type_to_contact("63a07ddf05a32042dffac965", "37846")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -697,6 +1429,16 @@ impl Client {
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{tag_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_contact("63a07ddf05a32042dffac965", "7522907")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -708,6 +1450,23 @@ impl Client {
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{tag_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_conversation(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromConversationBody {
+    ///             admin_id: "991267624".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -725,6 +1484,23 @@ impl Client {
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{tag_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_ticket(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromTicketBody {
+    ///             admin_id: "991267973".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -743,6 +1519,14 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.download_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -753,6 +1537,39 @@ impl Client {
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .enqueue_create_ticket(types::EnqueueCreateTicketBody {
+    ///         contacts: vec![
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
+    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
+    ///         ],
+    ///         ticket_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "_default_description_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "there is a problem".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///                 (
+    ///                     "_default_title_".to_owned(),
+    ///                     types::TicketRequestCustomAttributesValue::String(
+    ///                         "example".to_owned(),
+    ///                     ),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         ticket_type_id: "88".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn enqueue_create_ticket(
         &self,
         body: types::EnqueueCreateTicketBody,
@@ -764,6 +1581,14 @@ impl Client {
     /// This will return a tag object.
     ///
     /// `GET /tags/{tag_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.find_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn find_tag(&self, tag_id: impl Into<String>) -> operations::FindTag<'_> {
         operations::FindTag::new(self, tag_id.into())
     }
@@ -771,6 +1596,14 @@ impl Client {
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{source_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_content_import_source(
         &self,
         source_id: impl Into<String>,
@@ -781,6 +1614,16 @@ impl Client {
     /// Fetch a Custom Object Instance by external_id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_custom_object_instances_by_external_id("Order", String::new())
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -796,6 +1639,14 @@ impl Client {
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -815,6 +1666,14 @@ impl Client {
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
     /// `GET /export/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -829,6 +1688,20 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .get_download_reporting_data_by_job_identifier(
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         "123",
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
@@ -846,6 +1719,16 @@ impl Client {
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_export_reporting_data_by_job_identifier("123", "123", "example")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -863,6 +1746,14 @@ impl Client {
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_export_reporting_data_get_datasets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> operations::GetExportReportingDataGetDatasets<'_> {
@@ -872,6 +1763,14 @@ impl Client {
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{page_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_external_page(
         &self,
         page_id: impl Into<String>,
@@ -882,6 +1781,14 @@ impl Client {
     /// Retrieve the current IP allowlist configuration for the workspace.
     ///
     /// `GET /ip_allowlist`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ip_allowlist().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_ip_allowlist(&self) -> operations::GetIpAllowlist<'_> {
         operations::GetIpAllowlist::new(self)
     }
@@ -889,6 +1796,14 @@ impl Client {
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{ticket_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_ticket(&self, ticket_id: impl Into<String>) -> operations::GetTicket<'_> {
         operations::GetTicket::new(self, ticket_id.into())
     }
@@ -896,6 +1811,14 @@ impl Client {
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{ticket_type_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket_type("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn get_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
@@ -910,6 +1833,14 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.identify_admin().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn identify_admin(&self) -> operations::IdentifyAdmin<'_> {
         operations::IdentifyAdmin::new(self)
     }
@@ -917,6 +1848,14 @@ impl Client {
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.jobs_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn jobs_status(&self, job_id: impl Into<String>) -> operations::JobsStatus<'_> {
         operations::JobsStatus::new(self, job_id.into())
     }
@@ -926,6 +1865,17 @@ impl Client {
     /// `GET /admins/activity_logs`
     ///
     /// Paginated: [`ListActivityLogs::into_stream`](operations::ListActivityLogs::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_activity_logs("1677253093")
+    ///     .created_at_before("1677861493")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
@@ -936,6 +1886,14 @@ impl Client {
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_admins().display_avatar(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_admins(&self) -> operations::ListAdmins<'_> {
         operations::ListAdmins::new(self)
     }
@@ -947,6 +1905,14 @@ impl Client {
     /// `GET /help_center/collections`
     ///
     /// Paginated: [`ListAllCollections::into_stream`](operations::ListAllCollections::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_collections().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_all_collections(&self) -> operations::ListAllCollections<'_> {
         operations::ListAllCollections::new(self)
     }
@@ -964,6 +1930,14 @@ impl Client {
     /// `POST /companies/list`
     ///
     /// Paginated: [`ListAllCompanies::into_stream`](operations::ListAllCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_companies().page(1).per_page(15).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_all_companies(&self) -> operations::ListAllCompanies<'_> {
         operations::ListAllCompanies::new(self)
     }
@@ -977,6 +1951,14 @@ impl Client {
     /// `GET /articles`
     ///
     /// Paginated: [`ListArticles::into_stream`](operations::ListArticles::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_articles(&self) -> operations::ListArticles<'_> {
         operations::ListArticles::new(self)
     }
@@ -986,6 +1968,16 @@ impl Client {
     /// `GET /companies/{company_id}/contacts`
     ///
     /// Paginated: [`ListAttachedContacts::into_stream`](operations::ListAttachedContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_contacts("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_attached_contacts(
         &self,
         company_id: impl Into<String>,
@@ -996,6 +1988,16 @@ impl Client {
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{company_id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_segments_for_companies("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_attached_segments_for_companies(
         &self,
         company_id: impl Into<String>,
@@ -1006,6 +2008,14 @@ impl Client {
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_away_status_reasons().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_away_status_reasons(&self) -> operations::ListAwayStatusReasons<'_> {
         operations::ListAwayStatusReasons::new(self)
     }
@@ -1015,6 +2025,14 @@ impl Client {
     /// `GET /calls`
     ///
     /// Paginated: [`ListCalls::into_stream`](operations::ListCalls::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_calls().page(1).per_page(25).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_calls(&self) -> operations::ListCalls<'_> {
         operations::ListCalls::new(self)
     }
@@ -1023,6 +2041,21 @@ impl Client {
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
     /// `POST /calls/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
+    ///         conversation_ids: vec![
+    ///             "64619700005694".to_owned(), "64619700005695".to_owned()
+    ///         ],
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -1033,6 +2066,16 @@ impl Client {
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_companies_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_companies_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1053,6 +2096,14 @@ impl Client {
     /// `GET /contacts`
     ///
     /// Paginated: [`ListContacts::into_stream`](operations::ListContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contacts().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_contacts(&self) -> operations::ListContacts<'_> {
         operations::ListContacts::new(self)
     }
@@ -1060,6 +2111,14 @@ impl Client {
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_import_sources().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_content_import_sources(
         &self,
     ) -> operations::ListContentImportSources<'_> {
@@ -1077,6 +2136,14 @@ impl Client {
     /// `GET /conversations`
     ///
     /// Paginated: [`ListConversations::into_stream`](operations::ListConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_conversations().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_conversations(&self) -> operations::ListConversations<'_> {
         operations::ListConversations::new(self)
     }
@@ -1084,6 +2151,18 @@ impl Client {
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_attributes()
+    ///     .model(types::ListDataAttributesModel::Company)
+    ///     .include_archived(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_data_attributes(&self) -> operations::ListDataAttributes<'_> {
         operations::ListDataAttributes::new(self)
     }
@@ -1111,6 +2190,21 @@ impl Client {
     /// You can optionally define the result page size as well with the `per_page` parameter.
     ///
     /// `GET /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_events(
+    ///         types::ListDataEventsFilter::UserIdQueryParameter(types::ListDataEventsFilterUserIdQueryParameter {
+    ///             ..Default::default()
+    ///         }),
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -1132,6 +2226,14 @@ impl Client {
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_external_pages().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_external_pages(&self) -> operations::ListExternalPages<'_> {
         operations::ListExternalPages::new(self)
     }
@@ -1139,6 +2241,14 @@ impl Client {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_centers().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_help_centers(&self) -> operations::ListHelpCenters<'_> {
         operations::ListHelpCenters::new(self)
     }
@@ -1148,6 +2258,14 @@ impl Client {
     /// `GET /internal_articles`
     ///
     /// Paginated: [`ListInternalArticles::into_stream`](operations::ListInternalArticles::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_internal_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_internal_articles(&self) -> operations::ListInternalArticles<'_> {
         operations::ListInternalArticles::new(self)
     }
@@ -1157,6 +2275,14 @@ impl Client {
     /// `GET /news/newsfeeds/{newsfeed_id}/items`
     ///
     /// Paginated: [`ListLiveNewsfeedItems::into_stream`](operations::ListLiveNewsfeedItems::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_live_newsfeed_items("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_live_newsfeed_items(
         &self,
         newsfeed_id: impl Into<String>,
@@ -1169,6 +2295,14 @@ impl Client {
     /// `GET /news/news_items`
     ///
     /// Paginated: [`ListNewsItems::into_stream`](operations::ListNewsItems::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_news_items().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_news_items(&self) -> operations::ListNewsItems<'_> {
         operations::ListNewsItems::new(self)
     }
@@ -1178,6 +2312,14 @@ impl Client {
     /// `GET /news/newsfeeds`
     ///
     /// Paginated: [`ListNewsfeeds::into_stream`](operations::ListNewsfeeds::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_newsfeeds().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_newsfeeds(&self) -> operations::ListNewsfeeds<'_> {
         operations::ListNewsfeeds::new(self)
     }
@@ -1187,6 +2329,14 @@ impl Client {
     /// `GET /contacts/{contact_id}/notes`
     ///
     /// Paginated: [`ListNotes::into_stream`](operations::ListNotes::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_notes("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_notes(
         &self,
         contact_id: impl Into<String>,
@@ -1197,6 +2347,14 @@ impl Client {
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments().include_count(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_segments(&self) -> operations::ListSegments<'_> {
         operations::ListSegments::new(self)
     }
@@ -1204,6 +2362,14 @@ impl Client {
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1214,6 +2380,14 @@ impl Client {
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_subscription_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_subscription_types(&self) -> operations::ListSubscriptionTypes<'_> {
         operations::ListSubscriptionTypes::new(self)
     }
@@ -1229,6 +2403,16 @@ impl Client {
     /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
     ///
     /// `GET /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_subscriptions_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1239,6 +2423,14 @@ impl Client {
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_tags(&self) -> operations::ListTags<'_> {
         operations::ListTags::new(self)
     }
@@ -1246,6 +2438,14 @@ impl Client {
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1256,6 +2456,14 @@ impl Client {
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_teams().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_teams(&self) -> operations::ListTeams<'_> {
         operations::ListTeams::new(self)
     }
@@ -1263,6 +2471,14 @@ impl Client {
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_states().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_ticket_states(&self) -> operations::ListTicketStates<'_> {
         operations::ListTicketStates::new(self)
     }
@@ -1270,6 +2486,14 @@ impl Client {
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn list_ticket_types(&self) -> operations::ListTicketTypes<'_> {
         operations::ListTicketTypes::new(self)
     }
@@ -1281,6 +2505,25 @@ impl Client {
     /// - Assign a conversation to an admin and/or team.
     ///
     /// `POST /conversations/{conversation_id}/parts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .manage_conversation(
+    ///         "123",
+    ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
+    ///             admin_id: "991267715".to_owned(),
+    ///             assignee_id: "991267715".to_owned(),
+    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             type_: types::AssignConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1301,6 +2544,20 @@ impl Client {
     /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
     ///
     /// `POST /contacts/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_contact(types::MergeContactsRequest {
+    ///         from: "6762f0d51bb69f9f2193bb7f".to_owned(),
+    ///         into: "6762f0d51bb69f9f2193bb80".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -1311,6 +2568,24 @@ impl Client {
     /// Enqueue a new reporting data export job
     ///
     /// `POST /export/reporting_data/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
+    ///         attribute_ids: vec![
+    ///             "conversation_id".to_owned(), "conversation_started_at".to_owned()
+    ///         ],
+    ///         dataset_id: "conversation".to_owned(),
+    ///         end_time: 1717510000,
+    ///         start_time: 1717490000,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -1325,6 +2600,23 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .redact_conversation(
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///             conversation_id: "really_123_doesnt_exist".to_owned(),
+    ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -1341,6 +2633,28 @@ impl Client {
     /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     ///
     /// `POST /conversations/{conversation_id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_conversation(
+    ///         "123 or \"last\"",
+    ///         types::ReplyConversationRequest::AdminReplyConversationRequest(types::AdminReplyConversationRequest {
+    ///             admin_id: "991267696".to_owned(),
+    ///             body: Some(
+    ///                 "<html> <body>  <h2>An Unordered HTML List</h2>  <ul>   <li>Coffee</li>   <li>Tea</li>   <li>Milk</li> </ul>    <h2>An Ordered HTML List</h2>  <ol>   <li>Coffee</li>   <li>Tea</li>   <li>Milk</li> </ol>   </body> </html>"
+    ///                     .to_owned(),
+    ///             ),
+    ///             message_type: types::AdminReplyConversationRequestMessageType::Note,
+    ///             type_: types::AdminReplyConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1352,6 +2666,21 @@ impl Client {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{ticket_id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_ticket(
+    ///         "123",
+    ///         types::ReplyTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn reply_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1369,6 +2698,31 @@ impl Client {
     /// > Please reach out to your accounts team to discuss access.
     ///
     /// `POST /fin/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_to_fin(types::ReplyToFinBody {
+    ///         conversation_id: "123456".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "Here's the information you requested.".to_owned(),
+    ///             timestamp: "2025-01-24T09:01:00.000Z".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
@@ -1379,6 +2733,16 @@ impl Client {
     /// You can fetch a single company.
     ///
     /// `GET /companies/{company_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_a_company_by_id("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_a_company_by_id(
         &self,
         company_id: impl Into<String>,
@@ -1389,6 +2753,14 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{admin_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_admin(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_admin(&self, admin_id: i64) -> operations::RetrieveAdmin<'_> {
         operations::RetrieveAdmin::new(self, admin_id)
     }
@@ -1396,6 +2768,14 @@ impl Client {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{article_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_article(&self, article_id: i64) -> operations::RetrieveArticle<'_> {
         operations::RetrieveArticle::new(self, article_id)
     }
@@ -1403,6 +2783,14 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{collection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_collection(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_collection(
         &self,
         collection_id: i64,
@@ -1425,6 +2813,22 @@ impl Client {
     /// `GET /companies`
     ///
     /// Paginated: [`RetrieveCompany::into_stream`](operations::RetrieveCompany::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_company()
+    ///     .name("my company")
+    ///     .company_id("12345")
+    ///     .tag_id("678910")
+    ///     .segment_id("98765")
+    ///     .page(1)
+    ///     .per_page(15)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_company(&self) -> operations::RetrieveCompany<'_> {
         operations::RetrieveCompany::new(self)
     }
@@ -1440,6 +2844,18 @@ impl Client {
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
     /// `GET /conversations/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_conversation(123)
+    ///     .display_as("plaintext")
+    ///     .include_translations(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_conversation(
         &self,
         conversation_id: i64,
@@ -1450,6 +2866,14 @@ impl Client {
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{help_center_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_help_center(
         &self,
         help_center_id: i64,
@@ -1460,6 +2884,14 @@ impl Client {
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{internal_article_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_internal_article(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_internal_article(
         &self,
         internal_article_id: i64,
@@ -1470,6 +2902,14 @@ impl Client {
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{news_item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_news_item(123).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_news_item(
         &self,
         news_item_id: i64,
@@ -1480,6 +2920,14 @@ impl Client {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{newsfeed_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_newsfeed("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_newsfeed(
         &self,
         newsfeed_id: impl Into<String>,
@@ -1490,6 +2938,14 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{note_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_note(1).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_note(&self, note_id: i64) -> operations::RetrieveNote<'_> {
         operations::RetrieveNote::new(self, note_id)
     }
@@ -1497,6 +2953,14 @@ impl Client {
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{segment_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_segment("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_segment(
         &self,
         segment_id: impl Into<String>,
@@ -1507,6 +2971,14 @@ impl Client {
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{team_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_team("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_team(
         &self,
         team_id: impl Into<String>,
@@ -1517,6 +2989,14 @@ impl Client {
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_visitor_with_user_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -1544,6 +3024,14 @@ impl Client {
     /// `GET /companies/scroll`
     ///
     /// Paginated: [`ScrollOverAllCompanies::into_stream`](operations::ScrollOverAllCompanies::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.scroll_over_all_companies().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn scroll_over_all_companies(&self) -> operations::ScrollOverAllCompanies<'_> {
         operations::ScrollOverAllCompanies::new(self)
     }
@@ -1551,6 +3039,20 @@ impl Client {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_articles()
+    ///     .phrase("Getting started")
+    ///     .state("published")
+    ///     .help_center_id(123)
+    ///     .highlight(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn search_articles(&self) -> operations::SearchArticles<'_> {
         operations::SearchArticles::new(self)
     }
@@ -1689,6 +3191,37 @@ impl Client {
     /// `POST /contacts/search`
     ///
     /// Paginated: [`SearchContacts::into_stream`](operations::SearchContacts::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_contacts(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
@@ -1800,6 +3333,37 @@ impl Client {
     /// `POST /conversations/search`
     ///
     /// Paginated: [`SearchConversations::into_stream`](operations::SearchConversations::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_conversations(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -1810,6 +3374,14 @@ impl Client {
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.search_internal_articles().folder_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn search_internal_articles(&self) -> operations::SearchInternalArticles<'_> {
         operations::SearchInternalArticles::new(self)
     }
@@ -1887,6 +3459,37 @@ impl Client {
     /// `POST /tickets/search`
     ///
     /// Paginated: [`SearchTickets::into_stream`](operations::SearchTickets::into_stream) yields every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_tickets(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     vec![
+    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
+    ///                         .to_owned()), operator :
+    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
+    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
+    ///                         .to_owned())), ..Default::default() }
+    ///                     ],
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -1897,6 +3500,23 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{admin_id}/away`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .set_away_admin(
+    ///         1,
+    ///         types::SetAwayAdminBody {
+    ///             away_mode_enabled: true,
+    ///             away_mode_reassign: true,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn set_away_admin(
         &self,
         admin_id: i64,
@@ -1908,6 +3528,14 @@ impl Client {
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{call_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn show_call(&self, call_id: impl Into<String>) -> operations::ShowCall<'_> {
         operations::ShowCall::new(self, call_id.into())
     }
@@ -1915,6 +3543,14 @@ impl Client {
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{call_id}/recording`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_recording("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn show_call_recording(
         &self,
         call_id: impl Into<String>,
@@ -1925,6 +3561,14 @@ impl Client {
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{call_id}/transcript`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_transcript("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn show_call_transcript(
         &self,
         call_id: impl Into<String>,
@@ -1939,6 +3583,14 @@ impl Client {
     /// > If a contact has been merged into another contact via the Merge endpoint (POST /contacts/merge), requesting it by its original ID will return a `404 Not Found` error. Use the merged-into contact's ID instead.
     ///
     /// `GET /contacts/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn show_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1949,6 +3601,16 @@ impl Client {
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .show_contact_by_external_id("cdd29344-5e0c-4ef0-ac56-f9ba2979bc27")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -1969,6 +3631,31 @@ impl Client {
     /// During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
     ///
     /// `POST /fin/start`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .start_fin_conversation(types::StartFinConversationBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "How can I see my account details?".to_owned(),
+    ///             timestamp: "2025-01-24T10:01:20.000Z".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
@@ -1995,6 +3682,20 @@ impl Client {
     /// > Please reach out to your accounts team to discuss access.
     ///
     /// `POST /fin/csat`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .submit_fin_csat(types::SubmitFinCsatBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         rating: types::SubmitFinCsatBodyRating::Amazing,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
@@ -2005,6 +3706,14 @@ impl Client {
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{contact_id}/unarchive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.unarchive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn unarchive_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2019,6 +3728,23 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{article_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_article(
+    ///         123,
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_article(
         &self,
         article_id: i64,
@@ -2030,6 +3756,22 @@ impl Client {
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{collection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_collection(
+    ///         123,
+    ///         types::UpdateCollectionRequest {
+    ///             name: Some("Update collection name".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_collection(
         &self,
         collection_id: i64,
@@ -2045,6 +3787,21 @@ impl Client {
     /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
     /// `PUT /companies/{company_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_company(
+    ///         "5f4d3c1c-7b1b-4d7d-a97e-6095715c6632",
+    ///         types::UpdateCompanyRequest {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_company(
         &self,
         company_id: impl Into<String>,
@@ -2062,6 +3819,23 @@ impl Client {
     /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /contacts/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::UpdateContactRequest {
+    ///             email: Some("joebloggs@intercom.io".to_owned()),
+    ///             name: Some("joe bloggs".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2073,6 +3847,23 @@ impl Client {
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{source_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_import_source(
+    ///         "123",
+    ///         types::UpdateContentImportSourceRequest {
+    ///             sync_behavior: types::UpdateContentImportSourceRequestSyncBehavior::Api,
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_content_import_source(
         &self,
         source_id: impl Into<String>,
@@ -2098,6 +3889,36 @@ impl Client {
     /// > The `PUT /conversations/{id}` endpoint now returns a `400 INVALID_PARAMETER` error when the request includes `custom_attributes` and your workspace contains multiple non-archived conversation custom attributes with the same name. Previously, the update would silently apply to a non-deterministic attribute. To resolve, rename or archive the duplicate attribute in your workspace settings, then retry the request.
     ///
     /// `PUT /conversations/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation(
+    ///         123,
+    ///         types::UpdateConversationRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     (
+    ///                         "issue_type".to_owned(),
+    ///                         types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                     ),
+    ///                     (
+    ///                         "priority".to_owned(),
+    ///                         types::CustomAttributesValue::String("High".to_owned()),
+    ///                     ),
+    ///                 ]),
+    ///             ),
+    ///             read: Some(true),
+    ///             title: Some("new conversation title".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .display_as("plaintext")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_conversation(
         &self,
         conversation_id: i64,
@@ -2113,6 +3934,31 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{data_attribute_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_attribute(
+    ///         1,
+    ///         types::UpdateDataAttributeRequest {
+    ///             archived: Some(false),
+    ///             description: Some("Just a plain old ring".to_owned()),
+    ///             options: Some(
+    ///                 vec![
+    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
+    ///                     Some("1-10".to_owned()), ..Default::default() },
+    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
+    ///                     Some("11-20".to_owned()), ..Default::default() }
+    ///                 ],
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_data_attribute(
         &self,
         data_attribute_id: i64,
@@ -2124,6 +3970,27 @@ impl Client {
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{page_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_external_page(
+    ///         "123",
+    ///         types::UpdateExternalPageRequest {
+    ///             external_id: Some("5678".to_owned()),
+    ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             source_id: 47,
+    ///             title: "Test".to_owned(),
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_external_page(
         &self,
         page_id: impl Into<String>,
@@ -2135,6 +4002,23 @@ impl Client {
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{internal_article_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_internal_article(
+    ///         123,
+    ///         types::UpdateInternalArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_internal_article(
         &self,
         internal_article_id: i64,
@@ -2150,6 +4034,20 @@ impl Client {
     /// > The API will reject updates that would lock out the caller's IP address. Ensure your current IP is included in the allowlist when enabling the feature.
     ///
     /// `PUT /ip_allowlist`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ip_allowlist(types::IpAllowlist {
+    ///         enabled: Some(true),
+    ///         ip_allowlist: Some(vec!["192.168.1.0/24".to_owned(), "10.0.0.1".to_owned()]),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_ip_allowlist(
         &self,
         body: types::IpAllowlist,
@@ -2160,6 +4058,25 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{news_item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_news_item(
+    ///         123,
+    ///         types::NewsItemRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             reactions: Some(vec![Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             sender_id: 991267848,
+    ///             title: "Christmas is here!".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_news_item(
         &self,
         news_item_id: i64,
@@ -2171,6 +4088,33 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{ticket_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket(
+    ///         "123",
+    ///         types::UpdateTicketBody {
+    ///             admin_id: Some(991268011),
+    ///             assignee_id: Some("991268013".to_owned()),
+    ///             ticket_attributes: Some(
+    ///                 serde_json::Map::from_iter([
+    ///                     (
+    ///                         "_default_description_".to_owned(),
+    ///                         serde_json::json!("there is a problem"),
+    ///                     ),
+    ///                     ("_default_title_".to_owned(), serde_json::json!("example")),
+    ///                 ]),
+    ///             ),
+    ///             ticket_state_id: Some("8506".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -2186,6 +4130,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `PUT /ticket_types/{ticket_type_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type(
+    ///         "123",
+    ///         types::UpdateTicketTypeRequest {
+    ///             name: Some("Bug Report 2".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
@@ -2197,6 +4157,23 @@ impl Client {
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type_attribute(
+    ///         "123",
+    ///         "123",
+    ///         types::UpdateTicketTypeAttributeRequest {
+    ///             description: Some("New Attribute Description".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -2218,6 +4195,20 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_visitor(types::UpdateVisitorRequest {
+    ///         id: Some("6762f30c1bb69f9f2193bc5e".to_owned()),
+    ///         name: Some("Gareth Bale".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
