@@ -428,18 +428,23 @@ impl Client {
     /// let response = client
     ///     .bulk_content_actions(types::ContentBulkActionRequest {
     ///         action: types::ContentBulkActionRequestAction::Delete,
-    ///         content_ids: vec![
-    ///             types::ContentBulkActionRequestContentIdsItem { id : "12345678"
-    ///             .to_owned(), type_ :
-    ///             types::ContentBulkActionRequestContentIdsItemType::ArticleContent,
-    ///             ..Default::default() }, types::ContentBulkActionRequestContentIdsItem {
-    ///             id : "12345679".to_owned(), type_ :
-    ///             types::ContentBulkActionRequestContentIdsItemType::InternalArticle,
-    ///             ..Default::default() }, types::ContentBulkActionRequestContentIdsItem {
-    ///             id : "12345680".to_owned(), type_ :
-    ///             types::ContentBulkActionRequestContentIdsItemType::ContentSnippet,
-    ///             ..Default::default() }
-    ///         ],
+    ///         content_ids: Vec::from([
+    ///             types::ContentBulkActionRequestContentIdsItem {
+    ///                 id: "12345678".to_owned(),
+    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::ArticleContent,
+    ///                 ..Default::default()
+    ///             },
+    ///             types::ContentBulkActionRequestContentIdsItem {
+    ///                 id: "12345679".to_owned(),
+    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::InternalArticle,
+    ///                 ..Default::default()
+    ///             },
+    ///             types::ContentBulkActionRequestContentIdsItem {
+    ///                 id: "12345680".to_owned(),
+    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::ContentSnippet,
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         ..Default::default()
     ///     })
     ///     .await?;
@@ -473,11 +478,13 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .bulk_create_companies(types::BulkCreateCompaniesRequest {
-    ///         companies: vec![
-    ///             types::BulkCreateCompaniesRequestCompaniesItem { company_id :
-    ///             Some("abc123".to_owned()), monthly_spend : Some(1000),
-    ///             ..Default::default() }
-    ///         ],
+    ///         companies: Vec::from([
+    ///             types::BulkCreateCompaniesRequestCompaniesItem {
+    ///                 company_id: Some("abc123".to_owned()),
+    ///                 monthly_spend: Some(1000),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         job: Some(types::BulkCreateCompaniesRequestJob {
     ///             id: Some("job_v2_1".to_owned()),
     ///             ..Default::default()
@@ -520,12 +527,14 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .bulk_create_contacts(types::BulkCreateContactsRequest {
-    ///         contacts: vec![
-    ///             types::BulkCreateContactsRequestContactsItem { email :
-    ///             Some("joe@bloggs.com".to_owned()), external_id : Some("abc123"
-    ///             .to_owned()), language_override : Some("de".to_owned()),
-    ///             ..Default::default() }
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::BulkCreateContactsRequestContactsItem {
+    ///                 email: Some("joe@bloggs.com".to_owned()),
+    ///                 external_id: Some("abc123".to_owned()),
+    ///                 language_override: Some("de".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         job: Some(types::BulkCreateContactsRequestJob {
     ///             id: Some("job_v2_1".to_owned()),
     ///             ..Default::default()
@@ -559,10 +568,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .bulk_delete_companies(types::BulkDeleteCompaniesRequest {
-    ///         companies: vec![
-    ///             types::BulkDeleteCompaniesRequestCompaniesItem { id :
-    ///             "531ee472cce572a6ec000006".to_owned(), ..Default::default() }
-    ///         ],
+    ///         companies: Vec::from([
+    ///             types::BulkDeleteCompaniesRequestCompaniesItem {
+    ///                 id: "531ee472cce572a6ec000006".to_owned(),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         job: Some(types::BulkDeleteCompaniesRequestJob {
     ///             id: Some("job_v2_1".to_owned()),
     ///             ..Default::default()
@@ -600,10 +611,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .bulk_delete_contacts(types::BulkDeleteContactsRequest {
-    ///         contacts: vec![
-    ///             types::BulkDeleteContactsRequestContactsItem { id : "abc123".to_owned(),
-    ///             ..Default::default() }
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::BulkDeleteContactsRequestContactsItem {
+    ///                 id: "abc123".to_owned(),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         job: Some(types::BulkDeleteContactsRequestJob {
     ///             id: Some("job_v2_1".to_owned()),
     ///             ..Default::default()
@@ -639,11 +652,13 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .bulk_update_companies(types::BulkUpdateCompaniesRequest {
-    ///         companies: vec![
-    ///             types::BulkUpdateCompaniesRequestCompaniesItem { id :
-    ///             "531ee472cce572a6ec000006".to_owned(), monthly_spend : Some(1000),
-    ///             ..Default::default() }
-    ///         ],
+    ///         companies: Vec::from([
+    ///             types::BulkUpdateCompaniesRequestCompaniesItem {
+    ///                 id: "531ee472cce572a6ec000006".to_owned(),
+    ///                 monthly_spend: Some(1000),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         job: Some(types::BulkUpdateCompaniesRequestJob {
     ///             id: Some("job_v2_1".to_owned()),
     ///             ..Default::default()
@@ -680,10 +695,13 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .bulk_update_contacts(types::BulkUpdateContactsRequest {
-    ///         contacts: vec![
-    ///             types::BulkUpdateContactsRequestContactsItem { id : "abc123".to_owned(),
-    ///             language_override : Some("de".to_owned()), ..Default::default() }
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::BulkUpdateContactsRequestContactsItem {
+    ///                 id: "abc123".to_owned(),
+    ///                 language_override: Some("de".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         job: Some(types::BulkUpdateContactsRequestJob {
     ///             id: Some("job_v2_1".to_owned()),
     ///             ..Default::default()
@@ -849,16 +867,20 @@ impl Client {
     ///     .collect_procedure_agent_input(
     ///         "215473853299345",
     ///         types::CollectAgentInputRequest {
-    ///             attribute_values: vec![
-    ///                 types::CollectAgentInputRequestAttributeValuesItem { identifier :
-    ///                 "workflow_local_variables.72c5a6b3-3cce-41d8-8e30-14da40791958"
-    ///                 .to_owned(), value : serde_json::json!(true), ..Default::default() },
-    ///                 types::CollectAgentInputRequestAttributeValuesItem { identifier :
-    ///                 "workflow_local_variables.5adb55fb-f549-44a0-8ee9-7e652ad77c25"
-    ///                 .to_owned(), value :
-    ///                 serde_json::json!("85f00ba7-558c-4b02-a397-6f5c3659941c"),
-    ///                 ..Default::default() }
-    ///             ],
+    ///             attribute_values: Vec::from([
+    ///                 types::CollectAgentInputRequestAttributeValuesItem {
+    ///                     identifier: "workflow_local_variables.72c5a6b3-3cce-41d8-8e30-14da40791958"
+    ///                         .to_owned(),
+    ///                     value: serde_json::json!(true),
+    ///                     ..Default::default()
+    ///                 },
+    ///                 types::CollectAgentInputRequestAttributeValuesItem {
+    ///                     identifier: "workflow_local_variables.5adb55fb-f549-44a0-8ee9-7e652ad77c25"
+    ///                         .to_owned(),
+    ///                     value: serde_json::json!("85f00ba7-558c-4b02-a397-6f5c3659941c"),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///             step_id: "d5b81f72-adb9-4317-b973-75b3c3624c09".to_owned(),
     ///             ..Default::default()
     ///         },
@@ -953,7 +975,7 @@ impl Client {
     ///         author_id: 991267497,
     ///         body: Some("Body of the Article".to_owned()),
     ///         description: Some("Description of the Article".to_owned()),
-    ///         parent_ids: Some(vec![145]),
+    ///         parent_ids: Some(Vec::from([145])),
     ///         state: Some(types::CreateArticleRequestState::Published),
     ///         title: "Thanks for everything".to_owned(),
     ///         translated_content: Some(types::ArticleTranslatedContent {
@@ -991,18 +1013,26 @@ impl Client {
     ///     .create_audience(types::CreateAudienceRequest {
     ///         name: "VIP Customers".to_owned(),
     ///         predicates: Some(
-    ///             vec![
-    ///                 types::Predicate { attribute : Some("company.name".to_owned()),
-    ///                 comparison : Some("contains".to_owned()), type_ : Some("string"
-    ///                 .to_owned()), value : Some("Acme".to_owned()), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::Predicate {
+    ///                     attribute: Some("company.name".to_owned()),
+    ///                     comparison: Some("contains".to_owned()),
+    ///                     type_: Some("string".to_owned()),
+    ///                     value: Some("Acme".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
     ///         role_predicates: Some(
-    ///             vec![
-    ///                 types::Predicate { attribute : Some("role".to_owned()), comparison :
-    ///                 Some("eq".to_owned()), type_ : Some("role".to_owned()), value :
-    ///                 Some("user".to_owned()), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::Predicate {
+    ///                     attribute: Some("role".to_owned()),
+    ///                     comparison: Some("eq".to_owned()),
+    ///                     type_: Some("role".to_owned()),
+    ///                     value: Some("user".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
     ///         ..Default::default()
     ///     })
@@ -1124,13 +1154,19 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_content_snippet(types::ContentSnippetCreateRequest {
-    ///         audience_ids: Some(vec![1, 2]),
+    ///         audience_ids: Some(Vec::from([1, 2])),
     ///         json_blocks: Some(
-    ///             vec![
-    ///                 serde_json::Map::from_iter([("text".to_owned(),
-    ///                 serde_json::json!("Navigate to Settings > Security > Reset password.")),
-    ///                 ("type".to_owned(), serde_json::json!("paragraph"))])
-    ///             ],
+    ///             Vec::from([
+    ///                 serde_json::Map::from_iter([
+    ///                     (
+    ///                         "text".to_owned(),
+    ///                         serde_json::json!(
+    ///                             "Navigate to Settings > Security > Reset password."
+    ///                         ),
+    ///                     ),
+    ///                     ("type".to_owned(), serde_json::json!("paragraph")),
+    ///                 ]),
+    ///             ]),
     ///         ),
     ///         locale: Some("en".to_owned()),
     ///         title: "How to reset your password".to_owned(),
@@ -1311,33 +1347,39 @@ impl Client {
     /// let response = client
     ///     .create_data_connector(types::CreateDataConnectorRequest {
     ///         audiences: Some(
-    ///             vec![
+    ///             Vec::from([
     ///                 types::CreateDataConnectorRequestAudiencesItem::Leads,
-    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors
-    ///             ],
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors,
+    ///             ]),
     ///         ),
     ///         bypass_authentication: Some(false),
     ///         customer_authentication: Some(true),
     ///         data_inputs: Some(
-    ///             vec![
-    ///                 types::CreateDataConnectorRequestDataInputsItem { default_value :
-    ///                 Some("".to_owned()), description : Some("The order ID to look up"
-    ///                 .to_owned()), name : Some("order_id".to_owned()), required :
-    ///                 Some(true), type_ :
-    ///                 Some(types::CreateDataConnectorRequestDataInputsItemType::String),
-    ///                 ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestDataInputsItem {
+    ///                     default_value: Some("".to_owned()),
+    ///                     description: Some("The order ID to look up".to_owned()),
+    ///                     name: Some("order_id".to_owned()),
+    ///                     required: Some(true),
+    ///                     type_: Some(
+    ///                         types::CreateDataConnectorRequestDataInputsItemType::String,
+    ///                     ),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
     ///         description: Some(
     ///             "Looks up order status from an external service".to_owned(),
     ///         ),
     ///         direct_fin_usage: Some(true),
     ///         headers: Some(
-    ///             vec![
-    ///                 types::CreateDataConnectorRequestHeadersItem { name :
-    ///                 Some("Content-Type".to_owned()), value : Some("application/json"
-    ///                 .to_owned()), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestHeadersItem {
+    ///                     name: Some("Content-Type".to_owned()),
+    ///                     value: Some("application/json".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
     ///         http_method: Some(types::CreateDataConnectorRequestHttpMethod::Get),
     ///         name: "Get Order Status".to_owned(),
@@ -1620,21 +1662,30 @@ impl Client {
     ///     .create_message(types::CreateMessageRequest {
     ///         bcc: Some(
     ///             types::CreateMessageRequestBcc::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc2f".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         body: Some("heyy".to_owned()),
     ///         cc: Some(
     ///             types::CreateMessageRequestCc::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc1d".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23f1bb69f9f2193bc1e".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         from: Some(types::CreateMessageRequestFrom {
@@ -1645,14 +1696,23 @@ impl Client {
     ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
     ///         to: Some(
     ///             types::CreateMessageRequestTo::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f2391bb69f9f2193bc19".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23c1bb69f9f2193bc1b".to_owned(),
-    ///                     type_ : types::RecipientType::Lead, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23d1bb69f9f2193bc1c".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                         type_: types::RecipientType::Lead,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         ..Default::default()
@@ -1680,15 +1740,20 @@ impl Client {
     ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
     ///         deliver_silently: Some(true),
     ///         labels: Some(
-    ///             vec!["Product".to_owned(), "Update".to_owned(), "New".to_owned()],
+    ///             Vec::from(["Product".to_owned(), "Update".to_owned(), "New".to_owned()]),
     ///         ),
     ///         newsfeed_assignments: Some(
-    ///             vec![
-    ///                 types::NewsfeedAssignment { newsfeed_id : Some(53), published_at :
-    ///                 Some(1664638214), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::NewsfeedAssignment {
+    ///                     newsfeed_id: Some(53),
+    ///                     published_at: Some(1664638214),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
-    ///         reactions: Some(vec![Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         reactions: Some(
+    ///             Vec::from([Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         ),
     ///         sender_id: 991267834,
     ///         state: Some(types::NewsItemRequestState::Live),
     ///         title: "Halloween is here!".to_owned(),
@@ -1778,10 +1843,13 @@ impl Client {
     /// let response = client
     ///     .create_office_hours_schedule(types::CreateOfficeHoursScheduleRequest {
     ///         name: "Standard Support Hours".to_owned(),
-    ///         time_intervals: vec![
-    ///             types::OfficeHoursTimeInterval { end_minute : Some(1020), start_minute :
-    ///             Some(540), ..Default::default() }
-    ///         ],
+    ///         time_intervals: Vec::from([
+    ///             types::OfficeHoursTimeInterval {
+    ///                 end_minute: Some(1020),
+    ///                 start_minute: Some(540),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
     ///         time_zone_name: "America/New_York".to_owned(),
     ///         ..Default::default()
     ///     })
@@ -1907,10 +1975,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_ticket(types::CreateTicketBody {
-    ///         contacts: vec![
-    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
-    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId {
+    ///                 id: "6762f2d81bb69f9f2193bc54".to_owned(),
+    ///                 ..Default::default()
+    ///             }),
+    ///         ]),
     ///         ticket_attributes: Some(
     ///             std::collections::BTreeMap::from([
     ///                 (
@@ -2259,9 +2329,7 @@ impl Client {
     /// # Example
     ///
     /// ```ignore
-    /// let response = client
-    ///     .delete_custom_object_instances_by_id("Order", String::new())
-    ///     .await?;
+    /// let response = client.delete_custom_object_instances_by_id("Order", "123").await?;
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
@@ -2786,10 +2854,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .enqueue_create_ticket(types::EnqueueCreateTicketBody {
-    ///         contacts: vec![
-    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
-    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId {
+    ///                 id: "6762f2d81bb69f9f2193bc54".to_owned(),
+    ///                 ..Default::default()
+    ///             }),
+    ///         ]),
     ///         ticket_attributes: Some(
     ///             std::collections::BTreeMap::from([
     ///                 (
@@ -3598,9 +3668,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
-    ///         conversation_ids: vec![
-    ///             "64619700005694".to_owned(), "64619700005695".to_owned()
-    ///         ],
+    ///         conversation_ids: Vec::from([
+    ///             "64619700005694".to_owned(),
+    ///             "64619700005695".to_owned(),
+    ///         ]),
     ///         ..Default::default()
     ///     })
     ///     .await?;
@@ -4596,9 +4667,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
-    ///         attribute_ids: vec![
-    ///             "conversation_id".to_owned(), "conversation_started_at".to_owned()
-    ///         ],
+    ///         attribute_ids: Vec::from([
+    ///             "conversation_id".to_owned(),
+    ///             "conversation_started_at".to_owned(),
+    ///         ]),
     ///         dataset_id: "conversation".to_owned(),
     ///         end_time: 1717510000,
     ///         start_time: 1717490000,
@@ -4678,7 +4750,7 @@ impl Client {
     ///     .publish_article_draft(
     ///         123,
     ///         types::PublishArticleDraftRequest {
-    ///             locales: Some(vec!["en".to_owned(), "fr".to_owned()]),
+    ///             locales: Some(Vec::from(["en".to_owned(), "fr".to_owned()])),
     ///             ..Default::default()
     ///         },
     ///     )
@@ -5393,7 +5465,10 @@ impl Client {
     ///         created_at_after: 1677253093,
     ///         created_at_before: Some(1677861493),
     ///         event_types: Some(
-    ///             vec!["app_name_change".to_owned(), "message_state_change".to_owned()],
+    ///             Vec::from([
+    ///                 "app_name_change".to_owned(),
+    ///                 "message_state_change".to_owned(),
+    ///             ]),
     ///         ),
     ///         ..Default::default()
     ///     })
@@ -5513,13 +5588,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("name"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Eq), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("my-company"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("name".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Eq,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "my-company".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -5689,13 +5771,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -5736,19 +5825,19 @@ impl Client {
     ///     .query("billing")
     ///     .page(1)
     ///     .per_page(10)
-    ///     .states(vec![types::SearchContentStatesItem::default()])
-    ///     .locales(vec!["en,fr".to_owned()])
-    ///     .tag_ids(vec![0])
+    ///     .states(Vec::from([types::SearchContentStatesItem::default()]))
+    ///     .locales(Vec::from(["en,fr".to_owned()]))
+    ///     .tag_ids(Vec::from([0]))
     ///     .tag_operator(types::SearchContentTagOperator::In)
-    ///     .any_tag_ids(vec![0])
-    ///     .folder_ids(vec![0])
+    ///     .any_tag_ids(Vec::from([0]))
+    ///     .folder_ids(Vec::from([0]))
     ///     .folder_entity_type(types::SearchContentFolderEntityType::Folder)
-    ///     .content_types(vec![types::SearchContentContentTypesItem::default()])
+    ///     .content_types(Vec::from([types::SearchContentContentTypesItem::default()]))
     ///     .copilot_state(types::SearchContentCopilotState::On)
     ///     .fin_service_state(types::SearchContentFinServiceState::On)
     ///     .fin_sales_state(types::SearchContentFinSalesState::On)
-    ///     .created_by_ids(vec![0])
-    ///     .last_updated_by_ids(vec![0])
+    ///     .created_by_ids(Vec::from([0]))
+    ///     .last_updated_by_ids(Vec::from([0]))
     ///     .created_at_after(1677253093)
     ///     .created_at_before(1677861493)
     ///     .updated_at_after(1677253093)
@@ -5879,13 +5968,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -6007,13 +6103,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -6438,12 +6541,15 @@ impl Client {
     ///         types::UpdateAudienceRequest {
     ///             name: Some("Enterprise Accounts".to_owned()),
     ///             predicates: Some(
-    ///                 vec![
-    ///                     types::Predicate { attribute : Some("custom_attributes.plan"
-    ///                     .to_owned()), comparison : Some("eq".to_owned()), type_ :
-    ///                     Some("string".to_owned()), value : Some("enterprise".to_owned()),
-    ///                     ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Predicate {
+    ///                         attribute: Some("custom_attributes.plan".to_owned()),
+    ///                         comparison: Some("eq".to_owned()),
+    ///                         type_: Some("string".to_owned()),
+    ///                         value: Some("enterprise".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///             ..Default::default()
     ///         },
@@ -6582,13 +6688,19 @@ impl Client {
     ///     .update_content_snippet(
     ///         "123",
     ///         types::ContentSnippetUpdateRequest {
-    ///             audience_ids: Some(vec![1, 2]),
+    ///             audience_ids: Some(Vec::from([1, 2])),
     ///             json_blocks: Some(
-    ///                 vec![
-    ///                     serde_json::Map::from_iter([("text".to_owned(),
-    ///                     serde_json::json!("Go to Settings > Security > Reset password and follow the steps.")),
-    ///                     ("type".to_owned(), serde_json::json!("paragraph"))])
-    ///                 ],
+    ///                 Vec::from([
+    ///                     serde_json::Map::from_iter([
+    ///                         (
+    ///                             "text".to_owned(),
+    ///                             serde_json::json!(
+    ///                                 "Go to Settings > Security > Reset password and follow the steps."
+    ///                             ),
+    ///                         ),
+    ///                         ("type".to_owned(), serde_json::json!("paragraph")),
+    ///                     ]),
+    ///                 ]),
     ///             ),
     ///             title: Some("How to reset your password (updated)".to_owned()),
     ///             ..Default::default()
@@ -6785,12 +6897,16 @@ impl Client {
     ///             archived: Some(false),
     ///             description: Some("Just a plain old ring".to_owned()),
     ///             options: Some(
-    ///                 vec![
-    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
-    ///                     Some("1-10".to_owned()), ..Default::default() },
-    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
-    ///                     Some("11-20".to_owned()), ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::UpdateDataAttributeRequestOptionsItem {
+    ///                         value: Some("1-10".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::UpdateDataAttributeRequestOptionsItem {
+    ///                         value: Some("11-20".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///             ..Default::default()
     ///         },
@@ -6937,7 +7053,9 @@ impl Client {
     ///         123,
     ///         types::NewsItemRequest {
     ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
-    ///             reactions: Some(vec![Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             reactions: Some(
+    ///                 Vec::from([Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             ),
     ///             sender_id: 991267848,
     ///             title: "Christmas is here!".to_owned(),
     ///             ..Default::default()
@@ -6973,10 +7091,13 @@ impl Client {
     ///             name: Some("Christmas Day (reduced hours)".to_owned()),
     ///             recurring_annually: Some(true),
     ///             time_intervals: Some(
-    ///                 vec![
-    ///                     types::OfficeHoursTimeInterval { end_minute : Some(780),
-    ///                     start_minute : Some(540), ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::OfficeHoursTimeInterval {
+    ///                         end_minute: Some(780),
+    ///                         start_minute: Some(540),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///             ..Default::default()
     ///         },
@@ -7012,10 +7133,13 @@ impl Client {
     ///         types::UpdateOfficeHoursScheduleRequest {
     ///             name: Some("Extended Support Hours".to_owned()),
     ///             time_intervals: Some(
-    ///                 vec![
-    ///                     types::OfficeHoursTimeInterval { end_minute : Some(1080),
-    ///                     start_minute : Some(480), ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::OfficeHoursTimeInterval {
+    ///                         end_minute: Some(1080),
+    ///                         start_minute: Some(480),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///             ..Default::default()
     ///         },
@@ -7051,10 +7175,10 @@ impl Client {
     ///     .update_team_members(
     ///         "123",
     ///         types::UpdateTeamMembersRequest {
-    ///             admin_ids: vec![493881, 493882],
+    ///             admin_ids: Vec::from([493881, 493882]),
     ///             admin_priority_level: Some(types::AdminPriorityLevelRequest {
-    ///                 primary_admin_ids: Some(vec![493881]),
-    ///                 secondary_admin_ids: Some(vec![493882]),
+    ///                 primary_admin_ids: Some(Vec::from([493881])),
+    ///                 secondary_admin_ids: Some(Vec::from([493882])),
     ///                 ..Default::default()
     ///             }),
     ///             ..Default::default()

@@ -599,11 +599,17 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_content_snippet(types::ContentSnippetCreateRequest {
-    ///         json_blocks: vec![
-    ///             serde_json::Map::from_iter([("text".to_owned(),
-    ///             serde_json::json!("Navigate to Settings > Security > Reset password.")),
-    ///             ("type".to_owned(), serde_json::json!("paragraph"))])
-    ///         ],
+    ///         json_blocks: Vec::from([
+    ///             serde_json::Map::from_iter([
+    ///                 (
+    ///                     "text".to_owned(),
+    ///                     serde_json::json!(
+    ///                         "Navigate to Settings > Security > Reset password."
+    ///                     ),
+    ///                 ),
+    ///                 ("type".to_owned(), serde_json::json!("paragraph")),
+    ///             ]),
+    ///         ]),
     ///         locale: Some("en".to_owned()),
     ///         title: "How to reset your password".to_owned(),
     ///         ..Default::default()
@@ -729,33 +735,39 @@ impl Client {
     /// let response = client
     ///     .create_data_connector(types::CreateDataConnectorRequest {
     ///         audiences: Some(
-    ///             vec![
+    ///             Vec::from([
     ///                 types::CreateDataConnectorRequestAudiencesItem::Leads,
-    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors
-    ///             ],
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors,
+    ///             ]),
     ///         ),
     ///         bypass_authentication: Some(false),
     ///         customer_authentication: Some(true),
     ///         data_inputs: Some(
-    ///             vec![
-    ///                 types::CreateDataConnectorRequestDataInputsItem { default_value :
-    ///                 Some("".to_owned()), description : Some("The order ID to look up"
-    ///                 .to_owned()), name : Some("order_id".to_owned()), required :
-    ///                 Some(true), type_ :
-    ///                 Some(types::CreateDataConnectorRequestDataInputsItemType::String),
-    ///                 ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestDataInputsItem {
+    ///                     default_value: Some("".to_owned()),
+    ///                     description: Some("The order ID to look up".to_owned()),
+    ///                     name: Some("order_id".to_owned()),
+    ///                     required: Some(true),
+    ///                     type_: Some(
+    ///                         types::CreateDataConnectorRequestDataInputsItemType::String,
+    ///                     ),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
     ///         description: Some(
     ///             "Looks up order status from an external service".to_owned(),
     ///         ),
     ///         direct_fin_usage: Some(true),
     ///         headers: Some(
-    ///             vec![
-    ///                 types::CreateDataConnectorRequestHeadersItem { name :
-    ///                 Some("Content-Type".to_owned()), value : Some("application/json"
-    ///                 .to_owned()), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestHeadersItem {
+    ///                     name: Some("Content-Type".to_owned()),
+    ///                     value: Some("application/json".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
     ///         http_method: Some(types::CreateDataConnectorRequestHttpMethod::Get),
     ///         name: "Get Order Status".to_owned(),
@@ -974,21 +986,30 @@ impl Client {
     ///     .create_message(types::CreateMessageRequest {
     ///         bcc: Some(
     ///             types::CreateMessageRequestBcc::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc2f".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         body: Some("heyy".to_owned()),
     ///         cc: Some(
     ///             types::CreateMessageRequestCc::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc1d".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23f1bb69f9f2193bc1e".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         from: Some(types::CreateMessageRequestFrom {
@@ -999,14 +1020,23 @@ impl Client {
     ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
     ///         to: Some(
     ///             types::CreateMessageRequestTo::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f2391bb69f9f2193bc19".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23c1bb69f9f2193bc1b".to_owned(),
-    ///                     type_ : types::RecipientType::Lead, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23d1bb69f9f2193bc1c".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                         type_: types::RecipientType::Lead,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         ..Default::default()
@@ -1034,15 +1064,20 @@ impl Client {
     ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
     ///         deliver_silently: Some(true),
     ///         labels: Some(
-    ///             vec!["Product".to_owned(), "Update".to_owned(), "New".to_owned()],
+    ///             Vec::from(["Product".to_owned(), "Update".to_owned(), "New".to_owned()]),
     ///         ),
     ///         newsfeed_assignments: Some(
-    ///             vec![
-    ///                 types::NewsfeedAssignment { newsfeed_id : Some(53), published_at :
-    ///                 Some(1664638214), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::NewsfeedAssignment {
+    ///                     newsfeed_id: Some(53),
+    ///                     published_at: Some(1664638214),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
-    ///         reactions: Some(vec![Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         reactions: Some(
+    ///             Vec::from([Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         ),
     ///         sender_id: 991267834,
     ///         state: Some(types::NewsItemRequestState::Live),
     ///         title: "Halloween is here!".to_owned(),
@@ -1199,10 +1234,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_ticket(types::CreateTicketBody {
-    ///         contacts: vec![
-    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
-    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId {
+    ///                 id: "6762f2d81bb69f9f2193bc54".to_owned(),
+    ///                 ..Default::default()
+    ///             }),
+    ///         ]),
     ///         ticket_attributes: Some(
     ///             std::collections::BTreeMap::from([
     ///                 (
@@ -1468,9 +1505,7 @@ impl Client {
     /// # Example
     ///
     /// ```ignore
-    /// let response = client
-    ///     .delete_custom_object_instances_by_id("Order", String::new())
-    ///     .await?;
+    /// let response = client.delete_custom_object_instances_by_id("Order", "123").await?;
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
@@ -1808,10 +1843,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .enqueue_create_ticket(types::EnqueueCreateTicketBody {
-    ///         contacts: vec![
-    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
-    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId {
+    ///                 id: "6762f2d81bb69f9f2193bc54".to_owned(),
+    ///                 ..Default::default()
+    ///             }),
+    ///         ]),
     ///         ticket_attributes: Some(
     ///             std::collections::BTreeMap::from([
     ///                 (
@@ -1926,7 +1963,7 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client
-    ///     .get_custom_object_instances_by_external_id("Order", String::new())
+    ///     .get_custom_object_instances_by_external_id("Order", "123")
     ///     .await?;
     /// ```
     ///
@@ -2444,9 +2481,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
-    ///         conversation_ids: vec![
-    ///             "64619700005694".to_owned(), "64619700005695".to_owned()
-    ///         ],
+    ///         conversation_ids: Vec::from([
+    ///             "64619700005694".to_owned(),
+    ///             "64619700005695".to_owned(),
+    ///         ]),
     ///         ..Default::default()
     ///     })
     ///     .await?;
@@ -3303,9 +3341,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
-    ///         attribute_ids: vec![
-    ///             "conversation_id".to_owned(), "conversation_started_at".to_owned()
-    ///         ],
+    ///         attribute_ids: Vec::from([
+    ///             "conversation_id".to_owned(),
+    ///             "conversation_started_at".to_owned(),
+    ///         ]),
     ///         dataset_id: "conversation".to_owned(),
     ///         end_time: 1717510000,
     ///         start_time: 1717490000,
@@ -3846,7 +3885,10 @@ impl Client {
     ///         created_at_after: Some("1677253093".to_owned()),
     ///         created_at_before: Some("1677861493".to_owned()),
     ///         event_types: Some(
-    ///             vec!["app_name_change".to_owned(), "message_state_change".to_owned()],
+    ///             Vec::from([
+    ///                 "app_name_change".to_owned(),
+    ///                 "message_state_change".to_owned(),
+    ///             ]),
     ///         ),
     ///         ..Default::default()
     ///     })
@@ -4008,13 +4050,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -4150,13 +4199,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -4276,13 +4332,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -4611,11 +4674,17 @@ impl Client {
     ///         "123",
     ///         types::ContentSnippetUpdateRequest {
     ///             json_blocks: Some(
-    ///                 vec![
-    ///                     serde_json::Map::from_iter([("text".to_owned(),
-    ///                     serde_json::json!("Go to Settings > Security > Reset password and follow the steps.")),
-    ///                     ("type".to_owned(), serde_json::json!("paragraph"))])
-    ///                 ],
+    ///                 Vec::from([
+    ///                     serde_json::Map::from_iter([
+    ///                         (
+    ///                             "text".to_owned(),
+    ///                             serde_json::json!(
+    ///                                 "Go to Settings > Security > Reset password and follow the steps."
+    ///                             ),
+    ///                         ),
+    ///                         ("type".to_owned(), serde_json::json!("paragraph")),
+    ///                     ]),
+    ///                 ]),
     ///             ),
     ///             title: Some("How to reset your password (updated)".to_owned()),
     ///             ..Default::default()
@@ -4743,12 +4812,16 @@ impl Client {
     ///             archived: Some(false),
     ///             description: Some("Just a plain old ring".to_owned()),
     ///             options: Some(
-    ///                 vec![
-    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
-    ///                     Some("1-10".to_owned()), ..Default::default() },
-    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
-    ///                     Some("11-20".to_owned()), ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::UpdateDataAttributeRequestOptionsItem {
+    ///                         value: Some("1-10".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::UpdateDataAttributeRequestOptionsItem {
+    ///                         value: Some("11-20".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///             ..Default::default()
     ///         },
@@ -4895,7 +4968,9 @@ impl Client {
     ///         123,
     ///         types::NewsItemRequest {
     ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
-    ///             reactions: Some(vec![Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             reactions: Some(
+    ///                 Vec::from([Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             ),
     ///             sender_id: 991267848,
     ///             title: "Christmas is here!".to_owned(),
     ///             ..Default::default()

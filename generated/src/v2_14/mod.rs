@@ -732,21 +732,30 @@ impl Client {
     ///     .create_message(types::CreateMessageRequest {
     ///         bcc: Some(
     ///             types::CreateMessageRequestBcc::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc2f".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         body: Some("heyy".to_owned()),
     ///         cc: Some(
     ///             types::CreateMessageRequestCc::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f23e1bb69f9f2193bc1d".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23f1bb69f9f2193bc1e".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         from: Some(types::CreateMessageRequestFrom {
@@ -757,14 +766,23 @@ impl Client {
     ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
     ///         to: Some(
     ///             types::CreateMessageRequestTo::List(
-    ///                 vec![
-    ///                     types::Recipient { id : "6762f2391bb69f9f2193bc19".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23c1bb69f9f2193bc1b".to_owned(),
-    ///                     type_ : types::RecipientType::Lead, ..Default::default() },
-    ///                     types::Recipient { id : "6762f23d1bb69f9f2193bc1c".to_owned(),
-    ///                     type_ : types::RecipientType::User, ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                         type_: types::RecipientType::Lead,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///         ),
     ///         ..Default::default()
@@ -792,15 +810,20 @@ impl Client {
     ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
     ///         deliver_silently: Some(true),
     ///         labels: Some(
-    ///             vec!["Product".to_owned(), "Update".to_owned(), "New".to_owned()],
+    ///             Vec::from(["Product".to_owned(), "Update".to_owned(), "New".to_owned()]),
     ///         ),
     ///         newsfeed_assignments: Some(
-    ///             vec![
-    ///                 types::NewsfeedAssignment { newsfeed_id : Some(53), published_at :
-    ///                 Some(1664638214), ..Default::default() }
-    ///             ],
+    ///             Vec::from([
+    ///                 types::NewsfeedAssignment {
+    ///                     newsfeed_id: Some(53),
+    ///                     published_at: Some(1664638214),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
     ///         ),
-    ///         reactions: Some(vec![Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         reactions: Some(
+    ///             Vec::from([Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         ),
     ///         sender_id: 991267834,
     ///         state: Some(types::NewsItemRequestState::Live),
     ///         title: "Halloween is here!".to_owned(),
@@ -956,10 +979,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_ticket(types::CreateTicketBody {
-    ///         contacts: vec![
-    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
-    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId {
+    ///                 id: "6762f2d81bb69f9f2193bc54".to_owned(),
+    ///                 ..Default::default()
+    ///             }),
+    ///         ]),
     ///         ticket_attributes: Some(
     ///             std::collections::BTreeMap::from([
     ///                 (
@@ -1229,9 +1254,7 @@ impl Client {
     /// # Example
     ///
     /// ```ignore
-    /// let response = client
-    ///     .delete_custom_object_instances_by_id("Order", String::new())
-    ///     .await?;
+    /// let response = client.delete_custom_object_instances_by_id("Order", "123").await?;
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
@@ -1543,10 +1566,12 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .enqueue_create_ticket(types::EnqueueCreateTicketBody {
-    ///         contacts: vec![
-    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId
-    ///             { id : "6762f2d81bb69f9f2193bc54".to_owned(), ..Default::default() })
-    ///         ],
+    ///         contacts: Vec::from([
+    ///             types::CreateTicketRequestContactsItem::Id(types::CreateTicketRequestContactsItemId {
+    ///                 id: "6762f2d81bb69f9f2193bc54".to_owned(),
+    ///                 ..Default::default()
+    ///             }),
+    ///         ]),
     ///         ticket_attributes: Some(
     ///             std::collections::BTreeMap::from([
     ///                 (
@@ -1619,7 +1644,7 @@ impl Client {
     ///
     /// ```ignore
     /// let response = client
-    ///     .get_custom_object_instances_by_external_id("Order", String::new())
+    ///     .get_custom_object_instances_by_external_id("Order", "123")
     ///     .await?;
     /// ```
     ///
@@ -2047,9 +2072,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
-    ///         conversation_ids: vec![
-    ///             "64619700005694".to_owned(), "64619700005695".to_owned()
-    ///         ],
+    ///         conversation_ids: Vec::from([
+    ///             "64619700005694".to_owned(),
+    ///             "64619700005695".to_owned(),
+    ///         ]),
     ///         ..Default::default()
     ///     })
     ///     .await?;
@@ -2574,9 +2600,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
-    ///         attribute_ids: vec![
-    ///             "conversation_id".to_owned(), "conversation_started_at".to_owned()
-    ///         ],
+    ///         attribute_ids: Vec::from([
+    ///             "conversation_id".to_owned(),
+    ///             "conversation_started_at".to_owned(),
+    ///         ]),
     ///         dataset_id: "conversation".to_owned(),
     ///         end_time: 1717510000,
     ///         start_time: 1717490000,
@@ -3205,13 +3232,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -3347,13 +3381,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -3473,13 +3514,20 @@ impl Client {
     ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
     ///             value: Some(
     ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
-    ///                     vec![
-    ///                         types::SingleFilterSearchRequest { field : Some("created_at"
-    ///                         .to_owned()), operator :
-    ///                         Some(types::SingleFilterSearchRequestOperator::Gt), value :
-    ///                         Some(types::SingleFilterSearchRequestValue::String("1306054154"
-    ///                         .to_owned())), ..Default::default() }
-    ///                     ],
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
     ///                 ),
     ///             ),
     ///             ..Default::default()
@@ -3945,12 +3993,16 @@ impl Client {
     ///             archived: Some(false),
     ///             description: Some("Just a plain old ring".to_owned()),
     ///             options: Some(
-    ///                 vec![
-    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
-    ///                     Some("1-10".to_owned()), ..Default::default() },
-    ///                     types::UpdateDataAttributeRequestOptionsItem { value :
-    ///                     Some("11-20".to_owned()), ..Default::default() }
-    ///                 ],
+    ///                 Vec::from([
+    ///                     types::UpdateDataAttributeRequestOptionsItem {
+    ///                         value: Some("1-10".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::UpdateDataAttributeRequestOptionsItem {
+    ///                         value: Some("11-20".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
     ///             ),
     ///             ..Default::default()
     ///         },
@@ -4041,7 +4093,9 @@ impl Client {
     /// let response = client
     ///     .update_ip_allowlist(types::IpAllowlist {
     ///         enabled: Some(true),
-    ///         ip_allowlist: Some(vec!["192.168.1.0/24".to_owned(), "10.0.0.1".to_owned()]),
+    ///         ip_allowlist: Some(
+    ///             Vec::from(["192.168.1.0/24".to_owned(), "10.0.0.1".to_owned()]),
+    ///         ),
     ///         ..Default::default()
     ///     })
     ///     .await?;
@@ -4067,7 +4121,9 @@ impl Client {
     ///         123,
     ///         types::NewsItemRequest {
     ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
-    ///             reactions: Some(vec![Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             reactions: Some(
+    ///                 Vec::from([Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             ),
     ///             sender_id: 991267848,
     ///             title: "Christmas is here!".to_owned(),
     ///             ..Default::default()

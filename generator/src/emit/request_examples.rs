@@ -190,7 +190,9 @@ fn render_statement(statement: &TokenStream) -> String {
     };
     let text = prettyplease::unparse(&file);
     let lines: Vec<&str> = text.lines().collect();
-    let body = lines.get(1..lines.len().saturating_sub(1)).unwrap_or_default();
+    let body = lines
+        .get(1..lines.len().saturating_sub(1))
+        .unwrap_or_default();
     body.iter()
         .map(|line| line.strip_prefix("    ").unwrap_or(line))
         .collect::<Vec<_>>()
@@ -318,9 +320,7 @@ impl Builder<'_> {
         }
         let built = match ty {
             TypeRef::Named(name) => self.named(name, value, fit, depth),
-            TypeRef::String => self
-                .text(value, fit)
-                .map(|text| quote!(#text.to_owned())),
+            TypeRef::String => self.text(value, fit).map(|text| quote!(#text.to_owned())),
             TypeRef::Integer => integer(value, fit),
             TypeRef::Number => number(value, fit),
             TypeRef::Boolean => boolean(value, fit),
@@ -370,7 +370,7 @@ impl Builder<'_> {
                 vec![self.value(single, item, fit, depth + 1)]
             }
         };
-        quote!(vec![#(#items),*])
+        quote!(Vec::from([#(#items),*]))
     }
 
     fn upload(&self, value: &Value) -> TokenStream {
@@ -562,7 +562,7 @@ impl Builder<'_> {
                 }
                 (PartKind::Files, Some(value)) => {
                     let upload = self.upload(value);
-                    quote!(vec![#upload.file_name(#wire)])
+                    quote!(Vec::from([#upload.file_name(#wire)]))
                 }
                 (PartKind::Files, None) => quote!(Vec::new()),
                 (PartKind::Text(ty) | PartKind::Json(ty), Some(value)) => {

@@ -47,10 +47,7 @@ fn operations_by_pointer(spec: &OpenAPI) -> HashMap<String, &openapiv3::Operatio
 }
 
 /// A spec operation and the parameters its path item declares for all its operations.
-type SpecOperation<'a> = (
-    &'a [ReferenceOr<Parameter>],
-    &'a openapiv3::Operation,
-);
+type SpecOperation<'a> = (&'a [ReferenceOr<Parameter>], &'a openapiv3::Operation);
 
 /// The spec's operations, with their path item's parameters, by their `origin` pointer.
 fn operations_with_item_parameters(spec: &OpenAPI) -> HashMap<String, SpecOperation<'_>> {
@@ -240,7 +237,9 @@ pub fn request_examples(
                 .iter()
                 .filter_map(|param| {
                     let example = found
-                        .and_then(|(item, operation)| find_parameter(components, item, operation, param))
+                        .and_then(|(item, operation)| {
+                            find_parameter(components, item, operation, param)
+                        })
                         .and_then(|parameter| parameter_example(components, parameter));
                     let value = match example {
                         Some(value) => value,
@@ -349,11 +348,21 @@ fn parameter_example(
             serde_json::to_value(media.schema.as_ref()?).ok()?
         }
     };
-    let value = synthesize(&schemas, &schema, 0)?;
+    let value = synthesize(&schemas, &schema, 0).filter(says_something)?;
     Some(ExampleValue {
         value,
         source: ExampleSource::SchemaExamples,
     })
+}
+
+/// Whether a value built from property examples holds any: an empty object or array only
+/// means that no property had one (a placeholder of the declared type is then better).
+fn says_something(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => !object.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        _ => true,
+    }
 }
 
 /// The request body's example in the media type lowering chose (JSON first, as
@@ -384,7 +393,7 @@ fn body_example(
             source: ExampleSource::Description,
         });
     }
-    let value = schema_example(components, media)?;
+    let value = schema_example(components, media).filter(says_something)?;
     Some(ExampleValue {
         value,
         source: ExampleSource::SchemaExamples,

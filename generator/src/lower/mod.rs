@@ -51,11 +51,8 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     mark_search_queries(&operations, &mut types);
     let webhook_items = resources::webhook_items(&types);
     resources::assign(&mut types, &operations, &webhook_items);
-    let request_examples = examples::request_examples(
-        spec,
-        &operations,
-        &type_index::TypeIndex::new(&types),
-    );
+    let request_examples =
+        examples::request_examples(spec, &operations, &type_index::TypeIndex::new(&types));
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
