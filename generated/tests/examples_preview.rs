@@ -3,6 +3,7 @@
 //!
 //! 256 operations, each with an example: 190 use the description's request or parameter examples, 16 its schemas' property examples, 55 only placeholders (or nothing to send). 19 examples do not fit their schema: 28 scalars converted, 8 values replaced by a minimal value of their type, 7 undeclared properties left out.
 #![cfg(all(feature = "preview", feature = "test-util"))]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(not(feature = "all-resources"), allow(dead_code, unused_imports))]
 #![recursion_limit = "512"]
 use intercom_api::futures::executor::block_on;

@@ -3,6 +3,7 @@
 //!
 //! 189 operations, each with an example: 127 use the description's request or parameter examples, 14 its schemas' property examples, 52 only placeholders (or nothing to send). 18 examples do not fit their schema: 19 scalars converted, 1 values replaced by a minimal value of their type, 6 undeclared properties left out.
 #![cfg(all(feature = "unstable", feature = "test-util"))]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(not(feature = "all-resources"), allow(dead_code, unused_imports))]
 #![recursion_limit = "512"]
 use intercom_api::futures::executor::block_on;

@@ -3,6 +3,7 @@
 //!
 //! 150 operations, each with an example: 105 use the description's request or parameter examples, 5 its schemas' property examples, 41 only placeholders (or nothing to send). 20 examples do not fit their schema: 20 scalars converted, 1 values replaced by a minimal value of their type, 9 undeclared properties left out.
 #![cfg(all(feature = "v2_14", feature = "test-util"))]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![cfg_attr(not(feature = "all-resources"), allow(dead_code, unused_imports))]
 #![recursion_limit = "512"]
 use intercom_api::futures::executor::block_on;

@@ -116,7 +116,7 @@ fn every_operation_has_a_compiled_example() {
                 op.name
             );
             assert!(
-                tests.contains(&format!("async fn {}(client: &Client)", op.name))
+                tests.contains(&format!("async fn {}(", op.name))
                     && tests.contains(&format!("block_on({}(&client))", op.name)),
                 "{version}: {} is not compiled and run in examples_{module}.rs",
                 op.name

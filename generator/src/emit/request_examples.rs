@@ -105,6 +105,8 @@ pub fn test_file(api: &Api, module: &str, crate_name: &str) -> TokenStream {
     quote! {
         #( #![doc = #header_lines] )*
         #![cfg(all(feature = #module, feature = "test-util"))]
+        // Formatted by prettyplease when generated; rustfmt would make it stale.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         // With only some resources' features on, some examples (or all) are left out.
         #![cfg_attr(not(feature = "all-resources"), allow(dead_code, unused_imports))]
         // Large examples nest deeply in `serde_json::json!`.
