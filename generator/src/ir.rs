@@ -25,6 +25,9 @@ pub struct Api {
     /// The description's success-response example of each operation that has a success
     /// response, in operation order (the `test-util` mock's default answers).
     pub response_examples: Vec<ResponseExample>,
+    /// A request for every operation, from the description's request examples where it has
+    /// them: each client method's documented (and compiled) example.
+    pub request_examples: Vec<RequestExample>,
     /// The item kinds of the runtime's webhook notifications and this version's type for each.
     pub webhook_items: Vec<WebhookItem>,
 }
@@ -61,6 +64,44 @@ pub struct ResponseExample {
     pub content_type: Option<String>,
     /// The example: compact JSON, or the text. `None` when the description gives none.
     pub body: Option<String>,
+}
+
+/// The values of one call of an operation: its documented example. Values are JSON as the
+/// description gives them (they may not fit the declared types: emit converts them leniently).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestExample {
+    /// `Operation::name`.
+    pub operation: String,
+    /// A value for every required parameter and for the optional ones the description gives
+    /// an example for, in `Operation::params` order.
+    pub params: Vec<ParamExample>,
+    /// The body: `None` only for an operation without a body, or whose body is optional and
+    /// has no example.
+    pub body: Option<ExampleValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamExample {
+    /// `Param::name`.
+    pub name: String,
+    pub value: ExampleValue,
+}
+
+/// An example value and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleValue {
+    pub value: serde_json::Value,
+    pub source: ExampleSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleSource {
+    /// The description's example of the parameter or request body.
+    Description,
+    /// Built from the examples of the schema's properties.
+    SchemaExamples,
+    /// No example anywhere: a plausible value of the declared type.
+    Placeholder,
 }
 
 pub use crate::diagnostic::Diagnostic;

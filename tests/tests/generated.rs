@@ -97,6 +97,41 @@ fn assert_every_schema_has_a_type(version: &str, module: &str, expected_count: u
     }
 }
 
+/// Every operation has a request example, called in its version's test file of the generated
+/// crate (which compiles it and runs it against the mock) and shown in its method's docs.
+#[test]
+fn every_operation_has_a_compiled_example() {
+    for (version, module) in [
+        ("2.14", "v2_14"),
+        ("Unstable", "unstable"),
+        ("Preview", "preview"),
+    ] {
+        let api = lowered(version);
+        let tests =
+            std::fs::read_to_string(root().join(format!("generated/tests/examples_{module}.rs")))
+                .expect("the examples' test file exists");
+        let client = generated_source(module, "mod.rs");
+        for op in &api.operations {
+            assert!(
+                api.request_examples.iter().any(|e| e.operation == op.name),
+                "{version}: no request example for {}",
+                op.name
+            );
+            assert!(
+                tests.contains(&format!("async fn {}(", op.name))
+                    && tests.contains(&format!("block_on({}(&client))", op.name)),
+                "{version}: {} is not compiled and run in examples_{module}.rs",
+                op.name
+            );
+        }
+        assert_eq!(
+            client.matches("/// # Example").count(),
+            api.operations.len(),
+            "{version}: every method documents its example"
+        );
+    }
+}
+
 #[test]
 fn v2_14_covers_every_operation() {
     assert_every_operation_has_a_method("2.14", "v2_14", 150);

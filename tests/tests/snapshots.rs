@@ -59,6 +59,27 @@ snapshot_fixture!(tags);
 snapshot_fixture!(ids);
 snapshot_fixture!(shared);
 
+/// Each operation's request example: the call in the method's docs, and the test file that
+/// compiles and runs them (with misfits converted or replaced, and counted in its docs).
+#[test]
+fn request_examples() {
+    let spec = root().join("tests/fixtures/request_examples.yaml");
+    let inputs = [VersionInput {
+        module: "api".to_owned(),
+        default: true,
+        spec,
+        patches: Vec::new(),
+    }];
+    let files =
+        generate_crate("fixture", "0.0.0", "fixture", None, &inputs).expect("fixture generates");
+    let shown: Vec<String> = ["src/api/mod.rs", "tests/examples_api.rs"]
+        .iter()
+        .filter_map(|path| files.iter().find(|f| f.path == *path))
+        .map(|f| format!("==> {} <==\n{}", f.path, f.contents))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
+}
+
 /// Cargo features per resource: the manifest's features and the `cfg` of every item.
 #[test]
 fn resources() {

@@ -15,7 +15,7 @@ const DESCRIPTION: &str =
 const CRATE_DOCS: &str = include_str!("crate_docs.md");
 
 /// Directories whose every file the generator writes (relative to the workspace root).
-const GENERATED_DIRS: &[&str] = &["generated/src", "tests/src/conformance"];
+const GENERATED_DIRS: &[&str] = &["generated/src", "generated/tests", "tests/src/conformance"];
 
 /// The files of generated/ (and the conformance test support in tests/src/conformance/), with
 /// paths relative to the workspace root, as the shipped, pinned descriptions produce them.
@@ -234,7 +234,7 @@ pub fn generate(
         modules,
     };
     let files = emit::emit_crate(&crate_spec)?;
-    write_files(out, &files, &["src"])?;
+    write_files(out, &files, &["src", "tests"])?;
     println!("wrote {} files to {}", files.len(), out.display());
     Ok(())
 }

@@ -48,6 +48,14 @@ impl Client {
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.archive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
@@ -67,6 +75,31 @@ impl Client {
     /// ends with a `complete` status — there is no `awaiting_user_reply` cycle.
     ///
     /// `POST /fin/ask`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .ask_fin(types::AskFinBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "How do I reset my password?".to_owned(),
+    ///             timestamp: Some("2025-01-24T10:01:20.000Z".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn ask_fin(
         &self,
         body: types::AskFinBody,
@@ -78,6 +111,22 @@ impl Client {
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_a_company(
+    ///         "123",
+    ///         types::AttachContactToACompanyBody {
+    ///             id: "58a430d35458202d41b1e65b".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
@@ -94,6 +143,28 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `POST /conversations/{id}/customers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_conversation(
+    ///         "123",
+    ///         types::AttachContactToConversationRequest {
+    ///             admin_id: Some("991267731".to_owned()),
+    ///             customer: Some(
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
+    ///                     ..Default::default()
+    ///                 }),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
@@ -112,6 +183,23 @@ impl Client {
     /// This will return a subscription type model for the subscription type that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_subscription_type_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachSubscriptionTypeToContactBody {
+    ///             consent_type: "opt_in".to_owned(),
+    ///             id: "110".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -133,6 +221,22 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /articles/{article_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_article(
+    ///         "123",
+    ///         types::AttachTagToBody {
+    ///             id: "7522907".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_article(
         &self,
         article_id: impl Into<String>,
@@ -145,6 +249,22 @@ impl Client {
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachTagToContactBody {
+    ///             id: "82".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -163,6 +283,22 @@ impl Client {
     /// Requires the `read_write_content_snippets` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /content_snippets/{content_snippet_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_content_snippet(
+    ///         "123",
+    ///         types::AttachTagToBody {
+    ///             id: "7522907".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
@@ -178,6 +314,23 @@ impl Client {
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_conversation(
+    ///         "64619700005694",
+    ///         types::AttachTagToConversationBody {
+    ///             admin_id: "991267620".to_owned(),
+    ///             id: "87".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -199,6 +352,22 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /internal_articles/{internal_article_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_internal_article(
+    ///         "123",
+    ///         types::AttachTagToBody {
+    ///             id: "7522907".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -214,6 +383,23 @@ impl Client {
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_ticket(
+    ///         "64619700005694",
+    ///         types::AttachTagToConversationBody {
+    ///             admin_id: "991267958".to_owned(),
+    ///             id: "121".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -228,6 +414,14 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{id}/block`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.block_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn block_contact(
         &self,
         id: impl Into<String>,
@@ -257,6 +451,36 @@ impl Client {
     /// Requires the `write_content` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /content/bulk_actions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_content_actions(types::ContentBulkActionRequest {
+    ///         action: types::ContentBulkActionRequestAction::Delete,
+    ///         content_ids: Vec::from([
+    ///             types::ContentBulkActionRequestContentIdsItem {
+    ///                 id: "12345678".to_owned(),
+    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::ArticleContent,
+    ///                 ..Default::default()
+    ///             },
+    ///             types::ContentBulkActionRequestContentIdsItem {
+    ///                 id: "12345679".to_owned(),
+    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::InternalArticle,
+    ///                 ..Default::default()
+    ///             },
+    ///             types::ContentBulkActionRequestContentIdsItem {
+    ///                 id: "12345680".to_owned(),
+    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::ContentSnippet,
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_content_actions(
         &self,
         body: types::ContentBulkActionRequest,
@@ -279,6 +503,29 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `POST /companies/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_create_companies(types::BulkCreateCompaniesRequest {
+    ///         companies: Vec::from([
+    ///             types::BulkCreateCompaniesRequestCompaniesItem {
+    ///                 company_id: Some("abc123".to_owned()),
+    ///                 monthly_spend: Some(1000),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         job: Some(types::BulkRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_create_companies(
         &self,
         body: types::BulkCreateCompaniesRequest,
@@ -306,6 +553,30 @@ impl Client {
     /// > - Tag application is best-effort and processed asynchronously: unknown tag IDs are skipped, and per-tag results are not returned in the job status.
     ///
     /// `POST /contacts/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_create_contacts(types::BulkCreateContactsRequest {
+    ///         contacts: Vec::from([
+    ///             types::BulkCreateContactsRequestContactsItem {
+    ///                 email: Some("joe@bloggs.com".to_owned()),
+    ///                 external_id: Some("abc123".to_owned()),
+    ///                 language_override: Some("de".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         job: Some(types::BulkRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_create_contacts(
         &self,
         body: types::BulkCreateContactsRequest,
@@ -324,6 +595,28 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `POST /companies/bulk/delete`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_delete_companies(types::BulkDeleteCompaniesRequest {
+    ///         companies: Vec::from([
+    ///             types::BulkDeleteCompaniesRequestCompaniesItem {
+    ///                 id: "531ee472cce572a6ec000006".to_owned(),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         job: Some(types::BulkRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_delete_companies(
         &self,
         body: types::BulkDeleteCompaniesRequest,
@@ -346,6 +639,28 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `POST /contacts/bulk/delete`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_delete_contacts(types::BulkDeleteContactsRequest {
+    ///         contacts: Vec::from([
+    ///             types::BulkDeleteContactsRequestContactsItem {
+    ///                 id: "abc123".to_owned(),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         job: Some(types::BulkRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_delete_contacts(
         &self,
         body: types::BulkDeleteContactsRequest,
@@ -366,6 +681,29 @@ impl Client {
     /// > - You can append tasks to an existing job by including `job.id` in the request body.
     ///
     /// `PUT /companies/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_update_companies(types::BulkUpdateCompaniesRequest {
+    ///         companies: Vec::from([
+    ///             types::BulkUpdateCompaniesRequestCompaniesItem {
+    ///                 id: "531ee472cce572a6ec000006".to_owned(),
+    ///                 monthly_spend: Some(1000),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         job: Some(types::BulkRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_update_companies(
         &self,
         body: types::BulkUpdateCompaniesRequest,
@@ -387,6 +725,29 @@ impl Client {
     /// > - Tag application is best-effort and processed asynchronously: unknown tag IDs are skipped, and per-tag results are not returned in the job status.
     ///
     /// `PUT /contacts/bulk`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .bulk_update_contacts(types::BulkUpdateContactsRequest {
+    ///         contacts: Vec::from([
+    ///             types::BulkUpdateContactsRequestContactsItem {
+    ///                 id: "abc123".to_owned(),
+    ///                 language_override: Some("de".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         job: Some(types::BulkRequestJob {
+    ///             id: Some("job_v2_1".to_owned()),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn bulk_update_contacts(
         &self,
         body: types::BulkUpdateContactsRequest,
@@ -398,6 +759,14 @@ impl Client {
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.cancel_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -409,6 +778,23 @@ impl Client {
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
     /// `POST /tickets/{ticket_id}/change_type`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .change_ticket_type(
+    ///         "123",
+    ///         types::ChangeTicketTypeRequest {
+    ///             ticket_state_id: "5678".to_owned(),
+    ///             ticket_type_id: "1234".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
@@ -421,6 +807,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external call identifier.
     ///
     /// `GET /fin_voice/external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_external_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -434,6 +828,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external reference ID.
     ///
     /// `GET /fin_voice/collect/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: impl Into<String>,
@@ -447,6 +849,14 @@ impl Client {
     /// Returns the most recent matched call for the given phone number, ordered by creation date.
     ///
     /// `GET /fin_voice/phone_number/{phone_number}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_phone_number("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -462,6 +872,14 @@ impl Client {
     /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
     ///
     /// `GET /fin_voice/conversation/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_calls_by_conversation_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
@@ -487,6 +905,36 @@ impl Client {
     /// > This endpoint requires the Procedures HITL API feature to be enabled for your workspace.
     ///
     /// `POST /procedures/{conversation_id}/collect_agent_input`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .collect_procedure_agent_input(
+    ///         "215473853299345",
+    ///         types::CollectAgentInputRequest {
+    ///             attribute_values: Vec::from([
+    ///                 types::CollectAgentInputRequestAttributeValuesItem {
+    ///                     identifier: "workflow_local_variables.72c5a6b3-3cce-41d8-8e30-14da40791958"
+    ///                         .to_owned(),
+    ///                     value: serde_json::json!(true),
+    ///                     ..Default::default()
+    ///                 },
+    ///                 types::CollectAgentInputRequestAttributeValuesItem {
+    ///                     identifier: "workflow_local_variables.5adb55fb-f549-44a0-8ee9-7e652ad77c25"
+    ///                         .to_owned(),
+    ///                     value: serde_json::json!("85f00ba7-558c-4b02-a397-6f5c3659941c"),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///             step_id: "d5b81f72-adb9-4317-b973-75b3c3624c09".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn collect_procedure_agent_input(
         &self,
         conversation_id: impl Into<String>,
@@ -502,6 +950,22 @@ impl Client {
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{id}/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_conversation_to_ticket(
+    ///         "123",
+    ///         types::ConvertConversationToTicketRequest {
+    ///             ticket_type_id: "54".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn convert_conversation_to_ticket(
         &self,
         id: impl Into<String>,
@@ -518,6 +982,27 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_visitor(types::ConvertVisitorRequest {
+    ///         type_: "user".to_owned(),
+    ///         user: types::ConvertVisitorRequestUser {
+    ///             email: Some("foo@bar.com".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         visitor: types::ConvertVisitorRequestVisitor {
+    ///             user_id: Some("3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -533,6 +1018,35 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_article(types::CreateArticleRequest {
+    ///         author_id: "991267497".to_owned(),
+    ///         body: Some("Body of the Article".to_owned()),
+    ///         description: Some("Description of the Article".to_owned()),
+    ///         parent_ids: Some(Vec::from(["145".to_owned()])),
+    ///         state: Some(types::CreateArticleRequestState::Published),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         translated_content: Some(types::ArticleTranslatedContent {
+    ///             fr: Some(types::ArticleContent {
+    ///                 author_id: Some("991267497".to_owned()),
+    ///                 body: Some("Corps de l'article".to_owned()),
+    ///                 description: Some("Description de l'article".to_owned()),
+    ///                 state: Some(types::ArticleContentState::Published),
+    ///                 title: Some("Merci pour tout".to_owned()),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -544,6 +1058,41 @@ impl Client {
     /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
     ///
     /// `POST /audiences`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_audience(types::CreateAudienceRequest {
+    ///         name: "VIP Customers".to_owned(),
+    ///         predicates: Some(
+    ///             Vec::from([
+    ///                 types::Predicate {
+    ///                     attribute: Some("company.name".to_owned()),
+    ///                     comparison: Some("contains".to_owned()),
+    ///                     type_: Some("string".to_owned()),
+    ///                     value: Some("Acme".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         role_predicates: Some(
+    ///             Vec::from([
+    ///                 types::Predicate {
+    ///                     attribute: Some("role".to_owned()),
+    ///                     comparison: Some("eq".to_owned()),
+    ///                     type_: Some("role".to_owned()),
+    ///                     value: Some("user".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_audience(
         &self,
         body: types::CreateAudienceRequest,
@@ -555,6 +1104,19 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_collection(types::CreateCollectionRequest {
+    ///         description: Some("Missing required parameter".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -566,6 +1128,23 @@ impl Client {
     /// You can add a note to a single company.
     ///
     /// `POST /companies/{company_id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_company_note(
+    ///         "5f4d3c1c-7b1b-4d7d-a97e-6095715c6632",
+    ///         types::CreateCompanyNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
@@ -578,6 +1157,19 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_contact(types::CreateContactRequest {
+    ///         email: Some("joebloggs@intercom.io".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -589,6 +1181,20 @@ impl Client {
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_import_source(types::CreateContentImportSourceRequest {
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         url: "https://www.example.com".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -600,6 +1206,34 @@ impl Client {
     /// You can create a new content snippet.
     ///
     /// `POST /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_snippet(types::ContentSnippetCreateRequest {
+    ///         audience_ids: Some(Vec::from(["1".to_owned(), "2".to_owned()])),
+    ///         json_blocks: Some(
+    ///             Vec::from([
+    ///                 serde_json::Map::from_iter([
+    ///                     (
+    ///                         "text".to_owned(),
+    ///                         serde_json::json!(
+    ///                             "Navigate to Settings > Security > Reset password."
+    ///                         ),
+    ///                     ),
+    ///                     ("type".to_owned(), serde_json::json!("paragraph")),
+    ///                 ]),
+    ///             ]),
+    ///         ),
+    ///         locale: Some("en".to_owned()),
+    ///         title: "How to reset your password".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
@@ -619,6 +1253,24 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation(types::CreateConversationRequest {
+    ///         body: "Hello there".to_owned(),
+    ///         from: types::CreateConversationRequestFrom {
+    ///             id: "123_doesnt_exist".to_owned(),
+    ///             type_: types::CreateConversationRequestFromType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -630,6 +1282,23 @@ impl Client {
     /// Create a new conversation attribute.
     ///
     /// `POST /conversations/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation_attribute(
+    ///         types::CreateConversationAttributeRequest::CreateConversationAttributeStringRequest(types::CreateConversationAttributeStringRequest {
+    ///             data_type: types::CreateConversationAttributeStringRequestDataType::String,
+    ///             description: Some("Created via API test".to_owned()),
+    ///             name: "api_test_attr".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_conversation_attribute(
         &self,
         body: types::CreateConversationAttributeRequest,
@@ -641,6 +1310,22 @@ impl Client {
     /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
     ///
     /// `POST /conversations/attributes/{id}/options`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation_attribute_option(
+    ///         "2",
+    ///         types::CreateConversationAttributeOptionRequest {
+    ///             label: "High".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_conversation_attribute_option(
         &self,
         id: impl Into<String>,
@@ -653,6 +1338,30 @@ impl Client {
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_custom_object_instances(
+    ///         "Order",
+    ///         types::CreateOrUpdateCustomObjectInstanceRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     ("order_number".to_owned(), "ORDER-12345".to_owned()),
+    ///                     ("total_amount".to_owned(), "99.99".to_owned()),
+    ///                 ]),
+    ///             ),
+    ///             external_created_at: Some(1392036272),
+    ///             external_id: Some("123".to_owned()),
+    ///             external_updated_at: Some(1392036272),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -668,6 +1377,21 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_attribute(types::CreateDataAttributeRequest {
+    ///         model: types::CreateDataAttributeRequestModel::Company,
+    ///         name: "The One Ring".to_owned(),
+    ///         data_type: types::CreateDataAttributeRequestDataType::String,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -679,6 +1403,57 @@ impl Client {
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_connector(types::CreateDataConnectorRequest {
+    ///         audiences: Some(
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Leads,
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors,
+    ///             ]),
+    ///         ),
+    ///         bypass_authentication: Some(false),
+    ///         customer_authentication: Some(true),
+    ///         data_inputs: Some(
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestDataInputsItem {
+    ///                     default_value: Some("".to_owned()),
+    ///                     description: Some("The order ID to look up".to_owned()),
+    ///                     name: Some("order_id".to_owned()),
+    ///                     required: Some(true),
+    ///                     type_: Some(
+    ///                         types::CreateDataConnectorRequestDataInputsItemType::String,
+    ///                     ),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         description: Some(
+    ///             "Looks up order status from an external service".to_owned(),
+    ///         ),
+    ///         direct_fin_usage: Some(true),
+    ///         headers: Some(
+    ///             Vec::from([
+    ///                 types::DataConnectorRequestHeadersItem {
+    ///                     name: Some("Content-Type".to_owned()),
+    ///                     value: Some("application/json".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         http_method: Some(types::CreateDataConnectorRequestHttpMethod::Get),
+    ///         name: "Get Order Status".to_owned(),
+    ///         url: Some("https://api.example.com/orders/{{order_id}}/status".to_owned()),
+    ///         validate_missing_attributes: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
@@ -729,6 +1504,18 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .create_data_event(types::CreateDataEventRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -756,6 +1543,20 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_export(types::CreateDataExportsRequest {
+    ///         created_at_after: 1734519776,
+    ///         created_at_before: 1734537776,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -767,6 +1568,24 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_external_page(types::CreateExternalPageRequest {
+    ///         external_id: "abc1234".to_owned(),
+    ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         source_id: "44".to_owned(),
+    ///         title: "Test".to_owned(),
+    ///         url: Some("https://www.example.com".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -778,6 +1597,24 @@ impl Client {
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_folder(types::CreateFolderBody {
+    ///         folder: types::CreateFolderBodyFolder {
+    ///             description: Some("Internal product docs".to_owned()),
+    ///             emoji: Some("📚".to_owned()),
+    ///             name: "Product Documentation".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
@@ -791,6 +1628,25 @@ impl Client {
     /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /help_center/help_centers/{help_center_id}/redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_help_center_redirect(
+    ///         "123",
+    ///         types::CreateHelpCenterRedirectRequest {
+    ///             from_url: "http://help-center.test/lovelyhelpcenter/old-page".to_owned(),
+    ///             locale: "en".to_owned(),
+    ///             target_id: "11".to_owned(),
+    ///             target_type: types::CreateHelpCenterRedirectRequestTargetType::Article,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -810,6 +1666,22 @@ impl Client {
     /// You must enable the secret for at least one platform (`supports_android`, `supports_ios`, or `supports_web`). Rotation flow: create the new secret, roll it out to every client signing `user_hash` values, then delete the old secret with `DELETE /secure_mode_secrets/{id}` once traffic has cut over.
     ///
     /// `POST /secure_mode_secrets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_identity_verification_secret(types::CreateIdentityVerificationSecretRequest {
+    ///         name: "Production all-platform".to_owned(),
+    ///         supports_android: Some(true),
+    ///         supports_ios: Some(true),
+    ///         supports_web: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_identity_verification_secret(
         &self,
         body: types::CreateIdentityVerificationSecretRequest,
@@ -821,6 +1693,20 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_internal_article(types::CreateInternalArticleRequest {
+    ///         body: Some("Body of the Internal Article".to_owned()),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -842,6 +1728,73 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_message(types::CreateMessageRequest {
+    ///         bcc: Some(
+    ///             types::CreateMessageRequestBcc::List(
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///         ),
+    ///         body: Some("heyy".to_owned()),
+    ///         cc: Some(
+    ///             types::CreateMessageRequestCc::List(
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///         ),
+    ///         from: Some(types::CreateMessageRequestFrom {
+    ///             id: "991267816".to_owned(),
+    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
+    ///         to: Some(
+    ///             types::CreateMessageRequestTo::List(
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                         type_: types::RecipientType::Lead,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -853,6 +1806,38 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_news_item(types::NewsItemRequest {
+    ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
+    ///         deliver_silently: Some(true),
+    ///         labels: Some(
+    ///             Vec::from(["Product".to_owned(), "Update".to_owned(), "New".to_owned()]),
+    ///         ),
+    ///         newsfeed_assignments: Some(
+    ///             Vec::from([
+    ///                 types::NewsfeedAssignment {
+    ///                     newsfeed_id: Some("53".to_owned()),
+    ///                     published_at: Some(1664638214),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         reactions: Some(
+    ///             Vec::from([Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         ),
+    ///         sender_id: "991267834".to_owned(),
+    ///         state: Some(types::NewsItemRequestState::Live),
+    ///         title: "Halloween is here!".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -864,6 +1849,24 @@ impl Client {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_note(
+    ///         "123",
+    ///         types::CreateNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             contact_id: Some("6762f0af1bb69f9f2193bb63".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_note(
         &self,
         id: impl Into<String>,
@@ -876,6 +1879,25 @@ impl Client {
     /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
     ///
     /// `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_office_hours_exception(
+    ///         "123",
+    ///         types::CreateOfficeHoursExceptionRequest {
+    ///             exception_date: "2026-12-25".to_owned(),
+    ///             exception_type: types::CreateOfficeHoursExceptionRequestExceptionType::Closed,
+    ///             name: Some("Christmas Day".to_owned()),
+    ///             recurring_annually: Some(true),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -891,6 +1913,27 @@ impl Client {
     /// You can create a new office hours schedule for the workspace.
     ///
     /// `POST /office_hours_schedules`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_office_hours_schedule(types::CreateOfficeHoursScheduleRequest {
+    ///         name: "Standard Support Hours".to_owned(),
+    ///         time_intervals: Vec::from([
+    ///             types::OfficeHoursTimeInterval {
+    ///                 end_minute: Some(1020),
+    ///                 start_minute: Some(540),
+    ///                 ..Default::default()
+    ///             },
+    ///         ]),
+    ///         time_zone_name: "America/New_York".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_office_hours_schedule(
         &self,
         body: types::CreateOfficeHoursScheduleRequest,
@@ -910,6 +1953,18 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_or_update_company(types::CreateOrUpdateCompanyRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -924,6 +1979,31 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_phone_switch(types::CreatePhoneSwitchRequest {
+    ///         custom_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "issue_type".to_owned(),
+    ///                     types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                 ),
+    ///                 (
+    ///                     "priority".to_owned(),
+    ///                     types::CustomAttributesValue::String("high".to_owned()),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         phone: "+353832345678".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -947,6 +2027,21 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_tag(
+    ///         types::CreateTagBody::CreateOrUpdateTagRequest(types::CreateOrUpdateTagRequest {
+    ///             name: "test".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_tag(
         &self,
         body: types::CreateTagBody,
@@ -958,6 +2053,18 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket(types::CreateTicketBody {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -973,6 +2080,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type(types::CreateTicketTypeRequest {
+    ///         category: Some(types::CreateTicketTypeRequestCategory::Customer),
+    ///         description: Some("Customer Report Template".to_owned()),
+    ///         icon: Some("🎟\u{fe0f}".to_owned()),
+    ///         name: "Customer Issue".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -984,6 +2107,25 @@ impl Client {
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type_attribute(
+    ///         "123",
+    ///         types::CreateTicketTypeAttributeRequest {
+    ///             data_type: types::CreateTicketTypeAttributeRequestDataType::String,
+    ///             description: "Attribute Description".to_owned(),
+    ///             name: "Attribute Title".to_owned(),
+    ///             required_to_create: Some(false),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -999,6 +2141,26 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .data_event_summaries(types::CreateDataEventSummariesRequest {
+    ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
+    ///             count: Some(1),
+    ///             event_name: Some("invited-friend".to_owned()),
+    ///             first: Some(1671028894),
+    ///             last: Some(1671028894),
+    ///             ..Default::default()
+    ///         }),
+    ///         user_id: Some("314159".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -1010,6 +2172,14 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_article(
         &self,
         id: impl Into<String>,
@@ -1021,6 +2191,14 @@ impl Client {
     /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `DELETE /audiences/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_audience("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_audience(
         &self,
         id: impl Into<String>,
@@ -1032,6 +2210,14 @@ impl Client {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_collection("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_collection(
         &self,
         id: impl Into<String>,
@@ -1051,6 +2237,14 @@ impl Client {
     /// > Third-party integrations that sync companies into Intercom (for example, Salesforce or Chargebee) will recreate any company deleted through this endpoint on their next sync. To prevent recreation, remove or filter the company at the source integration before deleting it via the API.
     ///
     /// `DELETE /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_company(
         &self,
         id: impl Into<String>,
@@ -1062,6 +2256,14 @@ impl Client {
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_contact("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
@@ -1073,6 +2275,14 @@ impl Client {
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
@@ -1084,6 +2294,14 @@ impl Client {
     /// You can delete a single content snippet by its id.
     ///
     /// `DELETE /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_snippet("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_content_snippet(
         &self,
         id: impl Into<String>,
@@ -1109,6 +2327,14 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation("123").retain_metrics(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_conversation(
         &self,
         id: impl Into<String>,
@@ -1120,6 +2346,14 @@ impl Client {
     /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
     ///
     /// `DELETE /conversations/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation_attribute("8").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_conversation_attribute(
         &self,
         id: impl Into<String>,
@@ -1131,6 +2365,19 @@ impl Client {
     /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
     ///
     /// `DELETE /conversations/attributes/{id}/options/{option_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_conversation_attribute_option(
+    ///         "2",
+    ///         "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_conversation_attribute_option(
         &self,
         id: impl Into<String>,
@@ -1146,6 +2393,16 @@ impl Client {
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_external_id("Order", "123")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1161,6 +2418,14 @@ impl Client {
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1176,6 +2441,14 @@ impl Client {
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
     ///
     /// `DELETE /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
@@ -1187,6 +2460,14 @@ impl Client {
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
@@ -1198,6 +2479,14 @@ impl Client {
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_folder("6").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_folder(
         &self,
         id: impl Into<String>,
@@ -1211,6 +2500,14 @@ impl Client {
     /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_help_center_redirect("123", "26").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -1226,6 +2523,14 @@ impl Client {
     /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
     ///
     /// `DELETE /secure_mode_secrets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_identity_verification_secret("102").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_identity_verification_secret(
         &self,
         id: impl Into<String>,
@@ -1237,6 +2542,14 @@ impl Client {
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_internal_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_internal_article(
         &self,
         id: impl Into<String>,
@@ -1248,6 +2561,14 @@ impl Client {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_news_item("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_news_item(
         &self,
         id: impl Into<String>,
@@ -1259,6 +2580,14 @@ impl Client {
     /// You can delete a single office hours exception.
     ///
     /// `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_office_hours_exception("123", "456").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -1274,6 +2603,14 @@ impl Client {
     /// You can delete a single office hours schedule.
     ///
     /// `DELETE /office_hours_schedules/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_office_hours_schedule("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -1285,6 +2622,14 @@ impl Client {
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_tag(
         &self,
         id: impl Into<String>,
@@ -1300,6 +2645,14 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn delete_ticket(
         &self,
         id: impl Into<String>,
@@ -1311,6 +2664,19 @@ impl Client {
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_a_company(
+    ///         "58a430d35458202d41b1e65b",
+    ///         "58a430d35458202d41b1e65b",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -1330,6 +2696,23 @@ impl Client {
     /// > You cannot remove the last remaining contact from a conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_conversation(
+    ///         "123",
+    ///         "123",
+    ///         types::DetachContactFromConversationRequest {
+    ///             admin_id: "991267745".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1347,6 +2730,16 @@ impl Client {
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_subscription_type_to_contact("63a07ddf05a32042dffac965", "37846")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1368,6 +2761,14 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /articles/{article_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.detach_tag_from_article("123", "7522907").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_article(
         &self,
         article_id: impl Into<String>,
@@ -1380,6 +2781,16 @@ impl Client {
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_contact("63a07ddf05a32042dffac965", "7522907")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1398,6 +2809,14 @@ impl Client {
     /// Requires the `read_write_content_snippets` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /content_snippets/{content_snippet_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.detach_tag_from_content_snippet("123", "7522907").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
@@ -1413,6 +2832,23 @@ impl Client {
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_conversation(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromBody {
+    ///             admin_id: "991267624".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1436,6 +2872,14 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `DELETE /internal_articles/{internal_article_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.detach_tag_from_internal_article("123", "7522907").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -1451,6 +2895,23 @@ impl Client {
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_ticket(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromBody {
+    ///             admin_id: "991267973".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1473,6 +2934,14 @@ impl Client {
     /// returns the same response.
     ///
     /// `POST /contacts/{id}/banners/{view_id}/dismiss`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.dismiss_contact_banner("123", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn dismiss_contact_banner(
         &self,
         id: impl Into<String>,
@@ -1491,6 +2960,14 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.download_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1502,6 +2979,18 @@ impl Client {
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .enqueue_create_ticket(types::CreateTicketBody {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn enqueue_create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -1543,6 +3032,22 @@ impl Client {
     /// Platforms it remains open for whoever handles it on your own platform.
     ///
     /// `POST /fin/escalate`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .escalate_fin_conversation(types::EscalateFinConversationBody {
+    ///         context: Some(
+    ///             "Customer is requesting a refund and is frustrated.".to_owned(),
+    ///         ),
+    ///         conversation_id: Some("ext-123".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn escalate_fin_conversation(
         &self,
         body: types::EscalateFinConversationBody,
@@ -1560,6 +3065,14 @@ impl Client {
     /// > This endpoint is available in the Preview API version. We may make iterative improvements, including adding new fields or refining existing ones.
     ///
     /// `GET /export/workflows/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.export_workflow("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
@@ -1572,6 +3085,14 @@ impl Client {
     /// This will return a tag object.
     ///
     /// `GET /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.find_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn find_tag(
         &self,
         id: impl Into<String>,
@@ -1583,6 +3104,14 @@ impl Client {
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
@@ -1594,6 +3123,14 @@ impl Client {
     /// You can fetch a single content snippet by its id.
     ///
     /// `GET /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_snippet("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
@@ -1605,6 +3142,14 @@ impl Client {
     /// Retrieve a single conversation attribute by ID.
     ///
     /// `GET /conversations/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_conversation_attribute("3").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_conversation_attribute(
         &self,
         id: impl Into<String>,
@@ -1616,6 +3161,14 @@ impl Client {
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1635,6 +3188,14 @@ impl Client {
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
     /// `GET /export/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1650,6 +3211,20 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .get_download_reporting_data_by_job_identifier(
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         "123",
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
@@ -1667,6 +3242,16 @@ impl Client {
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_export_reporting_data_by_job_identifier("123", "123", "example")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -1684,6 +3269,14 @@ impl Client {
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_export_reporting_data_get_datasets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
@@ -1694,6 +3287,14 @@ impl Client {
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
@@ -1721,6 +3322,14 @@ impl Client {
     /// Default values in placeholders are HTML-escaped for security.
     ///
     /// `GET /macros/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_macro("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_macro(
         &self,
         id: impl Into<String>,
@@ -1732,6 +3341,14 @@ impl Client {
     /// You can fetch the details of a single office hours exception.
     ///
     /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_office_hours_exception("123", "456").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -1747,6 +3364,14 @@ impl Client {
     /// You can fetch the details of a single office hours schedule.
     ///
     /// `GET /office_hours_schedules/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_office_hours_schedule("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -1760,6 +3385,14 @@ impl Client {
     /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
     ///
     /// `GET /teams/{team_id}/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_team_metrics("42").idle_threshold(1800).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
@@ -1771,6 +3404,14 @@ impl Client {
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_ticket(
         &self,
         id: impl Into<String>,
@@ -1782,6 +3423,14 @@ impl Client {
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket_type("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
@@ -1798,6 +3447,14 @@ impl Client {
     /// `GET /messages/status`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
@@ -1813,6 +3470,14 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.identify_admin().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
         let inputs = operations::IdentifyAdmin::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1821,6 +3486,14 @@ impl Client {
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.jobs_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn jobs_status(
         &self,
         id: impl Into<String>,
@@ -1843,6 +3516,22 @@ impl Client {
     /// Requires the `write_tickets` OAuth scope.
     ///
     /// `POST /tickets/{ticket_id}/linked_conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .link_conversation_to_ticket(
+    ///         "64619700005694",
+    ///         types::LinkConversationToTicketBody {
+    ///             conversation_id: "204".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn link_conversation_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1855,6 +3544,14 @@ impl Client {
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
     /// `GET /admins/activity_log_event_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_activity_log_event_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_activity_log_event_types(
         &self,
     ) -> crate::runtime::Request<operations::ListActivityLogEventTypes> {
@@ -1867,6 +3564,17 @@ impl Client {
     /// `GET /admins/activity_logs`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_activity_logs("1677253093")
+    ///     .created_at_before("1677861493")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
@@ -1878,6 +3586,14 @@ impl Client {
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_admins().display_avatar(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
         let inputs = operations::ListAdmins::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1890,6 +3606,14 @@ impl Client {
     /// `GET /help_center/collections`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_collections().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_all_collections(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCollections> {
@@ -1910,6 +3634,14 @@ impl Client {
     /// `POST /companies/list`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_companies().page(1).per_page(15).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCompanies> {
@@ -1928,6 +3660,19 @@ impl Client {
     /// `GET /articles/{article_id}/versions`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_article_versions("123")
+    ///     .page(1)
+    ///     .per_page(25)
+    ///     .locale("en")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_article_versions(
         &self,
         article_id: impl Into<String>,
@@ -1945,6 +3690,14 @@ impl Client {
     /// `GET /articles`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
         let inputs = operations::ListArticles::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1955,6 +3708,16 @@ impl Client {
     /// `GET /companies/{id}/contacts`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_contacts("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
@@ -1966,6 +3729,16 @@ impl Client {
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_segments_for_companies("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
@@ -1977,6 +3750,14 @@ impl Client {
     /// You can fetch a list of all audiences for the workspace.
     ///
     /// `GET /audiences`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_audiences().page(1).per_page(50).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_audiences(&self) -> crate::runtime::Request<operations::ListAudiences> {
         let inputs = operations::ListAudiences::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1985,6 +3766,14 @@ impl Client {
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_away_status_reasons().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_away_status_reasons(
         &self,
     ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
@@ -1996,6 +3785,14 @@ impl Client {
     /// The default brand id always matches the workspace
     ///
     /// `GET /brands`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_brands().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_brands(&self) -> crate::runtime::Request<operations::ListBrands> {
         let inputs = operations::ListBrands::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2006,6 +3803,14 @@ impl Client {
     /// `GET /calls`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_calls().page(1).per_page(25).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
         let inputs = operations::ListCalls::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2015,6 +3820,22 @@ impl Client {
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
     /// `POST /calls/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
+    ///         conversation_ids: Vec::from([
+    ///             "64619700005694".to_owned(),
+    ///             "64619700005695".to_owned(),
+    ///         ]),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -2026,6 +3847,16 @@ impl Client {
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_companies_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
@@ -2039,6 +3870,16 @@ impl Client {
     /// `GET /companies/{company_id}/notes`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_company_notes("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
@@ -2057,6 +3898,14 @@ impl Client {
     /// `GET /contacts/activities`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contact_activities().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contact_activities(
         &self,
     ) -> crate::runtime::Request<operations::ListContactActivities> {
@@ -2073,6 +3922,14 @@ impl Client {
     /// point you are about to display the banners, not speculatively.
     ///
     /// `GET /contacts/{id}/banners`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contact_banners("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contact_banners(
         &self,
         id: impl Into<String>,
@@ -2086,6 +3943,14 @@ impl Client {
     /// Only available for contacts with a `user` role. Returns a `404` if the contact is not found or has a `lead` role.
     ///
     /// `GET /contacts/{id}/merge_history`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contact_merge_history("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contact_merge_history(
         &self,
         id: impl Into<String>,
@@ -2107,6 +3972,14 @@ impl Client {
     /// `GET /contacts`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contacts().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
         let inputs = operations::ListContacts::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2115,6 +3988,14 @@ impl Client {
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_import_sources().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_content_import_sources(
         &self,
     ) -> crate::runtime::Request<operations::ListContentImportSources> {
@@ -2125,6 +4006,14 @@ impl Client {
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_snippets().page(1).per_page(20).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_content_snippets(
         &self,
     ) -> crate::runtime::Request<operations::ListContentSnippets> {
@@ -2135,6 +4024,14 @@ impl Client {
     /// You can fetch a list of all conversation attributes for your workspace.
     ///
     /// `GET /conversations/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_conversation_attributes().include_archived(false).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_conversation_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListConversationAttributes> {
@@ -2153,6 +4050,18 @@ impl Client {
     /// `GET /conversations`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_conversations()
+    ///     .include_monitors(true)
+    ///     .include_scorecards(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_conversations(
         &self,
     ) -> crate::runtime::Request<operations::ListConversations> {
@@ -2170,6 +4079,14 @@ impl Client {
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_custom_object_instances("Order").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -2187,6 +4104,18 @@ impl Client {
     /// > Conversation attributes are no longer returned by this endpoint. Calling without a `model` parameter no longer includes them in the response, and `model=conversation` returns a `422` error. Use [GET /conversations/attributes](/docs/references/preview/rest-api/api.intercom.io/conversations-attributes/listconversationattributes) instead.
     ///
     /// `GET /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_attributes()
+    ///     .model(types::ListDataAttributesModel::Company)
+    ///     .include_archived(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -2212,6 +4141,14 @@ impl Client {
     /// `GET /data_connectors/{data_connector_id}/execution_results`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connector_execution_results("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
@@ -2227,6 +4164,14 @@ impl Client {
     /// `GET /data_connectors`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connectors().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_connectors(
         &self,
     ) -> crate::runtime::Request<operations::ListDataConnectors> {
@@ -2249,6 +4194,21 @@ impl Client {
     /// You can optionally define the result page size as well with the `per_page` parameter.
     ///
     /// `GET /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_events(
+    ///         types::ListDataEventsFilter::UserIdQueryParameter(types::ListDataEventsFilterUserIdQueryParameter {
+    ///             ..Default::default()
+    ///         }),
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -2277,6 +4237,14 @@ impl Client {
     /// `GET /conversations/deleted`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_deleted_conversation_ids().page(1).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_deleted_conversation_ids(
         &self,
     ) -> crate::runtime::Request<operations::ListDeletedConversationIds> {
@@ -2287,6 +4255,14 @@ impl Client {
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_emails().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_emails(&self) -> crate::runtime::Request<operations::ListEmails> {
         let inputs = operations::ListEmails::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2295,6 +4271,14 @@ impl Client {
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_external_pages().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_external_pages(
         &self,
     ) -> crate::runtime::Request<operations::ListExternalPages> {
@@ -2310,6 +4294,22 @@ impl Client {
     /// `reply` and `ask` actions.
     ///
     /// `POST /fin/capabilities`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_fin_capabilities(types::ListFinCapabilitiesBody {
+    ///         user: types::FinAgentUser {
+    ///             id: "123456".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_fin_capabilities(
         &self,
         body: types::ListFinCapabilitiesBody,
@@ -2323,6 +4323,19 @@ impl Client {
     /// `GET /folders`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_folders()
+    ///     .page(1)
+    ///     .per_page(50)
+    ///     .parent_folder_id("1")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_folders(&self) -> crate::runtime::Request<operations::ListFolders> {
         let inputs = operations::ListFolders::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2333,6 +4346,14 @@ impl Client {
     /// Requires the `read_conversations` OAuth scope.
     ///
     /// `GET /conversations/{id}/handling_events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_handling_events("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
@@ -2350,6 +4371,14 @@ impl Client {
     /// `GET /help_center/help_centers/{help_center_id}/redirects`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_center_redirects("123").page(1).per_page(50).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_help_center_redirects(
         &self,
         help_center_id: impl Into<String>,
@@ -2361,6 +4390,14 @@ impl Client {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_centers().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_help_centers(
         &self,
     ) -> crate::runtime::Request<operations::ListHelpCenters> {
@@ -2373,6 +4410,14 @@ impl Client {
     /// Each entry includes metadata only — the HMAC signing material itself is **never** returned by this endpoint. The raw secret is only available once, in the response to `POST /secure_mode_secrets`. Persist it at that moment.
     ///
     /// `GET /secure_mode_secrets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_identity_verification_secrets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_identity_verification_secrets(
         &self,
     ) -> crate::runtime::Request<operations::ListIdentityVerificationSecrets> {
@@ -2385,6 +4430,14 @@ impl Client {
     /// `GET /internal_articles`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_internal_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::ListInternalArticles> {
@@ -2397,6 +4450,14 @@ impl Client {
     /// `GET /news/newsfeeds/{id}/items`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_live_newsfeed_items("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -2422,6 +4483,19 @@ impl Client {
     /// `GET /macros`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_macros()
+    ///     .per_page(50)
+    ///     .starting_after("WzE3MTk0OTM3NTcuMCwgIjEyMyJd")
+    ///     .updated_since(1719474966)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_macros(&self) -> crate::runtime::Request<operations::ListMacros> {
         let inputs = operations::ListMacros::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2432,6 +4506,14 @@ impl Client {
     /// `GET /news/news_items`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_news_items().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
         let inputs = operations::ListNewsItems::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2442,6 +4524,14 @@ impl Client {
     /// `GET /news/newsfeeds`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_newsfeeds().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
         let inputs = operations::ListNewsfeeds::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2452,6 +4542,14 @@ impl Client {
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_notes("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_notes(
         &self,
         id: impl Into<String>,
@@ -2463,6 +4561,14 @@ impl Client {
     /// You can fetch a list of all exceptions for an office hours schedule.
     ///
     /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_office_hours_exceptions("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_office_hours_exceptions(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -2476,6 +4582,14 @@ impl Client {
     /// You can fetch a list of all office hours schedules for the workspace.
     ///
     /// `GET /office_hours_schedules`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_office_hours_schedules().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_office_hours_schedules(
         &self,
     ) -> crate::runtime::Request<operations::ListOfficeHoursSchedules> {
@@ -2486,6 +4600,14 @@ impl Client {
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments().include_count(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
         let inputs = operations::ListSegments::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2494,6 +4616,14 @@ impl Client {
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2511,6 +4641,14 @@ impl Client {
     /// `GET /conversations/{id}/side_conversations`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_side_conversations("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
@@ -2522,6 +4660,14 @@ impl Client {
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_subscription_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_subscription_types(
         &self,
     ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
@@ -2540,6 +4686,16 @@ impl Client {
     /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
     ///
     /// `GET /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_subscriptions_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2551,6 +4707,14 @@ impl Client {
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
         let inputs = operations::ListTags::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2559,6 +4723,14 @@ impl Client {
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2570,6 +4742,14 @@ impl Client {
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_teams().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
         let inputs = operations::ListTeams::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2578,6 +4758,14 @@ impl Client {
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_states().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_ticket_states(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketStates> {
@@ -2588,6 +4776,14 @@ impl Client {
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn list_ticket_types(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketTypes> {
@@ -2602,6 +4798,25 @@ impl Client {
     /// - Assign a conversation to an admin and/or team.
     ///
     /// `POST /conversations/{id}/parts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .manage_conversation(
+    ///         "123",
+    ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
+    ///             admin_id: "991267715".to_owned(),
+    ///             assignee_id: "991267715".to_owned(),
+    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             type_: types::AssignConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
@@ -2623,6 +4838,21 @@ impl Client {
     /// > Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
     ///
     /// `POST /contacts/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_contact(types::MergeContactsRequest {
+    ///         from: "6762f0d51bb69f9f2193bb7f".to_owned(),
+    ///         into: "6762f0d51bb69f9f2193bb80".to_owned(),
+    ///         skip_duplicate_validation: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -2639,6 +4869,22 @@ impl Client {
     /// `write_tickets` scope is also required.
     ///
     /// `POST /conversations/{id}/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_conversation(
+    ///         "123",
+    ///         types::MergeConversationsRequest {
+    ///             merge_into_conversation_id: "456".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn merge_conversation(
         &self,
         id: impl Into<String>,
@@ -2651,6 +4897,25 @@ impl Client {
     /// For the **conversation** dataset, from the Preview version this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
     ///
     /// `POST /export/reporting_data/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
+    ///         attribute_ids: Vec::from([
+    ///             "conversation_id".to_owned(),
+    ///             "conversation_started_at".to_owned(),
+    ///         ]),
+    ///         dataset_id: "conversation".to_owned(),
+    ///         end_time: 1717510000,
+    ///         start_time: 1717490000,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -2681,6 +4946,20 @@ impl Client {
     /// | `mailing_list` | Contacts created from a mailing list can't be merged. |
     ///
     /// `POST /contacts/merge/preview`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .preview_merge_contact(types::MergePreviewRequest {
+    ///         from: "6762f0d51bb69f9f2193bb7f".to_owned(),
+    ///         into: "6762f0d51bb69f9f2193bb80".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn preview_merge_contact(
         &self,
         body: types::MergePreviewRequest,
@@ -2701,6 +4980,22 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `POST /articles/{id}/draft/publish`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .publish_article_draft(
+    ///         "123",
+    ///         types::PublishArticleDraftRequest {
+    ///             locales: Some(Vec::from(["en".to_owned(), "fr".to_owned()])),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn publish_article_draft(
         &self,
         id: impl Into<String>,
@@ -2717,6 +5012,23 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .redact_conversation(
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///             conversation_id: "really_123_doesnt_exist".to_owned(),
+    ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -2734,6 +5046,26 @@ impl Client {
     /// - Zoom Phone
     ///
     /// `POST /fin_voice/register`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .register_fin_voice_call(types::RegisterFinVoiceCallRequest {
+    ///         call_id: "call-123-abc".to_owned(),
+    ///         data: Some(
+    ///             serde_json::Map::from_iter([
+    ///                 ("key".to_owned(), serde_json::json!("value")),
+    ///             ]),
+    ///         ),
+    ///         phone_number: "+1234567890".to_owned(),
+    ///         source: Some(types::RegisterFinVoiceCallRequestSource::AwsConnect),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
@@ -2751,6 +5083,23 @@ impl Client {
     /// > To send these replies as outbound emails, reach out to your accounts team to enable the email-reply feature flag for your workspace.
     ///
     /// `POST /conversations/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_conversation(
+    ///         "123 or \"last\"",
+    ///         types::ReplyConversationRequest::ContactReplyConversationRequest(
+    ///             types::ContactReplyConversationRequest::ContactReplyIntercomUserIdRequest(types::ContactReplyIntercomUserIdRequest {
+    ///                 ..Default::default()
+    ///             }),
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
@@ -2763,6 +5112,21 @@ impl Client {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_ticket(
+    ///         "123",
+    ///         types::ReplyTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn reply_ticket(
         &self,
         id: impl Into<String>,
@@ -2777,6 +5141,31 @@ impl Client {
     /// response so Fin can continue.
     ///
     /// `POST /fin/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_to_fin(types::ReplyToFinBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "Here's the information you requested.".to_owned(),
+    ///             timestamp: Some("2025-01-24T09:01:00.000Z".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
@@ -2788,6 +5177,16 @@ impl Client {
     /// You can fetch a single company.
     ///
     /// `GET /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_a_company_by_id("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
@@ -2799,6 +5198,14 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_admin("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_admin(
         &self,
         id: impl Into<String>,
@@ -2810,6 +5217,14 @@ impl Client {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_article(
         &self,
         id: impl Into<String>,
@@ -2828,6 +5243,14 @@ impl Client {
     /// Requires the `read_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `GET /articles/{id}/draft`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article_draft("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_article_draft(
         &self,
         id: impl Into<String>,
@@ -2844,6 +5267,14 @@ impl Client {
     /// Requires the `read_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `GET /articles/{article_id}/versions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article_version("123", "301").locale("en").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_article_version(
         &self,
         article_id: impl Into<String>,
@@ -2859,6 +5290,14 @@ impl Client {
     /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `GET /audiences/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_audience("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_audience(
         &self,
         id: impl Into<String>,
@@ -2870,6 +5309,14 @@ impl Client {
     /// Fetches a specific brand by its unique identifier
     ///
     /// `GET /brands/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_brand("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
@@ -2881,6 +5328,14 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_collection("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_collection(
         &self,
         id: impl Into<String>,
@@ -2904,6 +5359,22 @@ impl Client {
     /// `GET /companies`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_company()
+    ///     .name("my company")
+    ///     .company_id("12345")
+    ///     .tag_id("678910")
+    ///     .segment_id("98765")
+    ///     .page(1)
+    ///     .per_page(15)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_company(
         &self,
     ) -> crate::runtime::Request<operations::RetrieveCompany> {
@@ -2922,6 +5393,21 @@ impl Client {
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
     /// `GET /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_conversation("123")
+    ///     .display_as("plaintext")
+    ///     .include_translations(true)
+    ///     .include_email_history(true)
+    ///     .include_monitors(true)
+    ///     .include_scorecards(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_conversation(
         &self,
         id: impl Into<String>,
@@ -2935,6 +5421,14 @@ impl Client {
     /// The response includes configuration, data inputs, response fields, and object mappings.
     ///
     /// `GET /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
@@ -2946,6 +5440,14 @@ impl Client {
     /// Fetches a specific email setting by its unique identifier
     ///
     /// `GET /emails/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_email("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
@@ -2957,6 +5459,14 @@ impl Client {
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_folder("6").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_folder(
         &self,
         id: impl Into<String>,
@@ -2968,6 +5478,14 @@ impl Client {
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_help_center(
         &self,
         id: impl Into<String>,
@@ -2981,6 +5499,14 @@ impl Client {
     /// Requires the `read_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `GET /help_center/help_centers/{help_center_id}/redirects/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center_redirect("123", "26").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -2996,6 +5522,14 @@ impl Client {
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_internal_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_internal_article(
         &self,
         id: impl Into<String>,
@@ -3007,6 +5541,14 @@ impl Client {
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_news_item("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_news_item(
         &self,
         id: impl Into<String>,
@@ -3018,6 +5560,14 @@ impl Client {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_newsfeed("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
@@ -3029,6 +5579,14 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_note("1").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_note(
         &self,
         id: impl Into<String>,
@@ -3040,6 +5598,14 @@ impl Client {
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_segment("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
@@ -3051,6 +5617,14 @@ impl Client {
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_team("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_team(
         &self,
         id: impl Into<String>,
@@ -3062,6 +5636,14 @@ impl Client {
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_visitor_with_user_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -3075,6 +5657,14 @@ impl Client {
     /// Returns the current status, conversation details, and any error information if the message failed to deliver.
     ///
     /// `GET /messages/whatsapp/status`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
@@ -3091,6 +5681,28 @@ impl Client {
     /// send the user's response with \[`/fin/reply`](/docs/references/preview/rest-api/api.intercom.io/fin-agent/replytofin).
     ///
     /// `POST /fin/procedures/{procedure_id}/run`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .run_fin_procedure(
+    ///         "12345",
+    ///         types::RunFinProcedureBody {
+    ///             conversation_id: "ext-123".to_owned(),
+    ///             user: types::FinAgentUser {
+    ///                 email: Some("john.doe@example.com".to_owned()),
+    ///                 id: "123456".to_owned(),
+    ///                 name: Some("John Doe".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn run_fin_procedure(
         &self,
         procedure_id: impl Into<String>,
@@ -3120,6 +5732,14 @@ impl Client {
     /// `GET /companies/scroll`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.scroll_over_all_companies().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn scroll_over_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
@@ -3130,6 +5750,26 @@ impl Client {
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
     ///
     /// `POST /admins/activity_logs/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_activity_logs(types::SearchActivityLogsBody {
+    ///         created_at_after: 1677253093,
+    ///         created_at_before: Some(1677861493),
+    ///         event_types: Some(
+    ///             Vec::from([
+    ///                 "app_name_change".to_owned(),
+    ///                 "message_state_change".to_owned(),
+    ///             ]),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
@@ -3141,6 +5781,20 @@ impl Client {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_articles()
+    ///     .phrase("Getting started")
+    ///     .state("published")
+    ///     .help_center_id("123")
+    ///     .highlight(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchArticles> {
@@ -3218,6 +5872,49 @@ impl Client {
     /// `POST /companies/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_companies(types::CompanySearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::CompanySearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("name".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Eq,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "my-company".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         sort: Some(types::CompanySearchRequestSort {
+    ///             field: Some("name".to_owned()),
+    ///             order: Some(types::CompanySearchRequestSortOrder::Ascending),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_companies(
         &self,
         body: types::CompanySearchRequest,
@@ -3359,6 +6056,49 @@ impl Client {
     /// `POST /contacts/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_contacts(types::ContactSearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::CompanySearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         sort: Some(types::ContactSearchRequestSort {
+    ///             field: Some("created_at".to_owned()),
+    ///             order: Some(types::ContactSearchRequestSortOrder::Ascending),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_contacts(
         &self,
         body: types::ContactSearchRequest,
@@ -3376,6 +6116,36 @@ impl Client {
     /// `GET /content/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_content()
+    ///     .query("billing")
+    ///     .page(1)
+    ///     .per_page(10)
+    ///     .states(Vec::from([types::SearchContentStatesItem::default()]))
+    ///     .locales(Vec::from(["en,fr".to_owned()]))
+    ///     .tag_ids(Vec::from(["1,2,3".to_owned()]))
+    ///     .tag_operator(types::SearchContentTagOperator::In)
+    ///     .any_tag_ids(Vec::from(["1,2,3".to_owned()]))
+    ///     .folder_ids(Vec::from(["10,20".to_owned()]))
+    ///     .folder_entity_type(types::SearchContentFolderEntityType::Folder)
+    ///     .content_types(Vec::from([types::SearchContentContentTypesItem::default()]))
+    ///     .copilot_state(types::SearchContentCopilotState::On)
+    ///     .fin_service_state(types::SearchContentFinServiceState::On)
+    ///     .fin_sales_state(types::SearchContentFinSalesState::On)
+    ///     .created_by_ids(Vec::from(["991267464,991267465".to_owned()]))
+    ///     .last_updated_by_ids(Vec::from(["991267464,991267465".to_owned()]))
+    ///     .created_at_after(1677253093)
+    ///     .created_at_before(1677861493)
+    ///     .updated_at_after(1677253093)
+    ///     .updated_at_before(1677861493)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_content(&self) -> crate::runtime::Request<operations::SearchContent> {
         let inputs = operations::SearchContent::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3485,6 +6255,46 @@ impl Client {
     /// `POST /conversations/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_conversations(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::CompanySearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .include_monitors(true)
+    ///     .include_scorecards(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -3496,6 +6306,14 @@ impl Client {
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.search_internal_articles().folder_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchInternalArticles> {
@@ -3576,6 +6394,44 @@ impl Client {
     /// `POST /tickets/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_tickets(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::CompanySearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -3587,6 +6443,23 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .set_away_admin(
+    ///         "123",
+    ///         types::SetAwayAdminBody {
+    ///             away_mode_enabled: true,
+    ///             away_mode_reassign: true,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn set_away_admin(
         &self,
         id: impl Into<String>,
@@ -3599,6 +6472,14 @@ impl Client {
     /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
     ///
     /// `GET /companies/bulk/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_bulk_companies_job("job_v2_1").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_bulk_companies_job(
         &self,
         id: impl Into<String>,
@@ -3610,6 +6491,14 @@ impl Client {
     /// You can check the status of a bulk contact update job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
     ///
     /// `GET /contacts/bulk/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_bulk_update_contacts_job("job_v2_1").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_bulk_update_contacts_job(
         &self,
         id: impl Into<String>,
@@ -3621,6 +6510,14 @@ impl Client {
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_call(
         &self,
         id: impl Into<String>,
@@ -3632,6 +6529,14 @@ impl Client {
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{id}/recording`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_recording("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
@@ -3643,6 +6548,14 @@ impl Client {
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{id}/transcript`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_transcript("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
@@ -3673,6 +6586,14 @@ impl Client {
     /// > The `Link` header contains the path to the final merge target, resolving multi-hop merge chains (up to 3 hops).
     ///
     /// `GET /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_contact(
         &self,
         id: impl Into<String>,
@@ -3688,6 +6609,16 @@ impl Client {
     /// > If the contact with this external ID has been merged into another contact, the API returns **HTTP 410 Gone** with a `Link` header pointing to the canonical (merged-into) contact. See `GET /contacts/{id}` for details on the response format.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .show_contact_by_external_id("cdd29344-5e0c-4ef0-ac56-f9ba2979bc27")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -3700,6 +6631,14 @@ impl Client {
     /// Always includes request/response bodies and the sanitised request URL.
     ///
     /// `GET /data_connectors/{data_connector_id}/execution_results/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_data_connector_execution_result("12345", "99001").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn show_data_connector_execution_result(
         &self,
         data_connector_id: impl Into<String>,
@@ -3726,6 +6665,23 @@ impl Client {
     /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
     ///
     /// `PUT /articles/{id}/draft`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .stage_article_draft(
+    ///         "123",
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn stage_article_draft(
         &self,
         id: impl Into<String>,
@@ -3750,6 +6706,31 @@ impl Client {
     /// Events can be received via webhooks or Server-Sent Events (SSE) using the `sse_subscription_url` in the response.
     ///
     /// `POST /fin/start`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .start_fin_conversation(types::StartFinConversationBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         message: types::FinAgentMessage {
+    ///             author: types::FinAgentMessageAuthor::User,
+    ///             body: "How can I see my account details?".to_owned(),
+    ///             timestamp: Some("2025-01-24T10:01:20.000Z".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         user: types::FinAgentUser {
+    ///             email: Some("john.doe@example.com".to_owned()),
+    ///             id: "123456".to_owned(),
+    ///             name: Some("John Doe".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
@@ -3773,6 +6754,20 @@ impl Client {
     /// longer be changed.
     ///
     /// `POST /fin/csat`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .submit_fin_csat(types::SubmitFinCsatBody {
+    ///         conversation_id: "ext-123".to_owned(),
+    ///         rating: types::SubmitFinCsatBodyRating::Amazing,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
@@ -3784,6 +6779,14 @@ impl Client {
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{id}/unarchive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.unarchive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
@@ -3799,6 +6802,16 @@ impl Client {
     /// Requires the `write_tickets` OAuth scope.
     ///
     /// `DELETE /tickets/{ticket_id}/linked_conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .unlink_conversation_from_ticket("64619700005694", "204")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn unlink_conversation_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -3818,6 +6831,23 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_article(
+    ///         "123",
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_article(
         &self,
         id: impl Into<String>,
@@ -3830,6 +6860,33 @@ impl Client {
     /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
     ///
     /// `PUT /audiences/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_audience(
+    ///         "123",
+    ///         types::UpdateAudienceRequest {
+    ///             name: Some("Enterprise Accounts".to_owned()),
+    ///             predicates: Some(
+    ///                 Vec::from([
+    ///                     types::Predicate {
+    ///                         attribute: Some("custom_attributes.plan".to_owned()),
+    ///                         comparison: Some("eq".to_owned()),
+    ///                         type_: Some("string".to_owned()),
+    ///                         value: Some("enterprise".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_audience(
         &self,
         id: impl Into<String>,
@@ -3842,6 +6899,22 @@ impl Client {
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_collection(
+    ///         "123",
+    ///         types::UpdateCollectionRequest {
+    ///             name: Some("Update collection name".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_collection(
         &self,
         id: impl Into<String>,
@@ -3858,6 +6931,14 @@ impl Client {
     /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
     /// `PUT /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.update_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_company(
         &self,
         id: impl Into<String>,
@@ -3875,6 +6956,23 @@ impl Client {
     /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::UpdateContactRequest {
+    ///             email: Some("joebloggs@intercom.io".to_owned()),
+    ///             name: Some("joe bloggs".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_contact(
         &self,
         id: impl Into<String>,
@@ -3887,6 +6985,23 @@ impl Client {
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_import_source(
+    ///         "123",
+    ///         types::UpdateContentImportSourceRequest {
+    ///             sync_behavior: types::UpdateContentImportSourceRequestSyncBehavior::Api,
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
@@ -3899,6 +7014,36 @@ impl Client {
     /// You can update an existing content snippet.
     ///
     /// `PUT /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_snippet(
+    ///         "123",
+    ///         types::ContentSnippetUpdateRequest {
+    ///             audience_ids: Some(Vec::from(["1".to_owned(), "2".to_owned()])),
+    ///             json_blocks: Some(
+    ///                 Vec::from([
+    ///                     serde_json::Map::from_iter([
+    ///                         (
+    ///                             "text".to_owned(),
+    ///                             serde_json::json!(
+    ///                                 "Go to Settings > Security > Reset password and follow the steps."
+    ///                             ),
+    ///                         ),
+    ///                         ("type".to_owned(), serde_json::json!("paragraph")),
+    ///                     ]),
+    ///                 ]),
+    ///             ),
+    ///             title: Some("How to reset your password (updated)".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_content_snippet(
         &self,
         id: impl Into<String>,
@@ -3930,6 +7075,34 @@ impl Client {
     /// > - Your workspace settings (Settings → Data → Conversations)
     ///
     /// `PUT /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation(
+    ///         "123",
+    ///         types::UpdateConversationRequest {
+    ///             admin_id: Some("394051".to_owned()),
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     (
+    ///                         "issue_type".to_owned(),
+    ///                         types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                     ),
+    ///                 ]),
+    ///             ),
+    ///             priority: Some(types::UpdateConversationRequestPriority::High),
+    ///             read: Some(true),
+    ///             title: Some("new conversation title".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .display_as("plaintext")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation(
         &self,
         id: impl Into<String>,
@@ -3942,6 +7115,23 @@ impl Client {
     /// Update an existing conversation attribute.
     ///
     /// `PUT /conversations/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_attribute(
+    ///         "8",
+    ///         types::UpdateConversationAttributeRequest {
+    ///             description: Some("Updated via API".to_owned()),
+    ///             name: Some("api_test_renamed".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation_attribute(
         &self,
         id: impl Into<String>,
@@ -3954,6 +7144,23 @@ impl Client {
     /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
     ///
     /// `PUT /conversations/attributes/{id}/options/{option_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_attribute_option(
+    ///         "2",
+    ///         "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+    ///         types::UpdateConversationAttributeOptionRequest {
+    ///             label: "Renamed".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation_attribute_option(
         &self,
         id: impl Into<String>,
@@ -3975,6 +7182,26 @@ impl Client {
     /// > This is an experimental endpoint. It requires a valid HMAC secret for authentication in addition to the standard bearer token.
     ///
     /// `PUT /conversations/{conversation_id}/conversation_parts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_part(
+    ///         "123",
+    ///         "456",
+    ///         types::UpdateConversationPartRequest {
+    ///             admin_id: Some("991267694".to_owned()),
+    ///             experimental: true,
+    ///             secret: "hmac_secret_value".to_owned(),
+    ///             seen: Some(true),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_conversation_part(
         &self,
         conversation_id: impl Into<String>,
@@ -3996,6 +7223,35 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_attribute(
+    ///         "1",
+    ///         types::UpdateDataAttributeRequest {
+    ///             archived: Some(false),
+    ///             description: Some("Just a plain old ring".to_owned()),
+    ///             options: Some(
+    ///                 Vec::from([
+    ///                     types::DataAttributeRequestOptionsItem {
+    ///                         value: Some("1-10".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::DataAttributeRequestOptionsItem {
+    ///                         value: Some("11-20".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_data_attribute(
         &self,
         id: impl Into<String>,
@@ -4008,6 +7264,22 @@ impl Client {
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
     /// `PATCH /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_connector(
+    ///         "12345",
+    ///         types::UpdateDataConnectorRequest {
+    ///             state: Some(types::UpdateDataConnectorRequestState::Draft),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
@@ -4020,6 +7292,27 @@ impl Client {
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_external_page(
+    ///         "123",
+    ///         types::UpdateExternalPageRequest {
+    ///             external_id: Some("5678".to_owned()),
+    ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             source_id: "47".to_owned(),
+    ///             title: "Test".to_owned(),
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
@@ -4032,6 +7325,26 @@ impl Client {
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_folder(
+    ///         "6",
+    ///         types::UpdateFolderBody {
+    ///             folder: types::UpdateFolderBodyFolder {
+    ///                 emoji: Some("📖".to_owned()),
+    ///                 name: Some("Updated Product Documentation".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_folder(
         &self,
         id: impl Into<String>,
@@ -4044,6 +7357,23 @@ impl Client {
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_internal_article(
+    ///         "123",
+    ///         types::UpdateInternalArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_internal_article(
         &self,
         id: impl Into<String>,
@@ -4056,6 +7386,27 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_news_item(
+    ///         "123",
+    ///         types::NewsItemRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             reactions: Some(
+    ///                 Vec::from([Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             ),
+    ///             sender_id: "991267848".to_owned(),
+    ///             title: "Christmas is here!".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_news_item(
         &self,
         id: impl Into<String>,
@@ -4068,6 +7419,36 @@ impl Client {
     /// You can update an existing office hours exception.
     ///
     /// `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_office_hours_exception(
+    ///         "123",
+    ///         "456",
+    ///         types::UpdateOfficeHoursExceptionRequest {
+    ///             exception_type: Some(
+    ///                 types::UpdateOfficeHoursExceptionRequestExceptionType::CustomHours,
+    ///             ),
+    ///             name: Some("Christmas Day (reduced hours)".to_owned()),
+    ///             recurring_annually: Some(true),
+    ///             time_intervals: Some(
+    ///                 Vec::from([
+    ///                     types::OfficeHoursTimeInterval {
+    ///                         end_minute: Some(780),
+    ///                         start_minute: Some(540),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -4085,6 +7466,31 @@ impl Client {
     /// You can update an existing office hours schedule.
     ///
     /// `PUT /office_hours_schedules/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_office_hours_schedule(
+    ///         "123",
+    ///         types::UpdateOfficeHoursScheduleRequest {
+    ///             name: Some("Extended Support Hours".to_owned()),
+    ///             time_intervals: Some(
+    ///                 Vec::from([
+    ///                     types::OfficeHoursTimeInterval {
+    ///                         end_minute: Some(1080),
+    ///                         start_minute: Some(480),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -4105,6 +7511,27 @@ impl Client {
     /// restricted from remains out of reach here.
     ///
     /// `PUT /teams/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_team_members(
+    ///         "123",
+    ///         types::UpdateTeamMembersRequest {
+    ///             admin_ids: Vec::from(["493881".to_owned(), "493882".to_owned()]),
+    ///             admin_priority_level: Some(types::AdminPriorityLevelRequest {
+    ///                 primary_admin_ids: Some(Vec::from(["493881".to_owned()])),
+    ///                 secondary_admin_ids: Some(Vec::from(["493882".to_owned()])),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_team_members(
         &self,
         id: impl Into<String>,
@@ -4117,6 +7544,21 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket(
+    ///         "123",
+    ///         types::UpdateTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_ticket(
         &self,
         id: impl Into<String>,
@@ -4133,6 +7575,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `PUT /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type(
+    ///         "123",
+    ///         types::UpdateTicketTypeRequest {
+    ///             name: Some("Bug Report 2".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
@@ -4145,6 +7603,23 @@ impl Client {
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type_attribute(
+    ///         "123",
+    ///         "123",
+    ///         types::UpdateTicketTypeAttributeRequest {
+    ///             description: Some("New Attribute Description".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -4166,6 +7641,20 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_visitor(types::UpdateVisitorRequest {
+    ///         id: Some("6762f30c1bb69f9f2193bc5e".to_owned()),
+    ///         name: Some("Gareth Bale".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
@@ -4283,6 +7772,27 @@ impl Client {
     /// ```
     ///
     /// `POST /ecommerce/connectors/{id}/catalog`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .upload_ecommerce_catalog(
+    ///         "42939",
+    ///         types::UploadEcommerceCatalogBody {
+    ///             catalog: Some(
+    ///                 intercom_api::Upload::bytes("@products_part2.json")
+    ///                     .file_name("catalog"),
+    ///             ),
+    ///             finalize: Some(types::UploadEcommerceCatalogBodyFinalize::False),
+    ///             import_job_id: Some("job_01abc123".to_owned()),
+    ///             part_number: Some(2),
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn upload_ecommerce_catalog(
         &self,
         id: impl Into<String>,

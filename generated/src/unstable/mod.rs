@@ -48,6 +48,14 @@ impl Client {
     /// You can archive a single contact.
     ///
     /// `POST /contacts/{id}/archive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.archive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
@@ -59,6 +67,22 @@ impl Client {
     /// You can attach a company to a single contact.
     ///
     /// `POST /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_a_company(
+    ///         "123",
+    ///         types::AttachContactToACompanyBody {
+    ///             id: "58a430d35458202d41b1e65b".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
@@ -75,6 +99,28 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `POST /conversations/{id}/customers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_contact_to_conversation(
+    ///         "123",
+    ///         types::AttachContactToConversationRequest {
+    ///             admin_id: Some("991267731".to_owned()),
+    ///             customer: Some(
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
+    ///                     ..Default::default()
+    ///                 }),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
@@ -93,6 +139,23 @@ impl Client {
     /// This will return a subscription type model for the subscription type that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_subscription_type_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachSubscriptionTypeToContactBody {
+    ///             consent_type: "opt_in".to_owned(),
+    ///             id: "110".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -108,6 +171,22 @@ impl Client {
     /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
     ///
     /// `POST /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::AttachTagToContactBody {
+    ///             id: "82".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -120,6 +199,23 @@ impl Client {
     /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
     ///
     /// `POST /conversations/{conversation_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_conversation(
+    ///         "64619700005694",
+    ///         types::AttachTagToBody {
+    ///             admin_id: "991267620".to_owned(),
+    ///             id: "87".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -135,6 +231,23 @@ impl Client {
     /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
     ///
     /// `POST /tickets/{ticket_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .attach_tag_to_ticket(
+    ///         "64619700005694",
+    ///         types::AttachTagToBody {
+    ///             admin_id: "991267958".to_owned(),
+    ///             id: "121".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -149,6 +262,14 @@ impl Client {
     /// More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
     ///
     /// `POST /contacts/{id}/block`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.block_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn block_contact(
         &self,
         id: impl Into<String>,
@@ -160,6 +281,14 @@ impl Client {
     /// You can cancel your job
     ///
     /// `POST /export/cancel/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.cancel_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -171,6 +300,23 @@ impl Client {
     /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
     ///
     /// `POST /tickets/{ticket_id}/change_type`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .change_ticket_type(
+    ///         "123",
+    ///         types::ChangeTicketTypeRequest {
+    ///             ticket_state_id: "5678".to_owned(),
+    ///             ticket_type_id: "1234".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
@@ -183,6 +329,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external call identifier.
     ///
     /// `GET /fin_voice/external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_external_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -196,6 +350,14 @@ impl Client {
     /// Retrieve information about a Fin Voice call using the external reference ID.
     ///
     /// `GET /fin_voice/collect/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: impl Into<String>,
@@ -209,6 +371,14 @@ impl Client {
     /// Returns the most recent matched call for the given phone number, ordered by creation date.
     ///
     /// `GET /fin_voice/phone_number/{phone_number}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_call_by_phone_number("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -224,6 +394,14 @@ impl Client {
     /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
     ///
     /// `GET /fin_voice/conversation/{conversation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.collect_fin_voice_calls_by_conversation_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
@@ -237,6 +415,22 @@ impl Client {
     /// You can convert a conversation to a ticket.
     ///
     /// `POST /conversations/{id}/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_conversation_to_ticket(
+    ///         "123",
+    ///         types::ConvertConversationToTicketRequest {
+    ///             ticket_type_id: "54".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn convert_conversation_to_ticket(
         &self,
         id: impl Into<String>,
@@ -253,6 +447,27 @@ impl Client {
     /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
     ///
     /// `POST /visitors/convert`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .convert_visitor(types::ConvertVisitorRequest {
+    ///         type_: "user".to_owned(),
+    ///         user: types::ConvertVisitorRequestUser {
+    ///             email: Some("foo@bar.com".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         visitor: types::ConvertVisitorRequestVisitor {
+    ///             user_id: Some("3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -268,6 +483,36 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `POST /articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_article(types::CreateArticleRequest {
+    ///         author_id: "991267497".to_owned(),
+    ///         body: Some("Body of the Article".to_owned()),
+    ///         description: Some("Description of the Article".to_owned()),
+    ///         parent_id: Some("145".to_owned()),
+    ///         parent_type: Some("collection".to_owned()),
+    ///         state: Some(types::CreateArticleRequestState::Published),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         translated_content: Some(types::ArticleTranslatedContent {
+    ///             fr: Some(types::ArticleContent {
+    ///                 author_id: Some("991267497".to_owned()),
+    ///                 body: Some("Corps de l'article".to_owned()),
+    ///                 description: Some("Description de l'article".to_owned()),
+    ///                 state: Some(types::ArticleContentState::Published),
+    ///                 title: Some("Merci pour tout".to_owned()),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -279,6 +524,19 @@ impl Client {
     /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
     ///
     /// `POST /help_center/collections`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_collection(types::CreateCollectionRequest {
+    ///         description: Some("Missing required parameter".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -290,6 +548,23 @@ impl Client {
     /// You can add a note to a single company.
     ///
     /// `POST /companies/{company_id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_company_note(
+    ///         "5f4d3c1c-7b1b-4d7d-a97e-6095715c6632",
+    ///         types::CreateCompanyNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
@@ -302,6 +577,19 @@ impl Client {
     /// You can create a new contact (ie. user or lead).
     ///
     /// `POST /contacts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_contact(types::CreateContactRequest {
+    ///         email: Some("joebloggs@intercom.io".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -313,6 +601,20 @@ impl Client {
     /// You can create a new content import source by sending a POST request to this endpoint.
     ///
     /// `POST /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_import_source(types::CreateContentImportSourceRequest {
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         url: "https://www.example.com".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -324,6 +626,31 @@ impl Client {
     /// You can create a new content snippet.
     ///
     /// `POST /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_content_snippet(types::ContentSnippetCreateRequest {
+    ///         json_blocks: Vec::from([
+    ///             serde_json::Map::from_iter([
+    ///                 (
+    ///                     "text".to_owned(),
+    ///                     serde_json::json!(
+    ///                         "Navigate to Settings > Security > Reset password."
+    ///                     ),
+    ///                 ),
+    ///                 ("type".to_owned(), serde_json::json!("paragraph")),
+    ///             ]),
+    ///         ]),
+    ///         locale: Some("en".to_owned()),
+    ///         title: "How to reset your password".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
@@ -343,6 +670,24 @@ impl Client {
     /// This will return the Message model that has been created.
     ///
     /// `POST /conversations`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_conversation(types::CreateConversationRequest {
+    ///         body: "Hello there".to_owned(),
+    ///         from: types::CreateConversationRequestFrom {
+    ///             id: "123_doesnt_exist".to_owned(),
+    ///             type_: types::CreateConversationRequestFromType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -354,6 +699,30 @@ impl Client {
     /// Create or update a custom object instance
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_custom_object_instances(
+    ///         "Order",
+    ///         types::CreateOrUpdateCustomObjectInstanceRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     ("order_number".to_owned(), "ORDER-12345".to_owned()),
+    ///                     ("total_amount".to_owned(), "99.99".to_owned()),
+    ///                 ]),
+    ///             ),
+    ///             external_created_at: Some(1392036272),
+    ///             external_id: Some("123".to_owned()),
+    ///             external_updated_at: Some(1392036272),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -369,6 +738,21 @@ impl Client {
     /// You can create a data attributes for a `contact` or a `company`.
     ///
     /// `POST /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_attribute(types::CreateDataAttributeRequest {
+    ///         model: types::CreateDataAttributeRequestModel::Company,
+    ///         name: "The One Ring".to_owned(),
+    ///         data_type: types::CreateDataAttributeRequestDataType::String,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -380,6 +764,57 @@ impl Client {
     /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
     ///
     /// `POST /data_connectors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_connector(types::CreateDataConnectorRequest {
+    ///         audiences: Some(
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Leads,
+    ///                 types::CreateDataConnectorRequestAudiencesItem::Visitors,
+    ///             ]),
+    ///         ),
+    ///         bypass_authentication: Some(false),
+    ///         customer_authentication: Some(true),
+    ///         data_inputs: Some(
+    ///             Vec::from([
+    ///                 types::CreateDataConnectorRequestDataInputsItem {
+    ///                     default_value: Some("".to_owned()),
+    ///                     description: Some("The order ID to look up".to_owned()),
+    ///                     name: Some("order_id".to_owned()),
+    ///                     required: Some(true),
+    ///                     type_: Some(
+    ///                         types::CreateDataConnectorRequestDataInputsItemType::String,
+    ///                     ),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         description: Some(
+    ///             "Looks up order status from an external service".to_owned(),
+    ///         ),
+    ///         direct_fin_usage: Some(true),
+    ///         headers: Some(
+    ///             Vec::from([
+    ///                 types::DataConnectorRequestHeadersItem {
+    ///                     name: Some("Content-Type".to_owned()),
+    ///                     value: Some("application/json".to_owned()),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         http_method: Some(types::CreateDataConnectorRequestHttpMethod::Get),
+    ///         name: "Get Order Status".to_owned(),
+    ///         url: Some("https://api.example.com/orders/{{order_id}}/status".to_owned()),
+    ///         validate_missing_attributes: Some(true),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
@@ -430,6 +865,18 @@ impl Client {
     /// - Server errors will return a `500` response code and may contain an error message in the body.
     ///
     /// `POST /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .create_data_event(types::CreateDataEventRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -455,6 +902,20 @@ impl Client {
     /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
     ///
     /// `POST /export/content/data`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_data_export(types::CreateDataExportsRequest {
+    ///         created_at_after: 1734519776,
+    ///         created_at_before: 1734537776,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -466,6 +927,24 @@ impl Client {
     /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
     ///
     /// `POST /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_external_page(types::CreateExternalPageRequest {
+    ///         external_id: "abc1234".to_owned(),
+    ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         source_id: "44".to_owned(),
+    ///         title: "Test".to_owned(),
+    ///         url: Some("https://www.example.com".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -477,6 +956,24 @@ impl Client {
     /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
     ///
     /// `POST /folders`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_folder(types::CreateFolderBody {
+    ///         folder: types::CreateFolderBodyFolder {
+    ///             description: Some("Internal product docs".to_owned()),
+    ///             emoji: Some("📚".to_owned()),
+    ///             name: "Product Documentation".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
@@ -488,6 +985,20 @@ impl Client {
     /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
     ///
     /// `POST /internal_articles`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_internal_article(types::CreateInternalArticleRequest {
+    ///         body: Some("Body of the Internal Article".to_owned()),
+    ///         title: "Thanks for everything".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -509,6 +1020,73 @@ impl Client {
     /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
     ///
     /// `POST /messages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_message(types::CreateMessageRequest {
+    ///         bcc: Some(
+    ///             types::CreateMessageRequestBcc::List(
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc2f".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///         ),
+    ///         body: Some("heyy".to_owned()),
+    ///         cc: Some(
+    ///             types::CreateMessageRequestCc::List(
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f23e1bb69f9f2193bc1d".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23f1bb69f9f2193bc1e".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///         ),
+    ///         from: Some(types::CreateMessageRequestFrom {
+    ///             id: "991267816".to_owned(),
+    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
+    ///         to: Some(
+    ///             types::CreateMessageRequestTo::List(
+    ///                 Vec::from([
+    ///                     types::Recipient {
+    ///                         id: "6762f2391bb69f9f2193bc19".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23c1bb69f9f2193bc1b".to_owned(),
+    ///                         type_: types::RecipientType::Lead,
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::Recipient {
+    ///                         id: "6762f23d1bb69f9f2193bc1c".to_owned(),
+    ///                         type_: types::RecipientType::User,
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -520,6 +1098,38 @@ impl Client {
     /// You can create a news item
     ///
     /// `POST /news/news_items`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_news_item(types::NewsItemRequest {
+    ///         body: Some("<p>New costumes in store for this spooky season</p>".to_owned()),
+    ///         deliver_silently: Some(true),
+    ///         labels: Some(
+    ///             Vec::from(["Product".to_owned(), "Update".to_owned(), "New".to_owned()]),
+    ///         ),
+    ///         newsfeed_assignments: Some(
+    ///             Vec::from([
+    ///                 types::NewsfeedAssignment {
+    ///                     newsfeed_id: Some("53".to_owned()),
+    ///                     published_at: Some(1664638214),
+    ///                     ..Default::default()
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         reactions: Some(
+    ///             Vec::from([Some("😆".to_owned()), Some("😅".to_owned())]),
+    ///         ),
+    ///         sender_id: "991267834".to_owned(),
+    ///         state: Some(types::NewsItemRequestState::Live),
+    ///         title: "Halloween is here!".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -531,6 +1141,24 @@ impl Client {
     /// You can add a note to a single contact.
     ///
     /// `POST /contacts/{id}/notes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_note(
+    ///         "123",
+    ///         types::CreateNoteBody {
+    ///             admin_id: Some("123".to_owned()),
+    ///             body: "Hello".to_owned(),
+    ///             contact_id: Some("6762f0af1bb69f9f2193bb63".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_note(
         &self,
         id: impl Into<String>,
@@ -551,6 +1179,18 @@ impl Client {
     /// > You can set a unique `company_id` value when creating a company. However, it is not possible to update `company_id`. Be sure to set a unique value once upon creation of the company.
     ///
     /// `POST /companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_or_update_company(types::CreateOrUpdateCompanyRequest {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -565,6 +1205,31 @@ impl Client {
     /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
     ///
     /// `POST /phone_call_redirects`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_phone_switch(types::CreatePhoneSwitchRequest {
+    ///         custom_attributes: Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 (
+    ///                     "issue_type".to_owned(),
+    ///                     types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                 ),
+    ///                 (
+    ///                     "priority".to_owned(),
+    ///                     types::CustomAttributesValue::String("High".to_owned()),
+    ///                 ),
+    ///             ]),
+    ///         ),
+    ///         phone: "+353832345678".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -588,6 +1253,21 @@ impl Client {
     /// Each operation will return a tag object.
     ///
     /// `POST /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_tag(
+    ///         types::CreateTagBody::CreateOrUpdateTagRequest(types::CreateOrUpdateTagRequest {
+    ///             name: "test".to_owned(),
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_tag(
         &self,
         body: types::CreateTagBody,
@@ -599,6 +1279,18 @@ impl Client {
     /// You can create a new ticket.
     ///
     /// `POST /tickets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket(types::CreateTicketBody {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -614,6 +1306,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `POST /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type(types::CreateTicketTypeRequest {
+    ///         category: Some(types::CreateTicketTypeRequestCategory::Customer),
+    ///         description: Some("Customer Report Template".to_owned()),
+    ///         icon: Some("🎟\u{fe0f}".to_owned()),
+    ///         name: "Customer Issue".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -625,6 +1333,25 @@ impl Client {
     /// You can create a new attribute for a ticket type.
     ///
     /// `POST /ticket_types/{ticket_type_id}/attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .create_ticket_type_attribute(
+    ///         "123",
+    ///         types::CreateTicketTypeAttributeRequest {
+    ///             data_type: types::CreateTicketTypeAttributeRequestDataType::String,
+    ///             description: "Attribute Description".to_owned(),
+    ///             name: "Attribute Title".to_owned(),
+    ///             required_to_create: Some(false),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -640,6 +1367,26 @@ impl Client {
     /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
     ///
     /// `POST /events/summaries`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .data_event_summaries(types::CreateDataEventSummariesRequest {
+    ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
+    ///             count: Some(1),
+    ///             event_name: Some("invited-friend".to_owned()),
+    ///             first: Some(1671028894),
+    ///             last: Some(1671028894),
+    ///             ..Default::default()
+    ///         }),
+    ///         user_id: Some("314159".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -651,6 +1398,14 @@ impl Client {
     /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `DELETE /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_article(
         &self,
         id: impl Into<String>,
@@ -662,6 +1417,14 @@ impl Client {
     /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `DELETE /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_collection("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_collection(
         &self,
         id: impl Into<String>,
@@ -673,6 +1436,14 @@ impl Client {
     /// You can delete a single company.
     ///
     /// `DELETE /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_company(
         &self,
         id: impl Into<String>,
@@ -684,6 +1455,14 @@ impl Client {
     /// You can delete a single contact.
     ///
     /// `DELETE /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_contact("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
@@ -695,6 +1474,14 @@ impl Client {
     /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
     ///
     /// `DELETE /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
@@ -720,6 +1507,14 @@ impl Client {
     /// For more info, see [this help center article](https://www.intercom.com/help/en/articles/13885146-deleting-a-conversation).
     ///
     /// `DELETE /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_conversation("123").retain_metrics(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_conversation(
         &self,
         id: impl Into<String>,
@@ -731,6 +1526,16 @@ impl Client {
     /// Delete a single Custom Object instance using the Intercom defined id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .delete_custom_object_instances_by_external_id("Order", "123")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -746,6 +1551,14 @@ impl Client {
     /// Delete a single Custom Object instance by external_id.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -761,6 +1574,14 @@ impl Client {
     /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
     ///
     /// `DELETE /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
@@ -772,6 +1593,14 @@ impl Client {
     /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
     ///
     /// `DELETE /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
@@ -783,6 +1612,14 @@ impl Client {
     /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `DELETE /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_folder("6").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_folder(
         &self,
         id: impl Into<String>,
@@ -794,6 +1631,14 @@ impl Client {
     /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `DELETE /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_internal_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_internal_article(
         &self,
         id: impl Into<String>,
@@ -805,6 +1650,14 @@ impl Client {
     /// You can delete a single news item.
     ///
     /// `DELETE /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_news_item("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_news_item(
         &self,
         id: impl Into<String>,
@@ -816,6 +1669,14 @@ impl Client {
     /// You can delete the details of tags that are on the workspace by passing in the id.
     ///
     /// `DELETE /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.delete_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_tag(
         &self,
         id: impl Into<String>,
@@ -831,6 +1692,14 @@ impl Client {
     /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
     ///
     /// `DELETE /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.delete_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn delete_ticket(
         &self,
         id: impl Into<String>,
@@ -842,6 +1711,19 @@ impl Client {
     /// You can detach a company from a single contact.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_a_company(
+    ///         "58a430d35458202d41b1e65b",
+    ///         "58a430d35458202d41b1e65b",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -861,6 +1743,23 @@ impl Client {
     /// > If you add a contact via the email parameter and there is no user/lead found on that workspace with he given email, then we will create a new contact with `role` set to `lead`.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_contact_from_conversation(
+    ///         "123",
+    ///         "123",
+    ///         types::DetachContactFromConversationRequest {
+    ///             admin_id: "991267745".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -878,6 +1777,16 @@ impl Client {
     /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_subscription_type_to_contact("63a07ddf05a32042dffac965", "37846")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -893,6 +1802,16 @@ impl Client {
     /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_contact("63a07ddf05a32042dffac965", "7522907")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -905,6 +1824,23 @@ impl Client {
     /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_conversation(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromBody {
+    ///             admin_id: "991267624".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -922,6 +1858,23 @@ impl Client {
     /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .detach_tag_from_ticket(
+    ///         "64619700005694",
+    ///         "7522907",
+    ///         types::DetachTagFromBody {
+    ///             admin_id: "991267973".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -945,6 +1898,14 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client.download_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -956,6 +1917,18 @@ impl Client {
     /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
     ///
     /// `POST /tickets/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .enqueue_create_ticket(types::CreateTicketBody {
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn enqueue_create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -973,6 +1946,14 @@ impl Client {
     /// > This API is currently in the Unstable version. Its behavior may change in future releases.
     ///
     /// `GET /export/workflows/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.export_workflow("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
@@ -985,6 +1966,14 @@ impl Client {
     /// This will return a tag object.
     ///
     /// `GET /tags/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.find_tag("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn find_tag(
         &self,
         id: impl Into<String>,
@@ -996,6 +1985,14 @@ impl Client {
     /// Retrieve a content import source
     ///
     /// `GET /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_import_source("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
@@ -1007,6 +2004,14 @@ impl Client {
     /// You can fetch a single content snippet by its id.
     ///
     /// `GET /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_content_snippet("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
@@ -1018,6 +2023,16 @@ impl Client {
     /// Fetch a Custom Object Instance by external_id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_custom_object_instances_by_external_id("Order", "123")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1033,6 +2048,14 @@ impl Client {
     /// Fetch a Custom Object Instance by id.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_custom_object_instances_by_id("Order", "123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1052,6 +2075,14 @@ impl Client {
     /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
     ///
     /// `GET /export/content/data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_data_export("example").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1067,6 +2098,20 @@ impl Client {
     /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
     ///
     /// `GET /download/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// client
+    ///     .get_download_reporting_data_by_job_identifier(
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         "123",
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         accept: types::GetDownloadReportingDataByJobIdentifierAccept,
@@ -1084,6 +2129,16 @@ impl Client {
     /// Get export job status
     ///
     /// `GET /export/reporting_data/{job_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .get_export_reporting_data_by_job_identifier("123", "123", "example")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -1101,6 +2156,14 @@ impl Client {
     /// List available datasets and attributes
     ///
     /// `GET /export/reporting_data/get_datasets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_export_reporting_data_get_datasets().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
@@ -1111,6 +2174,14 @@ impl Client {
     /// You can retrieve an external page.
     ///
     /// `GET /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_external_page("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
@@ -1138,6 +2209,14 @@ impl Client {
     /// Default values in placeholders are HTML-escaped for security.
     ///
     /// `GET /macros/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_macro("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_macro(
         &self,
         id: impl Into<String>,
@@ -1151,6 +2230,14 @@ impl Client {
     /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
     ///
     /// `GET /teams/{team_id}/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_team_metrics("42").idle_threshold(1800).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
@@ -1162,6 +2249,14 @@ impl Client {
     /// You can fetch the details of a single ticket.
     ///
     /// `GET /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_ticket(
         &self,
         id: impl Into<String>,
@@ -1173,6 +2268,14 @@ impl Client {
     /// You can fetch the details of a single ticket type.
     ///
     /// `GET /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_ticket_type("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
@@ -1189,6 +2292,14 @@ impl Client {
     /// `GET /messages/status`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.get_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
@@ -1204,6 +2315,14 @@ impl Client {
     /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
     ///
     /// `GET /me`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.identify_admin().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
         let inputs = operations::IdentifyAdmin::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1212,6 +2331,14 @@ impl Client {
     /// Retrieve the status of job execution.
     ///
     /// `GET /jobs/status/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.jobs_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn jobs_status(
         &self,
         id: impl Into<String>,
@@ -1223,6 +2350,14 @@ impl Client {
     /// You can get a list of all activity log event types. This is useful for discovering valid values to use with the `event_types` filter on the List all activity logs endpoint.
     ///
     /// `GET /admins/activity_log_event_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_activity_log_event_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_activity_log_event_types(
         &self,
     ) -> crate::runtime::Request<operations::ListActivityLogEventTypes> {
@@ -1235,6 +2370,18 @@ impl Client {
     /// `GET /admins/activity_logs`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_activity_logs()
+    ///     .created_at_after("1677253093")
+    ///     .created_at_before("1677861493")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_activity_logs(
         &self,
     ) -> crate::runtime::Request<operations::ListActivityLogs> {
@@ -1245,6 +2392,14 @@ impl Client {
     /// You can fetch a list of admins for a given workspace.
     ///
     /// `GET /admins`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_admins().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
         let inputs = operations::ListAdmins::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1257,6 +2412,14 @@ impl Client {
     /// `GET /help_center/collections`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_collections().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_all_collections(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCollections> {
@@ -1277,6 +2440,14 @@ impl Client {
     /// `POST /companies/list`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_all_companies().page(1).per_page(15).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCompanies> {
@@ -1293,6 +2464,14 @@ impl Client {
     /// `GET /articles`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
         let inputs = operations::ListArticles::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1303,6 +2482,16 @@ impl Client {
     /// `GET /companies/{id}/contacts`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_contacts("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
@@ -1314,6 +2503,16 @@ impl Client {
     /// You can fetch a list of all segments that belong to a company.
     ///
     /// `GET /companies/{id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_attached_segments_for_companies("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
@@ -1325,6 +2524,14 @@ impl Client {
     /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
     ///
     /// `GET /away_status_reasons`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_away_status_reasons().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_away_status_reasons(
         &self,
     ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
@@ -1336,6 +2543,14 @@ impl Client {
     /// The default brand id always matches the workspace
     ///
     /// `GET /brands`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_brands().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_brands(&self) -> crate::runtime::Request<operations::ListBrands> {
         let inputs = operations::ListBrands::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1346,6 +2561,14 @@ impl Client {
     /// `GET /calls`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_calls().page(1).per_page(25).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
         let inputs = operations::ListCalls::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1355,6 +2578,22 @@ impl Client {
     /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
     ///
     /// `POST /calls/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_calls_with_transcripts(types::ListCallsWithTranscriptsBody {
+    ///         conversation_ids: Vec::from([
+    ///             "64619700005694".to_owned(),
+    ///             "64619700005695".to_owned(),
+    ///         ]),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -1366,6 +2605,16 @@ impl Client {
     /// You can fetch a list of companies that are associated to a contact.
     ///
     /// `GET /contacts/{id}/companies`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_companies_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
@@ -1379,6 +2628,16 @@ impl Client {
     /// `GET /companies/{company_id}/notes`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_company_notes("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
@@ -1396,6 +2655,14 @@ impl Client {
     /// `GET /contacts`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_contacts().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
         let inputs = operations::ListContacts::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1404,6 +2671,14 @@ impl Client {
     /// You can retrieve a list of all content import sources for a workspace.
     ///
     /// `GET /ai/content_import_sources`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_import_sources().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_content_import_sources(
         &self,
     ) -> crate::runtime::Request<operations::ListContentImportSources> {
@@ -1414,6 +2689,14 @@ impl Client {
     /// You can fetch a list of all content snippets for a workspace.
     ///
     /// `GET /content_snippets`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_content_snippets().page(1).per_page(20).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_content_snippets(
         &self,
     ) -> crate::runtime::Request<operations::ListContentSnippets> {
@@ -1432,6 +2715,14 @@ impl Client {
     /// `GET /conversations`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_conversations().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_conversations(
         &self,
     ) -> crate::runtime::Request<operations::ListConversations> {
@@ -1442,6 +2733,18 @@ impl Client {
     /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
     ///
     /// `GET /data_attributes`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_attributes()
+    ///     .model(types::ListDataAttributesModel::Company)
+    ///     .include_archived(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -1469,6 +2772,14 @@ impl Client {
     /// `GET /data_connectors/{data_connector_id}/execution_results`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connector_execution_results("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
@@ -1484,6 +2795,14 @@ impl Client {
     /// `GET /data_connectors`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_data_connectors().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_connectors(
         &self,
     ) -> crate::runtime::Request<operations::ListDataConnectors> {
@@ -1506,6 +2825,21 @@ impl Client {
     /// You can optionally define the result page size as well with the `per_page` parameter.
     ///
     /// `GET /events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_data_events(
+    ///         types::ListDataEventsFilter::UserIdQueryParameter(types::ListDataEventsFilterUserIdQueryParameter {
+    ///             ..Default::default()
+    ///         }),
+    ///         "example",
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -1534,6 +2868,14 @@ impl Client {
     /// `GET /conversations/deleted`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_deleted_conversation_ids().page(1).order("desc").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_deleted_conversation_ids(
         &self,
     ) -> crate::runtime::Request<operations::ListDeletedConversationIds> {
@@ -1544,6 +2886,14 @@ impl Client {
     /// Lists all sender email address settings for the workspace
     ///
     /// `GET /emails`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_emails().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_emails(&self) -> crate::runtime::Request<operations::ListEmails> {
         let inputs = operations::ListEmails::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1552,6 +2902,14 @@ impl Client {
     /// You can retrieve a list of all external pages for a workspace.
     ///
     /// `GET /ai/external_pages`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_external_pages().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_external_pages(
         &self,
     ) -> crate::runtime::Request<operations::ListExternalPages> {
@@ -1564,6 +2922,19 @@ impl Client {
     /// `GET /folders`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_folders()
+    ///     .page(1)
+    ///     .per_page(50)
+    ///     .parent_folder_id("1")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_folders(&self) -> crate::runtime::Request<operations::ListFolders> {
         let inputs = operations::ListFolders::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1574,6 +2945,14 @@ impl Client {
     /// Requires the `read_conversations` OAuth scope.
     ///
     /// `GET /conversations/{id}/handling_events`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_handling_events("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
@@ -1585,6 +2964,14 @@ impl Client {
     /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
     ///
     /// `GET /help_center/help_centers`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_help_centers().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_help_centers(
         &self,
     ) -> crate::runtime::Request<operations::ListHelpCenters> {
@@ -1597,6 +2984,14 @@ impl Client {
     /// `GET /internal_articles`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_internal_articles().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::ListInternalArticles> {
@@ -1609,6 +3004,14 @@ impl Client {
     /// `GET /news/newsfeeds/{id}/items`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_live_newsfeed_items("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -1634,6 +3037,19 @@ impl Client {
     /// `GET /macros`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_macros()
+    ///     .per_page(50)
+    ///     .starting_after("WzE3MTk0OTM3NTcuMCwgIjEyMyJd")
+    ///     .updated_since(1719474966)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_macros(&self) -> crate::runtime::Request<operations::ListMacros> {
         let inputs = operations::ListMacros::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1644,6 +3060,14 @@ impl Client {
     /// `GET /news/news_items`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_news_items().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
         let inputs = operations::ListNewsItems::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1654,6 +3078,14 @@ impl Client {
     /// `GET /news/newsfeeds`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_newsfeeds().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
         let inputs = operations::ListNewsfeeds::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1664,6 +3096,14 @@ impl Client {
     /// `GET /contacts/{id}/notes`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_notes("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_notes(
         &self,
         id: impl Into<String>,
@@ -1675,6 +3115,14 @@ impl Client {
     /// You can fetch a list of all segments.
     ///
     /// `GET /segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments().include_count(true).await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
         let inputs = operations::ListSegments::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1683,6 +3131,14 @@ impl Client {
     /// You can fetch a list of segments that are associated to a contact.
     ///
     /// `GET /contacts/{contact_id}/segments`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_segments_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1700,6 +3156,14 @@ impl Client {
     /// `GET /conversations/{id}/side_conversations`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_side_conversations("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
@@ -1711,6 +3175,14 @@ impl Client {
     /// You can list all subscription types. A list of subscription type objects will be returned.
     ///
     /// `GET /subscription_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_subscription_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_subscription_types(
         &self,
     ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
@@ -1727,6 +3199,16 @@ impl Client {
     /// 2.Opt-in subscription types that the user has opted-in to receiving.
     ///
     /// `GET /contacts/{contact_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .list_subscriptions_for_a_contact("63a07ddf05a32042dffac965")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1738,6 +3220,14 @@ impl Client {
     /// You can fetch a list of all tags for a given workspace.
     ///
     /// `GET /tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
         let inputs = operations::ListTags::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1746,6 +3236,14 @@ impl Client {
     /// You can fetch a list of all tags that are attached to a specific contact.
     ///
     /// `GET /contacts/{contact_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_tags_for_a_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1757,6 +3255,14 @@ impl Client {
     /// This will return a list of team objects for the App.
     ///
     /// `GET /teams`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_teams().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
         let inputs = operations::ListTeams::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1765,6 +3271,14 @@ impl Client {
     /// You can get a list of all ticket states for a workspace.
     ///
     /// `GET /ticket_states`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_states().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_ticket_states(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketStates> {
@@ -1775,6 +3289,14 @@ impl Client {
     /// You can get a list of all ticket types for a workspace.
     ///
     /// `GET /ticket_types`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.list_ticket_types().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn list_ticket_types(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketTypes> {
@@ -1789,6 +3311,25 @@ impl Client {
     /// - Assign a conversation to an admin and/or team.
     ///
     /// `POST /conversations/{id}/parts`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .manage_conversation(
+    ///         "123",
+    ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
+    ///             admin_id: "991267715".to_owned(),
+    ///             assignee_id: "991267715".to_owned(),
+    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             type_: types::AssignConversationRequestType::Admin,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
@@ -1801,6 +3342,20 @@ impl Client {
     /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
     ///
     /// `POST /contacts/merge`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .merge_contact(types::MergeContactsRequest {
+    ///         from: Some("6762f0d51bb69f9f2193bb7f".to_owned()),
+    ///         into: Some("6762f0d51bb69f9f2193bb80".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -1813,6 +3368,23 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_attribute_collected`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_attribute_collected(types::NotifyAttributeCollectedBody {
+    ///         attribute: types::CustomChannelAttribute {
+    ///             id: "shipping_address".to_owned(),
+    ///             value: "123 Main St, Springfield".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_attribute_collected(
         &self,
         body: types::NotifyAttributeCollectedBody,
@@ -1825,6 +3397,27 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_new_conversation`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_new_conversation(types::CustomChannelBaseEvent {
+    ///         contact: types::CustomChannelContact {
+    ///             email: Some("jane.doe@example.com".to_owned()),
+    ///             external_id: "user_001".to_owned(),
+    ///             name: Some("Jane Doe".to_owned()),
+    ///             type_: types::CustomChannelContactType::User,
+    ///             ..Default::default()
+    ///         },
+    ///         event_id: "evt_12345".to_owned(),
+    ///         external_conversation_id: "conv_67890".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_new_conversation(
         &self,
         body: types::CustomChannelBaseEvent,
@@ -1837,6 +3430,19 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_new_message`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_new_message(types::NotifyNewMessageBody {
+    ///         body: "Hello, I need help with my order.".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_new_message(
         &self,
         body: types::NotifyNewMessageBody,
@@ -1849,6 +3455,19 @@ impl Client {
     /// > **Note:** This endpoint is currently under managed availability. Please reach out to your accounts team to discuss access and tailored, hands-on support.
     ///
     /// `POST /custom_channel_events/notify_quick_reply_selected`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .notify_quick_reply_selected(types::NotifyQuickReplySelectedBody {
+    ///         quick_reply_option_id: "1234".to_owned(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn notify_quick_reply_selected(
         &self,
         body: types::NotifyQuickReplySelectedBody,
@@ -1860,6 +3479,25 @@ impl Client {
     /// Enqueue a new reporting data export job
     ///
     /// `POST /export/reporting_data/enqueue`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .post_export_reporting_data_enqueue(types::PostExportReportingDataEnqueueBody {
+    ///         attribute_ids: Vec::from([
+    ///             "conversation_id".to_owned(),
+    ///             "conversation_started_at".to_owned(),
+    ///         ]),
+    ///         dataset_id: "conversation".to_owned(),
+    ///         end_time: 1717510000,
+    ///         start_time: 1717490000,
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -1875,6 +3513,23 @@ impl Client {
     /// > If you are redacting a conversation part, it must have a `body`. If you are redacting a source message, it must have been created by a contact. We will return a `conversation_part_not_redactable` error if these criteria are not met.
     ///
     /// `POST /conversations/redact`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .redact_conversation(
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///             conversation_id: "really_123_doesnt_exist".to_owned(),
+    ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             ..Default::default()
+    ///         }),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -1892,6 +3547,26 @@ impl Client {
     /// - Zoom Phone
     ///
     /// `POST /fin_voice/register`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .register_fin_voice_call(types::RegisterFinVoiceCallRequest {
+    ///         call_id: "call-123-abc".to_owned(),
+    ///         data: Some(
+    ///             serde_json::Map::from_iter([
+    ///                 ("key".to_owned(), serde_json::json!("value")),
+    ///             ]),
+    ///         ),
+    ///         phone_number: "+1234567890".to_owned(),
+    ///         source: Some(types::RegisterFinVoiceCallRequestSource::AwsConnect),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
@@ -1903,6 +3578,23 @@ impl Client {
     /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /conversations/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_conversation(
+    ///         "123 or \"last\"",
+    ///         types::ReplyConversationRequest::ContactReplyConversationRequest(
+    ///             types::ContactReplyConversationRequest::ContactReplyIntercomUserIdRequest(types::ContactReplyIntercomUserIdRequest {
+    ///                 ..Default::default()
+    ///             }),
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
@@ -1915,6 +3607,21 @@ impl Client {
     /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
     ///
     /// `POST /tickets/{id}/reply`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .reply_ticket(
+    ///         "123",
+    ///         types::ReplyTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn reply_ticket(
         &self,
         id: impl Into<String>,
@@ -1927,6 +3634,16 @@ impl Client {
     /// You can fetch a single company.
     ///
     /// `GET /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_a_company_by_id("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
@@ -1938,6 +3655,14 @@ impl Client {
     /// You can retrieve the details of a single admin.
     ///
     /// `GET /admins/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_admin("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_admin(
         &self,
         id: impl Into<String>,
@@ -1949,6 +3674,14 @@ impl Client {
     /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
     ///
     /// `GET /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_article(
         &self,
         id: impl Into<String>,
@@ -1960,6 +3693,14 @@ impl Client {
     /// Fetches a specific brand by its unique identifier
     ///
     /// `GET /brands/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_brand("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
@@ -1971,6 +3712,14 @@ impl Client {
     /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
     ///
     /// `GET /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_collection("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_collection(
         &self,
         id: impl Into<String>,
@@ -1994,6 +3743,22 @@ impl Client {
     /// `GET /companies`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_company()
+    ///     .name("my company")
+    ///     .company_id("12345")
+    ///     .tag_id("678910")
+    ///     .segment_id("98765")
+    ///     .page(1)
+    ///     .per_page(15)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_company(
         &self,
     ) -> crate::runtime::Request<operations::RetrieveCompany> {
@@ -2012,6 +3777,19 @@ impl Client {
     /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
     ///
     /// `GET /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .retrieve_conversation("123")
+    ///     .display_as("plaintext")
+    ///     .include_translations(true)
+    ///     .include_email_history(true)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_conversation(
         &self,
         id: impl Into<String>,
@@ -2025,6 +3803,14 @@ impl Client {
     /// The response includes configuration, data inputs, response fields, and object mappings.
     ///
     /// `GET /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_data_connector("12345").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
@@ -2036,6 +3822,14 @@ impl Client {
     /// Fetches a specific email setting by its unique identifier
     ///
     /// `GET /emails/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_email("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
@@ -2047,6 +3841,14 @@ impl Client {
     /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `GET /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_folder("6").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_folder(
         &self,
         id: impl Into<String>,
@@ -2058,6 +3860,14 @@ impl Client {
     /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
     ///
     /// `GET /help_center/help_centers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_help_center("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_help_center(
         &self,
         id: impl Into<String>,
@@ -2069,6 +3879,14 @@ impl Client {
     /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `GET /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_internal_article("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_internal_article(
         &self,
         id: impl Into<String>,
@@ -2080,6 +3898,14 @@ impl Client {
     /// You can fetch the details of a single news item.
     ///
     /// `GET /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_news_item("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_news_item(
         &self,
         id: impl Into<String>,
@@ -2091,6 +3917,14 @@ impl Client {
     /// You can fetch the details of a single newsfeed
     ///
     /// `GET /news/newsfeeds/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_newsfeed("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
@@ -2102,6 +3936,14 @@ impl Client {
     /// You can fetch the details of a single note.
     ///
     /// `GET /notes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_note("1").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_note(
         &self,
         id: impl Into<String>,
@@ -2113,6 +3955,14 @@ impl Client {
     /// You can fetch the details of a single segment.
     ///
     /// `GET /segments/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_segment("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
@@ -2124,6 +3974,14 @@ impl Client {
     /// You can fetch the details of a single team, containing an array of admins that belong to this team.
     ///
     /// `GET /teams/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_team("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_team(
         &self,
         id: impl Into<String>,
@@ -2135,6 +3993,14 @@ impl Client {
     /// You can fetch the details of a single visitor.
     ///
     /// `GET /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_visitor_with_user_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -2148,6 +4014,14 @@ impl Client {
     /// Returns the current status, conversation details, and any error information if the message failed to deliver.
     ///
     /// `GET /messages/whatsapp/status`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.retrieve_whats_app_message_status("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
@@ -2176,6 +4050,14 @@ impl Client {
     /// `GET /companies/scroll`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.scroll_over_all_companies().await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn scroll_over_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
@@ -2186,6 +4068,26 @@ impl Client {
     /// Search and filter admin activity logs using a POST request with event type filter in the request body. You can find more details about the available event types in the List all activity log event types endpoint.
     ///
     /// `POST /admins/activity_logs/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_activity_logs(types::SearchActivityLogsBody {
+    ///         created_at_after: Some("1677253093".to_owned()),
+    ///         created_at_before: Some("1677861493".to_owned()),
+    ///         event_types: Some(
+    ///             Vec::from([
+    ///                 "app_name_change".to_owned(),
+    ///                 "message_state_change".to_owned(),
+    ///             ]),
+    ///         ),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
@@ -2197,6 +4099,20 @@ impl Client {
     /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
     ///
     /// `GET /articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_articles()
+    ///     .phrase("Getting started")
+    ///     .state("published")
+    ///     .help_center_id("123")
+    ///     .highlight(false)
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchArticles> {
@@ -2316,6 +4232,44 @@ impl Client {
     /// `POST /contacts/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_contacts(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
@@ -2428,6 +4382,44 @@ impl Client {
     /// `POST /conversations/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_conversations(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -2439,6 +4431,14 @@ impl Client {
     /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
     ///
     /// `GET /internal_articles/search`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.search_internal_articles().folder_id("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchInternalArticles> {
@@ -2519,6 +4519,44 @@ impl Client {
     /// `POST /tickets/search`
     ///
     /// Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every item across pages, [`Request::pages`](crate::runtime::Request::pages) every page.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .search_tickets(types::SearchRequest {
+    ///         pagination: Some(types::StartingAfterPaging {
+    ///             per_page: Some(5),
+    ///             ..Default::default()
+    ///         }),
+    ///         query: types::SearchRequestQuery::MultipleFilterSearchRequest(types::MultipleFilterSearchRequest {
+    ///             operator: Some(types::MultipleFilterSearchRequestOperator::And),
+    ///             value: Some(
+    ///                 types::MultipleFilterSearchRequestValue::SingleFilterSearchRequest(
+    ///                     Vec::from([
+    ///                         types::SingleFilterSearchRequest {
+    ///                             field: Some("created_at".to_owned()),
+    ///                             operator: Some(
+    ///                                 types::SingleFilterSearchRequestOperator::Gt,
+    ///                             ),
+    ///                             value: Some(
+    ///                                 types::SingleFilterSearchRequestValue::String(
+    ///                                     "1306054154".to_owned(),
+    ///                                 ),
+    ///                             ),
+    ///                             ..Default::default()
+    ///                         },
+    ///                     ]),
+    ///                 ),
+    ///             ),
+    ///             ..Default::default()
+    ///         }),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -2530,6 +4568,23 @@ impl Client {
     /// You can set an Admin as away for the Inbox.
     ///
     /// `PUT /admins/{id}/away`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .set_away_admin(
+    ///         "123",
+    ///         types::SetAwayAdminBody {
+    ///             away_mode_enabled: true,
+    ///             away_mode_reassign: true,
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn set_away_admin(
         &self,
         id: impl Into<String>,
@@ -2542,6 +4597,14 @@ impl Client {
     /// Retrieve a single call by id.
     ///
     /// `GET /calls/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_call(
         &self,
         id: impl Into<String>,
@@ -2553,6 +4616,14 @@ impl Client {
     /// Redirects to a signed URL for the call's recording if it exists.
     ///
     /// `GET /calls/{id}/recording`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_recording("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
@@ -2564,6 +4635,14 @@ impl Client {
     /// Returns the transcript for the specified call as a downloadable text file.
     ///
     /// `GET /calls/{id}/transcript`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_call_transcript("123").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
@@ -2575,6 +4654,14 @@ impl Client {
     /// You can fetch the details of a single contact.
     ///
     /// `GET /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_contact(
         &self,
         id: impl Into<String>,
@@ -2586,6 +4673,16 @@ impl Client {
     /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
     ///
     /// `GET /contacts/find_by_external_id/{external_id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .show_contact_by_external_id("cdd29344-5e0c-4ef0-ac56-f9ba2979bc27")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -2598,6 +4695,14 @@ impl Client {
     /// Always includes request/response bodies and the sanitised request URL.
     ///
     /// `GET /data_connectors/{data_connector_id}/execution_results/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.show_data_connector_execution_result("12345", "99001").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn show_data_connector_execution_result(
         &self,
         data_connector_id: impl Into<String>,
@@ -2613,6 +4718,14 @@ impl Client {
     /// You can unarchive a single contact.
     ///
     /// `POST /contacts/{id}/unarchive`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.unarchive_contact("63a07ddf05a32042dffac965").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
@@ -2628,6 +4741,23 @@ impl Client {
     /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
     ///
     /// `PUT /articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_article(
+    ///         "123",
+    ///         types::UpdateArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_article(
         &self,
         id: impl Into<String>,
@@ -2640,6 +4770,22 @@ impl Client {
     /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
     ///
     /// `PUT /help_center/collections/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_collection(
+    ///         "123",
+    ///         types::UpdateCollectionRequest {
+    ///             name: Some("Update collection name".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_collection(
         &self,
         id: impl Into<String>,
@@ -2656,6 +4802,14 @@ impl Client {
     /// > When updating a company it is not possible to update `company_id`. This can only be set once upon creation of the company.
     ///
     /// `PUT /companies/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client.update_company("5f4d3c1c-7b1b-4d7d-a97e-6095715c6632").await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_company(
         &self,
         id: impl Into<String>,
@@ -2673,6 +4827,23 @@ impl Client {
     /// > See _`update a contact with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /contacts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_contact(
+    ///         "63a07ddf05a32042dffac965",
+    ///         types::UpdateContactRequest {
+    ///             email: Some("joebloggs@intercom.io".to_owned()),
+    ///             name: Some("joe bloggs".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_contact(
         &self,
         id: impl Into<String>,
@@ -2685,6 +4856,23 @@ impl Client {
     /// You can update an existing content import source.
     ///
     /// `PUT /ai/content_import_sources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_import_source(
+    ///         "123",
+    ///         types::UpdateContentImportSourceRequest {
+    ///             sync_behavior: types::UpdateContentImportSourceRequestSyncBehavior::Api,
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
@@ -2697,6 +4885,35 @@ impl Client {
     /// You can update an existing content snippet.
     ///
     /// `PUT /content_snippets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_content_snippet(
+    ///         "123",
+    ///         types::ContentSnippetUpdateRequest {
+    ///             json_blocks: Some(
+    ///                 Vec::from([
+    ///                     serde_json::Map::from_iter([
+    ///                         (
+    ///                             "text".to_owned(),
+    ///                             serde_json::json!(
+    ///                                 "Go to Settings > Security > Reset password and follow the steps."
+    ///                             ),
+    ///                         ),
+    ///                         ("type".to_owned(), serde_json::json!("paragraph")),
+    ///                     ]),
+    ///                 ]),
+    ///             ),
+    ///             title: Some("How to reset your password (updated)".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_content_snippet(
         &self,
         id: impl Into<String>,
@@ -2719,6 +4936,36 @@ impl Client {
     /// > See _`update a conversation with an association to a custom object instance`_ in the request/response examples to see the custom object association format.
     ///
     /// `PUT /conversations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation(
+    ///         "123",
+    ///         types::UpdateConversationRequest {
+    ///             custom_attributes: Some(
+    ///                 std::collections::BTreeMap::from([
+    ///                     (
+    ///                         "issue_type".to_owned(),
+    ///                         types::CustomAttributesValue::String("Billing".to_owned()),
+    ///                     ),
+    ///                     (
+    ///                         "priority".to_owned(),
+    ///                         types::CustomAttributesValue::String("High".to_owned()),
+    ///                     ),
+    ///                 ]),
+    ///             ),
+    ///             read: Some(true),
+    ///             title: Some("new conversation title".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .display_as("plaintext")
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_conversation(
         &self,
         id: impl Into<String>,
@@ -2735,6 +4982,26 @@ impl Client {
     /// > This is an experimental endpoint. It requires a valid HMAC secret for authentication in addition to the standard bearer token.
     ///
     /// `PUT /conversations/{conversation_id}/conversation_parts/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_conversation_part(
+    ///         "123",
+    ///         "456",
+    ///         types::UpdateConversationPartRequest {
+    ///             admin_id: Some("991267694".to_owned()),
+    ///             experimental: true,
+    ///             secret: "hmac_secret_value".to_owned(),
+    ///             seen: Some(true),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_conversation_part(
         &self,
         conversation_id: impl Into<String>,
@@ -2756,6 +5023,35 @@ impl Client {
     /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
     ///
     /// `PUT /data_attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_attribute(
+    ///         "1",
+    ///         types::UpdateDataAttributeRequest {
+    ///             archived: Some(false),
+    ///             description: Some("Just a plain old ring".to_owned()),
+    ///             options: Some(
+    ///                 Vec::from([
+    ///                     types::DataAttributeRequestOptionsItem {
+    ///                         value: Some("1-10".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                     types::DataAttributeRequestOptionsItem {
+    ///                         value: Some("11-20".to_owned()),
+    ///                         ..Default::default()
+    ///                     },
+    ///                 ]),
+    ///             ),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_data_attribute(
         &self,
         id: impl Into<String>,
@@ -2768,6 +5064,22 @@ impl Client {
     /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
     ///
     /// `PATCH /data_connectors/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_data_connector(
+    ///         "12345",
+    ///         types::UpdateDataConnectorRequest {
+    ///             state: Some(types::UpdateDataConnectorRequestState::Draft),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
@@ -2780,6 +5092,27 @@ impl Client {
     /// You can update an existing external page (if it was created via the API).
     ///
     /// `PUT /ai/external_pages/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_external_page(
+    ///         "123",
+    ///         types::UpdateExternalPageRequest {
+    ///             external_id: Some("5678".to_owned()),
+    ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
+    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             source_id: "47".to_owned(),
+    ///             title: "Test".to_owned(),
+    ///             url: "https://www.example.com".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
@@ -2792,6 +5125,26 @@ impl Client {
     /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
     ///
     /// `PUT /folders/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_folder(
+    ///         "6",
+    ///         types::UpdateFolderBody {
+    ///             folder: types::UpdateFolderBodyFolder {
+    ///                 emoji: Some("📖".to_owned()),
+    ///                 name: Some("Updated Product Documentation".to_owned()),
+    ///                 ..Default::default()
+    ///             },
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_folder(
         &self,
         id: impl Into<String>,
@@ -2804,6 +5157,23 @@ impl Client {
     /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
     ///
     /// `PUT /internal_articles/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_internal_article(
+    ///         "123",
+    ///         types::UpdateInternalArticleRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             title: Some("Christmas is here!".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_internal_article(
         &self,
         id: impl Into<String>,
@@ -2816,6 +5186,27 @@ impl Client {
     /// Update a news item
     ///
     /// `PUT /news/news_items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_news_item(
+    ///         "123",
+    ///         types::NewsItemRequest {
+    ///             body: Some("<p>New gifts in store for the jolly season</p>".to_owned()),
+    ///             reactions: Some(
+    ///                 Vec::from([Some("😝".to_owned()), Some("😂".to_owned())]),
+    ///             ),
+    ///             sender_id: "991267848".to_owned(),
+    ///             title: "Christmas is here!".to_owned(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_news_item(
         &self,
         id: impl Into<String>,
@@ -2828,6 +5219,21 @@ impl Client {
     /// You can update a ticket.
     ///
     /// `PUT /tickets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket(
+    ///         "123",
+    ///         types::UpdateTicketBody {
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_ticket(
         &self,
         id: impl Into<String>,
@@ -2844,6 +5250,22 @@ impl Client {
     /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
     ///
     /// `PUT /ticket_types/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type(
+    ///         "123",
+    ///         types::UpdateTicketTypeRequest {
+    ///             name: Some("Bug Report 2".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
@@ -2856,6 +5278,23 @@ impl Client {
     /// You can update an existing attribute for a ticket type.
     ///
     /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_ticket_type_attribute(
+    ///         "123",
+    ///         "123",
+    ///         types::UpdateTicketTypeAttributeRequest {
+    ///             description: Some("New Attribute Description".to_owned()),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -2877,6 +5316,20 @@ impl Client {
     /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
     ///
     /// `PUT /visitors`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// let response = client
+    ///     .update_visitor(types::UpdateVisitorRequest {
+    ///         id: Some("6762f30c1bb69f9f2193bc5e".to_owned()),
+    ///         name: Some("Gareth Bale".to_owned()),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// ```
+    ///
+    /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,

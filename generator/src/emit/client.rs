@@ -11,9 +11,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The version module's root: the version constant and the `Client` with one method per operation.
-pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
+pub fn client_module(
+    api: &Api,
+    version_doc: &str,
+    example_docs: &std::collections::HashMap<String, String>,
+) -> TokenStream {
     let version = &api.version;
-    let methods = api.operations.iter().map(client_method);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| client_method(op, example_docs.get(&op.name)));
     let module_doc = format!(" {version_doc}");
     quote! {
         #![doc = #module_doc]
@@ -82,7 +89,7 @@ pub fn client_module(api: &Api, version_doc: &str) -> TokenStream {
     }
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+fn client_method(op: &Operation, example_doc: Option<&String>) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(&op.builder_name);
     let required = required_inputs(op);
@@ -112,6 +119,7 @@ fn client_method(op: &Operation) -> TokenStream {
         op.docs.as_deref(),
         Some(&endpoint),
         stream_doc.as_deref(),
+        example_doc.map(String::as_str),
     ]);
     let args: Vec<TokenStream> = args.collect();
     // Each method (and its alias) is compiled with its resource's feature.

@@ -7,6 +7,7 @@
 mod client;
 mod conformance;
 mod manifest;
+mod request_examples;
 mod support;
 mod tokens;
 mod types;
@@ -93,13 +94,15 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
             contents: with_notice(source),
         });
     }
+    let crate_name = spec.package.replace('-', "_");
     for module in &spec.modules {
         let api = &module.api;
         let dir = format!("src/{}", module.module);
         let version_doc = version_doc(module);
+        let example_docs = request_examples::method_docs(api, &module.module, &crate_name);
         files.push(rust_file(
             &format!("{dir}/mod.rs"),
-            client::client_module(api, &version_doc),
+            client::client_module(api, &version_doc, &example_docs),
         )?);
         files.push(rust_file(
             &format!("{dir}/operations.rs"),
@@ -116,6 +119,11 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
         files.push(rust_file(
             &format!("{dir}/examples.rs"),
             support::examples_module(api),
+        )?);
+        // One test crate per version (in the crate's tests/, so the resource features apply).
+        files.push(rust_file(
+            &format!("tests/examples_{}.rs", module.module),
+            request_examples::test_file(api, &module.module, &crate_name),
         )?);
     }
     Ok(files)

@@ -1,9 +1,18 @@
-//! The description's success-response examples, one per operation: the default answers of the
-//! generated crate's `test-util` mock.
+//! The description's examples, one per operation: the success response (the default answers
+//! of the generated crate's `test-util` mock) and the request (each client method's documented
+//! example, compiled and run against the mock).
 
 use super::schema::escape_pointer;
-use crate::ir::{Operation, ResponseExample};
-use openapiv3::{Components, MediaType, OpenAPI, ReferenceOr, Response, StatusCode};
+use super::type_index::TypeIndex;
+use crate::ir::{
+    EnumValue, ExampleSource, ExampleValue, JsonKind, Operation, Param, ParamExample,
+    ParamLocation, RequestExample, ResponseExample, TypeRef,
+};
+use openapiv3::{
+    Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Response,
+    StatusCode,
+};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// One example per operation that declares a success response, in operation order. The first
@@ -31,12 +40,24 @@ pub fn response_examples(spec: &OpenAPI, operations: &[Operation]) -> Vec<Respon
 
 /// The spec's operations by the JSON pointer lowering records as their `origin`.
 fn operations_by_pointer(spec: &OpenAPI) -> HashMap<String, &openapiv3::Operation> {
+    operations_with_item_parameters(spec)
+        .into_iter()
+        .map(|(pointer, (_, operation))| (pointer, operation))
+        .collect()
+}
+
+/// A spec operation and the parameters its path item declares for all its operations.
+type SpecOperation<'a> = (&'a [ReferenceOr<Parameter>], &'a openapiv3::Operation);
+
+/// The spec's operations, with their path item's parameters, by their `origin` pointer.
+fn operations_with_item_parameters(spec: &OpenAPI) -> HashMap<String, SpecOperation<'_>> {
     let mut map = HashMap::new();
     for (path, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
         let item_pointer = format!("#/paths/{}", escape_pointer(path));
+        let item_parameters = &item.parameters;
         let methods = [
             ("get", &item.get),
             ("put", &item.put),
@@ -48,7 +69,10 @@ fn operations_by_pointer(spec: &OpenAPI) -> HashMap<String, &openapiv3::Operatio
         ];
         for (method, operation) in methods {
             if let Some(operation) = operation {
-                map.insert(format!("{item_pointer}/{method}"), operation);
+                map.insert(
+                    format!("{item_pointer}/{method}"),
+                    (item_parameters.as_slice(), operation),
+                );
             }
         }
     }
@@ -190,4 +214,241 @@ fn synthesize(
         })
         .collect();
     Some(Value::Object(fields))
+}
+
+/// One request example per operation, in operation order. Each required parameter takes the
+/// description's example (the parameter's, else its schema's), else a placeholder of its type;
+/// an optional parameter appears only with an example of its own. The body is the media type's
+/// example, else one built from its schema's property examples, else (when the body is
+/// required) a placeholder for emit to complete from the type.
+pub fn request_examples(
+    spec: &OpenAPI,
+    operations: &[Operation],
+    types: &TypeIndex<'_>,
+) -> Vec<RequestExample> {
+    let by_pointer = operations_with_item_parameters(spec);
+    let components = spec.components.as_ref();
+    operations
+        .iter()
+        .map(|op| {
+            let found = by_pointer.get(op.origin.as_str());
+            let params = op
+                .params
+                .iter()
+                .filter_map(|param| {
+                    let example = found
+                        .and_then(|(item, operation)| {
+                            find_parameter(components, item, operation, param)
+                        })
+                        .and_then(|parameter| parameter_example(components, parameter));
+                    let value = match example {
+                        Some(value) => value,
+                        None if param.required => ExampleValue {
+                            value: placeholder(&param.ty, &param.wire_name, types, 0),
+                            source: ExampleSource::Placeholder,
+                        },
+                        None => return None,
+                    };
+                    Some(ParamExample {
+                        name: param.name.clone(),
+                        value,
+                    })
+                })
+                .collect();
+            let body = op.body.as_ref().and_then(|body| {
+                let example = found.and_then(|(_, operation)| body_example(components, operation));
+                match example {
+                    Some(example) => Some(example),
+                    None if body.required => Some(ExampleValue {
+                        value: placeholder(&body.ty, "body", types, 0),
+                        source: ExampleSource::Placeholder,
+                    }),
+                    None => None,
+                }
+            });
+            RequestExample {
+                operation: op.name.clone(),
+                params,
+                body,
+            }
+        })
+        .collect()
+}
+
+/// The spec parameter that became `param`: the operation's own, else its path item's.
+fn find_parameter<'a>(
+    components: Option<&'a Components>,
+    item: &'a [ReferenceOr<Parameter>],
+    operation: &'a openapiv3::Operation,
+    param: &Param,
+) -> Option<&'a Parameter> {
+    operation
+        .parameters
+        .iter()
+        .chain(item)
+        .filter_map(|parameter| resolve_parameter(components, parameter))
+        .find(|parameter| {
+            let data = parameter.parameter_data_ref();
+            data.name == param.wire_name && location(parameter) == param.location
+        })
+}
+
+fn resolve_parameter<'a>(
+    components: Option<&'a Components>,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match components?.parameters.get(name)? {
+                ReferenceOr::Item(parameter) => Some(parameter),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+fn location(parameter: &Parameter) -> ParamLocation {
+    match parameter {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// `example`, else the first of `examples`, else the schema's (or its content's) example.
+fn parameter_example(
+    components: Option<&Components>,
+    parameter: &Parameter,
+) -> Option<ExampleValue> {
+    let data = parameter.parameter_data_ref();
+    let declared = data
+        .example
+        .clone()
+        .or_else(|| first_named_example(components, &data.examples).cloned());
+    if let Some(value) = declared {
+        return Some(ExampleValue {
+            value,
+            source: ExampleSource::Description,
+        });
+    }
+    let schemas = serde_json::to_value(components.map(|c| &c.schemas)).ok()?;
+    let schema = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => serde_json::to_value(schema).ok()?,
+        ParameterSchemaOrContent::Content(content) => {
+            let media = content.values().next()?;
+            if let Some(value) = media_example(components, media) {
+                return Some(ExampleValue {
+                    value: value.clone(),
+                    source: ExampleSource::Description,
+                });
+            }
+            serde_json::to_value(media.schema.as_ref()?).ok()?
+        }
+    };
+    let value = synthesize(&schemas, &schema, 0).filter(says_something)?;
+    Some(ExampleValue {
+        value,
+        source: ExampleSource::SchemaExamples,
+    })
+}
+
+/// Whether a value built from property examples holds any: an empty object or array only
+/// means that no property had one (a placeholder of the declared type is then better).
+fn says_something(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => !object.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// The request body's example in the media type lowering chose (JSON first, as
+/// `lower::operation` prefers it), else one built from its schema's property examples.
+fn body_example(
+    components: Option<&Components>,
+    operation: &openapiv3::Operation,
+) -> Option<ExampleValue> {
+    let body = match operation.request_body.as_ref()? {
+        ReferenceOr::Item(body) => body,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            match components?.request_bodies.get(name)? {
+                ReferenceOr::Item(body) => body,
+                ReferenceOr::Reference { .. } => return None,
+            }
+        }
+    };
+    let media = body
+        .content
+        .iter()
+        .find(|(media_type, _)| is_json(media_type))
+        .or_else(|| body.content.first())
+        .map(|(_, media)| media)?;
+    if let Some(value) = media_example(components, media) {
+        return Some(ExampleValue {
+            value: value.clone(),
+            source: ExampleSource::Description,
+        });
+    }
+    let value = schema_example(components, media).filter(says_something)?;
+    Some(ExampleValue {
+        value,
+        source: ExampleSource::SchemaExamples,
+    })
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.ends_with("/json") || essence.ends_with("+json")
+}
+
+/// The first of an `examples` map's values (by name, as the loader sorts them).
+fn first_named_example<'a>(
+    components: Option<&'a Components>,
+    examples: &'a indexmap::IndexMap<String, ReferenceOr<openapiv3::Example>>,
+) -> Option<&'a Value> {
+    let example = match examples.values().next()? {
+        ReferenceOr::Item(example) => example,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/examples/")?;
+            match components?.examples.get(name)? {
+                ReferenceOr::Item(example) => example,
+                ReferenceOr::Reference { .. } => return None,
+            }
+        }
+    };
+    example.value.as_ref()
+}
+
+/// How deep [`placeholder`] follows arrays of arrays.
+const MAX_PLACEHOLDER_DEPTH: usize = 4;
+
+/// A plausible value of `ty` where the description has no example: an enum's first value, an
+/// identifier-like text for a string named `..id`, one item for an array, and an empty object
+/// for objects (emit fills in what the type requires).
+fn placeholder(ty: &TypeRef, name: &str, types: &TypeIndex<'_>, depth: usize) -> Value {
+    if let Some(first) = types.enumeration(ty).and_then(|e| e.variants.first()) {
+        return match &first.value {
+            EnumValue::String(text) => Value::from(text.as_str()),
+            EnumValue::Integer(number) => Value::from(*number),
+        };
+    }
+    match types.json_kind(ty) {
+        JsonKind::String if name.to_ascii_lowercase().ends_with("id") => Value::from("123"),
+        JsonKind::String => Value::from("example"),
+        JsonKind::Integer => Value::from(1),
+        JsonKind::Number => Value::from(1.5),
+        JsonKind::Boolean => Value::Bool(true),
+        JsonKind::Array if depth < MAX_PLACEHOLDER_DEPTH => {
+            let item = types
+                .array_item(ty)
+                .map(|item| placeholder(&item, name, types, depth + 1));
+            Value::Array(item.into_iter().collect())
+        }
+        JsonKind::Array => Value::Array(Vec::new()),
+        JsonKind::Object | JsonKind::Any => Value::Object(serde_json::Map::new()),
+    }
 }

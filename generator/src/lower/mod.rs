@@ -56,6 +56,8 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     mark_search_queries(&operations, &mut types);
     let webhook_items = resources::webhook_items(&types);
     resources::assign(&mut types, &operations, &webhook_items);
+    let request_examples =
+        examples::request_examples(spec, &operations, &type_index::TypeIndex::new(&types));
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -69,6 +71,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
             .collect(),
         types,
         response_examples: examples::response_examples(spec, &operations),
+        request_examples,
         operations,
         warnings,
         webhook_items,
