@@ -84,7 +84,7 @@
 pub mod runtime;
 pub use runtime::{
     ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit,
-    Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Upload,
+    Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Timestamp, Upload,
 };
 pub use runtime::{identity, search, webhooks};
 #[cfg(feature = "test-util")]
@@ -103,7 +103,7 @@ pub mod prelude {
     #[cfg(feature = "v2_14")]
     pub use crate::v2_14::{types, Client};
     pub use crate::search::{Filter, Query};
-    pub use crate::{ApiError, Error, Region, RequestOptions, Upload};
+    pub use crate::{ApiError, Error, Region, RequestOptions, Timestamp, Upload};
     pub use futures::{StreamExt, TryStreamExt};
 }
 #[cfg(feature = "v2_14")]

@@ -509,7 +509,7 @@ async fn create_contact(client: &Client) -> Result<(), Error> {
 async fn create_content_import_source(client: &Client) -> Result<(), Error> {
     client
         .create_content_import_source(types::CreateContentImportSourceRequest {
-            sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+            sync_behavior: types::CreateContentImportSourceRequestSyncBehavior,
             url: "https://www.example.com".to_owned(),
             ..Default::default()
         })
@@ -561,7 +561,7 @@ async fn create_conversation_attribute(client: &Client) -> Result<(), Error> {
     client
         .create_conversation_attribute(
             types::CreateConversationAttributeRequest::CreateConversationAttributeStringRequest(types::CreateConversationAttributeStringRequest {
-                data_type: types::CreateConversationAttributeStringRequestDataType::String,
+                data_type: types::CreateConversationAttributeStringRequestDataType,
                 description: Some("Created via API test".to_owned()),
                 name: "api_test_attr".to_owned(),
                 ..Default::default()
@@ -595,9 +595,13 @@ async fn create_custom_object_instances(client: &Client) -> Result<(), Error> {
                         ("total_amount".to_owned(), "99.99".to_owned()),
                     ]),
                 ),
-                external_created_at: Some(1392036272),
+                external_created_at: Some(
+                    intercom_api::Timestamp::from_unix_seconds(1392036272),
+                ),
                 external_id: Some("123".to_owned()),
-                external_updated_at: Some(1392036272),
+                external_updated_at: Some(
+                    intercom_api::Timestamp::from_unix_seconds(1392036272),
+                ),
                 ..Default::default()
             },
         )
@@ -690,7 +694,7 @@ async fn create_external_page(client: &Client) -> Result<(), Error> {
         .create_external_page(types::CreateExternalPageRequest {
             external_id: "abc1234".to_owned(),
             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-            locale: types::CreateExternalPageRequestLocale::En,
+            locale: types::CreateExternalPageRequestLocale,
             source_id: "44".to_owned(),
             title: "Test".to_owned(),
             url: Some("https://www.example.com".to_owned()),
@@ -788,7 +792,7 @@ async fn create_message(client: &Client) -> Result<(), Error> {
             ),
             from: Some(types::CreateMessageRequestFrom {
                 id: "991267816".to_owned(),
-                type_: types::CreateMessageRequestFromType::Admin,
+                type_: types::CreateMessageRequestFromType,
                 ..Default::default()
             }),
             message_type: Some(types::CreateMessageRequestMessageType::Conversation),
@@ -831,7 +835,9 @@ async fn create_news_item(client: &Client) -> Result<(), Error> {
                 Vec::from([
                     types::NewsfeedAssignment {
                         newsfeed_id: Some("53".to_owned()),
-                        published_at: Some(1664638214),
+                        published_at: Some(
+                            intercom_api::Timestamp::from_unix_seconds(1664638214),
+                        ),
                         ..Default::default()
                     },
                 ]),
@@ -984,8 +990,8 @@ async fn data_event_summaries(client: &Client) -> Result<(), Error> {
             event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
                 count: Some(1),
                 event_name: Some("invited-friend".to_owned()),
-                first: Some(1671028894),
-                last: Some(1671028894),
+                first: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
+                last: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
                 ..Default::default()
             }),
             user_id: Some("314159".to_owned()),
@@ -1268,7 +1274,7 @@ async fn get_download_reporting_data_by_job_identifier(
 ) -> Result<(), Error> {
     client
         .get_download_reporting_data_by_job_identifier(
-            types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+            types::GetDownloadReportingDataByJobIdentifierAccept,
             "123",
             "example",
         )
@@ -1672,7 +1678,7 @@ async fn manage_conversation(client: &Client) -> Result<(), Error> {
             types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
                 admin_id: "991267715".to_owned(),
                 assignee_id: "991267715".to_owned(),
-                message_type: types::AssignConversationRequestMessageType::Assignment,
+                message_type: types::AssignConversationRequestMessageType,
                 type_: types::AssignConversationRequestType::Admin,
                 ..Default::default()
             }),
@@ -1752,7 +1758,7 @@ async fn redact_conversation(client: &Client) -> Result<(), Error> {
             types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
                 conversation_id: "really_123_doesnt_exist".to_owned(),
                 conversation_part_id: "really_123_doesnt_exist".to_owned(),
-                type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+                type_: types::RedactConversationRequestRedactConversationPartRequestType,
                 ..Default::default()
             }),
         )
@@ -1982,8 +1988,10 @@ async fn scroll_over_all_companies(client: &Client) -> Result<(), Error> {
 async fn search_activity_logs(client: &Client) -> Result<(), Error> {
     client
         .search_activity_logs(types::SearchActivityLogsBody {
-            created_at_after: 1677253093,
-            created_at_before: Some(1677861493),
+            created_at_after: intercom_api::Timestamp::from_unix_seconds(1677253093),
+            created_at_before: Some(
+                intercom_api::Timestamp::from_unix_seconds(1677861493),
+            ),
             event_types: Some(
                 Vec::from([
                     "app_name_change".to_owned(),
@@ -2099,7 +2107,7 @@ async fn search_content(client: &Client) -> Result<(), Error> {
         .tag_operator(types::SearchContentTagOperator::In)
         .any_tag_ids(Vec::from(["1,2,3".to_owned()]))
         .folder_ids(Vec::from(["10,20".to_owned()]))
-        .folder_entity_type(types::SearchContentFolderEntityType::Folder)
+        .folder_entity_type(types::SearchContentFolderEntityType)
         .content_types(Vec::from([types::SearchContentContentTypesItem::default()]))
         .copilot_state(types::SearchContentCopilotState::On)
         .fin_service_state(types::SearchContentFinServiceState::On)
@@ -2529,7 +2537,7 @@ async fn update_external_page(client: &Client) -> Result<(), Error> {
             types::UpdateExternalPageRequest {
                 external_id: Some("5678".to_owned()),
                 html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-                locale: types::UpdateExternalPageRequestLocale::En,
+                locale: types::UpdateExternalPageRequestLocale,
                 source_id: "47".to_owned(),
                 title: "Test".to_owned(),
                 url: "https://www.example.com".to_owned(),

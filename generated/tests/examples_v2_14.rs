@@ -194,7 +194,7 @@ async fn create_contact(client: &Client) -> Result<(), Error> {
 async fn create_content_import_source(client: &Client) -> Result<(), Error> {
     client
         .create_content_import_source(types::CreateContentImportSourceRequest {
-            sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+            sync_behavior: types::CreateContentImportSourceRequestSyncBehavior,
             url: "https://www.example.com".to_owned(),
             ..Default::default()
         })
@@ -228,9 +228,13 @@ async fn create_custom_object_instances(client: &Client) -> Result<(), Error> {
                         ("total_amount".to_owned(), "99.99".to_owned()),
                     ]),
                 ),
-                external_created_at: Some(1392036272),
+                external_created_at: Some(
+                    intercom_api::Timestamp::from_unix_seconds(1392036272),
+                ),
                 external_id: Some("123".to_owned()),
-                external_updated_at: Some(1392036272),
+                external_updated_at: Some(
+                    intercom_api::Timestamp::from_unix_seconds(1392036272),
+                ),
                 ..Default::default()
             },
         )
@@ -275,7 +279,7 @@ async fn create_external_page(client: &Client) -> Result<(), Error> {
         .create_external_page(types::CreateExternalPageRequest {
             external_id: "abc1234".to_owned(),
             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-            locale: types::CreateExternalPageRequestLocale::En,
+            locale: types::CreateExternalPageRequestLocale,
             source_id: "44".to_owned(),
             title: "Test".to_owned(),
             url: Some("https://www.example.com".to_owned()),
@@ -329,7 +333,7 @@ async fn create_message(client: &Client) -> Result<(), Error> {
             ),
             from: Some(types::CreateMessageRequestFrom {
                 id: "991267816".to_owned(),
-                type_: types::CreateMessageRequestFromType::Admin,
+                type_: types::CreateMessageRequestFromType,
                 ..Default::default()
             }),
             message_type: Some(types::CreateMessageRequestMessageType::Conversation),
@@ -372,7 +376,9 @@ async fn create_news_item(client: &Client) -> Result<(), Error> {
                 Vec::from([
                     types::NewsfeedAssignment {
                         newsfeed_id: Some("53".to_owned()),
-                        published_at: Some(1664638214),
+                        published_at: Some(
+                            intercom_api::Timestamp::from_unix_seconds(1664638214),
+                        ),
                         ..Default::default()
                     },
                 ]),
@@ -490,8 +496,8 @@ async fn data_event_summaries(client: &Client) -> Result<(), Error> {
             event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
                 count: Some(1),
                 event_name: Some("invited-friend".to_owned()),
-                first: Some(1671028894),
-                last: Some(1671028894),
+                first: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
+                last: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
                 ..Default::default()
             }),
             user_id: Some("314159".to_owned()),
@@ -678,7 +684,7 @@ async fn get_download_reporting_data_by_job_identifier(
 ) -> Result<(), Error> {
     client
         .get_download_reporting_data_by_job_identifier(
-            types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+            types::GetDownloadReportingDataByJobIdentifierAccept,
             "123",
             "example",
         )
@@ -916,7 +922,7 @@ async fn manage_conversation(client: &Client) -> Result<(), Error> {
             types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
                 admin_id: "991267715".to_owned(),
                 assignee_id: "991267715".to_owned(),
-                message_type: types::AssignConversationRequestMessageType::Assignment,
+                message_type: types::AssignConversationRequestMessageType,
                 type_: types::AssignConversationRequestType::Admin,
                 ..Default::default()
             }),
@@ -958,7 +964,7 @@ async fn redact_conversation(client: &Client) -> Result<(), Error> {
             types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
                 conversation_id: "really_123_doesnt_exist".to_owned(),
                 conversation_part_id: "really_123_doesnt_exist".to_owned(),
-                type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+                type_: types::RedactConversationRequestRedactConversationPartRequestType,
                 ..Default::default()
             }),
         )
@@ -1426,7 +1432,7 @@ async fn update_external_page(client: &Client) -> Result<(), Error> {
             types::UpdateExternalPageRequest {
                 external_id: Some("5678".to_owned()),
                 html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-                locale: types::UpdateExternalPageRequestLocale::En,
+                locale: types::UpdateExternalPageRequestLocale,
                 source_id: "47".to_owned(),
                 title: "Test".to_owned(),
                 url: "https://www.example.com".to_owned(),

@@ -180,6 +180,7 @@ impl fmt::Display for RustType<'_> {
             TypeRef::Named(name) => write!(f, "{name}"),
             TypeRef::String => write!(f, "String"),
             TypeRef::Integer => write!(f, "i64"),
+            TypeRef::Timestamp => write!(f, "Timestamp"),
             TypeRef::Number => write!(f, "f64"),
             TypeRef::Boolean => write!(f, "bool"),
             TypeRef::Json => write!(f, "serde_json::Value"),

@@ -247,6 +247,16 @@ pub struct Enum {
     pub set_by_type: bool,
 }
 
+impl Enum {
+    /// The one value of an enum set by its type (a tag), emitted as a unit struct.
+    pub fn tag(&self) -> Option<&EnumVariant> {
+        match (self.set_by_type, self.variants.as_slice()) {
+            (true, [only]) => Some(only),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnumRepr {
     String,
@@ -342,6 +352,8 @@ pub enum TypeRef {
     Named(String),
     String,
     Integer,
+    /// A point in time, sent as whole seconds since the Unix epoch (the runtime's `Timestamp`).
+    Timestamp,
     Number,
     Boolean,
     /// Any JSON value.

@@ -323,6 +323,7 @@ const RESERVED_FEATURES: &[&str] = &[
     "rustls-webpki-roots",
     "rustls-platform-roots",
     "native-tls",
+    "jiff",
     "tracing",
     "test-util",
     "_rustls",

@@ -58,6 +58,7 @@ snapshot_fixture!(references);
 snapshot_fixture!(tags);
 snapshot_fixture!(ids);
 snapshot_fixture!(shared);
+snapshot_fixture!(timestamps);
 
 /// Each operation's request example: the call in the method's docs, and the test file that
 /// compiles and runs them (with misfits converted or replaced, and counted in its docs).

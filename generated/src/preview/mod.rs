@@ -1187,7 +1187,7 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_content_import_source(types::CreateContentImportSourceRequest {
-    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior,
     ///         url: "https://www.example.com".to_owned(),
     ///         ..Default::default()
     ///     })
@@ -1289,7 +1289,7 @@ impl Client {
     /// let response = client
     ///     .create_conversation_attribute(
     ///         types::CreateConversationAttributeRequest::CreateConversationAttributeStringRequest(types::CreateConversationAttributeStringRequest {
-    ///             data_type: types::CreateConversationAttributeStringRequestDataType::String,
+    ///             data_type: types::CreateConversationAttributeStringRequestDataType,
     ///             description: Some("Created via API test".to_owned()),
     ///             name: "api_test_attr".to_owned(),
     ///             ..Default::default()
@@ -1352,9 +1352,13 @@ impl Client {
     ///                     ("total_amount".to_owned(), "99.99".to_owned()),
     ///                 ]),
     ///             ),
-    ///             external_created_at: Some(1392036272),
+    ///             external_created_at: Some(
+    ///                 intercom_api::Timestamp::from_unix_seconds(1392036272),
+    ///             ),
     ///             external_id: Some("123".to_owned()),
-    ///             external_updated_at: Some(1392036272),
+    ///             external_updated_at: Some(
+    ///                 intercom_api::Timestamp::from_unix_seconds(1392036272),
+    ///             ),
     ///             ..Default::default()
     ///         },
     ///     )
@@ -1576,7 +1580,7 @@ impl Client {
     ///     .create_external_page(types::CreateExternalPageRequest {
     ///         external_id: "abc1234".to_owned(),
     ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         locale: types::CreateExternalPageRequestLocale,
     ///         source_id: "44".to_owned(),
     ///         title: "Test".to_owned(),
     ///         url: Some("https://www.example.com".to_owned()),
@@ -1764,7 +1768,7 @@ impl Client {
     ///         ),
     ///         from: Some(types::CreateMessageRequestFrom {
     ///             id: "991267816".to_owned(),
-    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             type_: types::CreateMessageRequestFromType,
     ///             ..Default::default()
     ///         }),
     ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
@@ -1821,7 +1825,9 @@ impl Client {
     ///             Vec::from([
     ///                 types::NewsfeedAssignment {
     ///                     newsfeed_id: Some("53".to_owned()),
-    ///                     published_at: Some(1664638214),
+    ///                     published_at: Some(
+    ///                         intercom_api::Timestamp::from_unix_seconds(1664638214),
+    ///                     ),
     ///                     ..Default::default()
     ///                 },
     ///             ]),
@@ -2150,8 +2156,8 @@ impl Client {
     ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
     ///             count: Some(1),
     ///             event_name: Some("invited-friend".to_owned()),
-    ///             first: Some(1671028894),
-    ///             last: Some(1671028894),
+    ///             first: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
+    ///             last: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
     ///             ..Default::default()
     ///         }),
     ///         user_id: Some("314159".to_owned()),
@@ -3217,7 +3223,7 @@ impl Client {
     /// ```ignore
     /// client
     ///     .get_download_reporting_data_by_job_identifier(
-    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept,
     ///         "123",
     ///         "example",
     ///     )
@@ -4808,7 +4814,7 @@ impl Client {
     ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
     ///             admin_id: "991267715".to_owned(),
     ///             assignee_id: "991267715".to_owned(),
-    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             message_type: types::AssignConversationRequestMessageType,
     ///             type_: types::AssignConversationRequestType::Admin,
     ///             ..Default::default()
     ///         }),
@@ -5021,7 +5027,7 @@ impl Client {
     ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
     ///             conversation_id: "really_123_doesnt_exist".to_owned(),
     ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
-    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType,
     ///             ..Default::default()
     ///         }),
     ///     )
@@ -5756,8 +5762,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .search_activity_logs(types::SearchActivityLogsBody {
-    ///         created_at_after: 1677253093,
-    ///         created_at_before: Some(1677861493),
+    ///         created_at_after: intercom_api::Timestamp::from_unix_seconds(1677253093),
+    ///         created_at_before: Some(
+    ///             intercom_api::Timestamp::from_unix_seconds(1677861493),
+    ///         ),
     ///         event_types: Some(
     ///             Vec::from([
     ///                 "app_name_change".to_owned(),
@@ -6131,7 +6139,7 @@ impl Client {
     ///     .tag_operator(types::SearchContentTagOperator::In)
     ///     .any_tag_ids(Vec::from(["1,2,3".to_owned()]))
     ///     .folder_ids(Vec::from(["10,20".to_owned()]))
-    ///     .folder_entity_type(types::SearchContentFolderEntityType::Folder)
+    ///     .folder_entity_type(types::SearchContentFolderEntityType)
     ///     .content_types(Vec::from([types::SearchContentContentTypesItem::default()]))
     ///     .copilot_state(types::SearchContentCopilotState::On)
     ///     .fin_service_state(types::SearchContentFinServiceState::On)
@@ -7302,7 +7310,7 @@ impl Client {
     ///         types::UpdateExternalPageRequest {
     ///             external_id: Some("5678".to_owned()),
     ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             locale: types::UpdateExternalPageRequestLocale,
     ///             source_id: "47".to_owned(),
     ///             title: "Test".to_owned(),
     ///             url: "https://www.example.com".to_owned(),

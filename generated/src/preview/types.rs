@@ -12,7 +12,7 @@ pub struct ActivityLog {
     pub activity_description: Option<String>,
     pub activity_type: Option<ActivityLogActivityType>,
     /// The time the activity was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the activity.
     pub id: Option<String>,
     pub metadata: Option<ActivityLogMetadata>,
@@ -332,7 +332,7 @@ pub struct ActivityLogMetadata {
     /// The unique identifier for the contact which is provided by the Client.
     pub external_id: Option<String>,
     /// The time of the Admin's last recorded activity.
-    pub last_activity_at: Option<i64>,
+    pub last_activity_at: Option<crate::runtime::Timestamp>,
     /// The state after the change. `idle` or `occupied`.
     pub new_state: Option<String>,
     /// The state before the change. `idle` or `occupied`, and null when the Admin had not been classified yet.
@@ -624,7 +624,7 @@ pub struct AdminReplyConversationRequest {
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub message_type: AdminReplyConversationRequestMessageType,
     /// The quick reply options to display to the end user. Must be present for quick_reply message types.
     pub reply_options: Option<Vec<QuickReplyOption>>,
@@ -688,7 +688,7 @@ pub struct AdminReplyTicketRequest {
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
     pub cross_post: Option<bool>,
     pub message_type: AdminReplyTicketRequestMessageType,
@@ -837,7 +837,7 @@ crate::runtime::object::object!(
 pub struct AiAgent {
     pub content_sources: Option<ContentSourcesList>,
     /// The time when the AI agent rating was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
     pub last_answer_type: Option<AiAgentLastAnswerType>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
@@ -851,7 +851,7 @@ pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
     pub source_type: Option<AiAgentSourceType>,
     /// The time when the AI agent rating was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1161,7 +1161,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// When the app was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the app.
     pub id_code: Option<String>,
     /// Whether or not the app uses identity verification.
@@ -1254,13 +1254,13 @@ pub struct ArticleContent {
     /// The body of the article in markdown.
     pub body_markdown: Option<String>,
     /// The time when the article was created (seconds).
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The ID of the teammate who created this content version.
     pub created_by_id: Option<String>,
     /// The description of the article.
     pub description: Option<String>,
     /// The time, in seconds, when this locale's staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
-    pub draft_updated_at: Option<i64>,
+    pub draft_updated_at: Option<crate::runtime::Timestamp>,
     /// Whether this locale's published content has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version.
     pub has_unpublished_changes: Option<bool>,
     /// Whether the article is `published` or is a `draft` .
@@ -1270,7 +1270,7 @@ pub struct ArticleContent {
     /// The type of object - `article_content` .
     pub type_: Option<ArticleContentType>,
     /// The time when the article was last updated (seconds).
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The ID of the teammate who last updated this content version.
     pub updated_by_id: Option<String>,
     /// The URL of the article.
@@ -1372,7 +1372,7 @@ pub struct ArticleListItem {
     /// The body of the article in markdown. For multilingual articles, this will be the body of the default language's content.
     pub body_markdown: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content.
     pub created_by_id: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
@@ -1380,7 +1380,7 @@ pub struct ArticleListItem {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The time, in seconds, when the staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
-    pub draft_updated_at: Option<i64>,
+    pub draft_updated_at: Option<crate::runtime::Timestamp>,
     /// Whether the article is excluded from Fin AI Agent article suggestions.
     pub exclude_from_article_suggestions: Option<bool>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
@@ -1394,9 +1394,9 @@ pub struct ArticleListItem {
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     pub parent_ids: Option<Vec<String>>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
-    pub scheduled_publish_at: Option<i64>,
+    pub scheduled_publish_at: Option<crate::runtime::Timestamp>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
-    pub scheduled_unpublish_at: Option<i64>,
+    pub scheduled_unpublish_at: Option<crate::runtime::Timestamp>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     ///
     /// Defaults to `"draft"`.
@@ -1410,7 +1410,7 @@ pub struct ArticleListItem {
     /// Defaults to `"article"`.
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content.
     pub updated_by_id: Option<String>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
@@ -1789,7 +1789,7 @@ pub struct ArticleVersion {
     /// The Markdown body of the article at this version.
     pub body_markdown: Option<String>,
     /// The time the version was created, as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the teammate who created this version.
     pub created_by_id: Option<String>,
     /// How this version was created (for example `web`, `api`).
@@ -1807,7 +1807,7 @@ pub struct ArticleVersion {
     /// String representing the object's type. Always has the value `article_version`.
     pub type_: Option<ArticleVersionType>,
     /// The time the version was last updated, as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1893,7 +1893,7 @@ pub struct ArticleVersionSummary {
     /// The id of the teammate listed as the article's author at this version.
     pub author_id: Option<String>,
     /// The time the version was created, as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the teammate who created this version.
     pub created_by_id: Option<String>,
     /// How this version was created (for example `web`, `api`).
@@ -2154,7 +2154,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Audience {
     /// The time the audience was created as a Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the audience.
     pub id: Option<String>,
     /// The name of the audience.
@@ -2166,7 +2166,7 @@ pub struct Audience {
     /// The type of object.
     pub type_: Option<AudienceType>,
     /// The time the audience was last updated as a Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2232,7 +2232,7 @@ crate::runtime::enums::string_tag!(AudienceListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReason {
     /// The Unix timestamp when the status reason was created
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Whether the status reason has been soft deleted
     pub deleted: Option<bool>,
     /// The emoji associated with the status reason
@@ -2245,7 +2245,7 @@ pub struct AwayStatusReason {
     pub order: Option<i64>,
     pub type_: Option<String>,
     /// The Unix timestamp when the status reason was last updated
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2304,7 +2304,7 @@ pub struct Banner {
     /// page) are not returned by this endpoint.
     pub client_targeting: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The time the contact's view of this banner was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the banner.
     pub id: Option<String>,
     /// Where the banner is positioned.
@@ -2429,7 +2429,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Brand {
     /// Unix timestamp of brand creation
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Default email settings ID for this brand
     pub default_address_settings_id: Option<String>,
     /// Associated help center identifier
@@ -2443,7 +2443,7 @@ pub struct Brand {
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2511,7 +2511,7 @@ pub struct BulkCreateCompaniesRequestCompaniesItem {
     /// The name of the plan you have associated with the company.
     pub plan: Option<String>,
     /// The time the company was created by you, in Unix timestamp format.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     /// The number of employees in this company.
     pub size: Option<i64>,
     /// Set to true to update the company's last seen time to now.
@@ -2585,7 +2585,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// A preferred language setting for the contact, used by the Intercom Messenger.
     pub language_override: Option<String>,
     /// The time the contact was last seen, in Unix timestamp format.
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     /// The contact's name.
     pub name: Option<String>,
     /// The ID of an admin that has been assigned account ownership of the contact.
@@ -2595,7 +2595,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// The contact's role. One of `user` or `lead`. Leads are exempt from the uniqueness check described above.
     pub role: Option<String>,
     /// The time the contact signed up, in Unix timestamp format.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
     pub tags: Option<BulkCreateContactsRequestContactsItemTags>,
     /// Whether the contact is unsubscribed from emails.
@@ -2771,7 +2771,7 @@ pub struct BulkUpdateCompaniesRequestCompaniesItem {
     /// The name of the plan you have associated with the company.
     pub plan: Option<String>,
     /// The time the company was created by you, in Unix timestamp format.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     /// The number of employees in this company.
     pub size: Option<i64>,
     /// Set to true to update the company's last seen time to now.
@@ -3135,7 +3135,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collection {
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
@@ -3154,7 +3154,7 @@ pub struct Collection {
     pub parent_id: Option<String>,
     pub translated_content: Option<GroupTranslatedContent>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
     pub url: Option<String>,
     /// The id of the workspace which the collection belongs to.
@@ -3212,9 +3212,9 @@ crate::runtime::enums::string_tag!(CollectionListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJob {
     /// The time the job completed as a UNIX timestamp. Null if not yet completed.
-    pub completed_at: Option<i64>,
+    pub completed_at: Option<crate::runtime::Timestamp>,
     /// The time the job was created as a UNIX timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the bulk job.
     pub id: Option<String>,
     /// The current state of the job.
@@ -3224,7 +3224,7 @@ pub struct CompaniesBulkJob {
     /// The type of the object.
     pub type_: Option<CompaniesBulkJobType>,
     /// The time the job was last updated as a UNIX timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL to check the job status.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3266,15 +3266,15 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJobTasksItem {
     /// The time the task completed as a UNIX timestamp. Null if not yet completed.
-    pub completed_at: Option<i64>,
+    pub completed_at: Option<crate::runtime::Timestamp>,
     /// The time the task was created as a UNIX timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the task.
     pub id: Option<String>,
     /// The number of items in this task.
     pub item_count: Option<i64>,
     /// The time the task started as a UNIX timestamp. Null if not yet started.
-    pub started_at: Option<i64>,
+    pub started_at: Option<crate::runtime::Timestamp>,
     /// The current state of the task.
     pub state: Option<CompaniesBulkJobTasksItemState>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3344,7 +3344,7 @@ pub struct Company {
     /// The company id you have defined for the company.
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes you have set on the company.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
@@ -3352,7 +3352,7 @@ pub struct Company {
     /// The industry that the company operates in.
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
-    pub last_request_at: Option<i64>,
+    pub last_request_at: Option<crate::runtime::Timestamp>,
     /// How much revenue the company generates for your business.
     pub monthly_spend: Option<i64>,
     /// The name of the company.
@@ -3361,7 +3361,7 @@ pub struct Company {
     pub notes: Option<CompanyNotes>,
     pub plan: Option<CompanyPlan>,
     /// The time the company was created by you.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     /// The list of segments associated with the company
     pub segments: Option<CompanySegments>,
     /// How many sessions the company has recorded.
@@ -3373,7 +3373,7 @@ pub struct Company {
     /// Value is `company`
     pub type_: Option<CompanyType>,
     /// The last time the company was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The number of users in the company.
     pub user_count: Option<i64>,
     /// The URL for the company website.
@@ -3892,7 +3892,7 @@ pub struct CompanyNote {
     /// Represents the company that the note was created about.
     pub company: Option<CompanyNoteCompany>,
     /// The time the note was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
@@ -4207,7 +4207,7 @@ pub struct Contact {
     /// The Android device which the contact is using.
     pub android_device: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
+    pub android_last_seen_at: Option<crate::runtime::Timestamp>,
     /// The version of the Android OS which the contact is using.
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
@@ -4221,7 +4221,7 @@ pub struct Contact {
     pub browser_version: Option<String>,
     pub companies: Option<ContactCompanies>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes which are set for the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
@@ -4243,7 +4243,7 @@ pub struct Contact {
     /// The iOS device which the contact is using.
     pub ios_device: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
+    pub ios_last_seen_at: Option<crate::runtime::Timestamp>,
     /// The version of iOS which the contact is using.
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
@@ -4251,15 +4251,15 @@ pub struct Contact {
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
+    pub last_contacted_at: Option<crate::runtime::Timestamp>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
+    pub last_email_clicked_at: Option<crate::runtime::Timestamp>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
+    pub last_email_opened_at: Option<crate::runtime::Timestamp>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
+    pub last_replied_at: Option<crate::runtime::Timestamp>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
     pub marked_email_as_spam: Option<bool>,
@@ -4277,7 +4277,7 @@ pub struct Contact {
     /// The role of the contact.
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     pub social_profiles: Option<ContactSocialProfiles>,
     pub tags: Option<ContactTags>,
     /// The type of object.
@@ -4285,7 +4285,7 @@ pub struct Contact {
     /// Whether the contact is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The id of the workspace which the contact belongs to.
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4366,7 +4366,7 @@ pub struct ContactActivity {
     /// The unique identifier for the contact the event relates to.
     pub contact_id: Option<String>,
     /// The time the activity event occurred, as a Unix timestamp in seconds.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The type of activity event.
     pub event_type: Option<ContactActivityEventType>,
     /// The external identifier of the contact, if one is set.
@@ -4925,7 +4925,7 @@ pub struct ContactReplyBaseRequest {
     /// The text body of the comment.
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
@@ -5762,9 +5762,9 @@ impl From<ContactReference> for ContactUnarchived {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsBulkJob {
     /// The time the job completed as a UNIX timestamp. Null if not yet completed.
-    pub completed_at: Option<i64>,
+    pub completed_at: Option<crate::runtime::Timestamp>,
     /// The time the job was created as a UNIX timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the bulk job.
     pub id: Option<String>,
     /// The current state of the job.
@@ -5774,7 +5774,7 @@ pub struct ContactsBulkJob {
     /// The type of the object.
     pub type_: Option<ContactsBulkJobType>,
     /// The time the job was last updated as a UNIX timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL to check the job status.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5816,15 +5816,15 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsBulkJobTasksItem {
     /// The time the task completed as a UNIX timestamp. Null if not yet completed.
-    pub completed_at: Option<i64>,
+    pub completed_at: Option<crate::runtime::Timestamp>,
     /// The time the task was created as a UNIX timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the task.
     pub id: Option<String>,
     /// The number of items in this task.
     pub item_count: Option<i64>,
     /// The time the task started as a UNIX timestamp. Null if not yet started.
-    pub started_at: Option<i64>,
+    pub started_at: Option<crate::runtime::Timestamp>,
     /// The current state of the task.
     pub state: Option<ContactsBulkJobTasksItemState>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -6081,11 +6081,11 @@ pub struct ContentImportSource {
     /// The unique identifiers for the audiences associated with this content import source.
     pub audience_ids: Option<Vec<String>>,
     /// The time when the content import source was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: String,
     /// The time when the content import source was last synced.
-    pub last_synced_at: i64,
+    pub last_synced_at: crate::runtime::Timestamp,
     /// The status of the content import source.
     ///
     /// Defaults to `"active"`.
@@ -6097,7 +6097,7 @@ pub struct ContentImportSource {
     /// Defaults to `"content_import_source"`.
     pub type_: ContentImportSourceType,
     /// The time when the content import source was last updated.
-    pub updated_at: i64,
+    pub updated_at: crate::runtime::Timestamp,
     /// The URL of the root of the external source.
     pub url: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -6455,7 +6455,7 @@ pub struct ContentSnippet {
     /// Deprecated. Use ai_copilot_availability instead. Whether this snippet is available for Copilot (1 = on, 0 = off).
     pub copilot_availability: Option<i64>,
     /// The time the snippet was created as a UNIX timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the content snippet.
     pub id: Option<String>,
     /// The content blocks that make up the body of the snippet.
@@ -6467,7 +6467,7 @@ pub struct ContentSnippet {
     /// String representing the object's type. Always has the value `content_snippet`.
     pub type_: Option<String>,
     /// The time the snippet was last updated as a UNIX timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6776,7 +6776,7 @@ pub struct Conversation {
     pub conversation_parts: Option<ConversationParts>,
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub custom_attributes: Option<CustomAttributes>,
     /// References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
     pub external_references: Option<Vec<ConversationExternalReference>>,
@@ -6799,7 +6799,7 @@ pub struct Conversation {
     pub scorecards: Option<Vec<ConversationScorecard>>,
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     pub source: Option<ConversationSource>,
     /// Can be set to "open", "closed" or "snoozed".
     pub state: Option<ConversationState>,
@@ -6813,9 +6813,9 @@ pub struct Conversation {
     /// Always conversation.
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: Option<i64>,
+    pub waiting_since: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -7028,7 +7028,7 @@ pub struct ConversationAttributeBase {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
     pub data_type: Option<ConversationAttributeBaseDataType>,
     /// Readable description of the attribute.
@@ -7042,7 +7042,7 @@ pub struct ConversationAttributeBase {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7113,7 +7113,7 @@ pub struct ConversationAttributeBooleanType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeBooleanTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7126,7 +7126,7 @@ pub struct ConversationAttributeBooleanType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7161,7 +7161,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeDatetimeTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7174,7 +7174,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7211,7 +7211,7 @@ pub struct ConversationAttributeDecimalType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeDecimalTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7224,7 +7224,7 @@ pub struct ConversationAttributeDecimalType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7259,7 +7259,7 @@ pub struct ConversationAttributeFilesType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeFilesTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7272,7 +7272,7 @@ pub struct ConversationAttributeFilesType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7307,7 +7307,7 @@ pub struct ConversationAttributeIntegerType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeIntegerTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7320,7 +7320,7 @@ pub struct ConversationAttributeIntegerType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7385,7 +7385,7 @@ pub struct ConversationAttributeListType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeListTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7398,7 +7398,7 @@ pub struct ConversationAttributeListType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Predefined options for this attribute. Each option has a unique UUID used to identify it in the options management endpoints.
@@ -7457,7 +7457,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeRelationshipTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7470,7 +7470,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Reference configuration for related objects.
@@ -7547,7 +7547,7 @@ pub struct ConversationAttributeStringType {
     /// Whether this attribute is archived.
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub data_type: Option<ConversationAttributeStringTypeDataType>,
     /// Readable description of the attribute.
     pub description: Option<String>,
@@ -7560,7 +7560,7 @@ pub struct ConversationAttributeStringType {
     /// Value is `conversation_attribute`.
     pub type_: Option<ConversationAttributeBaseType>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
     /// Whether this string attribute is multiline.
@@ -8054,7 +8054,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_first_contact_reply`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFirstContactReply {
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub type_: Option<String>,
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8126,7 +8126,7 @@ pub struct ConversationListItem {
     pub contacts: Option<ConversationContacts>,
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub custom_attributes: Option<CustomAttributes>,
     /// References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
     pub external_references: Option<Vec<ConversationExternalReference>>,
@@ -8149,7 +8149,7 @@ pub struct ConversationListItem {
     pub scorecards: Option<Vec<ConversationScorecard>>,
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     pub source: Option<ConversationSource>,
     /// Can be set to "open", "closed" or "snoozed".
     pub state: Option<ConversationListItemState>,
@@ -8163,9 +8163,9 @@ pub struct ConversationListItem {
     /// Always conversation.
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: Option<i64>,
+    pub waiting_since: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -8248,7 +8248,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationMonitorEvaluation {
     /// The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set.
-    pub evaluated_at: Option<i64>,
+    pub evaluated_at: Option<crate::runtime::Timestamp>,
     /// The reasoning provided by the monitor for its result. May be null if no reasoning was generated.
     pub explanation: Option<String>,
     /// The unique identifier of the monitor that produced this evaluation.
@@ -8303,7 +8303,7 @@ pub struct ConversationPart {
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
     pub body: Option<String>,
     /// The time the conversation part was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub email_message_metadata: Option<EmailMessageMetadata>,
     pub event_details: Option<EventDetails>,
     /// The external id of the conversation part
@@ -8312,7 +8312,7 @@ pub struct ConversationPart {
     pub id: Option<String>,
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
-    pub notified_at: Option<i64>,
+    pub notified_at: Option<crate::runtime::Timestamp>,
     /// The type of conversation part.
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
@@ -8326,7 +8326,7 @@ pub struct ConversationPart {
     /// Always conversation_part
     pub type_: Option<String>,
     /// The last time the conversation part was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -8675,14 +8675,14 @@ crate::runtime::enums::string_tag!(ConversationPartsType = "conversation_part.li
 pub struct ConversationRating {
     pub contact: Option<ContactReference>,
     /// The time the rating was requested in the conversation being rated.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The rating, between 1 and 5, for the conversation.
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
     pub remark: Option<String>,
     pub teammate: Option<Reference>,
     /// The time the rating was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -8761,7 +8761,7 @@ pub struct ConversationScorecard {
     /// The numeric score produced by AI evaluation, if applicable. Null when not AI-scored.
     pub ai_score: Option<f64>,
     /// The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set.
-    pub evaluated_at: Option<i64>,
+    pub evaluated_at: Option<crate::runtime::Timestamp>,
     /// Per-evaluator results within this scorecard.
     pub evaluators: Option<Vec<ConversationScorecardEvaluator>>,
     /// The name of the scorecard.
@@ -9703,27 +9703,27 @@ pub struct ConversationStatistics {
     /// Number of reopens after first_contact_reply_at.
     pub count_reopens: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    pub first_admin_reply_at: Option<i64>,
+    pub first_admin_reply_at: Option<crate::runtime::Timestamp>,
     /// Time of first assignment after first_contact_reply_at.
-    pub first_assignment_at: Option<i64>,
+    pub first_assignment_at: Option<crate::runtime::Timestamp>,
     /// Time of first close after first_contact_reply_at.
-    pub first_close_at: Option<i64>,
+    pub first_close_at: Option<crate::runtime::Timestamp>,
     /// Time of first text conversation part from a contact.
-    pub first_contact_reply_at: Option<i64>,
+    pub first_contact_reply_at: Option<crate::runtime::Timestamp>,
     /// Time from conversation assignment to conversation close in seconds.
     pub handling_time: Option<i64>,
     /// Time of the last conversation part from an admin.
-    pub last_admin_reply_at: Option<i64>,
+    pub last_admin_reply_at: Option<crate::runtime::Timestamp>,
     /// Time of first admin reply since most recent assignment.
-    pub last_assignment_admin_reply_at: Option<i64>,
+    pub last_assignment_admin_reply_at: Option<crate::runtime::Timestamp>,
     /// Time of last assignment after first_contact_reply_at.
-    pub last_assignment_at: Option<i64>,
+    pub last_assignment_at: Option<crate::runtime::Timestamp>,
     /// Time of the last conversation close.
-    pub last_close_at: Option<i64>,
+    pub last_close_at: Option<crate::runtime::Timestamp>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
-    pub last_contact_reply_at: Option<i64>,
+    pub last_contact_reply_at: Option<crate::runtime::Timestamp>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
     pub median_time_to_reply: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
@@ -10078,7 +10078,7 @@ pub struct CreateContactRequest {
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
@@ -10088,7 +10088,7 @@ pub struct CreateContactRequest {
     /// The role of the contact.
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Whether the contact is unsubscribed from emails
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10733,7 +10733,7 @@ pub struct CreateConversationRequest {
     /// The unique identifier of the brand to associate with this conversation.
     pub brand_id: Option<String>,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub from: CreateConversationRequestFrom,
     /// The title of the email. Only applicable if the message type is email.
     pub subject: Option<String>,
@@ -11045,7 +11045,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventRequest {
     /// The time the event occurred as a UTC Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
@@ -11098,9 +11098,9 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_name: Option<String>,
     /// The first time the event was sent
-    pub first: Option<i64>,
+    pub first: Option<crate::runtime::Timestamp>,
     /// The last time the event was sent
-    pub last: Option<i64>,
+    pub last: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11317,7 +11317,7 @@ pub struct CreateMessageRequest {
     /// Defaults to `false`.
     pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub from: Option<CreateMessageRequestFrom>,
     /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
@@ -11685,7 +11685,7 @@ pub struct CreateOrUpdateCompanyRequest {
     /// The name of the plan you have associated with the company.
     pub plan: Option<String>,
     /// The time the company was created by you.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     /// The number of employees in this company.
     pub size: Option<i64>,
     /// Set to true to update the company's last seen time to now.
@@ -11714,11 +11714,11 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    pub external_created_at: Option<i64>,
+    pub external_created_at: Option<crate::runtime::Timestamp>,
     /// A unique identifier for the Custom Object instance in the external system it originated from.
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    pub external_updated_at: Option<i64>,
+    pub external_updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11867,7 +11867,7 @@ pub struct CreateTicketRequest {
     /// - customer ticket | tracker ticket
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: String,
@@ -12575,21 +12575,21 @@ crate::runtime::object::value!(CustomAttributesValue, crate ::runtime::object::a
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstance {
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes you have set on the custom object instance.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    pub external_created_at: Option<i64>,
+    pub external_created_at: Option<crate::runtime::Timestamp>,
     /// The id you have defined for the custom object instance.
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    pub external_updated_at: Option<i64>,
+    pub external_updated_at: Option<crate::runtime::Timestamp>,
     /// The Intercom defined id representing the custom object instance.
     pub id: Option<String>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
     pub type_: Option<String>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -12842,7 +12842,7 @@ pub struct DataAttribute {
     /// Is this attribute archived. (Only applicable to CDAs)
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Set to true if this is a CDA
     pub custom: Option<bool>,
     /// The data type of the attribute.
@@ -12868,7 +12868,7 @@ pub struct DataAttribute {
     /// Can this attribute be updated in the UI
     pub ui_writable: Option<bool>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -13815,7 +13815,7 @@ crate::runtime::enums::string_tag!(DataConnectorListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The time the event occurred as a UTC Unix timestamp
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
@@ -14059,7 +14059,7 @@ pub struct DataExportCsv {
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    pub received_at: Option<i64>,
+    pub received_at: Option<crate::runtime::Timestamp>,
     /// The id of the message.
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
@@ -14299,7 +14299,7 @@ crate::runtime::enums::string_tag!(DeletedCompanyObjectObject = "company");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedConversationItem {
     /// The time when the conversation was deleted.
-    pub deleted_at: Option<i64>,
+    pub deleted_at: Option<crate::runtime::Timestamp>,
     /// The ID of the deleted conversation.
     pub id: Option<String>,
     /// Whether reporting metrics are retained for this conversation ID
@@ -14967,13 +14967,13 @@ pub struct EmailSetting {
     /// Associated brand identifier
     pub brand_id: Option<String>,
     /// Unix timestamp of creation
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Domain portion of the email address
     pub domain: Option<String>,
     /// Full sender email address
     pub email: Option<String>,
     /// Unix timestamp of last forwarded email received (null if never)
-    pub forwarded_email_last_received_at: Option<i64>,
+    pub forwarded_email_last_received_at: Option<crate::runtime::Timestamp>,
     /// Whether email forwarding is active
     pub forwarding_enabled: Option<bool>,
     /// Unique email setting identifier
@@ -14981,7 +14981,7 @@ pub struct EmailSetting {
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Whether the email address has been verified
     pub verified: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -15355,7 +15355,7 @@ pub struct ExternalPage {
     /// Whether the external page should be used to answer questions by AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
     /// The time when the external page was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: String,
     /// Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead.
@@ -15365,7 +15365,7 @@ pub struct ExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: String,
     /// The time when the external page was last ingested.
-    pub last_ingested_at: i64,
+    pub last_ingested_at: crate::runtime::Timestamp,
     /// Always en
     ///
     /// Defaults to `"en"`.
@@ -15379,7 +15379,7 @@ pub struct ExternalPage {
     /// Defaults to `"external_page"`.
     pub type_: ExternalPageType,
     /// The time when the external page was last updated.
-    pub updated_at: i64,
+    pub updated_at: crate::runtime::Timestamp,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -16073,7 +16073,7 @@ pub struct Folder {
     /// The number of content items in this folder
     pub content_count: Option<i64>,
     /// The time when the folder was created (seconds)
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The description of the folder
     pub description: Option<String>,
     /// An emoji associated with the folder
@@ -16085,7 +16085,7 @@ pub struct Folder {
     /// The ID of the parent folder, or null if this is a root folder
     pub parent_folder_id: Option<String>,
     /// The time when the folder was last updated (seconds)
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -16266,7 +16266,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenter {
     /// The time when the Help Center was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Custom domain configured for the help center
     pub custom_domain: Option<String>,
     /// Whether this help center is the default for the workspace.
@@ -16280,7 +16280,7 @@ pub struct HelpCenter {
     /// The locales in which the help center is available.
     pub locales: Option<Vec<String>>,
     /// The time when the Help Center was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
     pub url: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
@@ -16336,7 +16336,7 @@ crate::runtime::enums::string_tag!(HelpCenterListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenterRedirect {
     /// The time the redirect was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The source URL that is redirected. An absolute URL within the help center's URL space.
     pub from_url: Option<String>,
     /// The unique identifier for the help center the redirect belongs to.
@@ -16352,7 +16352,7 @@ pub struct HelpCenterRedirect {
     /// The type of the object - `help_center_redirect`.
     pub type_: Option<HelpCenterRedirectType>,
     /// The time the redirect was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -16433,7 +16433,7 @@ crate::runtime::enums::string_tag!(HelpCenterRedirectListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityVerificationSecret {
     /// The time the secret was created, as a Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the secret
     pub id: Option<String>,
     /// Human-readable name for the secret, used to identify it in rotation flows
@@ -16671,7 +16671,7 @@ pub struct InternalArticleListItem {
     /// The body of the article in markdown.
     pub body_markdown: Option<String>,
     /// The time when the article was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
@@ -16688,7 +16688,7 @@ pub struct InternalArticleListItem {
     /// Defaults to `"internal_article"`.
     pub type_: Option<InternalArticleListItemType>,
     /// The time when the article was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -17229,7 +17229,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeHistoryItem {
     /// (Unix timestamp in seconds) The time when the merge occurred.
-    pub merged_at: Option<i64>,
+    pub merged_at: Option<crate::runtime::Timestamp>,
     /// The Intercom ID of the contact that was merged into this contact.
     pub source_contact_id: Option<String>,
     /// The role of the contact that was merged in.
@@ -17722,7 +17722,7 @@ pub struct Message {
     /// The associated conversation_id
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The id representing the message.
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
@@ -17980,7 +17980,7 @@ pub struct NewsItem {
     /// URL of the image used as cover. Must have .jpg or .png extension.
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
@@ -18000,7 +18000,7 @@ pub struct NewsItem {
     /// The type of object.
     pub type_: Option<NewsItemType>,
     /// Timestamp for when the news item was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The id of the workspace which the news item belongs to.
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -18103,7 +18103,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the newsfeed which is given by Intercom.
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
@@ -18111,7 +18111,7 @@ pub struct Newsfeed {
     /// The type of object.
     pub type_: Option<NewsfeedType>,
     /// Timestamp for when the newsfeed was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -18141,7 +18141,7 @@ pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
     pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    pub published_at: Option<i64>,
+    pub published_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -18166,7 +18166,7 @@ pub struct Note {
     /// Represents the contact that the note was created about.
     pub contact: Option<NoteContact>,
     /// The time the note was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
@@ -18230,7 +18230,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursException {
     /// The time the exception was created as a Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The date the exception applies to, in `YYYY-MM-DD` format.
     pub exception_date: Option<String>,
     /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
@@ -18248,7 +18248,7 @@ pub struct OfficeHoursException {
     /// The type of the object - always `office_hours_exception`.
     pub type_: Option<String>,
     /// The time the exception was last updated as a Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -18307,7 +18307,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursSchedule {
     /// The time the schedule was created as a Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the office hours schedule.
     pub id: Option<String>,
     /// The name of the office hours schedule.
@@ -18321,7 +18321,7 @@ pub struct OfficeHoursSchedule {
     /// The type of the object - always `office_hours_schedule`.
     pub type_: Option<String>,
     /// The time the schedule was last updated as a Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -19428,7 +19428,7 @@ pub struct Segment {
     /// The number of items in the user segment. It's returned when `include_count=true` is included in the request.
     pub count: Option<i64>,
     /// The time the segment was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the segment.
     pub id: Option<String>,
     /// The name of the segment.
@@ -19438,7 +19438,7 @@ pub struct Segment {
     /// The type of object.
     pub type_: Option<SegmentType>,
     /// The time the segment was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -20070,7 +20070,7 @@ pub struct SnoozeConversationRequest {
     pub admin_id: String,
     pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
-    pub snoozed_until: i64,
+    pub snoozed_until: crate::runtime::Timestamp,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -20392,7 +20392,7 @@ crate::runtime::enums::string_tag!(SubscriptionTypeListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// The time when the tag was applied to the object. Only present when the tag is returned as part of a tagging operation on a contact, conversation, ticket, article, internal article, or content snippet.
-    pub applied_at: Option<i64>,
+    pub applied_at: Option<crate::runtime::Timestamp>,
     /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, ticket, article, internal article, or content snippet.
     pub applied_by: Option<Reference>,
     /// The id of the tag
@@ -20939,7 +20939,7 @@ pub struct Ticket {
     pub category: Option<TicketCategory>,
     pub contacts: Option<TicketContacts>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the ticket which is given by Intercom.
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
@@ -20950,7 +20950,7 @@ pub struct Ticket {
     /// The ID of the previous ticket state from the most recent state change. Returns null if no state change history exists. Useful for tracking state transitions for reporting and compliance.
     pub previous_ticket_state_id: Option<String>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     /// The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0.
     pub team_assignee_id: Option<String>,
     pub ticket_attributes: Option<TicketCustomAttributes>,
@@ -20964,7 +20964,7 @@ pub struct Ticket {
     /// Defaults to `"ticket"`.
     pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -21239,7 +21239,7 @@ pub struct TicketPart {
     /// The message body, which may contain HTML.
     pub body: Option<String>,
     /// The time the ticket part was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The external id of the ticket part
     pub external_id: Option<String>,
     /// The id representing the ticket part.
@@ -21257,7 +21257,7 @@ pub struct TicketPart {
     /// Always ticket_part
     pub type_: Option<String>,
     /// The last time the ticket part was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
     pub updated_attribute_data: Option<TicketPartUpdatedAttributeData>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -21633,7 +21633,7 @@ pub struct TicketReply {
     /// The message body, which may contain HTML.
     pub body: Option<String>,
     /// The time the note was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the part.
     pub id: Option<String>,
     /// Type of the part
@@ -21645,7 +21645,7 @@ pub struct TicketReply {
     /// Always ticket_part
     pub type_: Option<TicketReplyType>,
     /// The last time the note was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -21979,7 +21979,7 @@ pub struct TicketType {
     /// Category of the Ticket Type.
     pub category: Option<TicketTypeCategory>,
     /// The date and time the ticket type was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The description of the ticket type
     pub description: Option<String>,
     /// The icon of the ticket type
@@ -21994,7 +21994,7 @@ pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
     pub type_: Option<String>,
     /// The date and time the ticket type was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The id of the workspace that the ticket type belongs to.
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -22108,7 +22108,7 @@ pub struct TicketTypeAttribute {
     /// Whether the ticket type attribute is archived or not.
     pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
@@ -22136,7 +22136,7 @@ pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Whether the attribute is visible or not to teammates.
     ///
     /// Defaults to `true`.
@@ -22427,7 +22427,7 @@ pub struct UpdateContactRequest {
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
     pub language_override: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
@@ -22437,7 +22437,7 @@ pub struct UpdateContactRequest {
     /// The role of the contact.
     pub role: Option<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Whether the contact is unsubscribed from emails
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -23106,7 +23106,7 @@ pub struct UpdateTicketRequest {
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     /// The attributes set on the ticket.
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
@@ -23265,7 +23265,7 @@ pub struct Visitor {
     pub avatar: Option<VisitorAvatar>,
     pub companies: Option<VisitorCompanies>,
     /// The time the Visitor was added to Intercom.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes you have set on the Visitor.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Identifies if this visitor has do not track enabled.
@@ -23277,7 +23277,7 @@ pub struct Visitor {
     /// The Intercom defined id representing the Visitor.
     pub id: Option<String>,
     /// The time the Lead last recorded making a request.
-    pub las_request_at: Option<i64>,
+    pub las_request_at: Option<crate::runtime::Timestamp>,
     pub location_data: Option<VisitorLocationData>,
     /// Identifies if this visitor has marked an email as spam.
     pub marked_email_as_spam: Option<bool>,
@@ -23292,12 +23292,12 @@ pub struct Visitor {
     /// The referer of the visitor.
     pub referrer: Option<String>,
     /// The time the Visitor was added to Intercom.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     pub segments: Option<VisitorSegments>,
     /// The number of sessions the Visitor has had.
     pub session_count: Option<i64>,
     /// The time the Visitor signed up for your product.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     pub social_profiles: Option<VisitorSocialProfiles>,
     pub tags: Option<VisitorTags>,
     /// Value is 'visitor'
@@ -23307,7 +23307,7 @@ pub struct Visitor {
     /// Whether the Visitor is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// The last time the Visitor was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Automatically generated identifier for the Visitor.
     pub user_id: Option<String>,
     /// The utm_campaign of the visitor.
@@ -23567,7 +23567,7 @@ pub struct WhatsappMessageStatus {
     /// ID of the conversation
     pub conversation_id: Option<String>,
     /// Creation timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Error details, present only when status is "failed"
     pub error: Option<WhatsappMessageStatusError>,
     /// The WhatsApp message ID
@@ -23579,7 +23579,7 @@ pub struct WhatsappMessageStatus {
     /// Event type
     pub type_: Option<String>,
     /// Last update timestamp
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -23664,7 +23664,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// ID of the conversation
     pub conversation_id: String,
     /// Creation timestamp
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// Event ID
     pub id: String,
     /// Current status of the message
@@ -23674,7 +23674,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Event type
     pub type_: WhatsappMessageStatusListEventsItemType,
     /// Last update timestamp
-    pub updated_at: i64,
+    pub updated_at: crate::runtime::Timestamp,
     /// WhatsApp's message identifier
     pub whatsapp_message_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -24112,7 +24112,7 @@ pub struct CreateConversationResponse {
     /// The associated conversation_id
     pub conversation_id: String,
     /// The time the conversation was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The id representing the message.
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
@@ -25290,9 +25290,9 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchActivityLogsBody {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_after: i64,
+    pub created_at_after: crate::runtime::Timestamp,
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_before: Option<i64>,
+    pub created_at_before: Option<crate::runtime::Timestamp>,
     /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
     pub event_types: Option<Vec<String>>,
     /// The page number of results to return.

@@ -304,6 +304,7 @@ mod tests {
     fn a_tag_writes_its_value_and_reads_nothing_else() {
         assert_eq!(serde_json::to_string(&Admin).unwrap(), r#""admin""#);
         assert_eq!(Admin.to_string(), "admin");
+        assert_eq!(Admin.as_str(), Admin::VALUE);
         assert_eq!(serde_json::from_str::<Admin>(r#""admin""#).unwrap(), Admin);
         assert!(serde_json::from_str::<Admin>(r#""user""#).is_err());
         assert!(serde_json::from_str::<Admin>("1").is_err());

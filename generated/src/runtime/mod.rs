@@ -52,6 +52,7 @@ pub mod style;
 mod telemetry;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod time;
 mod tls;
 pub mod union;
 pub mod webhooks;
@@ -64,6 +65,7 @@ pub use pagination::{paginate, Page};
 pub use request::{encode_path_segment, ApiRequest, Operation, RequestOptions};
 pub use response::{RateLimit, RawResponse, Redirect, Response};
 pub use retry::RetryPolicy;
+pub use time::Timestamp;
 
 pub use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 pub use reqwest::header::HeaderMap;

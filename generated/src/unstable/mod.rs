@@ -607,7 +607,7 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .create_content_import_source(types::CreateContentImportSourceRequest {
-    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior::Api,
+    ///         sync_behavior: types::CreateContentImportSourceRequestSyncBehavior,
     ///         url: "https://www.example.com".to_owned(),
     ///         ..Default::default()
     ///     })
@@ -713,9 +713,13 @@ impl Client {
     ///                     ("total_amount".to_owned(), "99.99".to_owned()),
     ///                 ]),
     ///             ),
-    ///             external_created_at: Some(1392036272),
+    ///             external_created_at: Some(
+    ///                 intercom_api::Timestamp::from_unix_seconds(1392036272),
+    ///             ),
     ///             external_id: Some("123".to_owned()),
-    ///             external_updated_at: Some(1392036272),
+    ///             external_updated_at: Some(
+    ///                 intercom_api::Timestamp::from_unix_seconds(1392036272),
+    ///             ),
     ///             ..Default::default()
     ///         },
     ///     )
@@ -935,7 +939,7 @@ impl Client {
     ///     .create_external_page(types::CreateExternalPageRequest {
     ///         external_id: "abc1234".to_owned(),
     ///         html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-    ///         locale: types::CreateExternalPageRequestLocale::En,
+    ///         locale: types::CreateExternalPageRequestLocale,
     ///         source_id: "44".to_owned(),
     ///         title: "Test".to_owned(),
     ///         url: Some("https://www.example.com".to_owned()),
@@ -1056,7 +1060,7 @@ impl Client {
     ///         ),
     ///         from: Some(types::CreateMessageRequestFrom {
     ///             id: "991267816".to_owned(),
-    ///             type_: types::CreateMessageRequestFromType::Admin,
+    ///             type_: types::CreateMessageRequestFromType,
     ///             ..Default::default()
     ///         }),
     ///         message_type: Some(types::CreateMessageRequestMessageType::Conversation),
@@ -1113,7 +1117,9 @@ impl Client {
     ///             Vec::from([
     ///                 types::NewsfeedAssignment {
     ///                     newsfeed_id: Some("53".to_owned()),
-    ///                     published_at: Some(1664638214),
+    ///                     published_at: Some(
+    ///                         intercom_api::Timestamp::from_unix_seconds(1664638214),
+    ///                     ),
     ///                     ..Default::default()
     ///                 },
     ///             ]),
@@ -1376,8 +1382,8 @@ impl Client {
     ///         event_summaries: Some(types::CreateDataEventSummariesRequestEventSummaries {
     ///             count: Some(1),
     ///             event_name: Some("invited-friend".to_owned()),
-    ///             first: Some(1671028894),
-    ///             last: Some(1671028894),
+    ///             first: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
+    ///             last: Some(intercom_api::Timestamp::from_unix_seconds(1671028894)),
     ///             ..Default::default()
     ///         }),
     ///         user_id: Some("314159".to_owned()),
@@ -2104,7 +2110,7 @@ impl Client {
     /// ```ignore
     /// client
     ///     .get_download_reporting_data_by_job_identifier(
-    ///         types::GetDownloadReportingDataByJobIdentifierAccept::ApplicationOctetStream,
+    ///         types::GetDownloadReportingDataByJobIdentifierAccept,
     ///         "123",
     ///         "example",
     ///     )
@@ -3321,7 +3327,7 @@ impl Client {
     ///         types::ManageConversationBody::AssignConversationRequest(types::AssignConversationRequest {
     ///             admin_id: "991267715".to_owned(),
     ///             assignee_id: "991267715".to_owned(),
-    ///             message_type: types::AssignConversationRequestMessageType::Assignment,
+    ///             message_type: types::AssignConversationRequestMessageType,
     ///             type_: types::AssignConversationRequestType::Admin,
     ///             ..Default::default()
     ///         }),
@@ -3522,7 +3528,7 @@ impl Client {
     ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
     ///             conversation_id: "really_123_doesnt_exist".to_owned(),
     ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
-    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType::ConversationPart,
+    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType,
     ///             ..Default::default()
     ///         }),
     ///     )
@@ -5102,7 +5108,7 @@ impl Client {
     ///         types::UpdateExternalPageRequest {
     ///             external_id: Some("5678".to_owned()),
     ///             html: "<html><body><h1>Test</h1></body></html>".to_owned(),
-    ///             locale: types::UpdateExternalPageRequestLocale::En,
+    ///             locale: types::UpdateExternalPageRequestLocale,
     ///             source_id: "47".to_owned(),
     ///             title: "Test".to_owned(),
     ///             url: "https://www.example.com".to_owned(),

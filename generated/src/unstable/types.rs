@@ -12,7 +12,7 @@ pub struct ActivityLog {
     pub activity_description: Option<String>,
     pub activity_type: Option<ActivityLogActivityType>,
     /// The time the activity was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the activity.
     pub id: Option<String>,
     pub metadata: Option<ActivityLogMetadata>,
@@ -535,7 +535,7 @@ pub struct AdminReplyConversationRequest {
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub message_type: AdminReplyConversationRequestMessageType,
     /// The quick reply options to display to the end user. Must be present for quick_reply message types.
     pub reply_options: Option<Vec<QuickReplyOption>>,
@@ -592,7 +592,7 @@ pub struct AdminReplyTicketRequest {
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: Option<String>,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub message_type: AdminReplyTicketRequestMessageType,
     /// The quick reply options to display. Must be present for quick_reply message types.
     pub reply_options: Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>,
@@ -735,7 +735,7 @@ crate::runtime::object::object!(
 pub struct AiAgent {
     pub content_sources: Option<ContentSourcesList>,
     /// The time when the AI agent rating was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
     pub last_answer_type: Option<AiAgentLastAnswerType>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
@@ -749,7 +749,7 @@ pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
     pub source_type: Option<AiAgentSourceType>,
     /// The time when the AI agent rating was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1020,7 +1020,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// When the app was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the app.
     pub id_code: Option<String>,
     /// Whether or not the app uses identity verification.
@@ -1103,7 +1103,7 @@ pub struct ArticleContent {
     /// The body of the article.
     pub body: Option<String>,
     /// The time when the article was created (seconds).
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The description of the article.
     pub description: Option<String>,
     /// Whether the article is `published` or is a `draft` .
@@ -1113,7 +1113,7 @@ pub struct ArticleContent {
     /// The type of object - `article_content` .
     pub type_: Option<ArticleContentType>,
     /// The time when the article was last updated (seconds).
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL of the article.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -1199,7 +1199,7 @@ pub struct ArticleListItem {
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
     pub body: Option<String>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
@@ -1227,7 +1227,7 @@ pub struct ArticleListItem {
     /// Defaults to `"article"`.
     pub type_: Option<ArticleListItemType>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
     pub url: Option<String>,
     /// The id of the workspace which the article belongs to.
@@ -1749,7 +1749,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReason {
     /// The Unix timestamp when the status reason was created
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Whether the status reason has been soft deleted
     pub deleted: Option<bool>,
     /// The emoji associated with the status reason
@@ -1762,7 +1762,7 @@ pub struct AwayStatusReason {
     pub order: Option<i64>,
     pub type_: Option<String>,
     /// The Unix timestamp when the status reason was last updated
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1781,7 +1781,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Brand {
     /// Unix timestamp of brand creation
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Default email settings ID for this brand
     pub default_address_settings_id: Option<String>,
     /// Associated help center identifier
@@ -1795,7 +1795,7 @@ pub struct Brand {
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1971,7 +1971,7 @@ crate::runtime::enums::string_tag!(CloseConversationRequestType = "admin");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collection {
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
@@ -1990,7 +1990,7 @@ pub struct Collection {
     pub parent_id: Option<String>,
     pub translated_content: Option<GroupTranslatedContent>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
     pub url: Option<String>,
     /// The id of the workspace which the collection belongs to.
@@ -2061,7 +2061,7 @@ pub struct Company {
     /// The company id you have defined for the company.
     pub company_id: Option<String>,
     /// The time the company was added in Intercom.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes you have set on the company.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
@@ -2069,7 +2069,7 @@ pub struct Company {
     /// The industry that the company operates in.
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
-    pub last_request_at: Option<i64>,
+    pub last_request_at: Option<crate::runtime::Timestamp>,
     /// How much revenue the company generates for your business.
     pub monthly_spend: Option<i64>,
     /// The name of the company.
@@ -2078,7 +2078,7 @@ pub struct Company {
     pub notes: Option<CompanyNotes>,
     pub plan: Option<CompanyPlan>,
     /// The time the company was created by you.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     /// The list of segments associated with the company
     pub segments: Option<CompanySegments>,
     /// How many sessions the company has recorded.
@@ -2090,7 +2090,7 @@ pub struct Company {
     /// Value is `company`
     pub type_: Option<CompanyType>,
     /// The last time the company was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The number of users in the company.
     pub user_count: Option<i64>,
     /// The URL for the company website.
@@ -2555,7 +2555,7 @@ pub struct CompanyNote {
     /// Represents the company that the note was created about.
     pub company: Option<CompanyNoteCompany>,
     /// The time the note was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
@@ -2673,7 +2673,7 @@ pub struct Contact {
     /// The Android device which the contact is using.
     pub android_device: Option<String>,
     /// (UNIX timestamp) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
+    pub android_last_seen_at: Option<crate::runtime::Timestamp>,
     /// The version of the Android OS which the contact is using.
     pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
@@ -2687,7 +2687,7 @@ pub struct Contact {
     pub browser_version: Option<String>,
     pub companies: Option<ContactCompanies>,
     /// (UNIX timestamp) The time when the contact was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes which are set for the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email.
@@ -2709,7 +2709,7 @@ pub struct Contact {
     /// The iOS device which the contact is using.
     pub ios_device: Option<String>,
     /// (UNIX timestamp) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
+    pub ios_last_seen_at: Option<crate::runtime::Timestamp>,
     /// The version of iOS which the contact is using.
     pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
@@ -2717,15 +2717,15 @@ pub struct Contact {
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
     pub language_override: Option<String>,
     /// (UNIX timestamp) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
+    pub last_contacted_at: Option<crate::runtime::Timestamp>,
     /// (UNIX timestamp) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
+    pub last_email_clicked_at: Option<crate::runtime::Timestamp>,
     /// (UNIX timestamp) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
+    pub last_email_opened_at: Option<crate::runtime::Timestamp>,
     /// (UNIX timestamp) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
+    pub last_replied_at: Option<crate::runtime::Timestamp>,
     /// (UNIX timestamp) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     pub location: Option<ContactLocation>,
     /// Whether the contact has marked an email sent to them as spam.
     pub marked_email_as_spam: Option<bool>,
@@ -2741,7 +2741,7 @@ pub struct Contact {
     /// The role of the contact.
     pub role: Option<String>,
     /// (UNIX timestamp) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     pub social_profiles: Option<ContactSocialProfiles>,
     pub tags: Option<ContactTags>,
     /// The type of object.
@@ -2749,7 +2749,7 @@ pub struct Contact {
     /// Whether the contact is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// (UNIX timestamp) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The id of the workspace which the contact belongs to.
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3228,7 +3228,7 @@ pub struct ContactReplyBaseRequest {
     /// The text body of the comment.
     pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub message_type: ContactReplyBaseRequestMessageType,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
     pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
@@ -3987,11 +3987,11 @@ impl From<ContactReference> for ContactUnarchived {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentImportSource {
     /// The time when the content import source was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: String,
     /// The time when the content import source was last synced.
-    pub last_synced_at: i64,
+    pub last_synced_at: crate::runtime::Timestamp,
     /// The status of the content import source.
     ///
     /// Defaults to `"active"`.
@@ -4003,7 +4003,7 @@ pub struct ContentImportSource {
     /// Defaults to `"content_import_source"`.
     pub type_: ContentImportSourceType,
     /// The time when the content import source was last updated.
-    pub updated_at: i64,
+    pub updated_at: crate::runtime::Timestamp,
     /// The URL of the root of the external source.
     pub url: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4110,7 +4110,7 @@ pub struct ContentSnippet {
     /// Whether this snippet is available for Copilot (1 = on, 0 = off).
     pub copilot_availability: Option<i64>,
     /// The time the snippet was created as a UNIX timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the content snippet.
     pub id: Option<String>,
     /// The content blocks that make up the body of the snippet.
@@ -4122,7 +4122,7 @@ pub struct ContentSnippet {
     /// String representing the object's type. Always has the value `content_snippet`.
     pub type_: Option<String>,
     /// The time the snippet was last updated as a UNIX timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -4367,7 +4367,7 @@ pub struct Conversation {
     pub conversation_parts: Option<ConversationParts>,
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub custom_attributes: Option<CustomAttributes>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
@@ -4381,7 +4381,7 @@ pub struct Conversation {
     pub read: Option<bool>,
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     pub source: Option<ConversationSource>,
     /// Can be set to "open", "closed" or "snoozed".
     pub state: Option<ConversationState>,
@@ -4395,9 +4395,9 @@ pub struct Conversation {
     /// Always conversation.
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: Option<i64>,
+    pub waiting_since: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -4836,7 +4836,7 @@ crate::runtime::enums::string_tag!(ConversationDeletedObject = "conversation");
 /// Generated from `#/components/schemas/conversation_first_contact_reply`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFirstContactReply {
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub type_: Option<String>,
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4903,7 +4903,7 @@ pub struct ConversationListItem {
     pub contacts: Option<ConversationContacts>,
     pub conversation_rating: Option<ConversationRating>,
     /// The time the conversation was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub custom_attributes: Option<CustomAttributes>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
@@ -4917,7 +4917,7 @@ pub struct ConversationListItem {
     pub read: Option<bool>,
     pub sla_applied: Option<SlaApplied>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     pub source: Option<ConversationSource>,
     /// Can be set to "open", "closed" or "snoozed".
     pub state: Option<ConversationListItemState>,
@@ -4931,9 +4931,9 @@ pub struct ConversationListItem {
     /// Always conversation.
     pub type_: Option<String>,
     /// The last time the conversation was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: Option<i64>,
+    pub waiting_since: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5011,7 +5011,7 @@ pub struct ConversationPart {
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
     pub body: Option<String>,
     /// The time the conversation part was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub email_message_metadata: Option<EmailMessageMetadata>,
     pub event_details: Option<EventDetails>,
     /// The external id of the conversation part
@@ -5020,7 +5020,7 @@ pub struct ConversationPart {
     pub id: Option<String>,
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
-    pub notified_at: Option<i64>,
+    pub notified_at: Option<crate::runtime::Timestamp>,
     /// The type of conversation part.
     pub part_type: Option<String>,
     /// Whether or not the conversation part has been redacted.
@@ -5032,7 +5032,7 @@ pub struct ConversationPart {
     /// Always conversation_part
     pub type_: Option<String>,
     /// The last time the conversation part was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5324,14 +5324,14 @@ crate::runtime::enums::string_tag!(ConversationPartsType = "conversation_part.li
 pub struct ConversationRating {
     pub contact: Option<ContactReference>,
     /// The time the rating was requested in the conversation being rated.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The rating, between 1 and 5, for the conversation.
     pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
     pub remark: Option<String>,
     pub teammate: Option<Reference>,
     /// The time the rating was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5966,27 +5966,27 @@ pub struct ConversationStatistics {
     /// Number of reopens after first_contact_reply_at.
     pub count_reopens: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    pub first_admin_reply_at: Option<i64>,
+    pub first_admin_reply_at: Option<crate::runtime::Timestamp>,
     /// Time of first assignment after first_contact_reply_at.
-    pub first_assignment_at: Option<i64>,
+    pub first_assignment_at: Option<crate::runtime::Timestamp>,
     /// Time of first close after first_contact_reply_at.
-    pub first_close_at: Option<i64>,
+    pub first_close_at: Option<crate::runtime::Timestamp>,
     /// Time of first text conversation part from a contact.
-    pub first_contact_reply_at: Option<i64>,
+    pub first_contact_reply_at: Option<crate::runtime::Timestamp>,
     /// Time from conversation assignment to conversation close in seconds.
     pub handling_time: Option<i64>,
     /// Time of the last conversation part from an admin.
-    pub last_admin_reply_at: Option<i64>,
+    pub last_admin_reply_at: Option<crate::runtime::Timestamp>,
     /// Time of first admin reply since most recent assignment.
-    pub last_assignment_admin_reply_at: Option<i64>,
+    pub last_assignment_admin_reply_at: Option<crate::runtime::Timestamp>,
     /// Time of last assignment after first_contact_reply_at.
-    pub last_assignment_at: Option<i64>,
+    pub last_assignment_at: Option<crate::runtime::Timestamp>,
     /// Time of the last conversation close.
-    pub last_close_at: Option<i64>,
+    pub last_close_at: Option<crate::runtime::Timestamp>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
     pub last_closed_by_id: Option<String>,
     /// Time of the last conversation part from a contact.
-    pub last_contact_reply_at: Option<i64>,
+    pub last_contact_reply_at: Option<crate::runtime::Timestamp>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
     pub median_time_to_reply: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
@@ -6281,7 +6281,7 @@ pub struct CreateContactRequest {
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
     pub language_override: Option<String>,
     /// The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
@@ -6291,7 +6291,7 @@ pub struct CreateContactRequest {
     /// The role of the contact.
     pub role: Option<String>,
     /// The time specified for when a contact signed up
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Whether the contact is unsubscribed from emails
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -6371,7 +6371,7 @@ pub struct CreateConversationRequest {
     /// The content of the message. HTML is not supported.
     pub body: String,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub from: CreateConversationRequestFrom,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -6680,7 +6680,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventRequest {
     /// The time the event occurred as a UTC Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
@@ -6733,9 +6733,9 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_name: Option<String>,
     /// The first time the event was sent
-    pub first: Option<i64>,
+    pub first: Option<crate::runtime::Timestamp>,
     /// The last time the event was sent
-    pub last: Option<i64>,
+    pub last: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6860,7 +6860,7 @@ pub struct CreateMessageRequest {
     /// Defaults to `false`.
     pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub from: Option<CreateMessageRequestFrom>,
     /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
@@ -7160,7 +7160,7 @@ pub struct CreateOrUpdateCompanyRequest {
     /// The name of the plan you have associated with the company.
     pub plan: Option<String>,
     /// The time the company was created by you.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     /// The number of employees in this company.
     pub size: Option<i64>,
     /// Set to true to update the company's last seen time to now.
@@ -7189,11 +7189,11 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    pub external_created_at: Option<i64>,
+    pub external_created_at: Option<crate::runtime::Timestamp>,
     /// A unique identifier for the Custom Object instance in the external system it originated from.
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    pub external_updated_at: Option<i64>,
+    pub external_updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -7340,7 +7340,7 @@ pub struct CreateTicketRequest {
     /// - customer ticket | tracker ticket
     pub conversation_to_link_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: String,
@@ -8105,21 +8105,21 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstance {
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes you have set on the custom object instance.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    pub external_created_at: Option<i64>,
+    pub external_created_at: Option<crate::runtime::Timestamp>,
     /// The id you have defined for the custom object instance.
     pub external_id: Option<String>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    pub external_updated_at: Option<i64>,
+    pub external_updated_at: Option<crate::runtime::Timestamp>,
     /// The Intercom defined id representing the custom object instance.
     pub id: Option<String>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
     pub type_: Option<String>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -8330,7 +8330,7 @@ pub struct DataAttribute {
     /// Is this attribute archived. (Only applicable to CDAs)
     pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Set to true if this is a CDA
     pub custom: Option<bool>,
     /// The data type of the attribute.
@@ -8356,7 +8356,7 @@ pub struct DataAttribute {
     /// Can this attribute be updated in the UI
     pub ui_writable: Option<bool>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -9319,7 +9319,7 @@ crate::runtime::enums::string_tag!(DataConnectorListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEvent {
     /// The time the event occurred as a UTC Unix timestamp
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
     pub email: Option<String>,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
@@ -9563,7 +9563,7 @@ pub struct DataExportCsv {
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
     pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    pub received_at: Option<i64>,
+    pub received_at: Option<crate::runtime::Timestamp>,
     /// The id of the message.
     pub ruleset_id: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
@@ -9791,7 +9791,7 @@ crate::runtime::enums::string_tag!(DeletedCompanyObjectObject = "company");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedConversationItem {
     /// The time when the conversation was deleted.
-    pub deleted_at: Option<i64>,
+    pub deleted_at: Option<crate::runtime::Timestamp>,
     /// The ID of the deleted conversation.
     pub id: Option<String>,
     /// Whether reporting metrics are retained for this conversation ID
@@ -10072,13 +10072,13 @@ pub struct EmailSetting {
     /// Associated brand identifier
     pub brand_id: Option<String>,
     /// Unix timestamp of creation
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Domain portion of the email address
     pub domain: Option<String>,
     /// Full sender email address
     pub email: Option<String>,
     /// Unix timestamp of last forwarded email received (null if never)
-    pub forwarded_email_last_received_at: Option<i64>,
+    pub forwarded_email_last_received_at: Option<crate::runtime::Timestamp>,
     /// Whether email forwarding is active
     pub forwarding_enabled: Option<bool>,
     /// Unique email setting identifier
@@ -10086,7 +10086,7 @@ pub struct EmailSetting {
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Whether the email address has been verified
     pub verified: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10434,7 +10434,7 @@ pub struct ExternalPage {
     /// Whether the external page should be used to answer questions by AI Copilot.
     pub ai_copilot_availability: bool,
     /// The time when the external page was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: String,
     /// Deprecated. Use ai_agent_availability and ai_copilot_availability instead.
@@ -10444,7 +10444,7 @@ pub struct ExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: String,
     /// The time when the external page was last ingested.
-    pub last_ingested_at: i64,
+    pub last_ingested_at: crate::runtime::Timestamp,
     /// Always en
     ///
     /// Defaults to `"en"`.
@@ -10458,7 +10458,7 @@ pub struct ExternalPage {
     /// Defaults to `"external_page"`.
     pub type_: ExternalPageType,
     /// The time when the external page was last updated.
-    pub updated_at: i64,
+    pub updated_at: crate::runtime::Timestamp,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
     pub url: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10567,7 +10567,7 @@ pub struct Folder {
     /// The number of content items in this folder
     pub content_count: Option<i64>,
     /// The time when the folder was created (seconds)
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The description of the folder
     pub description: Option<String>,
     /// An emoji associated with the folder
@@ -10579,7 +10579,7 @@ pub struct Folder {
     /// The ID of the parent folder, or null if this is a root folder
     pub parent_folder_id: Option<String>,
     /// The time when the folder was last updated (seconds)
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -10760,7 +10760,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenter {
     /// The time when the Help Center was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Custom domain configured for the help center
     pub custom_domain: Option<String>,
     /// The display name of the Help Center only seen by teammates.
@@ -10770,7 +10770,7 @@ pub struct HelpCenter {
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
     pub url: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
@@ -10937,7 +10937,7 @@ pub struct InternalArticleListItem {
     /// The body of the article in HTML.
     pub body: Option<String>,
     /// The time when the article was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
@@ -10953,7 +10953,7 @@ pub struct InternalArticleListItem {
     /// Defaults to `"internal_article"`.
     pub type_: Option<InternalArticleListItemType>,
     /// The time when the article was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11446,7 +11446,7 @@ pub struct Message {
     /// The associated conversation_id
     pub conversation_id: Option<String>,
     /// The time the conversation was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The id representing the message.
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.
@@ -11635,7 +11635,7 @@ pub struct NewsItem {
     /// URL of the image used as cover. Must have .jpg or .png extension.
     pub cover_image_url: Option<String>,
     /// Timestamp for when the news item was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
@@ -11655,7 +11655,7 @@ pub struct NewsItem {
     /// The type of object.
     pub type_: Option<NewsItemType>,
     /// Timestamp for when the news item was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The id of the workspace which the news item belongs to.
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -11758,7 +11758,7 @@ crate::runtime::enums::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the newsfeed which is given by Intercom.
     pub id: Option<String>,
     /// The name of the newsfeed. This name will never be visible to your users.
@@ -11766,7 +11766,7 @@ pub struct Newsfeed {
     /// The type of object.
     pub type_: Option<NewsfeedType>,
     /// Timestamp for when the newsfeed was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11796,7 +11796,7 @@ pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
     pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    pub published_at: Option<i64>,
+    pub published_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11821,7 +11821,7 @@ pub struct Note {
     /// Represents the contact that the note was created about.
     pub contact: Option<NoteContact>,
     /// The time the note was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
     pub id: Option<String>,
     /// String representing the object's type. Always has the value `note`.
@@ -12797,7 +12797,7 @@ pub struct Segment {
     /// The number of items in the user segment. It's returned when `include_count=true` is included in the request.
     pub count: Option<i64>,
     /// The time the segment was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the segment.
     pub id: Option<String>,
     /// The name of the segment.
@@ -12807,7 +12807,7 @@ pub struct Segment {
     /// The type of object.
     pub type_: Option<SegmentType>,
     /// The time the segment was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -13302,7 +13302,7 @@ pub struct SnoozeConversationRequest {
     pub admin_id: String,
     pub message_type: SnoozeConversationRequestMessageType,
     /// The time you want the conversation to reopen.
-    pub snoozed_until: i64,
+    pub snoozed_until: crate::runtime::Timestamp,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -13608,7 +13608,7 @@ crate::runtime::enums::string_tag!(SubscriptionTypeListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
     /// The time when the tag was applied to the object
-    pub applied_at: Option<i64>,
+    pub applied_at: Option<crate::runtime::Timestamp>,
     /// The admin who applied the tag
     pub applied_by: Option<Reference>,
     /// The id of the tag
@@ -14031,7 +14031,7 @@ pub struct Ticket {
     pub category: Option<TicketCategory>,
     pub contacts: Option<TicketContacts>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the ticket which is given by Intercom.
     pub id: Option<String>,
     /// Whether or not the ticket is shared with the customer.
@@ -14042,7 +14042,7 @@ pub struct Ticket {
     /// The ID of the previous ticket state from the most recent state change. Returns null if no state change history exists. Useful for tracking state transitions for reporting and compliance.
     pub previous_ticket_state_id: Option<String>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     /// The id representing the team assigned to the ticket.
     pub team_assignee_id: Option<String>,
     pub ticket_attributes: Option<TicketCustomAttributes>,
@@ -14057,7 +14057,7 @@ pub struct Ticket {
     /// Defaults to `"ticket"`.
     pub type_: Option<TicketTypeInline>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -14403,7 +14403,7 @@ pub struct TicketPart {
     /// The message body, which may contain HTML.
     pub body: Option<String>,
     /// The time the ticket part was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The external id of the ticket part
     pub external_id: Option<String>,
     /// The id representing the ticket part.
@@ -14419,7 +14419,7 @@ pub struct TicketPart {
     /// Always ticket_part
     pub type_: Option<String>,
     /// The last time the ticket part was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
     pub updated_attribute_data: Option<TicketPartUpdatedAttributeData>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14794,7 +14794,7 @@ pub struct TicketReply {
     /// The message body, which may contain HTML.
     pub body: Option<String>,
     /// The time the note was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the part.
     pub id: Option<String>,
     /// Type of the part
@@ -14804,7 +14804,7 @@ pub struct TicketReply {
     /// Always ticket_part
     pub type_: Option<TicketReplyType>,
     /// The last time the note was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -15137,7 +15137,7 @@ pub struct TicketType {
     /// Category of the Ticket Type.
     pub category: Option<TicketTypeCategory>,
     /// The date and time the ticket type was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The description of the ticket type
     pub description: Option<String>,
     /// The icon of the ticket type
@@ -15152,7 +15152,7 @@ pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
     pub type_: Option<String>,
     /// The date and time the ticket type was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// The id of the workspace that the ticket type belongs to.
     pub workspace_id: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -15266,7 +15266,7 @@ pub struct TicketTypeAttribute {
     /// Whether the ticket type attribute is archived or not.
     pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
     pub data_type: Option<String>,
     /// Whether the attribute is built in or not.
@@ -15294,7 +15294,7 @@ pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     pub type_: Option<String>,
     /// The date and time the ticket type attribute was last updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Whether the attribute is visible or not to teammates.
     ///
     /// Defaults to `true`.
@@ -15540,7 +15540,7 @@ pub struct UpdateContactRequest {
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
     pub language_override: Option<String>,
     /// The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually)
-    pub last_seen_at: Option<i64>,
+    pub last_seen_at: Option<crate::runtime::Timestamp>,
     /// The contacts name
     pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact
@@ -15550,7 +15550,7 @@ pub struct UpdateContactRequest {
     /// The role of the contact.
     pub role: Option<String>,
     /// The time specified for when a contact signed up
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Whether the contact is unsubscribed from emails
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -15962,7 +15962,7 @@ pub struct UpdateTicketRequest {
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
     pub open: Option<bool>,
     /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<crate::runtime::Timestamp>,
     /// The attributes set on the ticket.
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
@@ -16121,7 +16121,7 @@ pub struct Visitor {
     pub avatar: Option<VisitorAvatar>,
     pub companies: Option<VisitorCompanies>,
     /// The time the Visitor was added to Intercom.
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// The custom attributes you have set on the Visitor.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Identifies if this visitor has do not track enabled.
@@ -16133,7 +16133,7 @@ pub struct Visitor {
     /// The Intercom defined id representing the Visitor.
     pub id: Option<String>,
     /// The time the Lead last recorded making a request.
-    pub las_request_at: Option<i64>,
+    pub las_request_at: Option<crate::runtime::Timestamp>,
     pub location_data: Option<VisitorLocationData>,
     /// Identifies if this visitor has marked an email as spam.
     pub marked_email_as_spam: Option<bool>,
@@ -16148,12 +16148,12 @@ pub struct Visitor {
     /// The referer of the visitor.
     pub referrer: Option<String>,
     /// The time the Visitor was added to Intercom.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: Option<crate::runtime::Timestamp>,
     pub segments: Option<VisitorSegments>,
     /// The number of sessions the Visitor has had.
     pub session_count: Option<i64>,
     /// The time the Visitor signed up for your product.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: Option<crate::runtime::Timestamp>,
     pub social_profiles: Option<VisitorSocialProfiles>,
     pub tags: Option<VisitorTags>,
     /// Value is 'visitor'
@@ -16163,7 +16163,7 @@ pub struct Visitor {
     /// Whether the Visitor is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// The last time the Visitor was updated.
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Automatically generated identifier for the Visitor.
     pub user_id: Option<String>,
     /// The utm_campaign of the visitor.
@@ -16423,7 +16423,7 @@ pub struct WhatsappMessageStatus {
     /// ID of the conversation
     pub conversation_id: Option<String>,
     /// Creation timestamp
-    pub created_at: Option<i64>,
+    pub created_at: Option<crate::runtime::Timestamp>,
     /// Error details, present only when status is "failed"
     pub error: Option<WhatsappMessageStatusError>,
     /// The WhatsApp message ID
@@ -16435,7 +16435,7 @@ pub struct WhatsappMessageStatus {
     /// Event type
     pub type_: Option<String>,
     /// Last update timestamp
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<crate::runtime::Timestamp>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -16520,7 +16520,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// ID of the conversation
     pub conversation_id: String,
     /// Creation timestamp
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// Event ID
     pub id: String,
     /// Current status of the message
@@ -16530,7 +16530,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Event type
     pub type_: WhatsappMessageStatusListEventsItemType,
     /// Last update timestamp
-    pub updated_at: i64,
+    pub updated_at: crate::runtime::Timestamp,
     /// WhatsApp's message identifier
     pub whatsapp_message_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -16865,7 +16865,7 @@ pub struct CreateConversationResponse {
     /// The associated conversation_id
     pub conversation_id: String,
     /// The time the conversation was created.
-    pub created_at: i64,
+    pub created_at: crate::runtime::Timestamp,
     /// The id representing the message.
     pub id: String,
     /// The type of message that was sent. Can be email, inapp, facebook, twitter, sms or whatsapp.

@@ -180,13 +180,18 @@ fn required_inputs(op: &Operation) -> Vec<Input> {
     inputs
 }
 
+/// Text and points in time are taken as `impl Into<_>`: `&str`, `&String`; `i64`, `SystemTime`.
+fn takes_into(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Timestamp)
+}
+
 fn param_input(param: &Param) -> Input {
     let ty = type_tokens(&param.ty, Scope::Sibling);
-    if param.ty == TypeRef::String {
+    if takes_into(&param.ty) {
         Input {
             name: param.name.clone(),
-            field_type: ty,
-            arg_type: quote!(impl Into<String>),
+            field_type: ty.clone(),
+            arg_type: quote!(impl Into<#ty>),
             into: true,
         }
     } else {
@@ -327,10 +332,11 @@ fn builder(op: &Operation) -> TokenStream {
 fn setter(param: &Param) -> TokenStream {
     let field = ident(&param.name);
     let docs = doc_attrs([param.docs.as_deref()]);
-    if param.ty == TypeRef::String {
+    if takes_into(&param.ty) {
+        let ty = type_tokens(&param.ty, Scope::Sibling);
         quote! {
             #docs
-            pub fn #field(mut self, value: impl Into<String>) -> Self {
+            pub fn #field(mut self, value: impl Into<#ty>) -> Self {
                 self.endpoint.#field = Some(value.into());
                 self
             }

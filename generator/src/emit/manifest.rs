@@ -15,6 +15,7 @@ const FEATURES: &str = r#"rustls-webpki-roots = ["_rustls", "dep:webpki-roots"]
 rustls-platform-roots = ["_rustls"]
 native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
+jiff = ["dep:jiff"]
 test-util = []
 _rustls = ["reqwest/rustls", "dep:rustls"]
 "#;
@@ -23,6 +24,7 @@ _rustls = ["reqwest/rustls", "dep:rustls"]
 const DEPENDENCIES: &str = r#"bytes = "1"
 futures = "0.3"
 hmac = "0.12"
+jiff = { version = "0.2", default-features = false, features = ["std"], optional = true }
 percent-encoding = "2"
 fastrand = "2"
 reqwest = { version = "0.13", default-features = false, features = ["multipart", "stream"] }

@@ -40,6 +40,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("style.rs", include_str!("../../runtime/style.rs")),
     ("telemetry.rs", include_str!("../../runtime/telemetry.rs")),
     ("test_util.rs", include_str!("../../runtime/test_util.rs")),
+    ("time.rs", include_str!("../../runtime/time.rs")),
     ("tls.rs", include_str!("../../runtime/tls.rs")),
     ("union.rs", include_str!("../../runtime/union.rs")),
     ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
@@ -202,7 +203,7 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub mod runtime;
 
         pub use runtime::{
-            ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit, Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Upload,
+            ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit, Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Timestamp, Upload,
         };
         pub use runtime::{identity, search, webhooks};
         #[cfg(feature = "test-util")]
@@ -242,7 +243,7 @@ fn prelude(spec: &CrateSpec) -> TokenStream {
         pub mod prelude {
             #version
             pub use crate::search::{Filter, Query};
-            pub use crate::{ApiError, Error, Region, RequestOptions, Upload};
+            pub use crate::{ApiError, Error, Region, RequestOptions, Timestamp, Upload};
             pub use futures::{StreamExt, TryStreamExt};
         }
     }

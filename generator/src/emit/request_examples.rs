@@ -324,6 +324,10 @@ impl Builder<'_> {
             TypeRef::Named(name) => self.named(name, value, fit, depth),
             TypeRef::String => self.text(value, fit).map(|text| quote!(#text.to_owned())),
             TypeRef::Integer => integer(value, fit),
+            TypeRef::Timestamp => integer(value, fit).map(|seconds| {
+                let crate_path = &self.crate_path;
+                quote!(#crate_path::Timestamp::from_unix_seconds(#seconds))
+            }),
             TypeRef::Number => number(value, fit),
             TypeRef::Boolean => boolean(value, fit),
             TypeRef::Json => Some(json_macro(value)),
@@ -392,6 +396,8 @@ impl Builder<'_> {
                 let object = value.as_object()?;
                 Some(self.struct_literal(&path, s, object, fit, depth))
             }
+            // A tag is a unit struct: its one value is the type itself.
+            TypeKind::Enum(e) if e.tag().is_some() => Some(quote!(#path)),
             TypeKind::Enum(e) => {
                 let variant = e.variants.iter().find(|v| match (&v.value, value) {
                     (EnumValue::String(known), Value::String(given)) => known == given,
@@ -589,6 +595,10 @@ impl Builder<'_> {
         match ty {
             TypeRef::String => quote!(String::new()),
             TypeRef::Integer => quote!(0),
+            TypeRef::Timestamp => {
+                let crate_path = &self.crate_path;
+                quote!(#crate_path::Timestamp::default())
+            }
             TypeRef::Number => quote!(0.0),
             TypeRef::Boolean => quote!(false),
             TypeRef::Json => quote!(serde_json::Value::Null),
@@ -622,6 +632,7 @@ impl Builder<'_> {
                 let mut unused = Fit::default();
                 self.struct_literal(&path, s, &serde_json::Map::new(), &mut unused, depth)
             }
+            TypeKind::Enum(e) if e.tag().is_some() => quote!(#path),
             TypeKind::Enum(e) => match e.variants.first() {
                 Some(first) => {
                     let variant = ident(&first.name);

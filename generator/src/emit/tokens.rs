@@ -70,6 +70,7 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         }
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
+        TypeRef::Timestamp => quote!(crate::runtime::Timestamp),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),

@@ -304,7 +304,7 @@ fn at_least_one_of_doc(groups: &[Vec<String>]) -> Option<String> {
 }
 
 fn enum_def(def: &TypeDef, e: &Enum, origin: &str) -> TokenStream {
-    if let (true, [only]) = (e.set_by_type, e.variants.as_slice()) {
+    if let Some(only) = e.tag() {
         return tag_def(def, &display_value(&only.value), origin);
     }
     let docs = doc_attrs([def.docs.as_deref(), Some(origin)]);

@@ -10,6 +10,7 @@ mod pagination;
 mod resources;
 mod schema;
 mod shared;
+mod timestamps;
 mod type_index;
 mod unions;
 mod view;
@@ -39,6 +40,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     let (mut types, schema_warnings) = schemas.into_types();
     warnings.extend(schema_warnings);
     ids::ids_as_text(&mut types, &mut operations);
+    timestamps::points_in_time(&mut types);
     order_by_method_name(&mut operations, &mut types);
     shared::embed_bases(&mut types, &spec_json(spec));
     shared::merge_identical(&mut types, &mut operations);
@@ -155,6 +157,7 @@ fn named_in(ty: &TypeRef) -> Vec<&str> {
         | TypeRef::Nullable(inner) => named_in(inner),
         TypeRef::String
         | TypeRef::Integer
+        | TypeRef::Timestamp
         | TypeRef::Number
         | TypeRef::Boolean
         | TypeRef::Json

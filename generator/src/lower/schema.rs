@@ -311,6 +311,9 @@ impl<'a> SchemaLowerer<'a> {
         };
         match view.typ {
             Some("string") => existing(TypeRef::String),
+            Some("integer") if matches!(view.format, Some("date-time" | "timestamp")) => {
+                existing(TypeRef::Timestamp)
+            }
             Some("integer") => existing(TypeRef::Integer),
             Some("number") => existing(TypeRef::Number),
             Some("boolean") => existing(TypeRef::Boolean),
@@ -651,7 +654,11 @@ impl<'a> SchemaLowerer<'a> {
     /// Whether values of `ty` are written as plain text in a parameter: primitives and enums.
     pub fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Timestamp
+            | TypeRef::Number
+            | TypeRef::Boolean => true,
             TypeRef::Named(name) => match self.resolve_alias(name) {
                 Some(TypeKind::Enum(_)) => true,
                 Some(TypeKind::Alias(target)) => self.is_scalar(target),

@@ -247,6 +247,7 @@ fn rename(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
         | TypeRef::Nullable(inner) => rename(inner, renames),
         TypeRef::String
         | TypeRef::Integer
+        | TypeRef::Timestamp
         | TypeRef::Number
         | TypeRef::Boolean
         | TypeRef::Json

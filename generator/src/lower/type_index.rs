@@ -95,7 +95,7 @@ impl<'t> TypeIndex<'t> {
             },
             Some(End::Unnamed(unnamed)) => match unnamed {
                 TypeRef::String => JsonKind::String,
-                TypeRef::Integer => JsonKind::Integer,
+                TypeRef::Integer | TypeRef::Timestamp => JsonKind::Integer,
                 TypeRef::Number => JsonKind::Number,
                 TypeRef::Boolean => JsonKind::Boolean,
                 TypeRef::Array(_) => JsonKind::Array,

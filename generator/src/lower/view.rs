@@ -61,7 +61,7 @@ pub struct View<'a> {
     pub any_of: Vec<Node<'a>>,
     pub all_of: Vec<Node<'a>>,
     pub has_not: bool,
-    /// `format` of a string schema (`binary`, `date-time`, ...).
+    /// `format` of a string or integer schema (`binary`, `date-time`, `timestamp`, ...).
     pub format: Option<&'a str>,
     /// `discriminator.propertyName` and its `mapping` (value → `$ref` or schema name).
     pub discriminator: Option<&'a openapiv3::Discriminator>,
@@ -107,6 +107,10 @@ impl<'a> View<'a> {
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.typ = Some("integer");
+                view.format = match &i.format {
+                    openapiv3::VariantOrUnknownOrEmpty::Unknown(other) => Some(other.as_str()),
+                    _ => None,
+                };
                 view.enumeration = i
                     .enumeration
                     .iter()
