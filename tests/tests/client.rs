@@ -780,7 +780,7 @@ async fn empty_responses_return_unit() -> TestResult {
 
     let event = types::CreateDataEventRequest {
         event_name: Some("invited-friend".to_owned()),
-        created_at: Some(1_671_028_894),
+        created_at: Some(1_671_028_894.into()),
         user_id: Some("314159".to_owned()),
         metadata: Some([("invitee_email".to_owned(), "pi@example.org".to_owned())].into()),
         ..Default::default()

@@ -138,7 +138,7 @@ fn items_are_typed_where_the_topic_says_what_they_are() -> TestResult {
     )?;
     assert_eq!(conversation.topic, Topic::ConversationUserCreated);
     assert_eq!(conversation.topic.item_kind(), Some(ItemKind::Conversation));
-    assert_eq!(conversation.created_at, Some(1_700_000_100));
+    assert_eq!(conversation.created_at, Some(1_700_000_100.into()));
     assert_eq!(conversation.delivery_attempts, Some(2));
     let item: v2_14::webhooks::Item = conversation.item()?;
     let Item::Conversation(typed) = item else {
