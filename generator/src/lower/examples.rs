@@ -21,13 +21,14 @@ use std::collections::HashMap;
 pub fn response_examples(spec: &OpenAPI, operations: &[Operation]) -> Vec<ResponseExample> {
     let by_pointer = operations_by_pointer(spec);
     let components = spec.components.as_ref();
+    let schemas = component_schemas(components);
     operations
         .iter()
         .filter_map(|op| {
             let operation = by_pointer.get(op.origin.as_str())?;
             let (status, response) = first_success(operation)?;
             let response = resolve(components, response)?;
-            let (content_type, body) = example_body(components, response);
+            let (content_type, body) = example_body(components, &schemas, response);
             Some(ResponseExample {
                 operation: op.name.clone(),
                 status,
@@ -112,12 +113,13 @@ fn resolve<'a>(
 /// as is. `(None, None)` for a response without a body.
 fn example_body(
     components: Option<&Components>,
+    schemas: &Value,
     response: &Response,
 ) -> (Option<String>, Option<String>) {
     if let Some(media) = response.content.get("application/json") {
         let body = match media_example(components, media) {
             Some(value) => Some(value.to_string()),
-            None => schema_example(components, media).map(|value| value.to_string()),
+            None => schema_example(schemas, media).map(|value| value.to_string()),
         };
         return (Some("application/json".to_owned()), body);
     }
@@ -162,10 +164,15 @@ const MAX_SYNTHESIS_DEPTH: usize = 6;
 /// An example built from the media type's schema when the response has none: each property's
 /// own `example` (or its schema's), nested objects and one-item arrays built the same way.
 /// Properties without any example are left out.
-fn schema_example(components: Option<&Components>, media: &MediaType) -> Option<serde_json::Value> {
-    let schemas = serde_json::to_value(components.map(|c| &c.schemas)).ok()?;
+fn schema_example(schemas: &Value, media: &MediaType) -> Option<serde_json::Value> {
     let schema = serde_json::to_value(media.schema.as_ref()?).ok()?;
-    synthesize(&schemas, &schema, 0)
+    synthesize(schemas, &schema, 0)
+}
+
+/// The component schemas as JSON, converted once per description: [`synthesize`] follows
+/// `$ref`s through them for every example it builds.
+fn component_schemas(components: Option<&Components>) -> Value {
+    serde_json::to_value(components.map(|c| &c.schemas)).unwrap_or_default()
 }
 
 fn synthesize(
@@ -228,6 +235,7 @@ pub fn request_examples(
 ) -> Vec<RequestExample> {
     let by_pointer = operations_with_item_parameters(spec);
     let components = spec.components.as_ref();
+    let schemas = component_schemas(components);
     operations
         .iter()
         .map(|op| {
@@ -240,7 +248,7 @@ pub fn request_examples(
                         .and_then(|(item, operation)| {
                             find_parameter(components, item, operation, param)
                         })
-                        .and_then(|parameter| parameter_example(components, parameter));
+                        .and_then(|parameter| parameter_example(components, &schemas, parameter));
                     let value = match example {
                         Some(value) => value,
                         None if param.required => ExampleValue {
@@ -256,7 +264,8 @@ pub fn request_examples(
                 })
                 .collect();
             let body = op.body.as_ref().and_then(|body| {
-                let example = found.and_then(|(_, operation)| body_example(components, operation));
+                let example =
+                    found.and_then(|(_, operation)| body_example(components, &schemas, operation));
                 match example {
                     Some(example) => Some(example),
                     None if body.required => Some(ExampleValue {
@@ -321,6 +330,7 @@ fn location(parameter: &Parameter) -> ParamLocation {
 /// `example`, else the first of `examples`, else the schema's (or its content's) example.
 fn parameter_example(
     components: Option<&Components>,
+    schemas: &Value,
     parameter: &Parameter,
 ) -> Option<ExampleValue> {
     let data = parameter.parameter_data_ref();
@@ -334,7 +344,6 @@ fn parameter_example(
             source: ExampleSource::Description,
         });
     }
-    let schemas = serde_json::to_value(components.map(|c| &c.schemas)).ok()?;
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => serde_json::to_value(schema).ok()?,
         ParameterSchemaOrContent::Content(content) => {
@@ -348,7 +357,7 @@ fn parameter_example(
             serde_json::to_value(media.schema.as_ref()?).ok()?
         }
     };
-    let value = synthesize(&schemas, &schema, 0).filter(says_something)?;
+    let value = synthesize(schemas, &schema, 0).filter(says_something)?;
     Some(ExampleValue {
         value,
         source: ExampleSource::SchemaExamples,
@@ -369,6 +378,7 @@ fn says_something(value: &Value) -> bool {
 /// `lower::operation` prefers it), else one built from its schema's property examples.
 fn body_example(
     components: Option<&Components>,
+    schemas: &Value,
     operation: &openapiv3::Operation,
 ) -> Option<ExampleValue> {
     let body = match operation.request_body.as_ref()? {
@@ -393,7 +403,7 @@ fn body_example(
             source: ExampleSource::Description,
         });
     }
-    let value = schema_example(components, media).filter(says_something)?;
+    let value = schema_example(schemas, media).filter(says_something)?;
     Some(ExampleValue {
         value,
         source: ExampleSource::SchemaExamples,
