@@ -108,10 +108,9 @@ fn client_method(op: &Operation, example_doc: Option<&String>) -> TokenStream {
     });
     let endpoint = format!("`{} {}`", method_name(op.method), op.path);
     let stream_doc = op.pagination.as_ref().map(|_| {
-        format!(
-            "Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every \
-             item across pages, [`Request::pages`](crate::runtime::Request::pages) every page."
-        )
+        "Paginated: [`Request::into_stream`](crate::runtime::Request::into_stream) yields every \
+         item across pages, [`Request::pages`](crate::runtime::Request::pages) every page."
+            .to_owned()
     });
     let deprecated = op.deprecated.then_some("**Deprecated.**");
     let docs = doc_attrs([

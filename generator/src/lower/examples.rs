@@ -142,20 +142,10 @@ fn media_example<'a>(
     components: Option<&'a Components>,
     media: &'a MediaType,
 ) -> Option<&'a serde_json::Value> {
-    if let Some(example) = &media.example {
-        return Some(example);
+    match &media.example {
+        Some(example) => Some(example),
+        None => first_named_example(components, &media.examples),
     }
-    let example = match media.examples.values().next()? {
-        ReferenceOr::Item(example) => example,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/examples/")?;
-            match components?.examples.get(name)? {
-                ReferenceOr::Item(example) => example,
-                ReferenceOr::Reference { .. } => return None,
-            }
-        }
-    };
-    example.value.as_ref()
 }
 
 /// How deep [`synthesize`] follows nested schemas (recursive schemas end there).
