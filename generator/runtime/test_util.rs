@@ -12,7 +12,7 @@
 //!
 //! // The code under test.
 //! async fn contact_email(client: &Client, id: &str) -> Result<Option<String>, intercom_api::Error> {
-//!     Ok(client.show_contact(id).await?.email)
+//!     Ok(client.show_contact(id).await?.contact.email)
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
