@@ -157,7 +157,7 @@ macro_rules! string_enum {
 pub(crate) use string_enum;
 
 /// A tag's `Deserialize`: exactly its one string; anything else is an error (a misfit where a
-/// struct reads it, see [`string_tag!`]).
+/// struct reads it, see `string_tag!`).
 pub fn deserialize_tag<'de, D: Deserializer<'de>>(
     deserializer: D,
     expected: &'static str,
