@@ -794,7 +794,7 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
         wire: &str,
         value: &T,
     ) -> Result<(), M::Error> {
-        if value.is_absent() || self.rest.contains_key(wire) {
+        if self.skips(wire, value) {
             return Ok(());
         }
         let mut json =
@@ -809,10 +809,16 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
         wire: &str,
         value: &T,
     ) -> Result<(), M::Error> {
-        if value.is_absent() || self.rest.contains_key(wire) {
+        if self.skips(wire, value) {
             return Ok(());
         }
         self.map.serialize_entry(wire, value)
+    }
+
+    /// A declared field is not written when it is an absent optional, or when its raw value
+    /// was kept (it did not fit, and is written as sent with the other properties).
+    fn skips<T: FromJson>(&self, wire: &str, value: &T) -> bool {
+        value.is_absent() || self.rest.contains_key(wire)
     }
 
     /// Writes the other properties and ends the object.

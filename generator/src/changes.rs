@@ -690,28 +690,14 @@ fn input_types(api: &Api) -> BTreeSet<&str> {
         .collect();
     let mut seen = BTreeSet::new();
     while let Some(ty) = pending.pop() {
-        for name in named_in(ty) {
-            let Some(def) = by_name.get(name) else {
-                continue;
-            };
-            if seen.insert(def.name.as_str()) {
-                pending.extend(referenced(&def.kind));
-            }
+        let Some(def) = ty.named().and_then(|name| by_name.get(name)) else {
+            continue;
+        };
+        if seen.insert(def.name.as_str()) {
+            pending.extend(referenced(&def.kind));
         }
     }
     seen
-}
-
-/// The type names a type reference mentions.
-fn named_in(ty: &TypeRef) -> Vec<&str> {
-    match ty {
-        TypeRef::Named(name) => vec![name.as_str()],
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::Nullable(inner) => named_in(inner),
-        _ => Vec::new(),
-    }
 }
 
 /// The type references a type's definition contains.

@@ -371,6 +371,47 @@ pub enum TypeRef {
     Binary,
 }
 
+impl TypeRef {
+    /// The named type this reference ends in, through arrays, maps, boxes and nullables
+    /// (a reference names at most one type).
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => inner.named(),
+            TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Timestamp
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::Json
+            | TypeRef::Object
+            | TypeRef::Binary => None,
+        }
+    }
+
+    /// [`TypeRef::named`], to rename it.
+    pub fn named_mut(&mut self) -> Option<&mut String> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => inner.named_mut(),
+            TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Timestamp
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::Json
+            | TypeRef::Object
+            | TypeRef::Binary => None,
+        }
+    }
+}
+
 /// One HTTP operation, emitted as one client method.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

@@ -95,7 +95,8 @@ fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>) {
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Alias(target) => named_in(target)
+            TypeKind::Alias(target) => target
+                .named()
                 .into_iter()
                 .filter_map(|name| index.get(name).copied())
                 .filter(|&i| matches!(types[i].kind, TypeKind::Alias(_)))
@@ -145,25 +146,6 @@ fn positions_by_name(types: &[TypeDef]) -> HashMap<String, usize> {
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect()
-}
-
-/// The named types a type reference mentions, at any depth.
-fn named_in(ty: &TypeRef) -> Vec<&str> {
-    match ty {
-        TypeRef::Named(name) => vec![name.as_str()],
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::Nullable(inner) => named_in(inner),
-        TypeRef::String
-        | TypeRef::Integer
-        | TypeRef::Timestamp
-        | TypeRef::Number
-        | TypeRef::Boolean
-        | TypeRef::Json
-        | TypeRef::Object
-        | TypeRef::Binary => Vec::new(),
-    }
 }
 
 /// Operations in the order of their method names, and the inline types they introduce in that

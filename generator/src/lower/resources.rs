@@ -9,7 +9,6 @@
 //! type is compiled by some feature of `all-resources`, and a type is never left out while a
 //! type that refers to it is compiled.
 
-use super::named_in;
 use crate::ir::{
     Operation, PartKind, SuccessResponse, TypeDef, TypeKind, TypeRef, WebhookItem,
     OTHER_SCHEMAS_FEATURE, WEBHOOKS_FEATURE,
@@ -69,7 +68,7 @@ pub fn assign(types: &mut [TypeDef], operations: &[Operation], webhook_items: &[
         .map(|def| {
             let mut targets: Vec<usize> = kind_refs(&def.kind)
                 .into_iter()
-                .flat_map(named_in)
+                .filter_map(TypeRef::named)
                 .filter_map(|name| index.get(name).copied())
                 .collect();
             targets.sort_unstable();
@@ -79,7 +78,7 @@ pub fn assign(types: &mut [TypeDef], operations: &[Operation], webhook_items: &[
         .collect();
     let roots = |refs: Vec<&TypeRef>| -> Vec<usize> {
         refs.into_iter()
-            .flat_map(named_in)
+            .filter_map(TypeRef::named)
             .filter_map(|name| index.get(name).copied())
             .collect()
     };

@@ -235,24 +235,10 @@ fn common_words(a: &[String], b: &[String]) -> Vec<String> {
 }
 
 fn rename(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
-    match ty {
-        TypeRef::Named(name) => {
-            if let Some(new) = renames.get(name.as_str()) {
-                *name = new.clone();
-            }
+    if let Some(name) = ty.named_mut() {
+        if let Some(new) = renames.get(name.as_str()) {
+            *name = new.clone();
         }
-        TypeRef::Array(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::Nullable(inner) => rename(inner, renames),
-        TypeRef::String
-        | TypeRef::Integer
-        | TypeRef::Timestamp
-        | TypeRef::Number
-        | TypeRef::Boolean
-        | TypeRef::Json
-        | TypeRef::Object
-        | TypeRef::Binary => {}
     }
 }
 
