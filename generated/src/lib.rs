@@ -83,8 +83,9 @@
 )]
 pub mod runtime;
 pub use runtime::{
-    ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit,
-    Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Timestamp, Upload,
+    AdditionalProperties, ApiError, ByteStream, ClientBuilder, Error, ErrorCode,
+    Multipart, RateLimit, Redirect, Region, Request, RequestOptions, Response,
+    RetryPolicy, Timestamp, Upload,
 };
 pub use runtime::{identity, search, webhooks};
 #[cfg(feature = "test-util")]

@@ -724,7 +724,7 @@ async fn decode_error_names_failing_field_and_keeps_body() -> TestResult {
     assert_eq!(second.email, None);
     assert_eq!(
         second.additional_properties.get("email"),
-        Some(&json!({"address": "c2@example.com"}))
+        Some(json!({"address": "c2@example.com"}))
     );
     let streamed: Vec<Result<types::Contact, Error>> =
         client.list_contacts().into_stream().collect().await;

@@ -38,7 +38,13 @@ fn an_object_property_given_a_string_keeps_the_string() {
     let sent = r#"{"type": "ticket", "id": "42", "ticket_state": "submitted", "open": true}"#;
     let ticket: Ticket = serde_json::from_str(sent).expect("decodes");
     assert_eq!(ticket.ticket_state, None);
-    assert_eq!(ticket.additional_properties["ticket_state"], "submitted");
+    assert_eq!(
+        ticket
+            .additional_properties
+            .get("ticket_state")
+            .expect("kept"),
+        "submitted"
+    );
     assert_eq!(ticket.id.as_deref(), Some("42"));
     assert_eq!(ticket.open, Some(true));
 
@@ -58,7 +64,7 @@ fn a_next_page_given_as_a_url_keeps_the_url() {
     let list: ContactList = serde_json::from_value(sent.clone()).expect("decodes");
     let pages = list.pages.as_ref().expect("pages");
     assert_eq!(pages.next, None);
-    assert_eq!(pages.additional_properties["next"], next);
+    assert_eq!(pages.additional_properties.get("next").expect("kept"), next);
     assert_eq!(pages.page, Some(1));
     assert_eq!(serde_json::to_value(&list).expect("encodes"), sent);
 }
@@ -75,13 +81,79 @@ fn values_that_fit_no_declared_type_are_kept_as_sent() {
     let list: ContactList = serde_json::from_value(sent.clone()).expect("decodes");
     assert_eq!(list.data, None);
     assert_eq!(
-        list.additional_properties["data"],
+        list.additional_properties.get("data").expect("kept"),
         json!({"unexpected": true})
     );
     let pages = list.pages.as_ref().expect("pages");
     assert_eq!(pages.page, None);
-    assert_eq!(pages.additional_properties["page"], "three");
+    assert_eq!(
+        pages.additional_properties.get("page").expect("kept"),
+        "three"
+    );
     assert_eq!(serde_json::to_value(&list).expect("encodes"), sent);
+}
+
+#[test]
+fn undeclared_properties_are_kept_exactly_and_written_back() {
+    // Properties the description does not declare, of every JSON kind, with names and text that
+    // need escaping: each is kept (in order) and written back as it came.
+    let sent = r#"{"type":"ticket","id":"42","plan":{"name":"pro","seats":[1,2.5,null]},
+        "quote\"d":"line\nbreak \u00e9 \ud83d\ude00","flag":false,"big":18446744073709551615}"#;
+    let ticket: Ticket = serde_json::from_str(sent).expect("decodes");
+    let names: Vec<&str> = ticket.additional_properties.keys().collect();
+    assert_eq!(names, ["plan", "quote\"d", "flag", "big"]);
+    assert_eq!(
+        ticket.additional_properties.get_raw("plan"),
+        Some(r#"{"name":"pro","seats":[1,2.5,null]}"#)
+    );
+    assert_eq!(
+        ticket.additional_properties.get("quote\"d").expect("kept"),
+        "line\nbreak é 😀"
+    );
+    let seats: Option<Result<Value, _>> = ticket.additional_properties.get_as("plan");
+    assert_eq!(seats.expect("kept").expect("parses")["seats"][1], 2.5);
+    let expected: Value = serde_json::from_str(sent).expect("JSON");
+    assert_eq!(serde_json::to_value(&ticket).expect("encodes"), expected);
+    let again: Ticket =
+        serde_json::from_str(&serde_json::to_string(&ticket).expect("encodes")).expect("decodes");
+    assert_eq!(again, ticket);
+
+    // Set and removed by hand, they are written (or not) the same way.
+    let mut edited = ticket.clone();
+    edited.additional_properties.insert("flag", json!(true));
+    assert_eq!(
+        edited.additional_properties.remove("plan"),
+        Some(expected["plan"].clone())
+    );
+    let encoded = serde_json::to_value(&edited).expect("encodes");
+    assert_eq!(encoded["flag"], true);
+    assert!(encoded.get("plan").is_none());
+    assert_ne!(edited, ticket);
+}
+
+#[test]
+fn undeclared_properties_are_kept_through_any_deserializer() {
+    let sent = r#"{"type":"ticket","id":"42","plan":{"seats":[1,true]},"note":"é"}"#;
+    let expected: Value = serde_json::from_str(sent).expect("JSON");
+    // From a reader, from a `Value`, and through serde's buffered content (a caller's struct
+    // that flattens a generated one): each keeps the same properties.
+    let from_reader: Ticket = serde_json::from_reader(sent.as_bytes()).expect("decodes");
+    let from_value: Ticket = serde_json::from_value(expected.clone()).expect("decodes");
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        received: Option<bool>,
+        #[serde(flatten)]
+        ticket: Ticket,
+    }
+    let flattened: Envelope = serde_json::from_str(sent).expect("decodes");
+    assert_eq!(flattened.received, None);
+    for ticket in [from_reader, from_value, flattened.ticket] {
+        assert_eq!(
+            ticket.additional_properties.get_raw("plan"),
+            Some(r#"{"seats":[1,true]}"#)
+        );
+        assert_eq!(serde_json::to_value(&ticket).expect("encodes"), expected);
+    }
 }
 
 #[test]
@@ -102,9 +174,15 @@ fn a_tag_given_another_value_keeps_the_value() {
     let sent = json!({"type": "external_page_v2", "id": "1", "locale": "fr"});
     let page: ExternalPage = serde_json::from_value(sent.clone()).expect("decodes");
     assert_eq!(page.type_, ExternalPageType);
-    assert_eq!(page.additional_properties["type"], "external_page_v2");
+    assert_eq!(
+        page.additional_properties.get("type").expect("kept"),
+        "external_page_v2"
+    );
     // `locale` allows only `en` in 2.14: another language is kept the same way.
-    assert_eq!(page.additional_properties["locale"], "fr");
+    assert_eq!(
+        page.additional_properties.get("locale").expect("kept"),
+        "fr"
+    );
     let encoded = serde_json::to_string(&page).expect("encodes");
     assert_eq!(encoded.matches(r#""type""#).count(), 1, "{encoded}");
     let encoded: Value = serde_json::from_str(&encoded).expect("JSON");

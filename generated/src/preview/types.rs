@@ -21,7 +21,7 @@ pub struct ActivityLog {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -261,7 +261,7 @@ pub struct ActivityLogPerformedBy {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -281,7 +281,7 @@ pub struct ActivityLogEventTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -302,7 +302,7 @@ pub struct ActivityLogList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -356,7 +356,7 @@ pub struct ActivityLogMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -381,7 +381,7 @@ pub struct ActivityLogMetadataChangesValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -412,7 +412,7 @@ pub struct AddressableList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -476,7 +476,7 @@ pub struct Admin {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -530,7 +530,7 @@ pub struct AdminRole {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -563,7 +563,7 @@ pub struct AdminList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -582,7 +582,7 @@ pub struct AdminPriorityLevel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -602,7 +602,7 @@ pub struct AdminPriorityLevelRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -636,7 +636,7 @@ pub struct AdminReplyConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -698,7 +698,7 @@ pub struct AdminReplyTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -739,7 +739,7 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -788,7 +788,7 @@ pub struct AdminWithApp {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -813,7 +813,7 @@ pub struct AdminWithAppAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -855,7 +855,7 @@ pub struct AiAgent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1027,7 +1027,7 @@ pub struct AiCallResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -1061,7 +1061,7 @@ pub struct AiSubtopic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1101,7 +1101,7 @@ pub struct AiTopic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1139,7 +1139,7 @@ pub struct AiTopics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1177,7 +1177,7 @@ pub struct App {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -1278,7 +1278,7 @@ pub struct ArticleContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1336,7 +1336,7 @@ pub struct ArticleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1420,7 +1420,7 @@ pub struct ArticleListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1512,7 +1512,7 @@ pub struct ArticleSearchHighlights {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1533,7 +1533,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1572,7 +1572,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1614,7 +1614,7 @@ pub struct ArticleSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1634,7 +1634,7 @@ pub struct ArticleSearchResponseData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1682,7 +1682,7 @@ pub struct ArticleStatistics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1751,7 +1751,7 @@ pub struct ArticleTranslatedContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1811,7 +1811,7 @@ pub struct ArticleVersion {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1865,7 +1865,7 @@ pub struct ArticleVersionList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1913,7 +1913,7 @@ pub struct ArticleVersionSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1967,7 +1967,7 @@ pub struct AssignConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -2010,7 +2010,7 @@ pub struct AttachContactToConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -2102,7 +2102,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -2121,7 +2121,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -2140,7 +2140,7 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -2170,7 +2170,7 @@ pub struct Audience {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "audiences")]
 crate::runtime::object::object!(
@@ -2209,7 +2209,7 @@ pub struct AudienceList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "audiences")]
 crate::runtime::object::object!(
@@ -2249,7 +2249,7 @@ pub struct AwayStatusReason {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "away-status-reasons")]
 crate::runtime::object::object!(
@@ -2270,7 +2270,7 @@ pub struct AwayStatusReasonList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "away-status-reasons")]
 crate::runtime::object::object!(
@@ -2322,7 +2322,7 @@ pub struct Banner {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2355,7 +2355,7 @@ pub struct BannerAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2374,7 +2374,7 @@ pub struct BannerActionReactionSetItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2396,7 +2396,7 @@ pub struct BannerDismiss {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2416,7 +2416,7 @@ pub struct BannerList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2447,7 +2447,7 @@ pub struct Brand {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "brands")]
 crate::runtime::object::object!(
@@ -2468,7 +2468,7 @@ pub struct BrandList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "brands")]
 crate::runtime::object::object!(
@@ -2487,7 +2487,7 @@ pub struct BulkCreateCompaniesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2521,7 +2521,7 @@ pub struct BulkCreateCompaniesRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2542,7 +2542,7 @@ pub struct BulkRequestJob {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2561,7 +2561,7 @@ pub struct BulkCreateContactsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2603,7 +2603,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2625,7 +2625,7 @@ pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2643,7 +2643,7 @@ pub struct BulkCreateContactsRequestContactsItemTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2658,7 +2658,7 @@ pub struct BulkContactsRequestContactsItemTagsAddItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2677,7 +2677,7 @@ pub struct BulkDeleteCompaniesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2693,7 +2693,7 @@ pub struct BulkDeleteCompaniesRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2712,7 +2712,7 @@ pub struct BulkDeleteContactsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2728,7 +2728,7 @@ pub struct BulkDeleteContactsRequestContactsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2747,7 +2747,7 @@ pub struct BulkUpdateCompaniesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2781,7 +2781,7 @@ pub struct BulkUpdateCompaniesRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2804,7 +2804,7 @@ pub struct BulkUpdateContactsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2842,7 +2842,7 @@ pub struct BulkUpdateContactsRequestContactsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2865,7 +2865,7 @@ pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2885,7 +2885,7 @@ pub struct BulkUpdateContactsRequestContactsItemTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2901,7 +2901,7 @@ pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2958,7 +2958,7 @@ pub struct Call {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -2988,7 +2988,7 @@ pub struct CallList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -3015,7 +3015,7 @@ pub struct CallSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3045,7 +3045,7 @@ pub struct ChangeTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -3067,7 +3067,7 @@ pub struct CloseConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -3103,7 +3103,7 @@ pub struct CollectAgentInputRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "procedures")]
 crate::runtime::object::object!(
@@ -3121,7 +3121,7 @@ pub struct CollectAgentInputRequestAttributeValuesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "procedures")]
 crate::runtime::object::object!(
@@ -3162,7 +3162,7 @@ pub struct Collection {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -3188,7 +3188,7 @@ pub struct CollectionList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -3230,7 +3230,7 @@ pub struct CompaniesBulkJob {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -3280,7 +3280,7 @@ pub struct CompaniesBulkJobTasksItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -3381,7 +3381,7 @@ pub struct Company {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3429,7 +3429,7 @@ pub struct CompanyNotes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3506,7 +3506,7 @@ pub struct CompanyPlan {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3548,7 +3548,7 @@ pub struct CompanySegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3624,7 +3624,7 @@ pub struct CompanyTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3726,7 +3726,7 @@ pub struct CompanyAttachedContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -3756,7 +3756,7 @@ pub struct CompanyAttachedSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -3795,7 +3795,7 @@ pub struct CompanyData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3851,7 +3851,7 @@ pub struct CompanyList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -3900,7 +3900,7 @@ pub struct CompanyNote {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3945,7 +3945,7 @@ pub struct CompanyNoteCompany {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3981,7 +3981,7 @@ pub struct CompanyScroll {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -4011,7 +4011,7 @@ pub struct CompanySearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -4161,7 +4161,7 @@ pub struct CompanySearchRequestSort {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -4291,7 +4291,7 @@ pub struct Contact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4343,7 +4343,7 @@ pub struct ContactAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4386,7 +4386,7 @@ pub struct ContactActivity {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -4446,7 +4446,7 @@ pub struct ContactActivityList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -4467,7 +4467,7 @@ pub struct ContactActivityListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -4485,7 +4485,7 @@ pub struct ListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "data-connectors"))]
 crate::runtime::object::object!(
@@ -4574,7 +4574,7 @@ pub struct ContactAttachedCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -4665,7 +4665,7 @@ pub struct ContactCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4745,7 +4745,7 @@ pub struct ContactList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -4787,7 +4787,7 @@ pub struct ContactLocation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4827,7 +4827,7 @@ pub struct ContactNotes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4867,7 +4867,7 @@ pub struct ContactReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4933,7 +4933,7 @@ pub struct ContactReplyBaseRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -4962,7 +4962,7 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -5515,7 +5515,7 @@ pub struct ContactSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -5555,7 +5555,7 @@ pub struct ContactSearchRequestSort {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -5593,7 +5593,7 @@ pub struct ContactSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "segments"))]
 crate::runtime::object::object!(
@@ -5628,7 +5628,7 @@ pub struct ContactSocialProfiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5659,7 +5659,7 @@ pub struct ContactSubscriptionTypes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -5691,7 +5691,7 @@ pub struct ContactTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5780,7 +5780,7 @@ pub struct ContactsBulkJob {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -5830,7 +5830,7 @@ pub struct ContactsBulkJobTasksItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -5899,7 +5899,7 @@ pub struct ContentBulkActionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -5954,7 +5954,7 @@ pub struct ContentBulkActionRequestAudience {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -5978,7 +5978,7 @@ pub struct ContentBulkActionRequestAvailability {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -5994,7 +5994,7 @@ pub struct ContentBulkActionRequestContentIdsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6045,7 +6045,7 @@ pub struct ContentBulkActionRequestTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6065,7 +6065,7 @@ pub struct ContentBulkActionResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6103,7 +6103,7 @@ pub struct ContentImportSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -6177,7 +6177,7 @@ pub struct ContentImportSourcesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -6211,7 +6211,7 @@ pub struct ContentSearchArticleContentItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6247,7 +6247,7 @@ pub struct ContentSearchArticleItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6279,7 +6279,7 @@ pub struct ContentSearchDefaultItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6327,7 +6327,7 @@ pub struct ContentSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6354,7 +6354,7 @@ pub struct ContentSearchResponsePages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content")]
 crate::runtime::object::object!(
@@ -6471,7 +6471,7 @@ pub struct ContentSnippet {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -6516,7 +6516,7 @@ pub struct ContentSnippetCreateRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -6546,7 +6546,7 @@ pub struct ContentSnippetList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -6587,7 +6587,7 @@ pub struct ContentSnippetUpdateRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -6623,7 +6623,7 @@ pub struct ContentSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6706,7 +6706,7 @@ pub struct ContentSourcesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6819,7 +6819,7 @@ pub struct Conversation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6943,7 +6943,7 @@ pub struct ConversationAttachmentFiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -7048,7 +7048,7 @@ pub struct ConversationAttributeBase {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -7132,7 +7132,7 @@ pub struct ConversationAttributeBooleanType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7180,7 +7180,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7230,7 +7230,7 @@ pub struct ConversationAttributeDecimalType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7278,7 +7278,7 @@ pub struct ConversationAttributeFilesType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7326,7 +7326,7 @@ pub struct ConversationAttributeIntegerType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7357,7 +7357,7 @@ pub struct ConversationAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7406,7 +7406,7 @@ pub struct ConversationAttributeListType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7439,7 +7439,7 @@ pub struct ConversationAttributeOption {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7478,7 +7478,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7511,7 +7511,7 @@ pub struct ConversationAttributeRelationshipTypeReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7568,7 +7568,7 @@ pub struct ConversationAttributeStringType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -7606,7 +7606,7 @@ pub struct ConversationAttributeUpdatedByAdmin {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7640,7 +7640,7 @@ pub struct ConversationAttributeUpdatedByAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7675,7 +7675,7 @@ pub struct ConversationAttributeUpdatedByAdminValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7711,7 +7711,7 @@ pub struct ConversationAttributeUpdatedByUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7747,7 +7747,7 @@ pub struct ConversationAttributeUpdatedByUserValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7784,7 +7784,7 @@ pub struct ConversationAttributeUpdatedByWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7818,7 +7818,7 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7852,7 +7852,7 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7890,7 +7890,7 @@ pub struct ConversationChannel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7927,7 +7927,7 @@ pub struct ConversationContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7984,7 +7984,7 @@ pub struct ConversationDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -8023,7 +8023,7 @@ pub struct ConversationExternalReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8060,7 +8060,7 @@ pub struct ConversationFirstContactReply {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8092,7 +8092,7 @@ pub struct ConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -8169,7 +8169,7 @@ pub struct ConversationListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -8262,7 +8262,7 @@ pub struct ConversationMonitorEvaluation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8330,7 +8330,7 @@ pub struct ConversationPart {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8419,7 +8419,7 @@ pub struct ConversationPartAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8459,7 +8459,7 @@ pub struct ConversationPartMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8616,7 +8616,7 @@ pub struct ConversationParts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8686,7 +8686,7 @@ pub struct ConversationRating {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8727,7 +8727,7 @@ pub struct ConversationResponseTime {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8780,7 +8780,7 @@ pub struct ConversationScorecard {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8821,7 +8821,7 @@ pub struct ConversationScorecardEvaluator {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8865,7 +8865,7 @@ pub struct ConversationScorecardEvaluatorResult {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8904,7 +8904,7 @@ pub struct ConversationScorecardReviewedTeammate {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8978,7 +8978,7 @@ pub struct ConversationSlaAppliedByRule {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9020,7 +9020,7 @@ pub struct ConversationSlaAppliedBySlaDefinition {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9059,7 +9059,7 @@ pub struct ConversationSlaAppliedByWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9101,7 +9101,7 @@ pub struct ConversationSlaPaused {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9178,7 +9178,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9242,7 +9242,7 @@ pub struct ConversationSlaRemoved {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9285,7 +9285,7 @@ pub struct ConversationSlaTargetMissed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9365,7 +9365,7 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9484,7 +9484,7 @@ pub struct ConversationSlaUnpaused {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9539,7 +9539,7 @@ pub struct ConversationSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9579,7 +9579,7 @@ pub struct ConversationSourceRecipientsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9615,7 +9615,7 @@ pub struct ConversationSourceReplyToItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9657,7 +9657,7 @@ pub struct ConversationSourceAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9738,7 +9738,7 @@ pub struct ConversationStatistics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9790,7 +9790,7 @@ pub struct ConversationTagsUpdated {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9828,7 +9828,7 @@ pub struct ConversationTeammates {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9858,7 +9858,7 @@ pub struct ConvertConversationToTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -9880,7 +9880,7 @@ pub struct ConvertVisitorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -9904,7 +9904,7 @@ pub struct ConvertVisitorRequestUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -9928,7 +9928,7 @@ pub struct ConvertVisitorRequestVisitor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -9977,7 +9977,7 @@ pub struct CreateArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -10024,7 +10024,7 @@ pub struct CreateAudienceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "audiences")]
 crate::runtime::object::object!(
@@ -10049,7 +10049,7 @@ pub struct CreateCollectionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -10094,7 +10094,7 @@ pub struct CreateContactRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -10124,7 +10124,7 @@ pub struct CreateContentImportSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -10249,7 +10249,7 @@ pub struct CreateConversationAttributeBooleanRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10285,7 +10285,7 @@ pub struct CreateConversationAttributeDatetimeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10321,7 +10321,7 @@ pub struct CreateConversationAttributeDecimalRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10357,7 +10357,7 @@ pub struct CreateConversationAttributeFilesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10393,7 +10393,7 @@ pub struct CreateConversationAttributeIntegerRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10431,7 +10431,7 @@ pub struct CreateConversationAttributeListRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10460,7 +10460,7 @@ pub struct CreateConversationAttributeOptionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10487,7 +10487,7 @@ pub struct CreateConversationAttributeRelationshipRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10518,7 +10518,7 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10642,7 +10642,7 @@ pub struct CreateConversationAttributeRequestBase {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -10702,7 +10702,7 @@ pub struct CreateConversationAttributeStringRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -10740,7 +10740,7 @@ pub struct CreateConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10759,7 +10759,7 @@ pub struct CreateConversationRequestFrom {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10809,7 +10809,7 @@ pub struct CreateDataAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -10871,7 +10871,7 @@ pub struct DataAttributeRequestOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -10914,7 +10914,7 @@ pub struct CreateDataConnectorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -10962,7 +10962,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -11004,7 +11004,7 @@ pub struct DataConnectorRequestHeadersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -11059,7 +11059,7 @@ pub struct CreateDataEventRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -11080,7 +11080,7 @@ pub struct CreateDataEventSummariesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -11104,7 +11104,7 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -11124,7 +11124,7 @@ pub struct CreateDataExportsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-export")]
 crate::runtime::object::object!(
@@ -11166,7 +11166,7 @@ pub struct CreateExternalPageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -11203,7 +11203,7 @@ pub struct CreateHelpCenterRedirectRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -11246,7 +11246,7 @@ pub struct CreateIdentityVerificationSecretRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "identity-verification-secrets")]
 crate::runtime::object::object!(
@@ -11289,7 +11289,7 @@ pub struct CreateInternalArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -11330,7 +11330,7 @@ pub struct CreateMessageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -11489,7 +11489,7 @@ pub struct CreateMessageRequestFrom {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -11617,7 +11617,7 @@ pub struct CreateOfficeHoursExceptionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -11659,7 +11659,7 @@ pub struct CreateOfficeHoursScheduleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -11695,7 +11695,7 @@ pub struct CreateOrUpdateCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -11722,7 +11722,7 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -11743,7 +11743,7 @@ pub struct CreateOrUpdateTagRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -11761,7 +11761,7 @@ pub struct CreatePhoneSwitchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "switch")]
 crate::runtime::object::object!(
@@ -11874,7 +11874,7 @@ pub struct CreateTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -11894,7 +11894,7 @@ pub struct CreateTicketRequestAssignment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -11982,7 +11982,7 @@ pub struct CreateTicketRequestContactsItemId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -11999,7 +11999,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -12017,7 +12017,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -12060,7 +12060,7 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-type-attributes")]
 crate::runtime::object::object!(
@@ -12125,7 +12125,7 @@ pub struct CreateTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -12187,7 +12187,7 @@ pub struct CursorPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12268,7 +12268,7 @@ pub struct CustomActionFinished {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12303,7 +12303,7 @@ pub struct CustomActionFinishedAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12374,7 +12374,7 @@ pub struct CustomActionStarted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12407,7 +12407,7 @@ pub struct CustomActionStartedAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12593,7 +12593,7 @@ pub struct CustomObjectInstance {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12627,7 +12627,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -12656,7 +12656,7 @@ pub struct CustomObjectInstanceList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12689,7 +12689,7 @@ pub struct CustomObjectInstancesPaginatedList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -12788,7 +12788,7 @@ pub struct CustomerRequestIntercomUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -12806,7 +12806,7 @@ pub struct CustomerRequestUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -12823,7 +12823,7 @@ pub struct CustomerRequestEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -12872,7 +12872,7 @@ pub struct DataAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -12951,7 +12951,7 @@ pub struct DataAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -13000,7 +13000,7 @@ pub struct DataConnector {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13132,7 +13132,7 @@ pub struct DataConnectorDetail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13205,7 +13205,7 @@ pub struct DataConnectorDetailDataInputsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13288,7 +13288,7 @@ pub struct DataConnectorDetailHeadersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13337,7 +13337,7 @@ pub struct DataConnectorDetailObjectMappingsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13358,7 +13358,7 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13412,7 +13412,7 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13452,7 +13452,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13558,7 +13558,7 @@ pub struct DataConnectorExecutionResult {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13701,7 +13701,7 @@ pub struct DataConnectorExecutionResultList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13722,7 +13722,7 @@ pub struct DataConnectorExecutionResultListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13762,7 +13762,7 @@ pub struct DataConnectorList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13783,7 +13783,7 @@ pub struct DataConnectorListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -13833,7 +13833,7 @@ pub struct DataEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13866,7 +13866,7 @@ pub struct DataEventList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13884,7 +13884,7 @@ pub struct DataEventListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13919,7 +13919,7 @@ pub struct DataEventSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -13955,7 +13955,7 @@ pub struct DataEventSummaryItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -13979,7 +13979,7 @@ pub struct DataExport {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-export")]
 crate::runtime::object::object!(
@@ -14075,7 +14075,7 @@ pub struct DataExportCsv {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14211,7 +14211,7 @@ pub struct DeletedArticleObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -14243,7 +14243,7 @@ pub struct DeletedCollectionObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -14275,7 +14275,7 @@ pub struct DeletedCompanyObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -14309,7 +14309,7 @@ pub struct DeletedConversationItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -14332,7 +14332,7 @@ pub struct DeletedConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -14354,7 +14354,7 @@ pub struct DeletedDataConnectorObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -14386,7 +14386,7 @@ pub struct DeletedFolderObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -14418,7 +14418,7 @@ pub struct DeletedHelpCenterRedirectObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -14452,7 +14452,7 @@ pub struct DeletedInternalArticleObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -14486,7 +14486,7 @@ pub struct DeletedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -14512,7 +14512,7 @@ pub struct DetachContactFromConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
@@ -14573,7 +14573,7 @@ pub struct EcommerceCatalogProduct {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14596,7 +14596,7 @@ pub struct EcommerceCatalogProductAvailableOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14746,7 +14746,7 @@ pub struct EcommerceCatalogProductCollectionsItemObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14767,7 +14767,7 @@ pub struct EcommerceCatalogUploadPartResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ecommerce-connectors")]
 crate::runtime::object::object!(
@@ -14789,7 +14789,7 @@ pub struct EcommerceCatalogUploadResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14833,7 +14833,7 @@ pub struct EcommerceCatalogVariant {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14853,7 +14853,7 @@ pub struct EcommerceCatalogVariantSelectedOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -14884,7 +14884,7 @@ pub struct EmailAddressHeader {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -14912,7 +14912,7 @@ pub struct EmailList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "emails")]
 crate::runtime::object::object!(
@@ -14942,7 +14942,7 @@ pub struct EmailMessageMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -14987,7 +14987,7 @@ pub struct EmailSetting {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "emails")]
 crate::runtime::object::object!(
@@ -15011,7 +15011,7 @@ pub struct Error {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15031,7 +15031,7 @@ pub struct ErrorErrorsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15385,7 +15385,7 @@ pub struct ExternalPage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -15433,7 +15433,7 @@ pub struct ExternalPagesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -15472,7 +15472,7 @@ pub struct FileAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -15501,7 +15501,7 @@ pub struct FinAgentAttachment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15539,7 +15539,7 @@ pub struct FinAgentAttributeErrors {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15557,7 +15557,7 @@ pub struct FinAgentAttributeErrorsConversation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15575,7 +15575,7 @@ pub struct FinAgentAttributeErrorsUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15598,7 +15598,7 @@ pub struct FinAgentConversationMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15630,7 +15630,7 @@ pub struct FinAgentCsatRequestedEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15649,7 +15649,7 @@ pub struct FinAgentCsatRequestedEventCsat {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15670,7 +15670,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15736,7 +15736,7 @@ pub struct FinAgentMessage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15793,7 +15793,7 @@ pub struct FinAgentRepliedEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15828,7 +15828,7 @@ pub struct FinAgentRepliedEventMessage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15894,7 +15894,7 @@ pub struct FinAgentReplyChunkEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -15950,7 +15950,7 @@ pub struct FinAgentSettings {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -15990,7 +15990,7 @@ pub struct FinAgentStatusUpdatedEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -16057,7 +16057,7 @@ pub struct FinAgentUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -16089,7 +16089,7 @@ pub struct Folder {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -16113,7 +16113,7 @@ pub struct GroupContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -16178,7 +16178,7 @@ pub struct GroupTranslatedContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -16217,7 +16217,7 @@ pub struct HandlingEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -16253,7 +16253,7 @@ pub struct HandlingEventList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -16290,7 +16290,7 @@ pub struct HelpCenter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -16312,7 +16312,7 @@ pub struct HelpCenterList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -16356,7 +16356,7 @@ pub struct HelpCenterRedirect {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -16409,7 +16409,7 @@ pub struct HelpCenterRedirectList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -16449,7 +16449,7 @@ pub struct IdentityVerificationSecret {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "identity-verification-secrets")]
 crate::runtime::object::object!(
@@ -16470,7 +16470,7 @@ pub struct IdentityVerificationSecretList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "identity-verification-secrets")]
 crate::runtime::object::object!(
@@ -16633,7 +16633,7 @@ pub struct InternalArticleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -16692,7 +16692,7 @@ pub struct InternalArticleListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -16730,7 +16730,7 @@ pub struct InternalArticleSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -16748,7 +16748,7 @@ pub struct InternalArticleSearchResponseData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -16788,7 +16788,7 @@ pub struct Jobs {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -16850,7 +16850,7 @@ pub struct LinkedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -16967,7 +16967,7 @@ pub struct LinkedObjectList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -17040,7 +17040,7 @@ pub struct Macro {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -17108,7 +17108,7 @@ pub struct MacroList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -17130,7 +17130,7 @@ pub struct MacroListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -17148,7 +17148,7 @@ pub struct MacroListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -17189,7 +17189,7 @@ pub struct MergeContactsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17207,7 +17207,7 @@ pub struct MergeConversationsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -17239,7 +17239,7 @@ pub struct MergeHistoryItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -17306,7 +17306,7 @@ pub struct MergeHistoryList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17335,7 +17335,7 @@ pub struct MergePreviewAllowed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17361,7 +17361,7 @@ pub struct MergePreviewAttributeChange {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17403,7 +17403,7 @@ pub struct MergePreviewAttributeChanges {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17423,7 +17423,7 @@ pub struct MergePreviewBlocked {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17443,7 +17443,7 @@ pub struct MergePreviewReason {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17495,7 +17495,7 @@ pub struct MergePreviewReassignments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17516,7 +17516,7 @@ pub struct MergePreviewReassignmentsConversations {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17536,7 +17536,7 @@ pub struct MergePreviewReassignmentsNotes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17556,7 +17556,7 @@ pub struct MergePreviewReassignmentsPhoneCalls {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17576,7 +17576,7 @@ pub struct MergePreviewReassignmentsTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17596,7 +17596,7 @@ pub struct MergePreviewReassignmentsTickets {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17620,7 +17620,7 @@ pub struct MergePreviewRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17704,7 +17704,7 @@ pub struct MergePreviewSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -17734,7 +17734,7 @@ pub struct Message {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -17791,7 +17791,7 @@ pub struct MultipleFilterSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18006,7 +18006,7 @@ pub struct NewsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -18067,7 +18067,7 @@ pub struct NewsItemRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -18115,7 +18115,7 @@ pub struct Newsfeed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -18145,7 +18145,7 @@ pub struct NewsfeedAssignment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -18174,7 +18174,7 @@ pub struct Note {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -18194,7 +18194,7 @@ pub struct NoteContact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -18216,7 +18216,7 @@ pub struct NoteList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -18252,7 +18252,7 @@ pub struct OfficeHoursException {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -18293,7 +18293,7 @@ pub struct OfficeHoursExceptionList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -18325,7 +18325,7 @@ pub struct OfficeHoursSchedule {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -18347,7 +18347,7 @@ pub struct OfficeHoursScheduleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -18368,7 +18368,7 @@ pub struct OfficeHoursTimeInterval {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -18387,7 +18387,7 @@ pub struct OpenConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -18422,7 +18422,7 @@ pub struct OperatorWorkflowEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18458,7 +18458,7 @@ pub struct OperatorWorkflowEventEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18492,7 +18492,7 @@ pub struct OperatorWorkflowEventWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18532,7 +18532,7 @@ pub struct PagesLink {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18587,7 +18587,7 @@ pub struct PaginatedResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -18717,7 +18717,7 @@ pub struct PartAttachment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18747,7 +18747,7 @@ pub struct PhoneSwitch {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "switch")]
 crate::runtime::object::object!(
@@ -18778,7 +18778,7 @@ pub struct Predicate {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "audiences")]
 crate::runtime::object::object!(
@@ -18807,7 +18807,7 @@ pub struct PriorityChanged {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18923,7 +18923,7 @@ pub struct PublishArticleDraftRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -18952,7 +18952,7 @@ pub struct QuickReplyOption {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -18981,7 +18981,7 @@ pub struct Recipient {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -19063,7 +19063,7 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
@@ -19098,7 +19098,7 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
@@ -19143,7 +19143,7 @@ pub struct Reference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -19180,7 +19180,7 @@ pub struct RegisterFinVoiceCallRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -19310,7 +19310,7 @@ pub struct SalesAgent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -19381,7 +19381,7 @@ pub struct SearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -19442,7 +19442,7 @@ pub struct Segment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -19558,7 +19558,7 @@ pub struct SegmentList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "segments")]
 crate::runtime::object::object!(
@@ -19592,7 +19592,7 @@ pub struct SideConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -19615,7 +19615,7 @@ pub struct SideConversationListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -19655,7 +19655,7 @@ pub struct SideConversationSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -19691,7 +19691,7 @@ pub struct SingleFilterSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20000,7 +20000,7 @@ pub struct SlaApplied {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20074,7 +20074,7 @@ pub struct SnoozeConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -20111,7 +20111,7 @@ pub struct Snoozed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20150,7 +20150,7 @@ pub struct SocialProfile {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20191,7 +20191,7 @@ pub struct SourceEmailMessageMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20236,7 +20236,7 @@ pub struct StartingAfterPaging {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20280,7 +20280,7 @@ pub struct SubscriptionType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -20355,7 +20355,7 @@ pub struct SubscriptionTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -20404,7 +20404,7 @@ pub struct Tag {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20453,7 +20453,7 @@ pub struct TagBasic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20485,7 +20485,7 @@ pub struct TagCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -20503,7 +20503,7 @@ pub struct TagCompanyRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -20572,7 +20572,7 @@ pub struct TagCreateResponseCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -20590,7 +20590,7 @@ pub struct TagCreateResponseUsersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -20610,7 +20610,7 @@ pub struct TagList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 crate::runtime::object::object!(
@@ -20638,7 +20638,7 @@ pub struct TagMultipleUsersRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -20654,7 +20654,7 @@ pub struct TagMultipleUsersRequestUsersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -20684,7 +20684,7 @@ pub struct Tags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20755,7 +20755,7 @@ pub struct Team {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -20777,7 +20777,7 @@ pub struct TeamList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -20811,7 +20811,7 @@ pub struct TeamMetric {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -20829,7 +20829,7 @@ pub struct TeamMetricList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -20862,7 +20862,7 @@ pub struct TeamPriorityLevel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -20900,7 +20900,7 @@ pub struct TeammateReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -20968,7 +20968,7 @@ pub struct Ticket {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21025,7 +21025,7 @@ pub struct TicketContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21174,7 +21174,7 @@ pub struct TicketDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -21207,7 +21207,7 @@ pub struct TicketList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -21263,7 +21263,7 @@ pub struct TicketPart {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21334,7 +21334,7 @@ pub struct TicketPartUpdatedAttributeData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21356,7 +21356,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21388,7 +21388,7 @@ pub struct TicketPartUpdatedAttributeDataValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21564,7 +21564,7 @@ pub struct TicketPartAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21606,7 +21606,7 @@ pub struct TicketParts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -21649,7 +21649,7 @@ pub struct TicketReply {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -21813,7 +21813,7 @@ pub struct TicketState {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -21890,7 +21890,7 @@ pub struct TicketStateDetailed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -21934,7 +21934,7 @@ pub struct TicketStateDetailedTicketTypes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -21954,7 +21954,7 @@ pub struct TicketStateList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -22000,7 +22000,7 @@ pub struct TicketType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -22076,7 +22076,7 @@ pub struct TicketTypeTicketStates {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -22150,7 +22150,7 @@ pub struct TicketTypeAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -22193,7 +22193,7 @@ pub struct TicketTypeAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -22221,7 +22221,7 @@ pub struct TicketTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -22242,7 +22242,7 @@ pub struct Translation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -22262,7 +22262,7 @@ pub struct UntagCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -22282,7 +22282,7 @@ pub struct UntagCompanyRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -22331,7 +22331,7 @@ pub struct UpdateArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -22378,7 +22378,7 @@ pub struct UpdateAudienceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "audiences")]
 crate::runtime::object::object!(
@@ -22401,7 +22401,7 @@ pub struct UpdateCollectionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -22443,7 +22443,7 @@ pub struct UpdateContactRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
@@ -22477,7 +22477,7 @@ pub struct UpdateContentImportSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -22536,7 +22536,7 @@ pub struct UpdateConversationAttributeOptionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -22564,7 +22564,7 @@ pub struct UpdateConversationAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -22585,7 +22585,7 @@ pub struct UpdateConversationAttributeRequestReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations-attributes")]
 crate::runtime::object::object!(
@@ -22634,7 +22634,7 @@ pub struct UpdateConversationPartRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
@@ -22662,7 +22662,7 @@ pub struct UpdateConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
@@ -22714,7 +22714,7 @@ pub struct UpdateDataAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -22761,7 +22761,7 @@ pub struct UpdateDataConnectorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -22809,7 +22809,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -22914,7 +22914,7 @@ pub struct UpdateExternalPageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -22963,7 +22963,7 @@ pub struct UpdateInternalArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -22993,7 +22993,7 @@ pub struct UpdateOfficeHoursExceptionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -23035,7 +23035,7 @@ pub struct UpdateOfficeHoursScheduleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -23082,7 +23082,7 @@ pub struct UpdateTeamMembersRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -23114,7 +23114,7 @@ pub struct UpdateTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -23160,7 +23160,7 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-type-attributes")]
 crate::runtime::object::object!(
@@ -23197,7 +23197,7 @@ pub struct UpdateTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -23245,7 +23245,7 @@ pub struct UpdateVisitorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23323,7 +23323,7 @@ pub struct Visitor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23352,7 +23352,7 @@ pub struct VisitorAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23368,7 +23368,7 @@ pub struct VisitorCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23408,7 +23408,7 @@ pub struct VisitorLocationData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23427,7 +23427,7 @@ pub struct VisitorSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23453,7 +23453,7 @@ pub struct VisitorSocialProfiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23480,7 +23480,7 @@ pub struct VisitorTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23499,7 +23499,7 @@ pub struct VisitorTagsTagsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -23541,7 +23541,7 @@ pub struct VisitorDeletedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -23583,7 +23583,7 @@ pub struct WhatsappMessageStatus {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -23605,7 +23605,7 @@ pub struct WhatsappMessageStatusError {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -23649,7 +23649,7 @@ pub struct WhatsappMessageStatusList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -23680,7 +23680,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -23738,7 +23738,7 @@ pub struct WhatsappMessageStatusListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -23756,7 +23756,7 @@ pub struct WhatsappMessageStatusListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -23796,7 +23796,7 @@ pub struct WorkflowExport {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
@@ -23838,7 +23838,7 @@ pub struct WorkflowExportWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
@@ -23883,7 +23883,7 @@ pub struct AskFinBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -23909,7 +23909,7 @@ pub struct AskFinResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -23949,7 +23949,7 @@ pub struct AttachContactToACompanyBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -23966,7 +23966,7 @@ pub struct AttachSubscriptionTypeToContactBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -23991,7 +23991,7 @@ pub struct AttachTagToBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -24013,7 +24013,7 @@ pub struct AttachTagToContactBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 crate::runtime::object::object!(
@@ -24030,7 +24030,7 @@ pub struct AttachTagToConversationBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -24048,7 +24048,7 @@ pub struct CreateCompanyNoteBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "notes"))]
 crate::runtime::object::object!(
@@ -24124,7 +24124,7 @@ pub struct CreateConversationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -24140,7 +24140,7 @@ pub struct CreateFolderBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -24161,7 +24161,7 @@ pub struct CreateFolderBodyFolder {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -24181,7 +24181,7 @@ pub struct CreateNoteBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -24336,7 +24336,7 @@ pub struct DeleteOfficeHoursResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "office-hours")]
 crate::runtime::object::object!(
@@ -24352,7 +24352,7 @@ pub struct DetachTagFromBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -24374,7 +24374,7 @@ pub struct EscalateFinConversationBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -24396,7 +24396,7 @@ pub struct EscalateFinConversationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -24435,7 +24435,7 @@ pub struct ExportReportingDataResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -24452,7 +24452,7 @@ pub struct GetExportReportingDataGetDatasetsResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -24473,7 +24473,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -24493,7 +24493,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -24509,7 +24509,7 @@ pub struct LinkConversationToTicketBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -24525,7 +24525,7 @@ pub struct ListCallsWithTranscriptsBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -24541,7 +24541,7 @@ pub struct ListCallsWithTranscriptsResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -24791,7 +24791,7 @@ pub struct ListDataEventsFilterUserIdQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -24808,7 +24808,7 @@ pub struct ListDataEventsFilterIntercomUserIdQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -24825,7 +24825,7 @@ pub struct ListDataEventsFilterEmailQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -24840,7 +24840,7 @@ pub struct ListFinCapabilitiesBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -24857,7 +24857,7 @@ pub struct ListFinCapabilitiesResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -24883,7 +24883,7 @@ pub struct ListFinCapabilitiesResponseCapabilitiesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -24903,7 +24903,7 @@ pub struct ListFoldersResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -24978,7 +24978,7 @@ pub struct PostExportReportingDataEnqueueBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -25090,7 +25090,7 @@ pub struct ReplyToFinBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25116,7 +25116,7 @@ pub struct ReplyToFinResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25183,7 +25183,7 @@ pub struct RunFinProcedureBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25202,7 +25202,7 @@ pub struct RunFinProcedureBodyConversationMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25222,7 +25222,7 @@ pub struct RunFinProcedureBodySettings {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25248,7 +25248,7 @@ pub struct RunFinProcedureResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25306,7 +25306,7 @@ pub struct SearchActivityLogsBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -25441,7 +25441,7 @@ pub struct SetAwayAdminBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -25464,7 +25464,7 @@ pub struct StartFinConversationBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25490,7 +25490,7 @@ pub struct StartFinConversationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25539,7 +25539,7 @@ pub struct SubmitFinCsatBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25584,7 +25584,7 @@ pub struct SubmitFinCsatResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -25634,7 +25634,7 @@ pub struct UpdateFolderBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -25655,7 +25655,7 @@ pub struct UpdateFolderBodyFolder {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(

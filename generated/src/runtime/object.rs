@@ -20,9 +20,10 @@
 //! name, each field with its wire name, and the field that receives the other properties.
 //!
 //! Reading is one pass over the input ([`FromJson::read`]): each property is read straight into
-//! its field, and only a value that does not fit (or a property the struct does not declare) is
-//! collected as a [`Value`]. Nothing is buffered on the way, so a response costs about what a
-//! derived strict `Deserialize` costs.
+//! its field; a property the struct does not declare is copied as JSON text into its
+//! [`AdditionalProperties`] (no [`Value`] is built for it), and only a value that does not fit
+//! its field is collected as a [`Value`]. Nothing is buffered on the way, so a response costs
+//! about what a derived strict `Deserialize` costs.
 
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
@@ -30,6 +31,8 @@ use serde::de::{
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use super::properties::AdditionalProperties;
 
 use super::lenient::Scalar;
 use std::borrow::Cow;
@@ -562,8 +565,25 @@ pub trait Object: Default {
     /// `was_read` does not hold.
     fn missing_required(&self, was_read: &dyn Fn(&str) -> bool) -> Option<&'static str>;
 
-    /// Sets the field that receives the other properties.
-    fn set_rest(&mut self, rest: Map<String, Value>) -> Result<(), serde_json::Error>;
+    /// Keeps a property the struct does not declare: its value is the next value of `map`.
+    /// A struct with a flattened field collects them in `flattened` (see [`Object::finish`]).
+    fn keep_undeclared<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        flattened: &mut Map<String, Value>,
+    ) -> Result<(), A::Error>;
+
+    /// Keeps a declared property whose value does not fit its field.
+    fn keep_misfit(
+        &mut self,
+        key: &str,
+        value: Value,
+        flattened: &mut Map<String, Value>,
+    ) -> Result<(), serde_json::Error>;
+
+    /// Ends the read: a flattened field is read from the properties collected for it.
+    fn finish(&mut self, flattened: Map<String, Value>) -> Result<(), serde_json::Error>;
 }
 
 /// What [`Object::read_property`] did with a property.
@@ -596,7 +616,7 @@ pub fn is_optional<T: FromJson>(_: &T) -> bool {
 }
 
 /// A property name, borrowed from the input when it can be.
-struct Key<'de>(Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -653,7 +673,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<T>, A::Error> {
         let strict = is_strict();
         let mut object = T::default();
-        let mut rest = Map::new();
+        let mut flattened = Map::new();
         // Only a strict read needs to know which properties were there.
         let mut read = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
@@ -664,13 +684,10 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                     let problem = mismatch(&value, "the declared type");
                     return Err(de::Error::custom(format!("field `{key}`: {problem}")));
                 }
-                Property::Misfit(value) => {
-                    rest.insert(key.into_owned(), value);
-                }
-                Property::Undeclared => {
-                    let value = map.next_value::<Value>()?;
-                    rest.insert(key.into_owned(), value);
-                }
+                Property::Misfit(value) => object
+                    .keep_misfit(&key, value, &mut flattened)
+                    .map_err(de::Error::custom)?,
+                Property::Undeclared => object.keep_undeclared(&key, &mut map, &mut flattened)?,
             }
         }
         if strict {
@@ -679,7 +696,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                 return Err(de::Error::custom(format!("missing field `{wire}`")));
             }
         }
-        object.set_rest(rest).map_err(de::Error::custom)?;
+        object.finish(flattened).map_err(de::Error::custom)?;
         Ok(Read::Fit(object))
     }
 
@@ -703,50 +720,135 @@ pub fn object_from_json<T: FromJson>(value: Value) -> Result<T, serde_json::Erro
 }
 
 /// The field that receives the properties a struct does not declare (and the declared ones
-/// whose value did not fit).
-pub trait Rest: Sized {
-    /// Builds the field from the undeclared properties and the kept values.
-    fn from_rest(rest: Map<String, Value>) -> Result<Self, serde_json::Error>;
+/// whose value did not fit), as the struct is read.
+pub trait Rest {
+    /// Keeps an undeclared property: its value is the next value of `map`.
+    fn keep_undeclared<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
 
-    /// The properties to write after the declared fields; a declared field whose key is among
-    /// them is not written.
-    fn to_rest(&self) -> Result<Cow<'_, Map<String, Value>>, serde_json::Error>;
+    /// Keeps a declared property whose value does not fit its field.
+    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error>;
 }
 
-/// Any JSON: the usual `additional_properties`.
-impl Rest for Map<String, Value> {
-    fn from_rest(rest: Map<String, Value>) -> Result<Self, serde_json::Error> {
-        Ok(rest)
+/// Any JSON: the usual `additional_properties`, kept as text.
+impl Rest for AdditionalProperties {
+    fn keep_undeclared<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        self.keep_next_value(key, map)
     }
 
-    fn to_rest(&self) -> Result<Cow<'_, Map<String, Value>>, serde_json::Error> {
-        Ok(Cow::Borrowed(self))
+    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
+        self.keep_value(key, &value);
+        Ok(())
+    }
+}
+
+/// The properties collected for a flattened field.
+impl Rest for Map<String, Value> {
+    fn keep_undeclared<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let value = map.next_value::<Value>()?;
+        self.insert(key.to_owned(), value);
+        Ok(())
+    }
+
+    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
+        self.insert(key.to_owned(), value);
+        Ok(())
     }
 }
 
 /// Typed `additionalProperties`: every other property must fit the declared type (a declared
 /// property whose value does not fit its field must fit it too), else the object fails to read.
-impl<T: FromJson + Serialize> Rest for BTreeMap<String, T> {
-    fn from_rest(rest: Map<String, Value>) -> Result<Self, serde_json::Error> {
-        typed_entries(rest)
+/// A `null` is dropped (as if absent) unless the type accepts it.
+impl<T: FromJson> Rest for BTreeMap<String, T> {
+    fn keep_undeclared<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match map.next_value_seed(ReadSeed::<T>(PhantomData))? {
+            Read::Fit(value) => {
+                self.insert(key.to_owned(), value);
+                Ok(())
+            }
+            Read::Misfit(Value::Null) => Ok(()),
+            Read::Misfit(value) => Err(de::Error::custom(other_property_misfit(key, &value))),
+        }
     }
 
-    fn to_rest(&self) -> Result<Cow<'_, Map<String, Value>>, serde_json::Error> {
+    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
+        if T::fits(&value) {
+            self.insert(key.to_owned(), T::from_json(value)?);
+            Ok(())
+        } else if value.is_null() {
+            Ok(())
+        } else {
+            Err(other_property_misfit(key, &value))
+        }
+    }
+}
+
+fn other_property_misfit(key: &str, value: &Value) -> serde_json::Error {
+    error(format!(
+        "property `{key}`: {}",
+        mismatch(value, "the declared type of the other properties")
+    ))
+}
+
+/// The other properties of a struct, as it writes them after its declared fields.
+pub trait WriteRest {
+    /// Whether `key` is among them (a declared field whose value was kept is not written).
+    fn contains(&self, key: &str) -> bool;
+
+    /// Writes them as entries of `map`.
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+impl WriteRest for &AdditionalProperties {
+    fn contains(&self, key: &str) -> bool {
+        self.contains_key(key)
+    }
+
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        self.write_entries(map)
+    }
+}
+
+impl<T: Serialize> WriteRest for &BTreeMap<String, T> {
+    fn contains(&self, key: &str) -> bool {
+        self.contains_key(key)
+    }
+
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         self.iter()
-            .map(|(key, value)| Ok((key.clone(), serde_json::to_value(value)?)))
-            .collect::<Result<_, _>>()
-            .map(Cow::Owned)
+            .try_for_each(|(key, value)| map.serialize_entry(key, value))
     }
 }
 
-/// Builds the field of a struct that receives the other properties.
-pub fn rest_from<R: Rest>(rest: Map<String, Value>) -> Result<R, serde_json::Error> {
-    R::from_rest(rest)
+impl WriteRest for Map<String, Value> {
+    fn contains(&self, key: &str) -> bool {
+        self.contains_key(key)
+    }
+
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        self.iter()
+            .try_for_each(|(key, value)| map.serialize_entry(key, value))
+    }
 }
 
-/// The other properties of a struct, to write after its declared fields.
-pub fn rest_to<R: Rest>(rest: &R) -> Result<Cow<'_, Map<String, Value>>, serde_json::Error> {
-    rest.to_rest()
+/// The field that receives the other properties, as a struct writes them.
+pub fn kept_to<R>(rest: &R) -> Result<&R, serde_json::Error> {
+    Ok(rest)
 }
 
 /// A flattened field (a union of object shapes) receives the other properties as one object.
@@ -760,27 +862,25 @@ pub fn flattened_from<T: FromJson>(rest: Map<String, Value>) -> Result<T, serde_
 }
 
 /// The properties a flattened field writes.
-pub fn flattened_to<T: Serialize>(
-    field: &T,
-) -> Result<Cow<'static, Map<String, Value>>, serde_json::Error> {
+pub fn flattened_to<T: Serialize>(field: &T) -> Result<Map<String, Value>, serde_json::Error> {
     match serde_json::to_value(field)? {
-        Value::Object(entries) => Ok(Cow::Owned(entries)),
-        Value::Null => Ok(Cow::Owned(Map::new())),
+        Value::Object(entries) => Ok(entries),
+        Value::Null => Ok(Map::new()),
         other => Err(mismatch(&other, "an object to flatten")),
     }
 }
 
 /// Writes a struct: its declared fields, then the other properties.
-pub struct Writer<'a, M> {
+pub struct Writer<M, R> {
     map: M,
-    rest: Cow<'a, Map<String, Value>>,
+    rest: R,
 }
 
-impl<'a, M: SerializeMap> Writer<'a, M> {
+impl<M: SerializeMap, R: WriteRest> Writer<M, R> {
     /// Starts writing a struct whose other properties are `rest`.
     pub fn new<S: Serializer<SerializeMap = M>>(
         serializer: S,
-        rest: Result<Cow<'a, Map<String, Value>>, serde_json::Error>,
+        rest: Result<R, serde_json::Error>,
     ) -> Result<Self, S::Error> {
         let rest = rest.map_err(<S::Error as serde::ser::Error>::custom)?;
         let map = serializer.serialize_map(None)?;
@@ -819,14 +919,12 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
     /// A declared field is not written when it is an absent optional, or when its raw value
     /// was kept (it did not fit, and is written as sent with the other properties).
     fn skips<T: FromJson>(&self, wire: &str, value: &T) -> bool {
-        value.is_absent() || self.rest.contains_key(wire)
+        value.is_absent() || self.rest.contains(wire)
     }
 
     /// Writes the other properties and ends the object.
     pub fn end(mut self) -> Result<M::Ok, M::Error> {
-        for (key, value) in self.rest.iter() {
-            self.map.serialize_entry(key, value)?;
-        }
+        self.rest.write(&mut self.map)?;
         self.map.end()
     }
 }
@@ -837,22 +935,7 @@ impl<'a, M: SerializeMap> Writer<'a, M> {
 /// marked `as integer` is text (an id) that the description declares as an integer: it is
 /// written with [`Writer::integer_field`].
 macro_rules! object {
-    ($name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* $(,)? } kept $rest:ident) => {
-        $crate::runtime::object::object!(@impl $name { $($field: $wire $(as $wire_type)?),* } $rest,
-            $crate::runtime::object::rest_from, $crate::runtime::object::rest_to);
-    };
-    ($name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* $(,)? } flattened $rest:ident) => {
-        $crate::runtime::object::object!(@impl $name { $($field: $wire $(as $wire_type)?),* } $rest,
-            $crate::runtime::object::flattened_from, $crate::runtime::object::flattened_to);
-    };
-    // How a field is written: as its type, or (`as integer`) text written as a number.
-    (@write $writer:ident, $wire:literal, $value:expr) => {
-        $writer.field($wire, $value)?;
-    };
-    (@write $writer:ident, $wire:literal, $value:expr, integer) => {
-        $writer.integer_field($wire, $value)?;
-    };
-    (@impl $name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* } $rest:ident, $from_rest:path, $to_rest:path) => {
+    ($name:ident { $($field:ident: $wire:literal $(as $wire_type:ident)?),* $(,)? } $how:ident $rest:ident) => {
         impl $crate::runtime::object::Object for $name {
             fn read_property<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
@@ -874,11 +957,35 @@ macro_rules! object {
                 None
             }
 
-            fn set_rest(
+            // A struct without a flattened field does not use `flattened`.
+            #[allow(unused_variables)]
+            fn keep_undeclared<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
-                rest: serde_json::Map<String, serde_json::Value>,
+                key: &str,
+                map: &mut A,
+                flattened: &mut serde_json::Map<String, serde_json::Value>,
+            ) -> Result<(), A::Error> {
+                let rest = $crate::runtime::object::object!(@collector $how self.$rest, flattened);
+                $crate::runtime::object::Rest::keep_undeclared(rest, key, map)
+            }
+
+            #[allow(unused_variables)]
+            fn keep_misfit(
+                &mut self,
+                key: &str,
+                value: serde_json::Value,
+                flattened: &mut serde_json::Map<String, serde_json::Value>,
             ) -> Result<(), serde_json::Error> {
-                self.$rest = $from_rest(rest)?;
+                let rest = $crate::runtime::object::object!(@collector $how self.$rest, flattened);
+                $crate::runtime::object::Rest::keep_misfit(rest, key, value)
+            }
+
+            #[allow(unused_variables)]
+            fn finish(
+                &mut self,
+                flattened: serde_json::Map<String, serde_json::Value>,
+            ) -> Result<(), serde_json::Error> {
+                $crate::runtime::object::object!(@finish $how self.$rest, flattened);
                 Ok(())
             }
         }
@@ -907,12 +1014,30 @@ macro_rules! object {
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut writer =
-                    $crate::runtime::object::Writer::new(serializer, $to_rest(&self.$rest))?;
+                let rest = $crate::runtime::object::object!(@write_rest $how self.$rest);
+                let mut writer = $crate::runtime::object::Writer::new(serializer, rest)?;
                 $( $crate::runtime::object::object!(@write writer, $wire, &self.$field $(, $wire_type)?); )*
                 writer.end()
             }
         }
+    };
+    // Where the other properties go while reading: the kept field itself, or (for a flattened
+    // field, read from all of them at the end) a map.
+    (@collector kept $field:expr, $flattened:ident) => { &mut $field };
+    (@collector flattened $field:expr, $flattened:ident) => { $flattened };
+    (@finish kept $field:expr, $flattened:ident) => {};
+    (@finish flattened $field:expr, $flattened:ident) => {
+        $field = $crate::runtime::object::flattened_from($flattened)?;
+    };
+    // The other properties, to write after the declared fields.
+    (@write_rest kept $field:expr) => { $crate::runtime::object::kept_to(&$field) };
+    (@write_rest flattened $field:expr) => { $crate::runtime::object::flattened_to(&$field) };
+    // How a field is written: as its type, or (`as integer`) text written as a number.
+    (@write $writer:ident, $wire:literal, $value:expr) => {
+        $writer.field($wire, $value)?;
+    };
+    (@write $writer:ident, $wire:literal, $value:expr, integer) => {
+        $writer.integer_field($wire, $value)?;
     };
 }
 

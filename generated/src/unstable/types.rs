@@ -21,7 +21,7 @@ pub struct ActivityLog {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -241,7 +241,7 @@ pub struct ActivityLogPerformedBy {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -261,7 +261,7 @@ pub struct ActivityLogEventTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -282,7 +282,7 @@ pub struct ActivityLogList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -320,7 +320,7 @@ pub struct ActivityLogMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -355,7 +355,7 @@ pub struct AddressableList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -416,7 +416,7 @@ pub struct Admin {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -464,7 +464,7 @@ pub struct AdminRole {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -494,7 +494,7 @@ pub struct AdminList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -513,7 +513,7 @@ pub struct AdminPriorityLevel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -543,7 +543,7 @@ pub struct AdminReplyConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -600,7 +600,7 @@ pub struct AdminReplyTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -640,7 +640,7 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -689,7 +689,7 @@ pub struct AdminWithApp {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -714,7 +714,7 @@ pub struct AdminWithAppAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -753,7 +753,7 @@ pub struct AiAgent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -904,7 +904,7 @@ pub struct AiCallResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -935,7 +935,7 @@ pub struct AiSubtopic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -969,7 +969,7 @@ pub struct AiTopic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1001,7 +1001,7 @@ pub struct AiTopics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1036,7 +1036,7 @@ pub struct App {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -1119,7 +1119,7 @@ pub struct ArticleContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1171,7 +1171,7 @@ pub struct ArticleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1235,7 +1235,7 @@ pub struct ArticleListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1292,7 +1292,7 @@ pub struct ArticleSearchHighlights {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1313,7 +1313,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1352,7 +1352,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1394,7 +1394,7 @@ pub struct ArticleSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1414,7 +1414,7 @@ pub struct ArticleSearchResponseData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1456,7 +1456,7 @@ pub struct ArticleStatistics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1524,7 +1524,7 @@ pub struct ArticleTranslatedContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1564,7 +1564,7 @@ pub struct AssignConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1607,7 +1607,7 @@ pub struct AttachContactToConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1699,7 +1699,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1718,7 +1718,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1737,7 +1737,7 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1766,7 +1766,7 @@ pub struct AwayStatusReason {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "away-status-reasons")]
 crate::runtime::object::object!(
@@ -1799,7 +1799,7 @@ pub struct Brand {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "brands")]
 crate::runtime::object::object!(
@@ -1820,7 +1820,7 @@ pub struct BrandList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "brands")]
 crate::runtime::object::object!(
@@ -1868,7 +1868,7 @@ pub struct Call {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -1897,7 +1897,7 @@ pub struct CallList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -1919,7 +1919,7 @@ pub struct ChangeTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -1941,7 +1941,7 @@ pub struct CloseConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1998,7 +1998,7 @@ pub struct Collection {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -2024,7 +2024,7 @@ pub struct CollectionList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -2098,7 +2098,7 @@ pub struct Company {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2140,7 +2140,7 @@ pub struct CompanyNotes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2205,7 +2205,7 @@ pub struct CompanyPlan {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2241,7 +2241,7 @@ pub struct CompanySegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2305,7 +2305,7 @@ pub struct CompanyTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2392,7 +2392,7 @@ pub struct CompanyAttachedContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2422,7 +2422,7 @@ pub struct CompanyAttachedSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2461,7 +2461,7 @@ pub struct CompanyData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2517,7 +2517,7 @@ pub struct CompanyList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2563,7 +2563,7 @@ pub struct CompanyNote {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2602,7 +2602,7 @@ pub struct CompanyNoteCompany {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2635,7 +2635,7 @@ pub struct CompanyScroll {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2755,7 +2755,7 @@ pub struct Contact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2806,7 +2806,7 @@ pub struct ContactAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2885,7 +2885,7 @@ pub struct ContactAttachedCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2976,7 +2976,7 @@ pub struct ContactCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3056,7 +3056,7 @@ pub struct ContactList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -3098,7 +3098,7 @@ pub struct ContactLocation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3138,7 +3138,7 @@ pub struct ContactNotes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3176,7 +3176,7 @@ pub struct ContactReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3236,7 +3236,7 @@ pub struct ContactReplyBaseRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -3265,7 +3265,7 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -3818,7 +3818,7 @@ pub struct ContactSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "segments"))]
 crate::runtime::object::object!(
@@ -3853,7 +3853,7 @@ pub struct ContactSocialProfiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3884,7 +3884,7 @@ pub struct ContactSubscriptionTypes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -3916,7 +3916,7 @@ pub struct ContactTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4009,7 +4009,7 @@ pub struct ContentImportSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -4082,7 +4082,7 @@ pub struct ContentImportSourcesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -4126,7 +4126,7 @@ pub struct ContentSnippet {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -4152,7 +4152,7 @@ pub struct ContentSnippetCreateRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -4179,7 +4179,7 @@ pub struct ContentSnippetList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -4210,7 +4210,7 @@ pub struct ContentSnippetUpdateRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "content-snippets")]
 crate::runtime::object::object!(
@@ -4240,7 +4240,7 @@ pub struct ContentSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4311,7 +4311,7 @@ pub struct ContentSourcesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4401,7 +4401,7 @@ pub struct Conversation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4500,7 +4500,7 @@ pub struct ConversationAttachmentFiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4524,7 +4524,7 @@ pub struct ConversationAttributeUpdatedByAdmin {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4552,7 +4552,7 @@ pub struct ConversationAttributeUpdatedByAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4581,7 +4581,7 @@ pub struct ConversationAttributeUpdatedByAdminValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4611,7 +4611,7 @@ pub struct ConversationAttributeUpdatedByUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4641,7 +4641,7 @@ pub struct ConversationAttributeUpdatedByUserValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4672,7 +4672,7 @@ pub struct ConversationAttributeUpdatedByWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4700,7 +4700,7 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4728,7 +4728,7 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4759,7 +4759,7 @@ pub struct ConversationContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4807,7 +4807,7 @@ pub struct ConversationDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4842,7 +4842,7 @@ pub struct ConversationFirstContactReply {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4871,7 +4871,7 @@ pub struct ConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4937,7 +4937,7 @@ pub struct ConversationListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -5036,7 +5036,7 @@ pub struct ConversationPart {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5113,7 +5113,7 @@ pub struct ConversationPartAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5147,7 +5147,7 @@ pub struct ConversationPartMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5277,7 +5277,7 @@ pub struct ConversationParts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5335,7 +5335,7 @@ pub struct ConversationRating {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5370,7 +5370,7 @@ pub struct ConversationResponseTime {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5402,7 +5402,7 @@ pub struct ConversationSlaAppliedByRule {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5438,7 +5438,7 @@ pub struct ConversationSlaAppliedBySlaDefinition {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5471,7 +5471,7 @@ pub struct ConversationSlaAppliedByWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5507,7 +5507,7 @@ pub struct ConversationSlaPaused {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5572,7 +5572,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5624,7 +5624,7 @@ pub struct ConversationSlaRemoved {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5661,7 +5661,7 @@ pub struct ConversationSlaTargetMissed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5729,7 +5729,7 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5830,7 +5830,7 @@ pub struct ConversationSlaUnpaused {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5875,7 +5875,7 @@ pub struct ConversationSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6001,7 +6001,7 @@ pub struct ConversationStatistics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6047,7 +6047,7 @@ pub struct ConversationTagsUpdated {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6079,7 +6079,7 @@ pub struct ConversationTeammates {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6106,7 +6106,7 @@ pub struct ConvertConversationToTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -6128,7 +6128,7 @@ pub struct ConvertVisitorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -6152,7 +6152,7 @@ pub struct ConvertVisitorRequestUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -6176,7 +6176,7 @@ pub struct ConvertVisitorRequestVisitor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -6209,7 +6209,7 @@ pub struct CreateArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -6254,7 +6254,7 @@ pub struct CreateCollectionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -6297,7 +6297,7 @@ pub struct CreateContactRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -6324,7 +6324,7 @@ pub struct CreateContentImportSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -6376,7 +6376,7 @@ pub struct CreateConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -6394,7 +6394,7 @@ pub struct CreateConversationRequestFrom {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -6444,7 +6444,7 @@ pub struct CreateDataAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -6506,7 +6506,7 @@ pub struct DataAttributeRequestOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -6549,7 +6549,7 @@ pub struct CreateDataConnectorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -6597,7 +6597,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -6639,7 +6639,7 @@ pub struct DataConnectorRequestHeadersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -6694,7 +6694,7 @@ pub struct CreateDataEventRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -6715,7 +6715,7 @@ pub struct CreateDataEventSummariesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -6739,7 +6739,7 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -6759,7 +6759,7 @@ pub struct CreateDataExportsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-export")]
 crate::runtime::object::object!(
@@ -6797,7 +6797,7 @@ pub struct CreateExternalPageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -6835,7 +6835,7 @@ pub struct CreateInternalArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -6873,7 +6873,7 @@ pub struct CreateMessageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -7032,7 +7032,7 @@ pub struct CreateMessageRequestFrom {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -7170,7 +7170,7 @@ pub struct CreateOrUpdateCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -7197,7 +7197,7 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -7218,7 +7218,7 @@ pub struct CreateOrUpdateTagRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -7236,7 +7236,7 @@ pub struct CreatePhoneSwitchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "switch")]
 crate::runtime::object::object!(
@@ -7347,7 +7347,7 @@ pub struct CreateTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -7367,7 +7367,7 @@ pub struct CreateTicketRequestAssignment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -7455,7 +7455,7 @@ pub struct CreateTicketRequestContactsItemId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -7472,7 +7472,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -7490,7 +7490,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -7533,7 +7533,7 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-type-attributes")]
 crate::runtime::object::object!(
@@ -7598,7 +7598,7 @@ pub struct CreateTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -7660,7 +7660,7 @@ pub struct CursorPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7738,7 +7738,7 @@ pub struct CustomActionFinished {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7767,7 +7767,7 @@ pub struct CustomActionFinishedAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7826,7 +7826,7 @@ pub struct CustomActionStarted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7853,7 +7853,7 @@ pub struct CustomActionStartedAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7999,7 +7999,7 @@ pub struct CustomChannelAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
@@ -8019,7 +8019,7 @@ pub struct CustomChannelBaseEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
@@ -8043,7 +8043,7 @@ pub struct CustomChannelContact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
@@ -8083,7 +8083,7 @@ pub struct CustomChannelNotificationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-channel-events")]
 crate::runtime::object::object!(
@@ -8123,7 +8123,7 @@ pub struct CustomObjectInstance {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8154,7 +8154,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -8180,7 +8180,7 @@ pub struct CustomObjectInstanceList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -8276,7 +8276,7 @@ pub struct CustomerRequestIntercomUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -8294,7 +8294,7 @@ pub struct CustomerRequestUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -8311,7 +8311,7 @@ pub struct CustomerRequestEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -8360,7 +8360,7 @@ pub struct DataAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -8437,7 +8437,7 @@ pub struct DataAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -8486,7 +8486,7 @@ pub struct DataConnector {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8618,7 +8618,7 @@ pub struct DataConnectorDetail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8691,7 +8691,7 @@ pub struct DataConnectorDetailDataInputsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8774,7 +8774,7 @@ pub struct DataConnectorDetailHeadersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8823,7 +8823,7 @@ pub struct DataConnectorDetailObjectMappingsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8844,7 +8844,7 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8898,7 +8898,7 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -8938,7 +8938,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9044,7 +9044,7 @@ pub struct DataConnectorExecutionResult {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9187,7 +9187,7 @@ pub struct DataConnectorExecutionResultList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9208,7 +9208,7 @@ pub struct DataConnectorExecutionResultListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9226,7 +9226,7 @@ pub struct DataConnectorExecutionResultListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9266,7 +9266,7 @@ pub struct DataConnectorList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9287,7 +9287,7 @@ pub struct DataConnectorListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9337,7 +9337,7 @@ pub struct DataEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -9370,7 +9370,7 @@ pub struct DataEventList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -9388,7 +9388,7 @@ pub struct DataEventListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -9423,7 +9423,7 @@ pub struct DataEventSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -9459,7 +9459,7 @@ pub struct DataEventSummaryItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -9483,7 +9483,7 @@ pub struct DataExport {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-export")]
 crate::runtime::object::object!(
@@ -9579,7 +9579,7 @@ pub struct DataExportCsv {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -9703,7 +9703,7 @@ pub struct DeletedArticleObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -9735,7 +9735,7 @@ pub struct DeletedCollectionObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -9767,7 +9767,7 @@ pub struct DeletedCompanyObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -9801,7 +9801,7 @@ pub struct DeletedConversationItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -9824,7 +9824,7 @@ pub struct DeletedConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -9846,7 +9846,7 @@ pub struct DeletedDataConnectorObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -9878,7 +9878,7 @@ pub struct DeletedFolderObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -9910,7 +9910,7 @@ pub struct DeletedInternalArticleObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -9944,7 +9944,7 @@ pub struct DeletedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -9970,7 +9970,7 @@ pub struct DetachContactFromConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -9998,7 +9998,7 @@ pub struct EmailAddressHeader {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10023,7 +10023,7 @@ pub struct EmailList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "emails")]
 crate::runtime::object::object!(
@@ -10050,7 +10050,7 @@ pub struct EmailMessageMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10092,7 +10092,7 @@ pub struct EmailSetting {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "emails")]
 crate::runtime::object::object!(
@@ -10116,7 +10116,7 @@ pub struct Error {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -10136,7 +10136,7 @@ pub struct ErrorErrorsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -10464,7 +10464,7 @@ pub struct ExternalPage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -10511,7 +10511,7 @@ pub struct ExternalPagesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -10550,7 +10550,7 @@ pub struct FileAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -10583,7 +10583,7 @@ pub struct Folder {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -10607,7 +10607,7 @@ pub struct GroupContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -10672,7 +10672,7 @@ pub struct GroupTranslatedContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -10711,7 +10711,7 @@ pub struct HandlingEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10747,7 +10747,7 @@ pub struct HandlingEventList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10780,7 +10780,7 @@ pub struct HelpCenter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -10802,7 +10802,7 @@ pub struct HelpCenterList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -10909,7 +10909,7 @@ pub struct InternalArticleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -10957,7 +10957,7 @@ pub struct InternalArticleListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -10992,7 +10992,7 @@ pub struct InternalArticleSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -11010,7 +11010,7 @@ pub struct InternalArticleSearchResponseData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -11050,7 +11050,7 @@ pub struct Jobs {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -11110,7 +11110,7 @@ pub struct LinkedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11215,7 +11215,7 @@ pub struct LinkedObjectList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11282,7 +11282,7 @@ pub struct Macro {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -11350,7 +11350,7 @@ pub struct MacroList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -11372,7 +11372,7 @@ pub struct MacroListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -11390,7 +11390,7 @@ pub struct MacroListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "macros")]
 crate::runtime::object::object!(
@@ -11429,7 +11429,7 @@ pub struct MergeContactsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -11458,7 +11458,7 @@ pub struct Message {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -11508,7 +11508,7 @@ pub struct MultipleFilterSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -11661,7 +11661,7 @@ pub struct NewsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -11722,7 +11722,7 @@ pub struct NewsItemRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -11770,7 +11770,7 @@ pub struct Newsfeed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -11800,7 +11800,7 @@ pub struct NewsfeedAssignment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -11829,7 +11829,7 @@ pub struct Note {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -11849,7 +11849,7 @@ pub struct NoteContact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -11871,7 +11871,7 @@ pub struct NoteList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -11890,7 +11890,7 @@ pub struct OpenConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -11922,7 +11922,7 @@ pub struct OperatorWorkflowEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11952,7 +11952,7 @@ pub struct OperatorWorkflowEventEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11980,7 +11980,7 @@ pub struct OperatorWorkflowEventWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12016,7 +12016,7 @@ pub struct PagesLink {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12068,7 +12068,7 @@ pub struct PaginatedResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -12196,7 +12196,7 @@ pub struct PartAttachment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12224,7 +12224,7 @@ pub struct PhoneSwitch {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "switch")]
 crate::runtime::object::object!(
@@ -12257,7 +12257,7 @@ pub struct PriorityChanged {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12352,7 +12352,7 @@ pub struct QuickReplyOption {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12378,7 +12378,7 @@ pub struct Recipient {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -12460,7 +12460,7 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -12495,7 +12495,7 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -12536,7 +12536,7 @@ pub struct Reference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12569,7 +12569,7 @@ pub struct RegisterFinVoiceCallRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -12684,7 +12684,7 @@ pub struct SearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -12811,7 +12811,7 @@ pub struct Segment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12912,7 +12912,7 @@ pub struct SegmentList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "segments")]
 crate::runtime::object::object!(
@@ -12946,7 +12946,7 @@ pub struct SideConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -12969,7 +12969,7 @@ pub struct SideConversationListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -13009,7 +13009,7 @@ pub struct SideConversationSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -13032,7 +13032,7 @@ pub struct SingleFilterSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -13241,7 +13241,7 @@ pub struct SlaApplied {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13306,7 +13306,7 @@ pub struct SnoozeConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -13340,7 +13340,7 @@ pub struct Snoozed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13376,7 +13376,7 @@ pub struct SocialProfile {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13414,7 +13414,7 @@ pub struct SourceEmailMessageMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13456,7 +13456,7 @@ pub struct StartingAfterPaging {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13500,7 +13500,7 @@ pub struct SubscriptionType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -13575,7 +13575,7 @@ pub struct SubscriptionTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -13620,7 +13620,7 @@ pub struct Tag {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13662,7 +13662,7 @@ pub struct TagBasic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13691,7 +13691,7 @@ pub struct TagCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -13709,7 +13709,7 @@ pub struct TagCompanyRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -13729,7 +13729,7 @@ pub struct TagList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 crate::runtime::object::object!(
@@ -13757,7 +13757,7 @@ pub struct TagMultipleUsersRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -13773,7 +13773,7 @@ pub struct TagMultipleUsersRequestUsersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -13799,7 +13799,7 @@ pub struct Tags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13854,7 +13854,7 @@ pub struct Team {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -13875,7 +13875,7 @@ pub struct TeamList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -13909,7 +13909,7 @@ pub struct TeamMetric {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -13927,7 +13927,7 @@ pub struct TeamMetricList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -13957,7 +13957,7 @@ pub struct TeamPriorityLevel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -13992,7 +13992,7 @@ pub struct TeammateReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -14061,7 +14061,7 @@ pub struct Ticket {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14189,7 +14189,7 @@ pub struct TicketContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14338,7 +14338,7 @@ pub struct TicketDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -14371,7 +14371,7 @@ pub struct TicketList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -14425,7 +14425,7 @@ pub struct TicketPart {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14495,7 +14495,7 @@ pub struct TicketPartUpdatedAttributeData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14517,7 +14517,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14549,7 +14549,7 @@ pub struct TicketPartUpdatedAttributeDataValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14725,7 +14725,7 @@ pub struct TicketPartAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14767,7 +14767,7 @@ pub struct TicketParts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -14808,7 +14808,7 @@ pub struct TicketReply {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -14971,7 +14971,7 @@ pub struct TicketState {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -15048,7 +15048,7 @@ pub struct TicketStateDetailed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -15092,7 +15092,7 @@ pub struct TicketStateDetailedTicketTypes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -15112,7 +15112,7 @@ pub struct TicketStateList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -15158,7 +15158,7 @@ pub struct TicketType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -15234,7 +15234,7 @@ pub struct TicketTypeTicketStates {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -15308,7 +15308,7 @@ pub struct TicketTypeAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -15351,7 +15351,7 @@ pub struct TicketTypeAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -15379,7 +15379,7 @@ pub struct TicketTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -15400,7 +15400,7 @@ pub struct Translation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -15420,7 +15420,7 @@ pub struct UntagCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -15440,7 +15440,7 @@ pub struct UntagCompanyRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -15473,7 +15473,7 @@ pub struct UpdateArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -15516,7 +15516,7 @@ pub struct UpdateCollectionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -15556,7 +15556,7 @@ pub struct UpdateContactRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
@@ -15583,7 +15583,7 @@ pub struct UpdateContentImportSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -15654,7 +15654,7 @@ pub struct UpdateConversationPartRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -15678,7 +15678,7 @@ pub struct UpdateConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
@@ -15704,7 +15704,7 @@ pub struct UpdateDataAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -15751,7 +15751,7 @@ pub struct UpdateDataConnectorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -15799,7 +15799,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
@@ -15900,7 +15900,7 @@ pub struct UpdateExternalPageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -15937,7 +15937,7 @@ pub struct UpdateInternalArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -15970,7 +15970,7 @@ pub struct UpdateTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -16016,7 +16016,7 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-type-attributes")]
 crate::runtime::object::object!(
@@ -16053,7 +16053,7 @@ pub struct UpdateTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -16101,7 +16101,7 @@ pub struct UpdateVisitorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16179,7 +16179,7 @@ pub struct Visitor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16208,7 +16208,7 @@ pub struct VisitorAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16224,7 +16224,7 @@ pub struct VisitorCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16264,7 +16264,7 @@ pub struct VisitorLocationData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16283,7 +16283,7 @@ pub struct VisitorSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16309,7 +16309,7 @@ pub struct VisitorSocialProfiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16336,7 +16336,7 @@ pub struct VisitorTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16355,7 +16355,7 @@ pub struct VisitorTagsTagsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -16397,7 +16397,7 @@ pub struct VisitorDeletedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -16439,7 +16439,7 @@ pub struct WhatsappMessageStatus {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -16461,7 +16461,7 @@ pub struct WhatsappMessageStatusError {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -16505,7 +16505,7 @@ pub struct WhatsappMessageStatusList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -16536,7 +16536,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -16594,7 +16594,7 @@ pub struct WhatsappMessageStatusListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -16612,7 +16612,7 @@ pub struct WhatsappMessageStatusListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::object::object!(
@@ -16652,7 +16652,7 @@ pub struct WorkflowExport {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
@@ -16694,7 +16694,7 @@ pub struct WorkflowExportWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "workflows")]
 crate::runtime::object::object!(
@@ -16734,7 +16734,7 @@ pub struct AttachContactToACompanyBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -16751,7 +16751,7 @@ pub struct AttachSubscriptionTypeToContactBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -16767,7 +16767,7 @@ pub struct AttachTagToContactBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 crate::runtime::object::object!(
@@ -16784,7 +16784,7 @@ pub struct AttachTagToBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -16801,7 +16801,7 @@ pub struct CreateCompanyNoteBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "notes"))]
 crate::runtime::object::object!(
@@ -16877,7 +16877,7 @@ pub struct CreateConversationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -16893,7 +16893,7 @@ pub struct CreateFolderBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -16914,7 +16914,7 @@ pub struct CreateFolderBodyFolder {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -16934,7 +16934,7 @@ pub struct CreateNoteBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -17088,7 +17088,7 @@ pub struct DetachTagFromBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -17115,7 +17115,7 @@ pub struct ExportReportingDataResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
@@ -17132,7 +17132,7 @@ pub struct GetExportReportingDataGetDatasetsResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
@@ -17153,7 +17153,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
@@ -17173,7 +17173,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
@@ -17189,7 +17189,7 @@ pub struct ListCallsWithTranscriptsBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -17205,7 +17205,7 @@ pub struct ListCallsWithTranscriptsResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -17458,7 +17458,7 @@ pub struct ListDataEventsFilterUserIdQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -17475,7 +17475,7 @@ pub struct ListDataEventsFilterIntercomUserIdQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -17492,7 +17492,7 @@ pub struct ListDataEventsFilterEmailQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -17511,7 +17511,7 @@ pub struct ListFoldersResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -17728,7 +17728,7 @@ pub struct PostExportReportingDataEnqueueBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
@@ -17861,7 +17861,7 @@ pub struct SearchActivityLogsBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -17886,7 +17886,7 @@ pub struct SetAwayAdminBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -17902,7 +17902,7 @@ pub struct UpdateFolderBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(
@@ -17923,7 +17923,7 @@ pub struct UpdateFolderBodyFolder {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "folders")]
 crate::runtime::object::object!(

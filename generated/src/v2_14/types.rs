@@ -21,7 +21,7 @@ pub struct ActivityLog {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -347,7 +347,7 @@ pub struct ActivityLogPerformedBy {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -368,7 +368,7 @@ pub struct ActivityLogList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -436,7 +436,7 @@ pub struct ActivityLogMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -463,7 +463,7 @@ pub struct ActivityLogMetadataChangesValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -483,7 +483,7 @@ pub struct ActivityLogMetadataTeam {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -514,7 +514,7 @@ pub struct AddressableList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -569,7 +569,7 @@ pub struct Admin {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -600,7 +600,7 @@ pub struct AdminList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -619,7 +619,7 @@ pub struct AdminPriorityLevel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -649,7 +649,7 @@ pub struct AdminReplyConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -708,7 +708,7 @@ pub struct AdminReplyTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -749,7 +749,7 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -796,7 +796,7 @@ pub struct AdminWithApp {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -821,7 +821,7 @@ pub struct AdminWithAppAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -860,7 +860,7 @@ pub struct AiAgent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -1003,7 +1003,7 @@ pub struct App {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -1086,7 +1086,7 @@ pub struct ArticleContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1138,7 +1138,7 @@ pub struct ArticleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1200,7 +1200,7 @@ pub struct ArticleListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1256,7 +1256,7 @@ pub struct ArticleSearchHighlights {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1277,7 +1277,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1316,7 +1316,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1358,7 +1358,7 @@ pub struct ArticleSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1378,7 +1378,7 @@ pub struct ArticleSearchResponseData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1420,7 +1420,7 @@ pub struct ArticleStatistics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1488,7 +1488,7 @@ pub struct ArticleTranslatedContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -1528,7 +1528,7 @@ pub struct AssignConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1571,7 +1571,7 @@ pub struct AttachContactToConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1663,7 +1663,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1682,7 +1682,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1701,7 +1701,7 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1730,7 +1730,7 @@ pub struct AwayStatusReason {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "away-status-reasons")]
 crate::runtime::object::object!(
@@ -1751,7 +1751,7 @@ pub struct AwayStatusReasonList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "away-status-reasons")]
 crate::runtime::object::object!(
@@ -1809,7 +1809,7 @@ pub struct Call {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -1838,7 +1838,7 @@ pub struct CallList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -1860,7 +1860,7 @@ pub struct CloseConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -1917,7 +1917,7 @@ pub struct Collection {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -1943,7 +1943,7 @@ pub struct CollectionList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -2013,7 +2013,7 @@ pub struct Company {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2052,7 +2052,7 @@ pub struct CompanyPlan {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2084,7 +2084,7 @@ pub struct CompanySegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2140,7 +2140,7 @@ pub struct CompanyTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2217,7 +2217,7 @@ pub struct CompanyAttachedContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2247,7 +2247,7 @@ pub struct CompanyAttachedSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2286,7 +2286,7 @@ pub struct CompanyData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2342,7 +2342,7 @@ pub struct CompanyList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2376,7 +2376,7 @@ pub struct CompanyScroll {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -2494,7 +2494,7 @@ pub struct Contact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2545,7 +2545,7 @@ pub struct ContactAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2624,7 +2624,7 @@ pub struct ContactAttachedCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -2715,7 +2715,7 @@ pub struct ContactCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2795,7 +2795,7 @@ pub struct ContactList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -2837,7 +2837,7 @@ pub struct ContactLocation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2877,7 +2877,7 @@ pub struct ContactNotes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2915,7 +2915,7 @@ pub struct ContactReference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -2975,7 +2975,7 @@ pub struct ContactReplyBaseRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -3004,7 +3004,7 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "other-schemas", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -3557,7 +3557,7 @@ pub struct ContactSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "segments"))]
 crate::runtime::object::object!(
@@ -3592,7 +3592,7 @@ pub struct ContactSocialProfiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3623,7 +3623,7 @@ pub struct ContactSubscriptionTypes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -3655,7 +3655,7 @@ pub struct ContactTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3748,7 +3748,7 @@ pub struct ContentImportSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -3821,7 +3821,7 @@ pub struct ContentImportSourcesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -3861,7 +3861,7 @@ pub struct ContentSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -3932,7 +3932,7 @@ pub struct ContentSourcesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4020,7 +4020,7 @@ pub struct Conversation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4119,7 +4119,7 @@ pub struct ConversationAttachmentFiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4143,7 +4143,7 @@ pub struct ConversationAttributeUpdatedByAdmin {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4171,7 +4171,7 @@ pub struct ConversationAttributeUpdatedByAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4198,7 +4198,7 @@ pub struct ConversationAttributeUpdatedByValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4228,7 +4228,7 @@ pub struct ConversationAttributeUpdatedByWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4256,7 +4256,7 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4287,7 +4287,7 @@ pub struct ConversationContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4335,7 +4335,7 @@ pub struct ConversationDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4370,7 +4370,7 @@ pub struct ConversationFirstContactReply {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4399,7 +4399,7 @@ pub struct ConversationList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4464,7 +4464,7 @@ pub struct ConversationListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -4563,7 +4563,7 @@ pub struct ConversationPart {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4640,7 +4640,7 @@ pub struct ConversationPartAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4674,7 +4674,7 @@ pub struct ConversationPartMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4804,7 +4804,7 @@ pub struct ConversationParts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4862,7 +4862,7 @@ pub struct ConversationRating {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4897,7 +4897,7 @@ pub struct ConversationResponseTime {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -4942,7 +4942,7 @@ pub struct ConversationSource {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5067,7 +5067,7 @@ pub struct ConversationStatistics {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5113,7 +5113,7 @@ pub struct ConversationTeammates {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -5138,7 +5138,7 @@ pub struct ConvertConversationToTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -5160,7 +5160,7 @@ pub struct ConvertVisitorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -5184,7 +5184,7 @@ pub struct ConvertVisitorRequestUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -5208,7 +5208,7 @@ pub struct ConvertVisitorRequestVisitor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -5239,7 +5239,7 @@ pub struct CreateArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -5284,7 +5284,7 @@ pub struct CreateCollectionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -5325,7 +5325,7 @@ pub struct CreateContactRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -5352,7 +5352,7 @@ pub struct CreateContentImportSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -5406,7 +5406,7 @@ pub struct CreateConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -5425,7 +5425,7 @@ pub struct CreateConversationRequestFrom {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -5475,7 +5475,7 @@ pub struct CreateDataAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -5537,7 +5537,7 @@ pub struct DataAttributeRequestOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -5566,7 +5566,7 @@ pub struct CreateDataEventRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -5587,7 +5587,7 @@ pub struct CreateDataEventSummariesRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -5611,7 +5611,7 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -5631,7 +5631,7 @@ pub struct CreateDataExportsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-export")]
 crate::runtime::object::object!(
@@ -5669,7 +5669,7 @@ pub struct CreateExternalPageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -5705,7 +5705,7 @@ pub struct CreateInternalArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -5742,7 +5742,7 @@ pub struct CreateMessageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -5901,7 +5901,7 @@ pub struct CreateMessageRequestFrom {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -6033,7 +6033,7 @@ pub struct CreateOrUpdateCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -6059,7 +6059,7 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -6080,7 +6080,7 @@ pub struct CreateOrUpdateTagRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -6098,7 +6098,7 @@ pub struct CreatePhoneSwitchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "switch")]
 crate::runtime::object::object!(
@@ -6210,7 +6210,7 @@ pub struct CreateTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -6230,7 +6230,7 @@ pub struct CreateTicketRequestAssignment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -6318,7 +6318,7 @@ pub struct CreateTicketRequestContactsItemId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -6335,7 +6335,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -6353,7 +6353,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -6396,7 +6396,7 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-type-attributes")]
 crate::runtime::object::object!(
@@ -6461,7 +6461,7 @@ pub struct CreateTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -6522,7 +6522,7 @@ pub struct CursorPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6597,7 +6597,7 @@ pub struct CustomActionFinished {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6626,7 +6626,7 @@ pub struct CustomActionFinishedAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6685,7 +6685,7 @@ pub struct CustomActionStarted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6712,7 +6712,7 @@ pub struct CustomActionStartedAction {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6877,7 +6877,7 @@ pub struct CustomObjectInstance {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -6908,7 +6908,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "custom-object-instances")]
 crate::runtime::object::object!(
@@ -6934,7 +6934,7 @@ pub struct CustomObjectInstanceList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7030,7 +7030,7 @@ pub struct CustomerRequestIntercomUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -7048,7 +7048,7 @@ pub struct CustomerRequestUserId {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -7065,7 +7065,7 @@ pub struct CustomerRequestEmail {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -7114,7 +7114,7 @@ pub struct DataAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -7191,7 +7191,7 @@ pub struct DataAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -7232,7 +7232,7 @@ pub struct DataEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -7265,7 +7265,7 @@ pub struct DataEventList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -7283,7 +7283,7 @@ pub struct DataEventListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -7318,7 +7318,7 @@ pub struct DataEventSummary {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -7354,7 +7354,7 @@ pub struct DataEventSummaryItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -7378,7 +7378,7 @@ pub struct DataExport {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-export")]
 crate::runtime::object::object!(
@@ -7474,7 +7474,7 @@ pub struct DataExportCsv {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -7598,7 +7598,7 @@ pub struct DeletedArticleObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -7630,7 +7630,7 @@ pub struct DeletedCollectionObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -7662,7 +7662,7 @@ pub struct DeletedCompanyObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -7694,7 +7694,7 @@ pub struct DeletedInternalArticleObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -7728,7 +7728,7 @@ pub struct DeletedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -7754,7 +7754,7 @@ pub struct DetachContactFromConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -7782,7 +7782,7 @@ pub struct EmailAddressHeader {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7814,7 +7814,7 @@ pub struct EmailMessageMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -7841,7 +7841,7 @@ pub struct Error {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -7861,7 +7861,7 @@ pub struct ErrorErrorsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8040,7 +8040,7 @@ pub struct ExternalPage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -8088,7 +8088,7 @@ pub struct ExternalPagesList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -8127,7 +8127,7 @@ pub struct FileAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -8156,7 +8156,7 @@ pub struct FinAgentAttachment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8194,7 +8194,7 @@ pub struct FinAgentAttributeErrors {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8212,7 +8212,7 @@ pub struct FinAgentAttributeErrorsConversation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8230,7 +8230,7 @@ pub struct FinAgentAttributeErrorsUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8253,7 +8253,7 @@ pub struct FinAgentConversationMetadata {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8285,7 +8285,7 @@ pub struct FinAgentCsatRequestedEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8304,7 +8304,7 @@ pub struct FinAgentCsatRequestedEventCsat {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8325,7 +8325,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8391,7 +8391,7 @@ pub struct FinAgentMessage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8445,7 +8445,7 @@ pub struct FinAgentRepliedEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8480,7 +8480,7 @@ pub struct FinAgentRepliedEventMessage {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8535,7 +8535,7 @@ pub struct FinAgentReplyChunkEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8596,7 +8596,7 @@ pub struct FinAgentStatusUpdatedEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -8660,7 +8660,7 @@ pub struct FinAgentUser {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -8682,7 +8682,7 @@ pub struct GroupContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -8747,7 +8747,7 @@ pub struct GroupTranslatedContent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -8797,7 +8797,7 @@ pub struct HelpCenter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -8819,7 +8819,7 @@ pub struct HelpCenterList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -8914,7 +8914,7 @@ pub struct InternalArticleList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -8960,7 +8960,7 @@ pub struct InternalArticleListItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -8995,7 +8995,7 @@ pub struct InternalArticleSearchResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -9013,7 +9013,7 @@ pub struct InternalArticleSearchResponseData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -9048,7 +9048,7 @@ pub struct IpAllowlist {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ip-allowlist")]
 crate::runtime::object::object!(
@@ -9078,7 +9078,7 @@ pub struct Jobs {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -9138,7 +9138,7 @@ pub struct LinkedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9243,7 +9243,7 @@ pub struct LinkedObjectList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9294,7 +9294,7 @@ pub struct MergeContactsRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
@@ -9323,7 +9323,7 @@ pub struct Message {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -9369,7 +9369,7 @@ pub struct MultipleFilterSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -9535,7 +9535,7 @@ pub struct NewsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -9596,7 +9596,7 @@ pub struct NewsItemRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -9644,7 +9644,7 @@ pub struct Newsfeed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -9674,7 +9674,7 @@ pub struct NewsfeedAssignment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -9701,7 +9701,7 @@ pub struct Note {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -9721,7 +9721,7 @@ pub struct NoteContact {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -9743,7 +9743,7 @@ pub struct NoteList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -9762,7 +9762,7 @@ pub struct OpenConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -9794,7 +9794,7 @@ pub struct OperatorWorkflowEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9824,7 +9824,7 @@ pub struct OperatorWorkflowEventEvent {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9852,7 +9852,7 @@ pub struct OperatorWorkflowEventWorkflow {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -9881,7 +9881,7 @@ pub struct PagesLink {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "ai-content", feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -9912,7 +9912,7 @@ pub struct PaginatedResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "news")]
 crate::runtime::object::object!(
@@ -10040,7 +10040,7 @@ pub struct PartAttachment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10068,7 +10068,7 @@ pub struct PhoneSwitch {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "switch")]
 crate::runtime::object::object!(
@@ -10102,7 +10102,7 @@ pub struct QuickReplyOption {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10128,7 +10128,7 @@ pub struct Recipient {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "messages")]
 crate::runtime::object::object!(
@@ -10210,7 +10210,7 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10245,7 +10245,7 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10286,7 +10286,7 @@ pub struct Reference {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10389,7 +10389,7 @@ pub struct SearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -10527,7 +10527,7 @@ pub struct Segment {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10618,7 +10618,7 @@ pub struct SegmentList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "segments")]
 crate::runtime::object::object!(
@@ -10655,7 +10655,7 @@ pub struct SingleFilterSearchRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -10883,7 +10883,7 @@ pub struct SlaApplied {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -10948,7 +10948,7 @@ pub struct SnoozeConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -10986,7 +10986,7 @@ pub struct SocialProfile {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11028,7 +11028,7 @@ pub struct StartingAfterPaging {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11071,7 +11071,7 @@ pub struct SubscriptionType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -11146,7 +11146,7 @@ pub struct SubscriptionTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -11191,7 +11191,7 @@ pub struct Tag {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11233,7 +11233,7 @@ pub struct TagBasic {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11262,7 +11262,7 @@ pub struct TagCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -11280,7 +11280,7 @@ pub struct TagCompanyRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -11300,7 +11300,7 @@ pub struct TagList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 crate::runtime::object::object!(
@@ -11328,7 +11328,7 @@ pub struct TagMultipleUsersRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -11344,7 +11344,7 @@ pub struct TagMultipleUsersRequestUsersItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -11370,7 +11370,7 @@ pub struct Tags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11429,7 +11429,7 @@ pub struct Team {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -11451,7 +11451,7 @@ pub struct TeamList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "teams")]
 crate::runtime::object::object!(
@@ -11487,7 +11487,7 @@ pub struct TeamPriorityLevel {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -11540,7 +11540,7 @@ pub struct Ticket {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -11596,7 +11596,7 @@ pub struct TicketContacts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -11745,7 +11745,7 @@ pub struct TicketDeleted {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -11778,7 +11778,7 @@ pub struct TicketList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -11832,7 +11832,7 @@ pub struct TicketPart {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -11902,7 +11902,7 @@ pub struct TicketPartUpdatedAttributeData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -11924,7 +11924,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -11956,7 +11956,7 @@ pub struct TicketPartUpdatedAttributeDataValue {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -12132,7 +12132,7 @@ pub struct TicketPartAuthor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -12174,7 +12174,7 @@ pub struct TicketParts {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::runtime::object::object!(
@@ -12215,7 +12215,7 @@ pub struct TicketReply {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -12378,7 +12378,7 @@ pub struct TicketState {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12455,7 +12455,7 @@ pub struct TicketStateDetailed {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -12499,7 +12499,7 @@ pub struct TicketStateDetailedTicketTypes {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -12519,7 +12519,7 @@ pub struct TicketStateList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-states")]
 crate::runtime::object::object!(
@@ -12565,7 +12565,7 @@ pub struct TicketType {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12641,7 +12641,7 @@ pub struct TicketTypeTicketStates {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12715,7 +12715,7 @@ pub struct TicketTypeAttribute {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12758,7 +12758,7 @@ pub struct TicketTypeAttributeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(
     any(
@@ -12786,7 +12786,7 @@ pub struct TicketTypeList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -12807,7 +12807,7 @@ pub struct Translation {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -12827,7 +12827,7 @@ pub struct UntagCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -12847,7 +12847,7 @@ pub struct UntagCompanyRequestCompaniesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tags")]
 crate::runtime::object::object!(
@@ -12878,7 +12878,7 @@ pub struct UpdateArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "articles")]
 crate::runtime::object::object!(
@@ -12921,7 +12921,7 @@ pub struct UpdateCollectionRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "help-center")]
 crate::runtime::object::object!(
@@ -12951,7 +12951,7 @@ pub struct UpdateCompanyRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "companies")]
 crate::runtime::object::object!(
@@ -12990,7 +12990,7 @@ pub struct UpdateContactRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
@@ -13017,7 +13017,7 @@ pub struct UpdateContentImportSourceRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -13080,7 +13080,7 @@ pub struct UpdateConversationRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 crate::runtime::object::object!(
@@ -13106,7 +13106,7 @@ pub struct UpdateDataAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-attributes")]
 crate::runtime::object::object!(
@@ -13141,7 +13141,7 @@ pub struct UpdateExternalPageRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ai-content")]
 crate::runtime::object::object!(
@@ -13176,7 +13176,7 @@ pub struct UpdateInternalArticleRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "internal-articles")]
 crate::runtime::object::object!(
@@ -13208,7 +13208,7 @@ pub struct UpdateTicketRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
@@ -13254,7 +13254,7 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-type-attributes")]
 crate::runtime::object::object!(
@@ -13291,7 +13291,7 @@ pub struct UpdateTicketTypeRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "ticket-types")]
 crate::runtime::object::object!(
@@ -13339,7 +13339,7 @@ pub struct UpdateVisitorRequest {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13417,7 +13417,7 @@ pub struct Visitor {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13446,7 +13446,7 @@ pub struct VisitorAvatar {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13462,7 +13462,7 @@ pub struct VisitorCompanies {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13502,7 +13502,7 @@ pub struct VisitorLocationData {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13521,7 +13521,7 @@ pub struct VisitorSegments {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13547,7 +13547,7 @@ pub struct VisitorSocialProfiles {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13574,7 +13574,7 @@ pub struct VisitorTags {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13593,7 +13593,7 @@ pub struct VisitorTagsTagsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "visitors")]
 crate::runtime::object::object!(
@@ -13635,7 +13635,7 @@ pub struct VisitorDeletedObject {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13666,7 +13666,7 @@ pub struct WhatsappMessageStatusList {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13697,7 +13697,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13755,7 +13755,7 @@ pub struct WhatsappMessageStatusListPages {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13773,7 +13773,7 @@ pub struct WhatsappMessageStatusListPagesNext {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
@@ -13805,7 +13805,7 @@ pub struct AttachContactToACompanyBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
@@ -13822,7 +13822,7 @@ pub struct AttachSubscriptionTypeToContactBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::runtime::object::object!(
@@ -13838,7 +13838,7 @@ pub struct AttachTagToContactBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 crate::runtime::object::object!(
@@ -13855,7 +13855,7 @@ pub struct AttachTagToBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -13930,7 +13930,7 @@ pub struct CreateConversationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
@@ -13949,7 +13949,7 @@ pub struct CreateNoteBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 crate::runtime::object::object!(
@@ -14102,7 +14102,7 @@ pub struct DetachTagFromBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(any(feature = "conversations", feature = "tags", feature = "tickets"))]
 crate::runtime::object::object!(
@@ -14129,7 +14129,7 @@ pub struct ExportReportingDataResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -14146,7 +14146,7 @@ pub struct GetExportReportingDataGetDatasetsResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -14167,7 +14167,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -14184,7 +14184,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -14200,7 +14200,7 @@ pub struct ListCallsWithTranscriptsBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -14216,7 +14216,7 @@ pub struct ListCallsWithTranscriptsResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "calls")]
 crate::runtime::object::object!(
@@ -14379,7 +14379,7 @@ pub struct ListDataEventsFilterUserIdQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -14396,7 +14396,7 @@ pub struct ListDataEventsFilterIntercomUserIdQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -14413,7 +14413,7 @@ pub struct ListDataEventsFilterEmailQueryParameter {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "data-events")]
 crate::runtime::object::object!(
@@ -14479,7 +14479,7 @@ pub struct PostExportReportingDataEnqueueBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
@@ -14589,7 +14589,7 @@ pub struct ReplyToFinBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -14614,7 +14614,7 @@ pub struct ReplyToFinResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -14665,7 +14665,7 @@ pub struct SetAwayAdminBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "admins")]
 crate::runtime::object::object!(
@@ -14687,7 +14687,7 @@ pub struct StartFinConversationBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -14713,7 +14713,7 @@ pub struct StartFinConversationResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -14760,7 +14760,7 @@ pub struct SubmitFinCsatBody {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(
@@ -14805,7 +14805,7 @@ pub struct SubmitFinCsatResponse {
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+    pub additional_properties: crate::runtime::AdditionalProperties,
 }
 #[cfg(feature = "fin-agent")]
 crate::runtime::object::object!(

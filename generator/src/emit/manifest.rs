@@ -30,7 +30,8 @@ fastrand = "2"
 reqwest = { version = "0.13", default-features = false, features = ["multipart", "stream"] }
 rustls = { version = "0.23", default-features = false, features = ["aws_lc_rs", "std", "tls12"], optional = true }
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
+serde-transcode = "1"
+serde_json = { version = "1", features = ["raw_value"] }
 serde_path_to_error = "0.1"
 sha1 = "0.10"
 sha2 = "0.10"

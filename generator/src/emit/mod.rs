@@ -32,6 +32,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     ("identity.rs", include_str!("../../runtime/identity.rs")),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("object.rs", include_str!("../../runtime/object.rs")),
+    ("properties.rs", include_str!("../../runtime/properties.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
@@ -203,7 +204,7 @@ fn lib_rs(spec: &CrateSpec) -> TokenStream {
         pub mod runtime;
 
         pub use runtime::{
-            ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit, Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Timestamp, Upload,
+            AdditionalProperties, ApiError, ByteStream, ClientBuilder, Error, ErrorCode, Multipart, RateLimit, Redirect, Region, Request, RequestOptions, Response, RetryPolicy, Timestamp, Upload,
         };
         pub use runtime::{identity, search, webhooks};
         #[cfg(feature = "test-util")]

@@ -258,7 +258,7 @@ fn extra_field(extra: &ExtraProperties) -> TokenStream {
             /// Properties the schema does not declare, and declared properties whose value does
             /// not fit the declared type (kept as sent, and written instead of the field), so
             /// that nothing the server sends is lost.
-            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+            pub additional_properties: crate::runtime::AdditionalProperties,
         },
     }
 }

@@ -1,0 +1,487 @@
+//! [`AdditionalProperties`]: the properties of a JSON object that its struct does not declare,
+//! kept as the JSON text they came as.
+//!
+//! A response carries many properties its description does not declare (the 2.14 contact
+//! example has 15). Nothing may be lost, so a struct keeps them; but building a [`Value`] tree
+//! for each costs as much as reading all the declared fields (a string, a map node and a vector
+//! per nested value). So a struct keeps them as text instead: each value's text is copied from
+//! the input into one buffer per object (no value tree is built), and parsed only when someone
+//! asks for it.
+
+use super::object::Key;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The properties of a JSON object that its struct does not declare, and declared properties
+/// whose value does not fit the declared type, kept as sent (in their order) so that nothing the
+/// server sends is lost, and written back when the struct is written.
+///
+/// Each value is kept as compact JSON text and parsed when it is read: [`get`](Self::get) gives
+/// a [`Value`], [`get_as`](Self::get_as) any type, [`get_raw`](Self::get_raw) the text.
+///
+/// ```
+/// # use intercom_api::AdditionalProperties;
+/// let mut other = AdditionalProperties::new();
+/// other.insert("plan", serde_json::json!({"name": "pro"}));
+/// assert_eq!(other.get_raw("plan"), Some(r#"{"name":"pro"}"#));
+/// assert_eq!(other.get("plan").unwrap()["name"], "pro");
+/// ```
+#[derive(Clone, Default)]
+pub struct AdditionalProperties {
+    /// Each property's name, then its value as compact JSON text.
+    text: String,
+    /// For each property, where its name ends and where its value ends in `text` (its name
+    /// starts where the previous value ends).
+    bounds: Vec<(usize, usize)>,
+}
+
+impl AdditionalProperties {
+    /// No properties.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many properties there are.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+
+    /// The properties' names and values (as JSON text), in the order they came.
+    pub fn iter_raw(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let starts = std::iter::once(0).chain(self.bounds.iter().map(|&(_, end)| end));
+        starts.zip(&self.bounds).map(|(start, &(name_end, end))| {
+            (&self.text[start..name_end], &self.text[name_end..end])
+        })
+    }
+
+    /// The properties' names, in the order they came.
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.iter_raw().map(|(name, _)| name)
+    }
+
+    /// The JSON text of the property `name` (of its last occurrence, as `serde_json` keeps the
+    /// last of repeated keys).
+    pub fn get_raw(&self, name: &str) -> Option<&str> {
+        self.iter_raw()
+            .filter(|(key, _)| *key == name)
+            .last()
+            .map(|(_, value)| value)
+    }
+
+    /// The value of the property `name`, parsed.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.get_as(name).and_then(Result::ok)
+    }
+
+    /// The value of the property `name` read as `T`, or why it cannot be.
+    pub fn get_as<T: DeserializeOwned>(&self, name: &str) -> Option<Result<T, serde_json::Error>> {
+        self.get_raw(name).map(serde_json::from_str)
+    }
+
+    /// Whether the property `name` is there.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.keys().any(|key| key == name)
+    }
+
+    /// Sets the property `name` (replacing it if it is there).
+    pub fn insert(&mut self, name: impl Into<String>, value: Value) {
+        let name = name.into();
+        self.remove(&name);
+        self.push_value(&name, &value);
+    }
+
+    /// Removes the property `name` (every occurrence) and gives its value.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        let removed = self.get(name)?;
+        let kept: Vec<(String, String)> = self
+            .iter_raw()
+            .filter(|(key, _)| *key != name)
+            .map(|(key, value)| (key.to_owned(), value.to_owned()))
+            .collect();
+        self.text.clear();
+        self.bounds.clear();
+        for (key, value) in kept {
+            self.push_raw(&key, &value);
+        }
+        Some(removed)
+    }
+
+    /// The properties as a JSON object.
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.iter_raw()
+            .map(|(name, value)| (name.to_owned(), parse(value)))
+            .collect()
+    }
+
+    fn push_raw(&mut self, name: &str, value: &str) {
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        self.text.push_str(value);
+        self.bounds.push((name_end, self.text.len()));
+    }
+
+    fn push_value(&mut self, name: &str, value: &Value) {
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        self.text.push_str(&value.to_string());
+        self.bounds.push((name_end, self.text.len()));
+    }
+
+    /// Keeps a property whose value was read already (a declared property that does not fit).
+    pub(crate) fn keep_value(&mut self, name: &str, value: &Value) {
+        self.push_value(name, value);
+    }
+
+    /// Keeps a property by copying its value, as the next value of `map`, into the text.
+    pub(crate) fn keep_next_value<'de, A: MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        map.next_value_seed(Copy(&mut self.text))?;
+        self.bounds.push((name_end, self.text.len()));
+        Ok(())
+    }
+}
+
+/// Text that is JSON this crate wrote, or read and checked.
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// Copies the next value of a deserializer, as compact JSON, to the end of a string.
+///
+/// From `serde_json` (the way responses are read) the value's text is taken as it is in the input,
+/// through the protocol of `serde_json`'s `RawValue`: the parser skips the value, as a strict
+/// type skips an unknown property, and hands over its text. Any other deserializer (a `Value`
+/// of another format, serde's buffered content behind `#[serde(flatten)]`) is read value by
+/// value and written as JSON.
+struct Copy<'a>(&'a mut String);
+
+impl<'de> de::DeserializeSeed<'de> for Copy<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        match raw_value_token() {
+            Some(token) => deserializer.deserialize_newtype_struct(token, CopyVisitor(self.0)),
+            None => deserializer.deserialize_any(CopyVisitor(self.0)),
+        }
+    }
+}
+
+struct CopyVisitor<'a>(&'a mut String);
+
+impl CopyVisitor<'_> {
+    fn push<E: de::Error>(self, value: impl Serialize) -> Result<(), E> {
+        let text = serde_json::to_string(&value).map_err(E::custom)?;
+        self.0.push_str(&text);
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for CopyVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<(), E> {
+        self.push(value)
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<(), E> {
+        self.push(value)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<(), E> {
+        self.push(value)
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<(), E> {
+        self.push(value)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+        self.push(value)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        de::DeserializeSeed::deserialize(Copy(self.0), deserializer)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
+        let mut first = true;
+        loop {
+            let start = self.0.len();
+            if !first {
+                self.0.push(',');
+            }
+            if seq.next_element_seed(Copy(self.0))?.is_none() {
+                self.0.truncate(start);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(']');
+        Ok(())
+    }
+
+    /// `serde_json`'s raw value comes as a map of one entry: the token, then the text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut first = true;
+        while let Some(name) = map.next_key_seed(Name(self.0, first))? {
+            match name {
+                Named::RawValue => {
+                    map.next_value_seed(RawText(self.0))?;
+                    return Ok(());
+                }
+                Named::Property => map.next_value_seed(Copy(self.0))?,
+            }
+            first = false;
+        }
+        self.0.push_str(if first { "{}" } else { "}" });
+        Ok(())
+    }
+}
+
+/// What a map's key was.
+enum Named {
+    /// `serde_json`'s raw value token: the value is the text to copy.
+    RawValue,
+    /// A property name, written (after `{` or `,`) with its colon.
+    Property,
+}
+
+/// Reads a map's key: `serde_json`'s raw value token (only as the first key), or a property
+/// name that it writes.
+struct Name<'a>(&'a mut String, bool);
+
+impl<'de> de::DeserializeSeed<'de> for Name<'_> {
+    type Value = Named;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Named, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Name<'_> {
+    type Value = Named;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Named, E> {
+        let Name(text, first) = self;
+        if first && Some(name) == raw_value_token() {
+            return Ok(Named::RawValue);
+        }
+        text.push(if first { '{' } else { ',' });
+        let name = serde_json::to_string(name).map_err(E::custom)?;
+        text.push_str(&name);
+        text.push(':');
+        Ok(Named::Property)
+    }
+}
+
+/// The text of a raw value, appended as it is.
+struct RawText<'a>(&'a mut String);
+
+impl<'de> de::DeserializeSeed<'de> for RawText<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawText<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON text")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.0.push_str(text);
+        Ok(())
+    }
+}
+
+/// The name under which `serde_json` hands over a value's text (its `RawValue` asks for a
+/// newtype struct of that name), found once by asking `RawValue` to read from a deserializer
+/// that notes the name; `None` if `RawValue` reads some other way.
+fn raw_value_token() -> Option<&'static str> {
+    static TOKEN: OnceLock<Option<&'static str>> = OnceLock::new();
+    *TOKEN.get_or_init(|| match Box::<RawValue>::deserialize(TokenProbe) {
+        Err(Probed(token)) => token,
+        Ok(_) => None,
+    })
+}
+
+/// A deserializer that only notes the name of the newtype struct it is asked for.
+struct TokenProbe;
+
+#[derive(Debug)]
+struct Probed(Option<&'static str>);
+
+impl fmt::Display for Probed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("probed")
+    }
+}
+
+impl std::error::Error for Probed {}
+
+impl de::Error for Probed {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Probed(None)
+    }
+}
+
+impl<'de> Deserializer<'de> for TokenProbe {
+    type Error = Probed;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Probed> {
+        Err(Probed(None))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _: V,
+    ) -> Result<V::Value, Probed> {
+        Err(Probed(Some(name)))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Equal when they hold the same properties with the same values (the order aside).
+impl PartialEq for AdditionalProperties {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.bounds == other.bounds || self.to_map() == other.to_map()
+    }
+}
+
+impl fmt::Debug for AdditionalProperties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// A value's JSON text, shown as it is.
+        struct Raw<'a>(&'a str);
+
+        impl fmt::Debug for Raw<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+
+        f.debug_map()
+            .entries(self.iter_raw().map(|(name, value)| (name, Raw(value))))
+            .finish()
+    }
+}
+
+impl From<Map<String, Value>> for AdditionalProperties {
+    fn from(map: Map<String, Value>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl From<AdditionalProperties> for Map<String, Value> {
+    fn from(properties: AdditionalProperties) -> Self {
+        properties.to_map()
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, Value)> for AdditionalProperties {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(entries: I) -> Self {
+        let mut properties = Self::new();
+        properties.extend(entries);
+        properties
+    }
+}
+
+impl<K: Into<String>> Extend<(K, Value)> for AdditionalProperties {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, entries: I) {
+        for (name, value) in entries {
+            self.insert(name, value);
+        }
+    }
+}
+
+/// Writes the properties as a map of their values (through any serializer: each value's text is
+/// read again as it is written).
+impl Serialize for AdditionalProperties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        self.write_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl AdditionalProperties {
+    /// Writes each property as an entry of `map`.
+    pub(crate) fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (name, value) in self.iter_raw() {
+            let mut json = serde_json::Deserializer::from_str(value);
+            map.serialize_entry(name, &serde_transcode::Transcoder::new(&mut json))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads any JSON object.
+impl<'de> Deserialize<'de> for AdditionalProperties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PropertiesVisitor;
+
+        impl<'de> Visitor<'de> for PropertiesVisitor {
+            type Value = AdditionalProperties;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut properties = AdditionalProperties::new();
+                while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
+                    properties.keep_next_value(&name, &mut map)?;
+                }
+                Ok(properties)
+            }
+        }
+
+        deserializer.deserialize_map(PropertiesVisitor)
+    }
+}
