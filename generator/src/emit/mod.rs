@@ -295,16 +295,22 @@ fn prelude(spec: &CrateSpec) -> TokenStream {
     }
 }
 
-/// Test support for one version (see `conformance`): a Rust file for a test crate that depends
-/// on the generated crate as `crate_name`.
-pub fn conformance_file(
-    path: &str,
-    api: &Api,
+/// Test support for each version (see `conformance`): a Rust file per version, `{dir}/{module}.rs`,
+/// for a test crate that depends on the generated crate as `crate_name`. Made in parallel, in
+/// the order of `modules`.
+pub fn conformance_files(
+    modules: &[VersionModule],
+    dir: &str,
     crate_name: &str,
-    module: &str,
-) -> Result<OutputFile, EmitError> {
-    rust_file(
-        path,
-        conformance::conformance_module(api, crate_name, module),
-    )
+) -> Result<Vec<OutputFile>, EmitError> {
+    let make = |module: &VersionModule| {
+        rust_file(
+            &format!("{dir}/{}.rs", module.module),
+            conformance::conformance_module(&module.api, crate_name, &module.module),
+        )
+    };
+    crate::parallel_map(modules, make)
+        .unwrap_or_else(|_| modules.iter().map(make).collect())
+        .into_iter()
+        .collect()
 }
