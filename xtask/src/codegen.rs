@@ -69,8 +69,11 @@ pub fn generation(root: &Path, deny_warnings: bool) -> anyhow::Result<Generation
     let release = release::plan(root, &sources, &modules, |source| {
         release::lower_source(root, source, &overlay)
     })?;
-    let mut files =
-        emit::conformance_files(&modules, "tests/src/conformance", &PACKAGE.replace('-', "_"))?;
+    let mut files = emit::conformance_files(
+        &modules,
+        "tests/src/conformance",
+        &PACKAGE.replace('-', "_"),
+    )?;
     let spec = CrateSpec {
         package: PACKAGE.to_owned(),
         version: release.version.clone(),

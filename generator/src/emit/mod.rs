@@ -102,12 +102,10 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
         .iter()
         .flat_map(|module| MODULE_FILES.map(|file| (module, file)))
         .collect();
-    let make = |&(module, file): &(&VersionModule, ModuleFile)| {
-        module_file(module, file, &crate_name)
-    };
+    let make =
+        |&(module, file): &(&VersionModule, ModuleFile)| module_file(module, file, &crate_name);
     // Without threads (none can be started), the same files are made one after the other.
-    let made = crate::parallel_map(&jobs, make)
-        .unwrap_or_else(|_| jobs.iter().map(make).collect());
+    let made = crate::parallel_map(&jobs, make).unwrap_or_else(|_| jobs.iter().map(make).collect());
     for file in made {
         files.push(file?);
     }
@@ -150,9 +148,10 @@ fn module_file(
                 client::client_module(api, &version_doc(module), &example_docs),
             )
         }
-        ModuleFile::Operations => {
-            formatted_file(&format!("{dir}/operations.rs"), client::operations_module(api))
-        }
+        ModuleFile::Operations => formatted_file(
+            &format!("{dir}/operations.rs"),
+            client::operations_module(api),
+        ),
         ModuleFile::Types => {
             formatted_file(&format!("{dir}/types.rs"), types::types_module(&api.types))
         }
