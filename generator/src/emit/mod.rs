@@ -83,7 +83,7 @@ pub struct EmitError {
 }
 
 /// Emits every file of the crate, in a fixed order. The version modules' files are made in
-/// parallel (see [`crate::parallel_map`]: the order stays fixed).
+/// parallel (by `parallel_map`, which keeps their order).
 pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
     let mut files = vec![OutputFile {
         path: "Cargo.toml".to_owned(),
