@@ -75,15 +75,58 @@ const STACK_BYTES: usize = 1 << 30;
 
 fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> std::io::Result<T> {
     std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("intercom-codegen".to_owned())
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, work);
+        let handle = large_stack_thread().spawn_scoped(scope, work);
         match handle?.join() {
             Ok(value) => Ok(value),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+fn large_stack_thread() -> std::thread::Builder {
+    std::thread::Builder::new()
+        .name("intercom-codegen".to_owned())
+        .stack_size(STACK_BYTES)
+}
+
+/// `work` applied to every item, on as many threads as the machine runs at once (each with the
+/// generator's large stack), each thread taking the next item left. The results are in the
+/// items' order, so the output never depends on which thread ran what. A panic in `work` is
+/// resumed on the caller's thread.
+pub(crate) fn parallel_map<I: Sync, T: Send>(
+    items: &[I],
+    work: impl Fn(&I) -> T + Sync,
+) -> std::io::Result<Vec<T>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else {
+                return done;
+            };
+            done.push((index, work(item)));
+        }
+    };
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles = (0..threads)
+            .map(|_| large_stack_thread().spawn_scoped(scope, worker))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let mut results = Vec::with_capacity(items.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(done) => results.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok::<_, std::io::Error>(results)
+    })?;
+    results.sort_by_key(|(index, _)| *index);
+    Ok(results.into_iter().map(|(_, result)| result).collect())
 }
 
 fn lower_patched_here(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api, GenerateError> {
@@ -108,18 +151,19 @@ fn lower_patched_here(path: &Path, patches: &[overlay::Patch]) -> Result<ir::Api
 
 /// Loads and lowers every version before anything is emitted, so an error in any of them
 /// produces no output at all.
+/// The versions are lowered in parallel; the first error (in the order of `inputs`) is returned.
 pub fn lower_versions(inputs: &[VersionInput]) -> Result<Vec<emit::VersionModule>, GenerateError> {
-    inputs
-        .iter()
-        .map(|input| {
-            let api = lower_patched(&input.spec, &input.patches)?;
-            Ok(emit::VersionModule {
-                module: input.module.clone(),
-                default: input.default,
-                api,
-            })
+    parallel_map(inputs, |input| {
+        let api = lower_patched_here(&input.spec, &input.patches)?;
+        Ok(emit::VersionModule {
+            module: input.module.clone(),
+            default: input.default,
+            api,
         })
-        .collect()
+    })
+    .map_err(GenerateError::Thread)?
+    .into_iter()
+    .collect()
 }
 
 /// The whole pipeline for one crate: load, lower, emit.

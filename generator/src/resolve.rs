@@ -233,8 +233,9 @@ impl Resolver {
                 } else {
                     Ctx::Object
                 };
-                let start = get(document, &site.path).cloned().unwrap_or(Value::Null);
-                collect_sites(&start, &site.path, ctx, site.depth + 1, &mut added);
+                if let Some(start) = get(document, &site.path) {
+                    collect_sites(start, &site.path, ctx, site.depth + 1, &mut added);
+                }
                 added
             }
             Some(_) => {
@@ -290,8 +291,9 @@ impl Resolver {
                     .chain([name.clone()])
                     .collect();
                 let mut added = Vec::new();
-                let start = get(document, &path).cloned().unwrap_or(Value::Null);
-                collect_sites(&start, &path, Ctx::Schema, site.depth + 1, &mut added);
+                if let Some(start) = get(document, &path) {
+                    collect_sites(start, &path, Ctx::Schema, site.depth + 1, &mut added);
+                }
                 (name, added)
             }
         };
@@ -479,40 +481,48 @@ fn members(value: &Value, ctx: Ctx) -> Vec<(String, Ctx)> {
 }
 
 /// Every `$ref` object under `value` (located at `base`), without recursion.
+///
+/// One path is kept and truncated as the walk goes back up: a member's path is only copied
+/// when it is a site (a walk of the whole document copied every member's).
 fn collect_sites(value: &Value, base: &[String], ctx: Ctx, depth: usize, out: &mut Vec<Site>) {
-    let mut stack: Vec<(&Value, Vec<String>, Ctx)> = vec![(value, base.to_vec(), ctx)];
-    let mut found = Vec::new();
-    while let Some((value, path, ctx)) = stack.pop() {
+    /// A member to visit: its value, the length of its parent's path, its key and context.
+    type Visit<'v> = (&'v Value, usize, Option<String>, Ctx);
+    let mut path = base.to_vec();
+    let mut stack: Vec<Visit<'_>> = vec![(value, base.len(), None, ctx)];
+    while let Some((value, parent_len, key, ctx)) = stack.pop() {
+        path.truncate(parent_len);
+        path.extend(key);
         if ctx == Ctx::Data {
             continue;
         }
+        let len = path.len();
         match value {
             Value::Object(object) => {
                 if object.get("$ref").is_some_and(Value::is_string) {
-                    found.push(Site {
-                        path,
+                    out.push(Site {
+                        path: path.clone(),
                         schema: ctx == Ctx::Schema,
                         depth,
                     });
                     continue;
                 }
-                for (key, child_ctx) in members(value, ctx).into_iter().rev() {
-                    let mut child_path = path.clone();
-                    child_path.push(key.clone());
-                    stack.push((&object[&key], child_path, child_ctx));
+                for (key, child) in object.iter().rev() {
+                    stack.push((child, len, Some(key.clone()), child_ctx(ctx, key)));
                 }
             }
             Value::Array(items) => {
-                for (index, (key, child_ctx)) in members(value, ctx).into_iter().enumerate().rev() {
-                    let mut child_path = path.clone();
-                    child_path.push(key);
-                    stack.push((&items[index], child_path, child_ctx));
+                // A list holds values of the context: `parameters: [...]` holds parameters.
+                let item_ctx = match ctx {
+                    Ctx::Names(inner) => inner.ctx(),
+                    other => other,
+                };
+                for (index, item) in items.iter().enumerate().rev() {
+                    stack.push((item, len, Some(index.to_string()), item_ctx));
                 }
             }
             _ => {}
         }
     }
-    out.extend(found);
 }
 
 fn get<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {

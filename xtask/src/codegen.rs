@@ -69,17 +69,11 @@ pub fn generation(root: &Path, deny_warnings: bool) -> anyhow::Result<Generation
     let release = release::plan(root, &sources, &modules, |source| {
         release::lower_source(root, source, &overlay)
     })?;
-    let mut files = Vec::new();
-    for module in &modules {
-        let path = format!("tests/src/conformance/{}.rs", module.module);
-        let crate_name = PACKAGE.replace('-', "_");
-        files.push(emit::conformance_file(
-            &path,
-            &module.api,
-            &crate_name,
-            &module.module,
-        )?);
-    }
+    let mut files = emit::conformance_files(
+        &modules,
+        "tests/src/conformance",
+        &PACKAGE.replace('-', "_"),
+    )?;
     let spec = CrateSpec {
         package: PACKAGE.to_owned(),
         version: release.version.clone(),

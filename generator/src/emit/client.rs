@@ -1,6 +1,8 @@
 //! Emits a version module's `Client` and one request builder per operation.
 
-use super::tokens::{cfg_features, doc_attrs, ident, type_tokens, uses_path, with_cfg, Scope};
+use super::tokens::{
+    cfg_features, cfg_items, doc_attrs, file_with_items, ident, type_tokens, uses_path, Scope,
+};
 use crate::ir::{
     Api, BodyEncoding, FieldPath, HttpMethod, Operation, Pagination, PaginationStyle, Param,
     ParamLocation, ParamSerialization, ParamStyle, PathSegment, RequestBody, SuccessResponse,
@@ -217,15 +219,11 @@ fn method_name(method: HttpMethod) -> &'static str {
 }
 
 /// The `operations` module: one request builder per operation.
-pub fn operations_module(api: &Api) -> TokenStream {
-    let builders: TokenStream = api
-        .operations
-        .iter()
-        .map(|op| with_cfg(&cfg_features(&op.resources), builder(op)))
-        .collect();
+pub fn operations_module(api: &Api) -> syn::Result<syn::File> {
+    let builders: Vec<TokenStream> = api.operations.iter().map(builder).collect();
     // Only what the builders use is imported: a description without operations, or whose
     // operations name no schema, must not leave `unused_imports` warnings.
-    let parent = if uses_path(&builders, "types") {
+    let parent = if builders.iter().any(|tokens| uses_path(tokens, "types")) {
         quote!(
             use super::{types, Client};
         )
@@ -245,13 +243,18 @@ pub fn operations_module(api: &Api) -> TokenStream {
             use crate::runtime::{#(#runtime),*};
         }
     });
-    quote! {
+    let head = quote! {
         //! The inputs of each operation, and how they become an HTTP request. A client method
         //! returns a [`Request`] of them: set optional inputs on it, then await it (or call
         //! `send`), or `send_with_response` for the status and headers too.
         #imports
-        #builders
-    }
+    };
+    let items = api
+        .operations
+        .iter()
+        .zip(builders)
+        .map(|(op, tokens)| cfg_items(&cfg_features(&op.resources), tokens));
+    file_with_items(head, items)
 }
 
 fn builder(op: &Operation) -> TokenStream {

@@ -83,7 +83,8 @@ pub struct EmitError {
     source: syn::Error,
 }
 
-/// Emits every file of the crate, in a fixed order.
+/// Emits every file of the crate, in a fixed order. The version modules' files are made in
+/// parallel (by `parallel_map`, which keeps their order).
 pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
     let mut files = vec![OutputFile {
         path: "Cargo.toml".to_owned(),
@@ -97,38 +98,76 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
         });
     }
     let crate_name = spec.package.replace('-', "_");
-    for module in &spec.modules {
-        let api = &module.api;
-        let dir = format!("src/{}", module.module);
-        let version_doc = version_doc(module);
-        let example_docs = request_examples::method_docs(api, &module.module, &crate_name);
-        files.push(rust_file(
-            &format!("{dir}/mod.rs"),
-            client::client_module(api, &version_doc, &example_docs),
-        )?);
-        files.push(rust_file(
-            &format!("{dir}/operations.rs"),
-            client::operations_module(api),
-        )?);
-        files.push(rust_file(
-            &format!("{dir}/types.rs"),
-            types::types_module(&api.types),
-        )?);
-        files.push(rust_file(
-            &format!("{dir}/webhooks.rs"),
-            support::webhooks_module(api),
-        )?);
-        files.push(rust_file(
-            &format!("{dir}/examples.rs"),
-            support::examples_module(api),
-        )?);
-        // One test crate per version (in the crate's tests/, so the resource features apply).
-        files.push(rust_file(
-            &format!("tests/examples_{}.rs", module.module),
-            request_examples::test_file(api, &module.module, &crate_name),
-        )?);
+    let jobs: Vec<(&VersionModule, ModuleFile)> = spec
+        .modules
+        .iter()
+        .flat_map(|module| MODULE_FILES.map(|file| (module, file)))
+        .collect();
+    let make =
+        |&(module, file): &(&VersionModule, ModuleFile)| module_file(module, file, &crate_name);
+    // Without threads (none can be started), the same files are made one after the other.
+    let made = crate::parallel_map(&jobs, make).unwrap_or_else(|_| jobs.iter().map(make).collect());
+    for file in made {
+        files.push(file?);
     }
     Ok(files)
+}
+
+/// The files of a version module (`src/<module>/`) and its example tests.
+#[derive(Debug, Clone, Copy)]
+enum ModuleFile {
+    Client,
+    Operations,
+    Types,
+    Webhooks,
+    Examples,
+    ExampleTests,
+}
+
+/// In the order they are listed in the crate's files.
+const MODULE_FILES: [ModuleFile; 6] = [
+    ModuleFile::Client,
+    ModuleFile::Operations,
+    ModuleFile::Types,
+    ModuleFile::Webhooks,
+    ModuleFile::Examples,
+    ModuleFile::ExampleTests,
+];
+
+fn module_file(
+    module: &VersionModule,
+    file: ModuleFile,
+    crate_name: &str,
+) -> Result<OutputFile, EmitError> {
+    let api = &module.api;
+    let dir = format!("src/{}", module.module);
+    match file {
+        ModuleFile::Client => {
+            let example_docs = request_examples::method_docs(api, &module.module, crate_name);
+            rust_file(
+                &format!("{dir}/mod.rs"),
+                client::client_module(api, &version_doc(module), &example_docs),
+            )
+        }
+        ModuleFile::Operations => formatted_file(
+            &format!("{dir}/operations.rs"),
+            client::operations_module(api),
+        ),
+        ModuleFile::Types => {
+            formatted_file(&format!("{dir}/types.rs"), types::types_module(&api.types))
+        }
+        ModuleFile::Webhooks => {
+            formatted_file(&format!("{dir}/webhooks.rs"), support::webhooks_module(api))
+        }
+        ModuleFile::Examples => {
+            rust_file(&format!("{dir}/examples.rs"), support::examples_module(api))
+        }
+        // One test crate per version (in the crate's tests/, so the resource features apply).
+        ModuleFile::ExampleTests => rust_file(
+            &format!("tests/examples_{}.rs", module.module),
+            request_examples::test_file(api, &module.module, crate_name),
+        ),
+    }
 }
 
 /// The version module's docs; where the description was wrong, what the generator made of it.
@@ -152,7 +191,13 @@ fn version_doc(module: &VersionModule) -> String {
 }
 
 fn rust_file(path: &str, tokens: TokenStream) -> Result<OutputFile, EmitError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|source| EmitError {
+    formatted_file(path, syn::parse2(tokens))
+}
+
+/// The file at `path`, formatted, from its syntax tree (or the error that tree's tokens
+/// would not parse with).
+fn formatted_file(path: &str, file: syn::Result<syn::File>) -> Result<OutputFile, EmitError> {
+    let file = file.map_err(|source| EmitError {
         file: path.to_owned(),
         source,
     })?;
@@ -250,16 +295,22 @@ fn prelude(spec: &CrateSpec) -> TokenStream {
     }
 }
 
-/// Test support for one version (see `conformance`): a Rust file for a test crate that depends
-/// on the generated crate as `crate_name`.
-pub fn conformance_file(
-    path: &str,
-    api: &Api,
+/// Test support for each version (see `conformance`): a Rust file per version, `{dir}/{module}.rs`,
+/// for a test crate that depends on the generated crate as `crate_name`. Made in parallel, in
+/// the order of `modules`.
+pub fn conformance_files(
+    modules: &[VersionModule],
+    dir: &str,
     crate_name: &str,
-    module: &str,
-) -> Result<OutputFile, EmitError> {
-    rust_file(
-        path,
-        conformance::conformance_module(api, crate_name, module),
-    )
+) -> Result<Vec<OutputFile>, EmitError> {
+    let make = |module: &VersionModule| {
+        rust_file(
+            &format!("{dir}/{}.rs", module.module),
+            conformance::conformance_module(&module.api, crate_name, &module.module),
+        )
+    };
+    crate::parallel_map(modules, make)
+        .unwrap_or_else(|_| modules.iter().map(make).collect())
+        .into_iter()
+        .collect()
 }

@@ -2,14 +2,14 @@
 //! item types (`webhooks.rs`) and the description's response examples for the `test-util` mock
 //! (`examples.rs`).
 
-use super::tokens::{cfg_features, ident, with_cfg};
+use super::tokens::{cfg_features, cfg_items, file_with_items, ident};
 use crate::ir::{Api, WEBHOOKS_FEATURE};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `webhooks.rs`: this version's types for webhook items (`serde_json::Value` for an item kind
 /// the description has no schema for), compiled with the `webhooks` feature.
-pub fn webhooks_module(api: &Api) -> TokenStream {
+pub fn webhooks_module(api: &Api) -> syn::Result<syn::File> {
     let associated = api.webhook_items.iter().map(|item| {
         let kind = ident(&item.kind);
         let ty = match &item.type_name {
@@ -35,13 +35,11 @@ pub fn webhooks_module(api: &Api) -> TokenStream {
         /// `let item: Item = notification.item()?;`.
         pub type Item = crate::webhooks::Item<Types>;
     };
-    let items = with_cfg(&cfg, items);
-    quote! {
+    let head = quote! {
         //! Webhook items typed with this version's schemas (with the `webhooks` feature); see
         //! [`crate::webhooks`].
-
-        #items
-    }
+    };
+    file_with_items(head, [cfg_items(&cfg, items)])
 }
 
 /// `examples.rs` (compiled with the `test-util` feature): the description's success examples,

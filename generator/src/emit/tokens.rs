@@ -4,6 +4,7 @@ use crate::ir::TypeRef;
 use crate::names::repair;
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
+use syn::parse::Parser;
 
 /// The identifier for a name from the IR. Never panics: lowering makes every name an
 /// identifier, and `names::repair` turns anything else into one.
@@ -105,16 +106,61 @@ pub fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-/// `items` (module-level items) with the attribute `cfg` added to each of them.
-pub fn with_cfg(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+/// `items` (module-level items) parsed, each with the attribute `cfg` in front of its own
+/// attributes (as `#cfg #item` would parse). The items of the big modules are parsed once,
+/// here, and put into their file as they are ([`file_with_items`]): printing them back to
+/// tokens and parsing the whole file again took a third of the generator's time.
+pub fn cfg_items(cfg: &TokenStream, items: TokenStream) -> syn::Result<Vec<syn::Item>> {
+    let mut items = syn::parse2::<syn::File>(items)?.items;
     if cfg.is_empty() {
-        return items;
+        return Ok(items);
     }
-    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else {
-        // Not items: emission reports the unparsable tokens when it parses the whole file.
-        return items;
-    };
-    // An outer attribute in front of an item's own attributes applies to the item.
-    let items = file.items.iter().map(|item| quote!(#cfg #item));
-    quote!(#(#items)*)
+    for item in &mut items {
+        match outer_attrs(item) {
+            Some(attrs) => {
+                // Parsed for each item: syn's trees are not `Clone` here (a feature left off).
+                let cfg = syn::Attribute::parse_outer.parse2(cfg.clone())?;
+                attrs.splice(0..0, cfg);
+            }
+            // An item syn keeps only as tokens: the attribute goes in front of those.
+            None => *item = syn::parse2(quote!(#cfg #item))?,
+        }
+    }
+    Ok(items)
+}
+
+/// The attributes of an item, outer ones first (as syn stores them).
+fn outer_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(item) => &mut item.attrs,
+        Item::Enum(item) => &mut item.attrs,
+        Item::ExternCrate(item) => &mut item.attrs,
+        Item::Fn(item) => &mut item.attrs,
+        Item::ForeignMod(item) => &mut item.attrs,
+        Item::Impl(item) => &mut item.attrs,
+        Item::Macro(item) => &mut item.attrs,
+        Item::Mod(item) => &mut item.attrs,
+        Item::Static(item) => &mut item.attrs,
+        Item::Struct(item) => &mut item.attrs,
+        Item::Trait(item) => &mut item.attrs,
+        Item::TraitAlias(item) => &mut item.attrs,
+        Item::Type(item) => &mut item.attrs,
+        Item::Union(item) => &mut item.attrs,
+        Item::Use(item) => &mut item.attrs,
+        _ => return None,
+    })
+}
+
+/// A file of `head` (its inner attributes and first items, as tokens) followed by `items`,
+/// already parsed.
+pub fn file_with_items(
+    head: TokenStream,
+    items: impl IntoIterator<Item = syn::Result<Vec<syn::Item>>>,
+) -> syn::Result<syn::File> {
+    let mut file: syn::File = syn::parse2(head)?;
+    for parsed in items {
+        file.items.extend(parsed?);
+    }
+    Ok(file)
 }

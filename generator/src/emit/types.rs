@@ -1,6 +1,8 @@
 //! Emits the `types` module of one API version: structs, enums, untagged unions and aliases.
 
-use super::tokens::{cfg_features, doc_attrs, ident, type_tokens, uses_ident, with_cfg, Scope};
+use super::tokens::{
+    cfg_features, cfg_items, doc_attrs, file_with_items, ident, type_tokens, uses_ident, Scope,
+};
 use crate::ir::{
     Discriminator, Enum, EnumRepr, EnumValue, ExtraProperties, Field, Form, JsonKind, PartKind,
     Struct, TypeDef, TypeKind, TypeRef, Union, VariantShape,
@@ -8,15 +10,12 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn types_module(types: &[TypeDef]) -> TokenStream {
-    let items: TokenStream = types
-        .iter()
-        .map(|def| with_cfg(&cfg_features(&def.resources), type_def(def)))
-        .collect();
+pub fn types_module(types: &[TypeDef]) -> syn::Result<syn::File> {
+    let defs: Vec<TokenStream> = types.iter().map(type_def).collect();
     // Aliases alone use neither trait: an unused import would be a warning.
     let serde = ["Deserialize", "Serialize"]
         .into_iter()
-        .filter(|name| uses_ident(&items, name))
+        .filter(|name| defs.iter().any(|tokens| uses_ident(tokens, name)))
         .map(ident)
         .collect::<Vec<_>>();
     // With only some resources' features on, the types that use them may all be left out.
@@ -26,11 +25,15 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
             use serde::{#(#serde),*};
         }
     });
-    quote! {
+    let head = quote! {
         //! Request and response types of this API version, one per schema of the description.
         #import
-        #items
-    }
+    };
+    let items = types
+        .iter()
+        .zip(defs)
+        .map(|(def, tokens)| cfg_items(&cfg_features(&def.resources), tokens));
+    file_with_items(head, items)
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {

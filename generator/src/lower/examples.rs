@@ -18,17 +18,21 @@ use std::collections::HashMap;
 /// One example per operation that declares a success response, in operation order. The first
 /// success status is used; its body is the `application/json` (or `text/*`) example, if any.
 /// Other media types (binary downloads) are recorded without a content type or body.
-pub fn response_examples(spec: &OpenAPI, operations: &[Operation]) -> Vec<ResponseExample> {
+/// `schemas` are the component schemas as JSON ([`component_schemas`]).
+pub fn response_examples(
+    spec: &OpenAPI,
+    operations: &[Operation],
+    schemas: &Value,
+) -> Vec<ResponseExample> {
     let by_pointer = operations_by_pointer(spec);
     let components = spec.components.as_ref();
-    let schemas = component_schemas(components);
     operations
         .iter()
         .filter_map(|op| {
             let operation = by_pointer.get(op.origin.as_str())?;
             let (status, response) = first_success(operation)?;
             let response = resolve(components, response)?;
-            let (content_type, body) = example_body(components, &schemas, response);
+            let (content_type, body) = example_body(components, schemas, response);
             Some(ResponseExample {
                 operation: op.name.clone(),
                 status,
@@ -159,10 +163,13 @@ fn schema_example(schemas: &Value, media: &MediaType) -> Option<serde_json::Valu
     synthesize(schemas, &schema, 0)
 }
 
-/// The component schemas as JSON, converted once per description: [`synthesize`] follows
-/// `$ref`s through them for every example it builds.
-fn component_schemas(components: Option<&Components>) -> Value {
-    serde_json::to_value(components.map(|c| &c.schemas)).unwrap_or_default()
+/// The component schemas within the description as JSON (`null` when there are none):
+/// [`synthesize`] follows `$ref`s through them for every example it builds. Taken from the
+/// JSON that lowering converts the description to once, rather than converted again.
+pub fn component_schemas(spec_json: &Value) -> &Value {
+    spec_json
+        .pointer("/components/schemas")
+        .unwrap_or(&Value::Null)
 }
 
 fn synthesize(
@@ -222,10 +229,10 @@ pub fn request_examples(
     spec: &OpenAPI,
     operations: &[Operation],
     types: &TypeIndex<'_>,
+    schemas: &Value,
 ) -> Vec<RequestExample> {
     let by_pointer = operations_with_item_parameters(spec);
     let components = spec.components.as_ref();
-    let schemas = component_schemas(components);
     operations
         .iter()
         .map(|op| {
@@ -238,7 +245,7 @@ pub fn request_examples(
                         .and_then(|(item, operation)| {
                             find_parameter(components, item, operation, param)
                         })
-                        .and_then(|parameter| parameter_example(components, &schemas, parameter));
+                        .and_then(|parameter| parameter_example(components, schemas, parameter));
                     let value = match example {
                         Some(value) => value,
                         None if param.required => ExampleValue {
@@ -255,7 +262,7 @@ pub fn request_examples(
                 .collect();
             let body = op.body.as_ref().and_then(|body| {
                 let example =
-                    found.and_then(|(_, operation)| body_example(components, &schemas, operation));
+                    found.and_then(|(_, operation)| body_example(components, schemas, operation));
                 match example {
                     Some(example) => Some(example),
                     None if body.required => Some(ExampleValue {

@@ -42,7 +42,9 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     ids::ids_as_text(&mut types, &mut operations);
     timestamps::points_in_time(&mut types);
     order_by_method_name(&mut operations, &mut types);
-    shared::embed_bases(&mut types, &spec_json(spec));
+    // Converted once: base embedding looks types' origins up in it, examples follow `$ref`s.
+    let spec_json = spec_json(spec);
+    shared::embed_bases(&mut types, &spec_json);
     shared::merge_identical(&mut types, &mut operations);
     break_alias_cycles(&mut types, &mut warnings);
     box_recursive_fields(&mut types);
@@ -58,8 +60,13 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     mark_search_queries(&operations, &mut types);
     let webhook_items = resources::webhook_items(&types);
     resources::assign(&mut types, &operations, &webhook_items);
-    let request_examples =
-        examples::request_examples(spec, &operations, &type_index::TypeIndex::new(&types));
+    let component_schemas = examples::component_schemas(&spec_json);
+    let request_examples = examples::request_examples(
+        spec,
+        &operations,
+        &type_index::TypeIndex::new(&types),
+        component_schemas,
+    );
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -72,7 +79,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
             })
             .collect(),
         types,
-        response_examples: examples::response_examples(spec, &operations),
+        response_examples: examples::response_examples(spec, &operations, component_schemas),
         request_examples,
         operations,
         warnings,
