@@ -90,12 +90,15 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Generate progenitor's crate from the edited 2.14 description (for `bench --progenitor`).
+    #[command(hide = true)]
+    ProgenitorCrate,
     /// Check the generated crate's rust-version against its dependencies and build it with
     /// that toolchain.
     Msrv,
 }
 
-use xtask::{bench, changes, codegen, msrv, pins, specs, tasks};
+use xtask::{bench, changes, codegen, msrv, pins, progenitor, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -121,6 +124,7 @@ fn main() -> ExitCode {
         Command::Msrv => msrv::msrv(&root),
         Command::Bench { runs, progenitor } => bench::bench(&root, runs, progenitor),
         Command::BenchCodegen { runs } => bench::bench_codegen(&root, runs),
+        Command::ProgenitorCrate => progenitor::generate_crate(&root).map(drop),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
