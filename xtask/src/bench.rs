@@ -74,28 +74,19 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
         let [a, b] = alternate(step, &all, &three, &target, runs)?;
         report.push(format!(
             "| crate-only `cargo {step}`, {MODULE}, all resources | {} |",
-            seconds(median(&a))
+            a.summary()
         ));
         report.push(format!(
             "| crate-only `cargo {step}`, {MODULE}, three resources ({SLIM_EXAMPLE}) | {} (three / all = {:.2}) |",
-            seconds(median(&b)),
-            median_ratio(&b, &a)
+            b.summary(),
+            median_ratio(&b.times, &a.times)
         ));
     }
 
-    if progenitor {
-        println!("== progenitor {}", crate::progenitor::PROGENITOR_VERSION);
-        match crate::progenitor::bench(root, runs, &all) {
-            Ok(rows) => report.extend(rows),
-            Err(error) => report.push(format!(
-                "| progenitor {} | not measured: {} |",
-                crate::progenitor::PROGENITOR_VERSION,
-                format!("{error:#}").replace(['\n', '|'], " ")
-            )),
-        }
-    }
-
     println!("== decode (release)");
+    // Written by the first decode bench, read by the next ones (and progenitor's harness).
+    let contacts = root.join("target/bench/contacts.json");
+    let _ = std::fs::remove_file(&contacts);
     let decode = cargo_output(
         root,
         &[
@@ -106,8 +97,23 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
             "--bench",
             "decode_compare",
         ],
-        &[("DECODE_ROUNDS", &(runs * 5).max(11).to_string())],
+        &[
+            ("DECODE_ROUNDS", &(runs * 5).max(11).to_string()),
+            ("DECODE_BODY", &contacts.display().to_string()),
+        ],
     )?;
+
+    if progenitor {
+        println!("== progenitor {}", crate::progenitor::PROGENITOR_VERSION);
+        match crate::progenitor::bench(root, runs, &all, &contacts) {
+            Ok(rows) => report.extend(rows),
+            Err(error) => report.push(format!(
+                "| progenitor {} | not measured: {} |",
+                crate::progenitor::PROGENITOR_VERSION,
+                format!("{error:#}").replace(['\n', '|'], " ")
+            )),
+        }
+    }
 
     println!();
     println!("| measure | result |");
@@ -132,7 +138,7 @@ pub fn bench_codegen(root: &Path, runs: usize) -> anyhow::Result<()> {
     }
     let peak = peak_memory().map_or_else(
         || "peak memory not available on this system".to_owned(),
-        |kib| format!("peak memory {:.0} MiB", kib as f64 / 1024.0),
+        |kib| format!("peak memory {}", mebibytes(kib)),
     );
     println!(
         "median {:.3} s of {} runs, {peak}",
@@ -205,6 +211,27 @@ pub struct Variant {
     pub args: Vec<String>,
 }
 
+/// The times of one variant's runs and the largest peak resident memory among them.
+pub struct Timed {
+    pub times: Vec<Duration>,
+    /// KiB; `None` without GNU time (/usr/bin/time).
+    pub peak: Option<u64>,
+}
+
+impl Timed {
+    /// The median time, and the peak memory when it was measured.
+    pub fn summary(&self) -> String {
+        match self.peak {
+            Some(kib) => format!("{} (peak {})", seconds(median(&self.times)), mebibytes(kib)),
+            None => seconds(median(&self.times)),
+        }
+    }
+}
+
+pub fn mebibytes(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
 /// Builds the dependencies of both variants, then times `cargo {step}` of each crate alone,
 /// alternating A B A B, `runs` times each.
 pub fn alternate(
@@ -213,21 +240,24 @@ pub fn alternate(
     b: &Variant,
     target: &Path,
     runs: usize,
-) -> anyhow::Result<[Vec<Duration>; 2]> {
+) -> anyhow::Result<[Timed; 2]> {
     for variant in [a, b] {
         println!("building the dependencies of {} ({step})", variant.name);
         cargo_step(step, variant, target)?;
     }
-    let mut times = [Vec::new(), Vec::new()];
+    let mut timed = [a, b].map(|_| Timed {
+        times: Vec::new(),
+        peak: None,
+    });
     for run in 0..runs {
-        for (i, variant) in [a, b].into_iter().enumerate() {
+        for (variant, timed) in [a, b].into_iter().zip(&mut timed) {
             let lib = variant
                 .manifest
                 .parent()
                 .map(|dir| dir.join("src/lib.rs"))
                 .context("manifest without a directory")?;
             touch(&lib)?;
-            let elapsed = cargo_step(step, variant, target)?;
+            let (elapsed, peak) = cargo_step(step, variant, target)?;
             println!(
                 "  run {}: {} {}: {:.1} s",
                 run + 1,
@@ -235,15 +265,37 @@ pub fn alternate(
                 step,
                 elapsed.as_secs_f64()
             );
-            times[i].push(elapsed);
+            timed.times.push(elapsed);
+            timed.peak = timed.peak.max(peak);
         }
     }
-    Ok(times)
+    Ok(timed)
 }
 
-fn cargo_step(step: &str, variant: &Variant, target: &Path) -> anyhow::Result<Duration> {
+/// GNU time, which reports the peak resident memory of the largest process it waited for:
+/// here rustc, since only the crate itself is compiled.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Runs `cargo {step}` of the variant; its wall time and (under GNU time) peak memory in KiB.
+fn cargo_step(
+    step: &str,
+    variant: &Variant,
+    target: &Path,
+) -> anyhow::Result<(Duration, Option<u64>)> {
+    let peak_file = target.join("peak-memory.txt");
+    let mut command = if Path::new(GNU_TIME).exists() {
+        let mut command = Command::new(GNU_TIME);
+        command
+            .args(["-f", "%M", "-o"])
+            .arg(&peak_file)
+            .arg(env!("CARGO"));
+        command
+    } else {
+        Command::new(env!("CARGO"))
+    };
+    let _ = std::fs::remove_file(&peak_file);
     let start = Instant::now();
-    let status = Command::new(env!("CARGO"))
+    let status = command
         .args([step, "--quiet", "--manifest-path"])
         .arg(&variant.manifest)
         .args(&variant.args)
@@ -255,7 +307,10 @@ fn cargo_step(step: &str, variant: &Variant, target: &Path) -> anyhow::Result<Du
     if !status.success() {
         bail!("`cargo {step}` of {} failed", variant.manifest.display());
     }
-    Ok(elapsed)
+    let peak = std::fs::read_to_string(&peak_file)
+        .ok()
+        .and_then(|text| text.trim().parse().ok());
+    Ok((elapsed, peak))
 }
 
 /// Sets a file's modification time to now by rewriting it unchanged.

@@ -92,7 +92,13 @@ enum Command {
     },
     /// Generate progenitor's crate from the edited 2.14 description (for `bench --progenitor`).
     #[command(hide = true)]
-    ProgenitorCrate,
+    ProgenitorCrate {
+        /// Also time the decode of this contact list (ours, progenitor's, Value).
+        #[arg(long)]
+        decode: Option<PathBuf>,
+        #[arg(long, default_value_t = 11)]
+        rounds: usize,
+    },
     /// Check the generated crate's rust-version against its dependencies and build it with
     /// that toolchain.
     Msrv,
@@ -124,7 +130,9 @@ fn main() -> ExitCode {
         Command::Msrv => msrv::msrv(&root),
         Command::Bench { runs, progenitor } => bench::bench(&root, runs, progenitor),
         Command::BenchCodegen { runs } => bench::bench_codegen(&root, runs),
-        Command::ProgenitorCrate => progenitor::generate_crate(&root).map(drop),
+        Command::ProgenitorCrate { decode, rounds } => {
+            progenitor::crate_and_decode(&root, decode.as_deref(), rounds)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 //! edited where progenitor refuses it or generates code that does not compile
 //! ([`edits`]); its crate is generated into target/bench/progenitor/crate/.
 
-use crate::bench::{alternate, median, median_ratio, seconds, Variant};
+use crate::bench::{alternate, median, median_ratio, Variant};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,7 +23,12 @@ pub struct Generated {
 
 /// `--progenitor`: progenitor's crate for the same 2.14 description (after the edits it needs)
 /// against ours, check and build alternating, and strict decode side by side.
-pub fn bench(root: &Path, runs: usize, ours: &Variant) -> anyhow::Result<Vec<String>> {
+pub fn bench(
+    root: &Path,
+    runs: usize,
+    ours: &Variant,
+    contacts: &Path,
+) -> anyhow::Result<Vec<String>> {
     let generated = generate_crate(root)?;
     let theirs = Variant {
         name: "progenitor",
@@ -41,12 +46,164 @@ pub fn bench(root: &Path, runs: usize, ours: &Variant) -> anyhow::Result<Vec<Str
         let [a, b] = alternate(step, ours, &theirs, &target, runs)?;
         rows.push(format!(
             "| crate-only `cargo {step}`: ours (all resources) / progenitor | {} / {} = {:.2} |",
-            seconds(median(&a)),
-            seconds(median(&b)),
-            median_ratio(&a, &b)
+            a.summary(),
+            b.summary(),
+            median_ratio(&a.times, &b.times)
         ));
     }
+    rows.extend(decode(root, &generated, contacts, (runs * 5).max(11))?);
     Ok(rows)
+}
+
+/// The decode harness: decodes the contact list into ours, progenitor's and
+/// `serde_json::Value`, alternating, `rounds` times; prints one line per decoder, its name and
+/// its times in seconds.
+const DECODE_MAIN: &str = r#"//! Written by `cargo xtask bench --progenitor`; not part of the workspace.
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("the contact list's file");
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(11);
+    let body = std::fs::read(&path).expect("the contact list's file is readable");
+    let decoders: [(&str, fn(&[u8]) -> usize); 3] = [
+        ("ours", |body| {
+            let list: intercom_api::v2_14::types::ContactList =
+                serde_json::from_slice(body).expect("ours decodes");
+            list.data.map_or(0, |data| data.len())
+        }),
+        ("progenitor", |body| {
+            let list: intercom_progenitor::types::ContactList =
+                serde_json::from_slice(body).expect("progenitor's decodes");
+            list.data.len()
+        }),
+        ("value", |body| {
+            let list: serde_json::Value = serde_json::from_slice(body).expect("JSON decodes");
+            list["data"].as_array().map_or(0, Vec::len)
+        }),
+    ];
+    let mut times = vec![Vec::new(); decoders.len()];
+    let mut expected = None;
+    for _ in 0..rounds {
+        for ((_, decode), times) in decoders.iter().zip(&mut times) {
+            let start = Instant::now();
+            let count = std::hint::black_box(decode(&body));
+            times.push(start.elapsed().as_secs_f64());
+            assert_eq!(*expected.get_or_insert(count), count, "every decoder reads every contact");
+        }
+    }
+    for ((name, _), times) in decoders.iter().zip(&times) {
+        let times: Vec<String> = times.iter().map(f64::to_string).collect();
+        println!("{name} {}", times.join(" "));
+    }
+}
+"#;
+
+/// Decode of the contact list (the file the `decode_compare` bench wrote) into ours,
+/// progenitor's strict `ContactList` and `serde_json::Value`, in one release process
+/// (target/bench/progenitor/decode/, a path dependency on both crates), alternating.
+fn decode(
+    root: &Path,
+    generated: &Generated,
+    contacts: &Path,
+    rounds: usize,
+) -> anyhow::Result<Vec<String>> {
+    let dir = root.join("target/bench/progenitor/decode");
+    std::fs::create_dir_all(dir.join("src"))?;
+    let path = |path: PathBuf| toml::Value::String(path.display().to_string()).to_string();
+    let theirs = generated
+        .manifest
+        .parent()
+        .context("manifest without a directory")?;
+    let manifest = format!(
+        r#"[package]
+name = "decode-progenitor"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+# Only what `ContactList` needs, and no TLS: the decode is the same with every feature.
+intercom-api = {{ path = {ours}, default-features = false, features = ["v2_14", "contacts"] }}
+intercom-progenitor = {{ path = {theirs} }}
+serde_json = "1"
+
+[workspace]
+"#,
+        ours = path(root.join("generated")),
+        theirs = path(theirs.to_path_buf()),
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    std::fs::write(dir.join("src/main.rs"), DECODE_MAIN)?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    println!("decode: ours, progenitor's and Value ({rounds} rounds, release)");
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--release", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .arg("--")
+        .arg(contacts)
+        .arg(rounds.to_string())
+        .env("CARGO_TARGET_DIR", root.join("target/bench/target"))
+        .output()
+        .context("cannot run cargo")?;
+    if !output.status.success() {
+        bail!(
+            "the progenitor decode harness failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let times = parse_times(&String::from_utf8_lossy(&output.stdout))?;
+    let get = |name: &str| {
+        times
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_slice())
+            .with_context(|| format!("the harness printed no `{name}` times"))
+    };
+    let (ours, theirs, value) = (get("ours")?, get("progenitor")?, get("value")?);
+    let ms = |times: &[Duration]| format!("{:.1} ms", median(times).as_secs_f64() * 1e3);
+    Ok(vec![
+        format!(
+            "| decode of the contact list, release ({rounds} rounds): ours `v2_14::types::ContactList` / progenitor's strict `ContactList` | {} / {} = {:.2} |",
+            ms(ours),
+            ms(theirs),
+            median_ratio(ours, theirs)
+        ),
+        format!(
+            "| same process: ours / `serde_json::Value` | {} / {} = {:.2} |",
+            ms(ours),
+            ms(value),
+            median_ratio(ours, value)
+        ),
+    ])
+}
+
+/// The harness's lines: a name, then times in seconds.
+fn parse_times(stdout: &str) -> anyhow::Result<Vec<(String, Vec<Duration>)>> {
+    stdout
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(name, times)| {
+            let times = times
+                .split_whitespace()
+                .map(|t| t.parse::<f64>().map(Duration::from_secs_f64))
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("bad times for `{name}`"))?;
+            Ok((name.to_owned(), times))
+        })
+        .collect()
+}
+
+/// `xtask progenitor-crate [--decode FILE]`: generates progenitor's crate (to iterate on
+/// [`edits`]) and, given a contact list, prints the decode rows.
+pub fn crate_and_decode(root: &Path, contacts: Option<&Path>, rounds: usize) -> anyhow::Result<()> {
+    let generated = generate_crate(root)?;
+    if let Some(contacts) = contacts {
+        for row in decode(root, &generated, contacts, rounds)? {
+            println!("{row}");
+        }
+    }
+    Ok(())
 }
 
 /// Installs the CLI into target/bench/progenitor-cli/ unless it is there; returns its path.
@@ -312,14 +469,22 @@ fn non_nullable_components(spec: &mut serde_json::Value, edits: &mut Vec<String>
     else {
         return;
     };
+    let mut names = Vec::new();
     for (name, schema) in schemas.iter_mut() {
         let Some(schema) = schema.as_object_mut() else {
             continue;
         };
         if schema.get("nullable") == Some(&serde_json::Value::Bool(true)) {
             schema.remove("nullable");
-            edits.push(format!("component `{name}`: `nullable` removed"));
+            names.push(format!("`{name}`"));
         }
+    }
+    if !names.is_empty() {
+        edits.push(format!(
+            "`nullable` removed from {} components: {}",
+            names.len(),
+            names.join(", ")
+        ));
     }
 }
 
@@ -367,8 +532,10 @@ fn distinct_property_type_names(spec: &mut serde_json::Value, edits: &mut Vec<St
     else {
         return;
     };
-    let components: std::collections::BTreeSet<String> =
-        schemas.keys().map(|name| name.to_upper_camel_case()).collect();
+    let components: std::collections::BTreeSet<String> = schemas
+        .keys()
+        .map(|name| name.to_upper_camel_case())
+        .collect();
     for (name, schema) in schemas.iter_mut() {
         let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
             continue;
@@ -381,7 +548,10 @@ fn distinct_property_type_names(spec: &mut serde_json::Value, edits: &mut Vec<St
             if child.contains_key("$ref") || !components.contains(&inline_type) {
                 continue;
             }
-            child.insert("title".to_owned(), format!("{name}_{property}_value").into());
+            child.insert(
+                "title".to_owned(),
+                format!("{name}_{property}_value").into(),
+            );
             edits.push(format!(
                 "`{name}.{property}`: titled `{name}_{property}_value` (its type would be named like component `{inline_type}`)"
             ));
