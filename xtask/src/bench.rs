@@ -4,8 +4,9 @@
 //! - generated lines per version,
 //! - crate-only `cargo check` and debug `cargo build` of a standalone 2.14 crate (from
 //!   `generate`, dependencies built first, `CARGO_INCREMENTAL=0`, `touch src/lib.rs`) with all
-//!   resources and with three (`tasks::SLIM_EXAMPLE`),
-//! - decode time of 20,000 contacts (the `decode_compare` bench of intercom-tests).
+//!   resources and with three (`tasks::SLIM_EXAMPLE`), and rustc's peak memory,
+//! - decode time of 20,000 contacts (the `decode_compare` bench of intercom-tests),
+//! - with `--progenitor`, the same against progenitor 0.15.1 ([`crate::progenitor`]).
 //!
 //! Measurements that are compared alternate (A B A B ...); the report gives medians and the
 //! median of the per-round ratios, since a shared machine is noisy. Build outputs go to

@@ -303,7 +303,8 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Rewrites the description where progenitor 0.15.1 refuses it (each found by the panic it
-/// gives); returns what was changed. None of it touches the contact list's shape.
+/// gives) or generates code that does not compile; returns what was changed. None of it
+/// touches the contact list's shape.
 ///
 /// - operations without `operationId` get one made of the method and path;
 /// - string enums with a value that has no letter or digit (`=`, `!=`, `<`...) become plain
@@ -311,7 +312,9 @@ const METHODS: [&str; 8] = [
 /// - media types without a schema get `{}` (progenitor: "media type encoding, no schema");
 /// - only the first success response is kept, and error responses lose their content
 ///   (progenitor takes one success type and one error type per operation);
-/// - a path template parameter the operation does not declare is declared as a string.
+/// - a path template parameter the operation does not declare is declared as a string;
+/// - the rules below for code that does not compile: [`non_nullable_components`],
+///   [`remove_titles`], [`distinct_property_type_names`].
 fn edits(spec: &mut serde_json::Value) -> Vec<String> {
     use serde_json::{json, Value};
     let mut edits = Vec::new();
