@@ -271,6 +271,9 @@ pub fn generate_crate(root: &Path) -> anyhow::Result<Generated> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    // The project's lock file, so that the dependencies both crates share have one version.
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+        .context("cannot copy Cargo.lock")?;
     let manifest = out.join("Cargo.toml");
     let mut manifest_text = std::fs::read_to_string(&manifest)?;
     if !manifest_text.contains("[workspace]") {
