@@ -22,10 +22,71 @@ use std::time::{Duration, Instant};
 /// The standalone crate's version module (and feature).
 const MODULE: &str = "v2_14";
 
-/// Runs every measurement; `runs` rounds of each compared pair.
-pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
+/// Which measurements `bench` makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Ours only.
+    Ours,
+    /// Ours, then the comparison with progenitor.
+    WithProgenitor,
+    /// Only the comparison with progenitor (check, build, decode).
+    ProgenitorOnly,
+}
+
+/// Runs every measurement of `scope`; `runs` rounds of each compared pair.
+pub fn bench(root: &Path, runs: usize, scope: Scope) -> anyhow::Result<()> {
     let runs = runs.max(1);
     crate::specs::obtain_all(root, None)?;
+    // The list every decode reads (the decode bench's and progenitor's harness).
+    let contacts = root.join("target/bench/contacts.json");
+    write_contact_list(root, &contacts)?;
+    let dir = root.join("target/bench/ours");
+    let spec = root.join("specs/cache/2.14.yaml");
+    standalone_crate(root, &spec, &dir)?;
+    let all = Variant {
+        name: "all resources",
+        manifest: dir.join("Cargo.toml"),
+        args: Vec::new(),
+    };
+    let mut report = Vec::new();
+    let mut decode = String::new();
+    if scope != Scope::ProgenitorOnly {
+        let (rows, table) = ours(root, runs, &all, &contacts)?;
+        report.extend(rows);
+        decode = table;
+    }
+    if scope != Scope::Ours {
+        println!("== progenitor {}", crate::progenitor::PROGENITOR_VERSION);
+        match crate::progenitor::bench(root, runs, &all, &contacts) {
+            Ok(rows) => report.extend(rows),
+            Err(error) => report.push(format!(
+                "| progenitor {} | not measured: {} |",
+                crate::progenitor::PROGENITOR_VERSION,
+                format!("{error:#}").replace(['\n', '|'], " ")
+            )),
+        }
+    }
+    println!();
+    println!("| measure | result |");
+    println!("|---|---|");
+    for row in &report {
+        println!("{row}");
+    }
+    if !decode.is_empty() {
+        println!();
+        print!("{decode}");
+    }
+    Ok(())
+}
+
+/// Generation, generated lines, check and build with all resources and with three, and the
+/// decode bench: the table's rows (the decode bench's own table is one multi-line row).
+fn ours(
+    root: &Path,
+    runs: usize,
+    all: &Variant,
+    contacts: &Path,
+) -> anyhow::Result<(Vec<String>, String)> {
     let mut report = Vec::new();
 
     println!("== generation (release xtask, {runs} runs)");
@@ -53,18 +114,10 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
     }
 
     println!("== crate-only check and build of a standalone {MODULE} crate");
-    let dir = root.join("target/bench/ours");
-    let spec = root.join("specs/cache/2.14.yaml");
-    standalone_crate(root, &spec, &dir)?;
     let target = root.join("target/bench/target");
-    let all = Variant {
-        name: "all resources",
-        manifest: dir.join("Cargo.toml"),
-        args: Vec::new(),
-    };
     let three = Variant {
         name: "three resources",
-        manifest: dir.join("Cargo.toml"),
+        manifest: all.manifest.clone(),
         args: vec![
             "--no-default-features".to_owned(),
             "--features".to_owned(),
@@ -72,7 +125,7 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
         ],
     };
     for step in ["check", "build"] {
-        let [a, b] = alternate(step, &all, &three, &target, runs)?;
+        let [a, b] = alternate(step, all, &three, &target, runs)?;
         report.push(format!(
             "| crate-only `cargo {step}`, {MODULE}, all resources | {} |",
             a.summary()
@@ -85,9 +138,6 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
     }
 
     println!("== decode (release)");
-    // Written by the first decode bench, read by the next ones (and progenitor's harness).
-    let contacts = root.join("target/bench/contacts.json");
-    let _ = std::fs::remove_file(&contacts);
     let decode = cargo_output(
         root,
         &[
@@ -103,28 +153,63 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
             ("DECODE_BODY", &contacts.display().to_string()),
         ],
     )?;
+    Ok((report, decode))
+}
 
-    if progenitor {
-        println!("== progenitor {}", crate::progenitor::PROGENITOR_VERSION);
-        match crate::progenitor::bench(root, runs, &all, &contacts) {
-            Ok(rows) => report.extend(rows),
-            Err(error) => report.push(format!(
-                "| progenitor {} | not measured: {} |",
-                crate::progenitor::PROGENITOR_VERSION,
-                format!("{error:#}").replace(['\n', '|'], " ")
-            )),
-        }
+/// Writes the decode benches' list of 20,000 contacts, as `decode_compare` builds it: the
+/// 2.14 description's example contact (`GET /contacts/{contact_id}`), each with its own id and
+/// email.
+fn write_contact_list(root: &Path, path: &Path) -> anyhow::Result<()> {
+    use serde_json::{json, Value};
+    const CONTACTS: usize = 20_000;
+    let text = std::fs::read_to_string(root.join("specs/cache/2.14.yaml"))?;
+    let spec = intercom_codegen::load::yaml_to_json(&text)?;
+    let resolve = |value| resolve(&spec, value).clone();
+    let response = resolve(&spec["paths"]["/contacts/{contact_id}"]["get"]["responses"]["200"]);
+    let examples = resolve(&response["content"]["application/json"]["examples"]);
+    let contact = examples
+        .as_object()
+        .and_then(|examples| examples.values().next())
+        .map(|example| resolve(example)["value"].clone())
+        .context("the 2.14 description has no example contact")?;
+    let data: Vec<Value> = (0..CONTACTS)
+        .map(|i| {
+            let mut contact = contact.clone();
+            contact["id"] = format!("{i:024x}").into();
+            contact["email"] = format!("contact{i}@example.com").into();
+            contact
+        })
+        .collect();
+    let list = json!({
+        "type": "list",
+        "data": data,
+        "total_count": CONTACTS,
+        "pages": {"type": "pages", "page": 1, "per_page": CONTACTS, "total_pages": 1},
+    });
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
     }
+    std::fs::write(path, serde_json::to_vec(&list)?)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
 
-    println!();
-    println!("| measure | result |");
-    println!("|---|---|");
-    for row in &report {
-        println!("{row}");
+/// `value`, or what its chain of `$ref`s leads to.
+fn resolve<'a>(
+    spec: &'a serde_json::Value,
+    mut value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    // Bounded: a cycle of references is not followed forever.
+    for _ in 0..16 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|reference| spec.pointer(reference.trim_start_matches('#')))
+        else {
+            break;
+        };
+        value = target;
     }
-    println!();
-    print!("{decode}");
-    Ok(())
+    value
 }
 
 /// `xtask bench-codegen`: generates every file of generated/ in-process `runs` times (nothing

@@ -6,7 +6,7 @@
 //! - `cargo xtask changes OLD NEW [--out FILE]`: API change report between two spec files or git revisions.
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
 //! - `cargo xtask test` / `cargo xtask lint`: every test / every lint, as CI runs them.
-//! - `cargo xtask bench [--runs N] [--progenitor]`: generation, size, build and decode measurements.
+//! - `cargo xtask bench [--runs N] [--progenitor | --progenitor-only]`: generation, size, build and decode measurements.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -83,6 +83,9 @@ enum Command {
         /// Also measure progenitor 0.15.1 on the same description, side by side.
         #[arg(long)]
         progenitor: bool,
+        /// Only the comparison with progenitor (crate-only check and build, decode).
+        #[arg(long)]
+        progenitor_only: bool,
     },
     /// Generation time and peak memory, in this process (run by `bench` from a release build).
     #[command(hide = true)]
@@ -128,7 +131,18 @@ fn main() -> ExitCode {
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),
         Command::Msrv => msrv::msrv(&root),
-        Command::Bench { runs, progenitor } => bench::bench(&root, runs, progenitor),
+        Command::Bench {
+            runs,
+            progenitor,
+            progenitor_only,
+        } => {
+            let scope = match (progenitor, progenitor_only) {
+                (_, true) => bench::Scope::ProgenitorOnly,
+                (true, false) => bench::Scope::WithProgenitor,
+                (false, false) => bench::Scope::Ours,
+            };
+            bench::bench(&root, runs, scope)
+        }
         Command::BenchCodegen { runs } => bench::bench_codegen(&root, runs),
         Command::ProgenitorCrate { decode, rounds } => {
             progenitor::crate_and_decode(&root, decode.as_deref(), rounds)
