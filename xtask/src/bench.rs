@@ -4,8 +4,9 @@
 //! - generated lines per version,
 //! - crate-only `cargo check` and debug `cargo build` of a standalone 2.14 crate (from
 //!   `generate`, dependencies built first, `CARGO_INCREMENTAL=0`, `touch src/lib.rs`) with all
-//!   resources and with three (`tasks::SLIM_EXAMPLE`),
-//! - decode time of 20,000 contacts (the `decode_compare` bench of intercom-tests).
+//!   resources and with three (`tasks::SLIM_EXAMPLE`), and rustc's peak memory,
+//! - decode time of 20,000 contacts (the `decode_compare` bench of intercom-tests),
+//! - with `--progenitor`, the same against progenitor 0.15.1 ([`crate::progenitor`]).
 //!
 //! Measurements that are compared alternate (A B A B ...); the report gives medians and the
 //! median of the per-round ratios, since a shared machine is noisy. Build outputs go to
@@ -21,10 +22,71 @@ use std::time::{Duration, Instant};
 /// The standalone crate's version module (and feature).
 const MODULE: &str = "v2_14";
 
-/// Runs every measurement; `runs` rounds of each compared pair.
-pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
+/// Which measurements `bench` makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Ours only.
+    Ours,
+    /// Ours, then the comparison with progenitor.
+    WithProgenitor,
+    /// Only the comparison with progenitor (check, build, decode).
+    ProgenitorOnly,
+}
+
+/// Runs every measurement of `scope`; `runs` rounds of each compared pair.
+pub fn bench(root: &Path, runs: usize, scope: Scope) -> anyhow::Result<()> {
     let runs = runs.max(1);
     crate::specs::obtain_all(root, None)?;
+    // The list every decode reads (the decode bench's and progenitor's harness).
+    let contacts = root.join("target/bench/contacts.json");
+    write_contact_list(root, &contacts)?;
+    let dir = root.join("target/bench/ours");
+    let spec = root.join("specs/cache/2.14.yaml");
+    standalone_crate(root, &spec, &dir)?;
+    let all = Variant {
+        name: "all resources",
+        manifest: dir.join("Cargo.toml"),
+        args: Vec::new(),
+    };
+    let mut report = Vec::new();
+    let mut decode = String::new();
+    if scope != Scope::ProgenitorOnly {
+        let (rows, table) = ours(root, runs, &all, &contacts)?;
+        report.extend(rows);
+        decode = table;
+    }
+    if scope != Scope::Ours {
+        println!("== progenitor {}", crate::progenitor::PROGENITOR_VERSION);
+        match crate::progenitor::bench(root, runs, &all, &contacts) {
+            Ok(rows) => report.extend(rows),
+            Err(error) => report.push(format!(
+                "| progenitor {} | not measured: {} |",
+                crate::progenitor::PROGENITOR_VERSION,
+                format!("{error:#}").replace(['\n', '|'], " ")
+            )),
+        }
+    }
+    println!();
+    println!("| measure | result |");
+    println!("|---|---|");
+    for row in &report {
+        println!("{row}");
+    }
+    if !decode.is_empty() {
+        println!();
+        print!("{decode}");
+    }
+    Ok(())
+}
+
+/// Generation, generated lines, check and build with all resources and with three, and the
+/// decode bench: the table's rows (the decode bench's own table is one multi-line row).
+fn ours(
+    root: &Path,
+    runs: usize,
+    all: &Variant,
+    contacts: &Path,
+) -> anyhow::Result<(Vec<String>, String)> {
     let mut report = Vec::new();
 
     println!("== generation (release xtask, {runs} runs)");
@@ -52,18 +114,10 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
     }
 
     println!("== crate-only check and build of a standalone {MODULE} crate");
-    let dir = root.join("target/bench/ours");
-    let spec = root.join("specs/cache/2.14.yaml");
-    standalone_crate(root, &spec, &dir)?;
     let target = root.join("target/bench/target");
-    let all = Variant {
-        name: "all resources",
-        manifest: dir.join("Cargo.toml"),
-        args: Vec::new(),
-    };
     let three = Variant {
         name: "three resources",
-        manifest: dir.join("Cargo.toml"),
+        manifest: all.manifest.clone(),
         args: vec![
             "--no-default-features".to_owned(),
             "--features".to_owned(),
@@ -71,27 +125,16 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
         ],
     };
     for step in ["check", "build"] {
-        let [a, b] = alternate(step, &all, &three, &target, runs)?;
+        let [a, b] = alternate(step, all, &three, &target, runs)?;
         report.push(format!(
             "| crate-only `cargo {step}`, {MODULE}, all resources | {} |",
-            seconds(median(&a))
+            a.summary()
         ));
         report.push(format!(
             "| crate-only `cargo {step}`, {MODULE}, three resources ({SLIM_EXAMPLE}) | {} (three / all = {:.2}) |",
-            seconds(median(&b)),
-            median_ratio(&b, &a)
+            b.summary(),
+            median_ratio(&b.times, &a.times)
         ));
-    }
-
-    if progenitor {
-        println!("== progenitor {PROGENITOR_VERSION}");
-        match bench_progenitor(root, runs, &all) {
-            Ok(rows) => report.extend(rows),
-            Err(error) => report.push(format!(
-                "| progenitor {PROGENITOR_VERSION} | not measured: {} |",
-                format!("{error:#}").replace(['\n', '|'], " ")
-            )),
-        }
     }
 
     println!("== decode (release)");
@@ -105,18 +148,68 @@ pub fn bench(root: &Path, runs: usize, progenitor: bool) -> anyhow::Result<()> {
             "--bench",
             "decode_compare",
         ],
-        &[("DECODE_ROUNDS", &(runs * 5).max(11).to_string())],
+        &[
+            ("DECODE_ROUNDS", &(runs * 5).max(11).to_string()),
+            ("DECODE_BODY", &contacts.display().to_string()),
+        ],
     )?;
+    Ok((report, decode))
+}
 
-    println!();
-    println!("| measure | result |");
-    println!("|---|---|");
-    for row in &report {
-        println!("{row}");
+/// Writes the decode benches' list of 20,000 contacts, as `decode_compare` builds it: the
+/// 2.14 description's example contact (`GET /contacts/{contact_id}`), each with its own id and
+/// email.
+fn write_contact_list(root: &Path, path: &Path) -> anyhow::Result<()> {
+    use serde_json::{json, Value};
+    const CONTACTS: usize = 20_000;
+    let text = std::fs::read_to_string(root.join("specs/cache/2.14.yaml"))?;
+    let spec = intercom_codegen::load::yaml_to_json(&text)?;
+    let resolve = |value| resolve(&spec, value).clone();
+    let response = resolve(&spec["paths"]["/contacts/{contact_id}"]["get"]["responses"]["200"]);
+    let examples = resolve(&response["content"]["application/json"]["examples"]);
+    let contact = examples
+        .as_object()
+        .and_then(|examples| examples.values().next())
+        .map(|example| resolve(example)["value"].clone())
+        .context("the 2.14 description has no example contact")?;
+    let data: Vec<Value> = (0..CONTACTS)
+        .map(|i| {
+            let mut contact = contact.clone();
+            contact["id"] = format!("{i:024x}").into();
+            contact["email"] = format!("contact{i}@example.com").into();
+            contact
+        })
+        .collect();
+    let list = json!({
+        "type": "list",
+        "data": data,
+        "total_count": CONTACTS,
+        "pages": {"type": "pages", "page": 1, "per_page": CONTACTS, "total_pages": 1},
+    });
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
     }
-    println!();
-    print!("{decode}");
-    Ok(())
+    std::fs::write(path, serde_json::to_vec(&list)?)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `value`, or what its chain of `$ref`s leads to.
+fn resolve<'a>(
+    spec: &'a serde_json::Value,
+    mut value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    // Bounded: a cycle of references is not followed forever.
+    for _ in 0..16 {
+        let Some(target) = value
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|reference| spec.pointer(reference.trim_start_matches('#')))
+        else {
+            break;
+        };
+        value = target;
+    }
+    value
 }
 
 /// `xtask bench-codegen`: generates every file of generated/ in-process `runs` times (nothing
@@ -131,7 +224,7 @@ pub fn bench_codegen(root: &Path, runs: usize) -> anyhow::Result<()> {
     }
     let peak = peak_memory().map_or_else(
         || "peak memory not available on this system".to_owned(),
-        |kib| format!("peak memory {:.0} MiB", kib as f64 / 1024.0),
+        |kib| format!("peak memory {}", mebibytes(kib)),
     );
     println!(
         "median {:.3} s of {} runs, {peak}",
@@ -204,6 +297,27 @@ pub struct Variant {
     pub args: Vec<String>,
 }
 
+/// The times of one variant's runs and the largest peak resident memory among them.
+pub struct Timed {
+    pub times: Vec<Duration>,
+    /// KiB; `None` without GNU time (/usr/bin/time).
+    pub peak: Option<u64>,
+}
+
+impl Timed {
+    /// The median time, and the peak memory when it was measured.
+    pub fn summary(&self) -> String {
+        match self.peak {
+            Some(kib) => format!("{} (peak {})", seconds(median(&self.times)), mebibytes(kib)),
+            None => seconds(median(&self.times)),
+        }
+    }
+}
+
+pub fn mebibytes(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
 /// Builds the dependencies of both variants, then times `cargo {step}` of each crate alone,
 /// alternating A B A B, `runs` times each.
 pub fn alternate(
@@ -212,21 +326,24 @@ pub fn alternate(
     b: &Variant,
     target: &Path,
     runs: usize,
-) -> anyhow::Result<[Vec<Duration>; 2]> {
+) -> anyhow::Result<[Timed; 2]> {
     for variant in [a, b] {
         println!("building the dependencies of {} ({step})", variant.name);
         cargo_step(step, variant, target)?;
     }
-    let mut times = [Vec::new(), Vec::new()];
+    let mut timed = [a, b].map(|_| Timed {
+        times: Vec::new(),
+        peak: None,
+    });
     for run in 0..runs {
-        for (i, variant) in [a, b].into_iter().enumerate() {
+        for (variant, timed) in [a, b].into_iter().zip(&mut timed) {
             let lib = variant
                 .manifest
                 .parent()
                 .map(|dir| dir.join("src/lib.rs"))
                 .context("manifest without a directory")?;
             touch(&lib)?;
-            let elapsed = cargo_step(step, variant, target)?;
+            let (elapsed, peak) = cargo_step(step, variant, target)?;
             println!(
                 "  run {}: {} {}: {:.1} s",
                 run + 1,
@@ -234,15 +351,37 @@ pub fn alternate(
                 step,
                 elapsed.as_secs_f64()
             );
-            times[i].push(elapsed);
+            timed.times.push(elapsed);
+            timed.peak = timed.peak.max(peak);
         }
     }
-    Ok(times)
+    Ok(timed)
 }
 
-fn cargo_step(step: &str, variant: &Variant, target: &Path) -> anyhow::Result<Duration> {
+/// GNU time, which reports the peak resident memory of the largest process it waited for:
+/// here rustc, since only the crate itself is compiled.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Runs `cargo {step}` of the variant; its wall time and (under GNU time) peak memory in KiB.
+fn cargo_step(
+    step: &str,
+    variant: &Variant,
+    target: &Path,
+) -> anyhow::Result<(Duration, Option<u64>)> {
+    let peak_file = target.join("peak-memory.txt");
+    let mut command = if Path::new(GNU_TIME).exists() {
+        let mut command = Command::new(GNU_TIME);
+        command
+            .args(["-f", "%M", "-o"])
+            .arg(&peak_file)
+            .arg(env!("CARGO"));
+        command
+    } else {
+        Command::new(env!("CARGO"))
+    };
+    let _ = std::fs::remove_file(&peak_file);
     let start = Instant::now();
-    let status = Command::new(env!("CARGO"))
+    let status = command
         .args([step, "--quiet", "--manifest-path"])
         .arg(&variant.manifest)
         .args(&variant.args)
@@ -254,7 +393,10 @@ fn cargo_step(step: &str, variant: &Variant, target: &Path) -> anyhow::Result<Du
     if !status.success() {
         bail!("`cargo {step}` of {} failed", variant.manifest.display());
     }
-    Ok(elapsed)
+    let peak = std::fs::read_to_string(&peak_file)
+        .ok()
+        .and_then(|text| text.trim().parse().ok());
+    Ok((elapsed, peak))
 }
 
 /// Sets a file's modification time to now by rewriting it unchanged.
@@ -316,242 +458,4 @@ fn cargo_output(root: &Path, args: &[&str], env: &[(&str, &str)]) -> anyhow::Res
         );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// progenitor's release measured against: the CLI is installed into target/bench/.
-const PROGENITOR_VERSION: &str = "0.15.1";
-
-/// `--progenitor`: progenitor's crate for the same 2.14 description (after the edits it needs)
-/// against ours, check and build alternating, and strict decode side by side.
-fn bench_progenitor(root: &Path, runs: usize, ours: &Variant) -> anyhow::Result<Vec<String>> {
-    let base = root.join("target/bench/progenitor");
-    let cli_root = root.join("target/bench/progenitor-cli");
-    let cli = cli_root.join("bin/cargo-progenitor");
-    if !cli.exists() {
-        println!(
-            "installing cargo-progenitor {PROGENITOR_VERSION} into {}",
-            cli_root.display()
-        );
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "install",
-                "cargo-progenitor",
-                "--version",
-                PROGENITOR_VERSION,
-                "--locked",
-                "--root",
-            ])
-            .arg(&cli_root)
-            .status()
-            .context("cannot run cargo install")?;
-        if !status.success() {
-            bail!("cannot install cargo-progenitor {PROGENITOR_VERSION}");
-        }
-    }
-    std::fs::create_dir_all(&base)?;
-    let text = std::fs::read_to_string(root.join("specs/cache/2.14.yaml"))?;
-    let mut spec = intercom_codegen::load::yaml_to_json(&text)?;
-    let edits = progenitor_edits(&mut spec);
-    println!("edits to the description for progenitor:");
-    for edit in &edits {
-        println!("  - {edit}");
-    }
-    let spec_path = base.join("2.14.json");
-    std::fs::write(&spec_path, serde_json::to_vec_pretty(&spec)?)?;
-    let out = base.join("crate");
-    let _ = std::fs::remove_dir_all(&out);
-    let started = Instant::now();
-    let output = Command::new(&cli)
-        .args(["progenitor", "-i"])
-        .arg(&spec_path)
-        .arg("-o")
-        .arg(&out)
-        .args(["-n", "intercom-progenitor", "-v", "0.1.0"])
-        .output()
-        .context("cannot run cargo-progenitor")?;
-    let generation = started.elapsed();
-    if !output.status.success() {
-        bail!(
-            "progenitor refuses the edited description: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let manifest = out.join("Cargo.toml");
-    let mut manifest_text = std::fs::read_to_string(&manifest)?;
-    if !manifest_text.contains("[workspace]") {
-        manifest_text.push_str("\n[workspace]\n");
-        std::fs::write(&manifest, manifest_text)?;
-    }
-    let theirs = Variant {
-        name: "progenitor",
-        manifest,
-        args: Vec::new(),
-    };
-    let target = root.join("target/bench/target");
-    let mut rows = vec![format!(
-        "| progenitor {PROGENITOR_VERSION}: generation of 2.14 (CLI, one run, debug-free release install) | {:.2} s ({} edits to the description) |",
-        generation.as_secs_f64(),
-        edits.len()
-    )];
-    for step in ["check", "build"] {
-        let [a, b] = alternate(step, ours, &theirs, &target, runs)?;
-        rows.push(format!(
-            "| crate-only `cargo {step}`: ours (all resources) / progenitor | {} / {} = {:.2} |",
-            seconds(median(&a)),
-            seconds(median(&b)),
-            median_ratio(&a, &b)
-        ));
-    }
-    Ok(rows)
-}
-
-/// Rewrites the description where progenitor 0.15.1 refuses it (each found by the panic it
-/// gives); returns what was changed. None of it touches the contact list's shape.
-///
-/// - operations without `operationId` get one made of the method and path;
-/// - string enums with a value that has no letter or digit (`=`, `!=`, `<`...) become plain
-///   strings (typify cannot name the variants);
-/// - media types without a schema get `{}` (progenitor: "media type encoding, no schema");
-/// - only the first success response is kept, and error responses lose their content
-///   (progenitor takes one success type and one error type per operation);
-/// - a path template parameter the operation does not declare is declared as a string.
-fn progenitor_edits(spec: &mut serde_json::Value) -> Vec<String> {
-    use serde_json::{json, Value};
-    let mut edits = Vec::new();
-    plain_symbol_enums(spec, "", &mut edits);
-    let methods = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
-        return edits;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        let shared: Vec<Value> = item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for method in methods {
-            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
-                continue;
-            };
-            let at = format!("`{} {path}`", method.to_uppercase());
-            if !operation.contains_key("operationId") {
-                let id = format!("{method}{}", path.replace(['/', '{', '}', '-'], "_"));
-                edits.push(format!("{at}: operationId `{id}` added"));
-                operation.insert("operationId".to_owned(), id.into());
-            }
-            if let Some(content) = operation
-                .get_mut("requestBody")
-                .and_then(|body| body.get_mut("content"))
-                .and_then(Value::as_object_mut)
-            {
-                for (media, object) in content.iter_mut() {
-                    if let Some(object) = object.as_object_mut() {
-                        if !object.contains_key("schema") {
-                            object.insert("schema".to_owned(), json!({}));
-                            edits.push(format!("{at}: body `{media}` without schema: `{{}}`"));
-                        }
-                    }
-                }
-            }
-            if let Some(responses) = operation
-                .get_mut("responses")
-                .and_then(Value::as_object_mut)
-            {
-                let mut success_seen = false;
-                let codes: Vec<String> = responses.keys().cloned().collect();
-                for code in codes {
-                    if code.starts_with('2') {
-                        if success_seen {
-                            responses.remove(&code);
-                            edits.push(format!("{at}: second success response {code} removed"));
-                        }
-                        success_seen = true;
-                    } else if let Some(response) =
-                        responses.get_mut(&code).and_then(Value::as_object_mut)
-                    {
-                        response.remove("content");
-                    }
-                }
-                for (code, response) in responses.iter_mut() {
-                    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
-                    else {
-                        continue;
-                    };
-                    for (media, object) in content.iter_mut() {
-                        if let Some(object) = object.as_object_mut() {
-                            if !object.contains_key("schema") {
-                                object.insert("schema".to_owned(), json!({}));
-                                edits.push(format!(
-                                    "{at}: response {code} `{media}` without schema: `{{}}`"
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            let declared: Vec<String> = shared
-                .iter()
-                .chain(
-                    operation
-                        .get("parameters")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten(),
-                )
-                .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
-                .collect();
-            let missing: Vec<String> = path
-                .split('{')
-                .skip(1)
-                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-                .filter(|name| !declared.contains(name))
-                .collect();
-            for name in missing {
-                let parameters = operation.entry("parameters").or_insert_with(|| json!([]));
-                if let Some(parameters) = parameters.as_array_mut() {
-                    parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
-                    edits.push(format!("{at}: path parameter `{name}` declared"));
-                }
-            }
-        }
-    }
-    edits
-}
-
-/// Removes `enum` from string enums with a value that has no letter or digit.
-fn plain_symbol_enums(value: &mut serde_json::Value, pointer: &str, edits: &mut Vec<String>) {
-    use serde_json::Value;
-    match value {
-        Value::Object(object) => {
-            let symbolic = object
-                .get("enum")
-                .and_then(Value::as_array)
-                .is_some_and(|values| {
-                    values.iter().any(|v| {
-                        v.as_str()
-                            .is_some_and(|s| !s.chars().any(|c| c.is_ascii_alphanumeric()))
-                    })
-                });
-            if symbolic {
-                object.remove("enum");
-                edits.push(format!("`{pointer}`: enum of symbols made a plain string"));
-            }
-            for (key, child) in object.iter_mut() {
-                plain_symbol_enums(child, &format!("{pointer}/{key}"), edits);
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter_mut().enumerate() {
-                plain_symbol_enums(child, &format!("{pointer}/{index}"), edits);
-            }
-        }
-        _ => {}
-    }
 }

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod codegen;
 pub mod msrv;
 pub mod pins;
+pub mod progenitor;
 pub mod release;
 pub mod specs;
 pub mod tasks;

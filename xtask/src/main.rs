@@ -6,7 +6,7 @@
 //! - `cargo xtask changes OLD NEW [--out FILE]`: API change report between two spec files or git revisions.
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
 //! - `cargo xtask test` / `cargo xtask lint`: every test / every lint, as CI runs them.
-//! - `cargo xtask bench [--runs N] [--progenitor]`: generation, size, build and decode measurements.
+//! - `cargo xtask bench [--runs N] [--progenitor | --progenitor-only]`: generation, size, build and decode measurements.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -83,6 +83,9 @@ enum Command {
         /// Also measure progenitor 0.15.1 on the same description, side by side.
         #[arg(long)]
         progenitor: bool,
+        /// Only the comparison with progenitor (crate-only check and build, decode).
+        #[arg(long)]
+        progenitor_only: bool,
     },
     /// Generation time and peak memory, in this process (run by `bench` from a release build).
     #[command(hide = true)]
@@ -90,12 +93,21 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Generate progenitor's crate from the edited 2.14 description (for `bench --progenitor`).
+    #[command(hide = true)]
+    ProgenitorCrate {
+        /// Also time the decode of this contact list (ours, progenitor's, Value).
+        #[arg(long)]
+        decode: Option<PathBuf>,
+        #[arg(long, default_value_t = 11)]
+        rounds: usize,
+    },
     /// Check the generated crate's rust-version against its dependencies and build it with
     /// that toolchain.
     Msrv,
 }
 
-use xtask::{bench, changes, codegen, msrv, pins, specs, tasks};
+use xtask::{bench, changes, codegen, msrv, pins, progenitor, specs, tasks};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -119,8 +131,22 @@ fn main() -> ExitCode {
         Command::Lint => tasks::lint(&root),
         Command::OtherVersions => tasks::other_versions(&root),
         Command::Msrv => msrv::msrv(&root),
-        Command::Bench { runs, progenitor } => bench::bench(&root, runs, progenitor),
+        Command::Bench {
+            runs,
+            progenitor,
+            progenitor_only,
+        } => {
+            let scope = match (progenitor, progenitor_only) {
+                (_, true) => bench::Scope::ProgenitorOnly,
+                (true, false) => bench::Scope::WithProgenitor,
+                (false, false) => bench::Scope::Ours,
+            };
+            bench::bench(&root, runs, scope)
+        }
         Command::BenchCodegen { runs } => bench::bench_codegen(&root, runs),
+        Command::ProgenitorCrate { decode, rounds } => {
+            progenitor::crate_and_decode(&root, decode.as_deref(), rounds)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
