@@ -14,7 +14,7 @@ pub struct ActivityLog {
     /// The time the activity was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the activity.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
     pub performed_by: Option<ActivityLogPerformedBy>,
@@ -461,7 +461,7 @@ pub struct Admin {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -774,7 +774,7 @@ pub struct AdminWithApp {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -1390,7 +1390,7 @@ pub struct ArticleListItem {
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
     pub help_center_audience: Option<ArticleListItemHelpCenterAudience>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     pub parent_ids: Option<Vec<String>>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
@@ -1529,7 +1529,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1546,7 +1546,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
+pub enum ArticleSearchHighlightsHighlightedSummaryType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1556,8 +1556,8 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedSummaryItemItemType { Highlight = "highlight",
-    Plain = "plain" }
+    ArticleSearchHighlightsHighlightedSummaryType { Highlight = "highlight", Plain =
+    "plain" }
 );
 #[cfg(feature = "articles")]
 /// A highlighted article title.
@@ -1568,7 +1568,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedTitleType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1585,7 +1585,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedTitleItemType {
+pub enum ArticleSearchHighlightsHighlightedTitleType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1595,7 +1595,7 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedTitleItemType { Highlight = "highlight", Plain =
+    ArticleSearchHighlightsHighlightedTitleType { Highlight = "highlight", Plain =
     "plain" }
 );
 #[cfg(feature = "articles")]
@@ -1799,7 +1799,7 @@ pub struct ArticleVersion {
     /// The id of the version this version was created from, or `null` if this is the first version.
     pub from_version_id: Option<String>,
     /// The unique identifier for the version.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
     pub state: Option<ArticleVersionState>,
     /// The title of the article at this version.
@@ -1903,7 +1903,7 @@ pub struct ArticleVersionSummary {
     /// The id of the version this version was created from, or `null` if this is the first version.
     pub from_version_id: Option<String>,
     /// The unique identifier for the version.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
     pub state: Option<ArticleVersionSummaryState>,
     /// The title of the article at this version.
@@ -2025,8 +2025,8 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    UserId(AttachContactToConversationRequestCustomerUserId),
+    IntercomUserId(AttachContactToConversationRequestIntercomUserId),
+    UserId(AttachContactToConversationRequestUserId),
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -2095,7 +2095,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerIntercomUserId {
+pub struct AttachContactToConversationRequestIntercomUserId {
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
@@ -2106,7 +2106,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerIntercomUserId { customer : "customer",
+    AttachContactToConversationRequestIntercomUserId { customer : "customer",
     intercom_user_id : "intercom_user_id", } kept additional_properties
 );
 #[cfg(feature = "conversation-participants")]
@@ -2114,7 +2114,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerUserId {
+pub struct AttachContactToConversationRequestUserId {
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
@@ -2125,7 +2125,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerUserId { customer : "customer", user_id :
+    AttachContactToConversationRequestUserId { customer : "customer", user_id :
     "user_id", } kept additional_properties
 );
 #[cfg(feature = "conversation-participants")]
@@ -2156,7 +2156,7 @@ pub struct Audience {
     /// The time the audience was created as a Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the audience.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the audience.
     pub name: Option<String>,
     /// The predicates that define which contacts belong to the audience.
@@ -2306,7 +2306,7 @@ pub struct Banner {
     /// The time the contact's view of this banner was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the banner.
-    pub id: Option<String>,
+    pub id: String,
     /// Where the banner is positioned.
     pub position: Option<String>,
     /// Whether the banner should display a dismiss control.
@@ -2435,7 +2435,7 @@ pub struct Brand {
     /// Associated help center identifier
     pub help_center_id: Option<String>,
     /// Unique brand identifier. For default brand, matches the workspace ID
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this is the workspace's default brand
     pub is_default: Option<bool>,
     /// Display name of the brand
@@ -2575,7 +2575,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// An image URL containing the avatar of the contact.
     pub avatar: Option<String>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    pub companies: Option<Vec<BulkCreateContactsRequestContactsItemCompaniesItem>>,
+    pub companies: Option<Vec<BulkCreateContactsRequestCompaniesItem>>,
     /// Custom attributes to set on the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email address.
@@ -2597,7 +2597,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// The time the contact signed up, in Unix timestamp format.
     pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
-    pub tags: Option<BulkCreateContactsRequestContactsItemTags>,
+    pub tags: Option<BulkCreateContactsRequestContactsTags>,
     /// Whether the contact is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2617,7 +2617,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
+pub struct BulkCreateContactsRequestCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: String,
     /// The name of the company.
@@ -2629,17 +2629,17 @@ pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkCreateContactsRequestContactsItemCompaniesItem { company_id : "company_id", name
-    : "name", } kept additional_properties
+    BulkCreateContactsRequestCompaniesItem { company_id : "company_id", name : "name", }
+    kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
 ///
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateContactsRequestContactsItemTags {
+pub struct BulkCreateContactsRequestContactsTags {
     /// Tags to add to the contact.
-    pub add: Option<Vec<BulkContactsRequestContactsItemTagsAddItem>>,
+    pub add: Option<Vec<BulkContactsRequestTagsAddItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2647,12 +2647,12 @@ pub struct BulkCreateContactsRequestContactsItemTags {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkCreateContactsRequestContactsItemTags { add : "add", } kept additional_properties
+    BulkCreateContactsRequestContactsTags { add : "add", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/tags/properties/add/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkContactsRequestContactsItemTagsAddItem {
+pub struct BulkContactsRequestTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2662,7 +2662,7 @@ pub struct BulkContactsRequestContactsItemTagsAddItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkContactsRequestContactsItemTagsAddItem { id : "id", } kept additional_properties
+    BulkContactsRequestTagsAddItem { id : "id", } kept additional_properties
 );
 #[cfg(feature = "companies")]
 /// Request body for bulk deleting companies.
@@ -2818,7 +2818,7 @@ pub struct BulkUpdateContactsRequestContactsItem {
     /// An image URL containing the avatar of the contact.
     pub avatar: Option<String>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    pub companies: Option<Vec<BulkUpdateContactsRequestContactsItemCompaniesItem>>,
+    pub companies: Option<Vec<BulkUpdateContactsRequestCompaniesItem>>,
     /// Custom attributes to update on the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email address.
@@ -2836,7 +2836,7 @@ pub struct BulkUpdateContactsRequestContactsItem {
     /// The contact's phone number.
     pub phone: Option<String>,
     /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
-    pub tags: Option<BulkUpdateContactsRequestContactsItemTags>,
+    pub tags: Option<BulkUpdateContactsRequestContactsTags>,
     /// Whether the contact is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2855,7 +2855,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
+pub struct BulkUpdateContactsRequestCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: String,
     /// The name of the company.
@@ -2869,19 +2869,19 @@ pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemCompaniesItem { company_id : "company_id", name
-    : "name", remove : "remove", } kept additional_properties
+    BulkUpdateContactsRequestCompaniesItem { company_id : "company_id", name : "name",
+    remove : "remove", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
 ///
 /// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemTags {
+pub struct BulkUpdateContactsRequestContactsTags {
     /// Tags to add to the contact.
-    pub add: Option<Vec<BulkContactsRequestContactsItemTagsAddItem>>,
+    pub add: Option<Vec<BulkContactsRequestTagsAddItem>>,
     /// Tags to remove from the contact.
-    pub remove: Option<Vec<BulkUpdateContactsRequestContactsItemTagsRemoveItem>>,
+    pub remove: Option<Vec<BulkUpdateContactsRequestTagsRemoveItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2889,13 +2889,13 @@ pub struct BulkUpdateContactsRequestContactsItemTags {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemTags { add : "add", remove : "remove", } kept
+    BulkUpdateContactsRequestContactsTags { add : "add", remove : "remove", } kept
     additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/tags/properties/remove/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
+pub struct BulkUpdateContactsRequestTagsRemoveItem {
     /// The ID of an existing tag to remove from the contact.
     pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2905,8 +2905,7 @@ pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemTagsRemoveItem { id : "id", } kept
-    additional_properties
+    BulkUpdateContactsRequestTagsRemoveItem { id : "id", } kept additional_properties
 );
 #[cfg(feature = "calls")]
 /// Represents a phone call in Intercom
@@ -2938,7 +2937,7 @@ pub struct Call {
     /// Total time in seconds the caller was placed on hold during the call.
     pub hold_time: Option<i64>,
     /// The id of the call.
-    pub id: Option<String>,
+    pub id: String,
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
     pub phone: Option<String>,
@@ -3145,7 +3144,7 @@ pub struct Collection {
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
@@ -3216,7 +3215,7 @@ pub struct CompaniesBulkJob {
     /// The time the job was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the bulk job.
-    pub id: Option<String>,
+    pub id: String,
     /// The current state of the job.
     pub state: Option<CompaniesBulkJobState>,
     /// The tasks that make up this bulk job.
@@ -3348,7 +3347,7 @@ pub struct Company {
     /// The custom attributes you have set on the company.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    pub id: Option<String>,
+    pub id: String,
     /// The industry that the company operates in.
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
@@ -4235,7 +4234,7 @@ pub struct Contact {
     /// Whether the contact has had an email sent to them hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the iOS app which the contact is using.
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
@@ -4374,7 +4373,7 @@ pub struct ContactActivity {
     /// For failed events, the reason the activity did not succeed.
     pub failure_reason: Option<String>,
     /// The unique identifier for the activity event.
-    pub id: Option<String>,
+    pub id: String,
     /// For merge events, the identifier of the contact that was merged away.
     pub merge_source_id: Option<String>,
     /// For merge events, the identifier of the contact that was merged into.
@@ -4861,7 +4860,7 @@ pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// always contact
     pub type_: Option<ContactReferenceType>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5766,7 +5765,7 @@ pub struct ContactsBulkJob {
     /// The time the job was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the bulk job.
-    pub id: Option<String>,
+    pub id: String,
     /// The current state of the job.
     pub state: Option<ContactsBulkJobState>,
     /// The tasks that make up this bulk job.
@@ -5990,7 +5989,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestContentIdsItem {
     pub id: String,
-    pub type_: ContentBulkActionRequestContentIdsItemType,
+    pub type_: ContentBulkActionRequestContentIdsType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6005,7 +6004,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ContentBulkActionRequestContentIdsItemType {
+pub enum ContentBulkActionRequestContentIdsType {
     /// `article`
     Article,
     /// `article_content`
@@ -6023,7 +6022,7 @@ pub enum ContentBulkActionRequestContentIdsItemType {
 }
 #[cfg(feature = "content")]
 crate::runtime::enums::string_enum!(
-    ContentBulkActionRequestContentIdsItemType { Article = "article", ArticleContent =
+    ContentBulkActionRequestContentIdsType { Article = "article", ArticleContent =
     "article_content", ContentSnippet = "content_snippet", ExternalContent =
     "external_content", FileSourceContent = "file_source_content", InternalArticle =
     "internal_article" }
@@ -6201,7 +6200,7 @@ crate::runtime::enums::string_tag!(ContentImportSourcesListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchArticleContentItem {
     /// The unique identifier of the article content.
-    pub id: Option<String>,
+    pub id: String,
     /// The locale of this article content.
     pub locale: Option<String>,
     /// The localized title of the article.
@@ -6239,7 +6238,7 @@ pub struct ContentSearchArticleItem {
     /// One entry per locale of the article.
     pub contents: Option<Vec<ContentSearchArticleContentItem>>,
     /// The unique identifier of the article.
-    pub id: Option<String>,
+    pub id: String,
     /// The article's canonical title.
     pub title: Option<String>,
     /// Always `article`.
@@ -6271,7 +6270,7 @@ crate::runtime::enums::string_tag!(ContentSearchArticleItemType = "article");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchDefaultItem {
     /// The unique identifier of the content item.
-    pub id: Option<String>,
+    pub id: String,
     /// The display title of the content item.
     pub title: Option<String>,
     /// The kind of content item.
@@ -6457,7 +6456,7 @@ pub struct ContentSnippet {
     /// The time the snippet was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the content snippet.
-    pub id: Option<String>,
+    pub id: String,
     /// The content blocks that make up the body of the snippet.
     pub json_blocks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The locale of the content snippet.
@@ -6782,7 +6781,7 @@ pub struct Conversation {
     pub external_references: Option<Vec<ConversationExternalReference>>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
     pub monitor_evaluations: Option<Vec<ConversationMonitorEvaluation>>,
@@ -7118,7 +7117,7 @@ pub struct ConversationAttributeBooleanType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7166,7 +7165,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7216,7 +7215,7 @@ pub struct ConversationAttributeDecimalType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7264,7 +7263,7 @@ pub struct ConversationAttributeFilesType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7312,7 +7311,7 @@ pub struct ConversationAttributeIntegerType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7390,7 +7389,7 @@ pub struct ConversationAttributeListType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7433,7 +7432,7 @@ pub struct ConversationAttributeOption {
     /// Whether this option is archived (soft-deleted).
     pub archived: Option<bool>,
     /// The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
-    pub id: Option<String>,
+    pub id: String,
     /// The display label for the option.
     pub label: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7462,7 +7461,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7552,7 +7551,7 @@ pub struct ConversationAttributeStringType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7978,7 +7977,7 @@ pub struct ConversationDeleted {
     /// Whether the conversation is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// always conversation
     pub object: Option<ConversationDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8132,7 +8131,7 @@ pub struct ConversationListItem {
     pub external_references: Option<Vec<ConversationExternalReference>>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
     pub monitor_evaluations: Option<Vec<ConversationMonitorEvaluation>>,
@@ -8309,7 +8308,7 @@ pub struct ConversationPart {
     /// The external id of the conversation part
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
     pub notified_at: Option<crate::runtime::Timestamp>,
@@ -8409,7 +8408,7 @@ pub struct ConversationPartAuthor {
     /// If this conversation part was sent by the AI Agent
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// If this conversation part body was generated by the AI Agent
     pub is_ai_answer: Option<bool>,
     /// The name of the author
@@ -9174,7 +9173,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Time remaining when paused
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target (always paused)
-    pub status: Option<ConversationSlaPausedSlaStatesValueStatus>,
+    pub status: Option<ConversationSlaPausedStatesValueStatus>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -9210,7 +9209,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ConversationSlaPausedSlaStatesValueStatus;
+pub struct ConversationSlaPausedStatesValueStatus;
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -9221,7 +9220,7 @@ pub struct ConversationSlaPausedSlaStatesValueStatus;
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_tag!(ConversationSlaPausedSlaStatesValueStatus = "paused");
+crate::runtime::enums::string_tag!(ConversationSlaPausedStatesValueStatus = "paused");
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -9278,7 +9277,7 @@ pub struct ConversationSlaTargetMissed {
     pub sla_name: Option<String>,
     /// Status of all SLA targets at the time of breach
     pub sla_states: Option<
-        std::collections::BTreeMap<String, ConversationSlaTargetMissedSlaStatesValue>,
+        std::collections::BTreeMap<String, ConversationSlaTargetMissedStatesValue>,
     >,
     /// Which specific target was missed
     pub sla_target_type: Option<ConversationSlaTargetMissedSlaTargetType>,
@@ -9357,11 +9356,11 @@ crate::runtime::enums::string_enum!(
 )]
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaTargetMissedSlaStatesValue {
+pub struct ConversationSlaTargetMissedStatesValue {
     /// Time remaining for active/paused targets (null for hit/missed)
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target
-    pub status: Option<ConversationSlaTargetMissedSlaStatesValueStatus>,
+    pub status: Option<ConversationSlaTargetMissedValueStatus>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -9378,7 +9377,7 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
     )
 )]
 crate::runtime::object::object!(
-    ConversationSlaTargetMissedSlaStatesValue { seconds_remaining : "seconds_remaining",
+    ConversationSlaTargetMissedStatesValue { seconds_remaining : "seconds_remaining",
     status : "status", } kept additional_properties
 );
 #[cfg(
@@ -9396,7 +9395,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
+pub enum ConversationSlaTargetMissedValueStatus {
     /// `hit`
     Hit,
     /// `missed`
@@ -9419,8 +9418,8 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     )
 )]
 crate::runtime::enums::string_enum!(
-    ConversationSlaTargetMissedSlaStatesValueStatus { Hit = "hit", Missed = "missed",
-    Active = "active", Paused = "paused" }
+    ConversationSlaTargetMissedValueStatus { Hit = "hit", Missed = "missed", Active =
+    "active", Paused = "paused" }
 );
 #[cfg(
     any(
@@ -10958,7 +10957,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// Whether the parameter is required.
     pub required: Option<bool>,
     /// The parameter type.
-    pub type_: Option<CreateDataConnectorRequestDataInputsItemType>,
+    pub type_: Option<CreateDataConnectorRequestDataInputsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -10976,7 +10975,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateDataConnectorRequestDataInputsItemType {
+pub enum CreateDataConnectorRequestDataInputsType {
     /// `string`
     String,
     /// `integer`
@@ -10990,8 +10989,8 @@ pub enum CreateDataConnectorRequestDataInputsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    CreateDataConnectorRequestDataInputsItemType { String = "string", Integer =
-    "integer", Decimal = "decimal", Boolean = "boolean" }
+    CreateDataConnectorRequestDataInputsType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
@@ -11910,7 +11909,7 @@ crate::runtime::object::object!(
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
-    ExternalId(CreateTicketRequestContactsItemExternalId),
+    ExternalId(CreateTicketRequestContactsExternalId),
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -11993,7 +11992,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketRequestContactsItemExternalId {
+pub struct CreateTicketRequestContactsExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12003,7 +12002,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
+    CreateTicketRequestContactsExternalId { external_id : "external_id", } kept
     additional_properties
 );
 #[cfg(feature = "tickets")]
@@ -12621,7 +12620,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Whether the Custom Object instance is deleted or not.
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    pub id: Option<String>,
+    pub id: String,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
     pub object: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12986,7 +12985,7 @@ pub struct DataConnector {
     /// The HTTP method used by the data connector.
     pub http_method: Option<DataConnectorHttpMethod>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the data connector.
     pub name: Option<String>,
     /// The current state of the data connector.
@@ -13094,7 +13093,7 @@ pub struct DataConnectorDetail {
     /// The input parameters accepted by this data connector.
     pub data_inputs: Option<Vec<DataConnectorDetailDataInputsItem>>,
     /// The type of data transformation applied to the response.
-    pub data_transformation_type: Option<DataConnectorDetailDataTransformationType>,
+    pub data_transformation_type: Option<DataConnectorDetailTransformationType>,
     /// A description of what this data connector does.
     pub description: Option<String>,
     /// Whether this connector is used directly by Fin.
@@ -13108,7 +13107,7 @@ pub struct DataConnectorDetail {
     /// The HTTP method used by the data connector.
     pub http_method: Option<DataConnectorDetailHttpMethod>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the data connector.
     pub name: Option<String>,
     /// Mappings from connector response objects to Intercom objects.
@@ -13242,7 +13241,7 @@ crate::runtime::enums::string_enum!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_transformation_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailDataTransformationType {
+pub enum DataConnectorDetailTransformationType {
     /// `full_access`
     FullAccess,
     /// `redacted_access`
@@ -13254,9 +13253,8 @@ pub enum DataConnectorDetailDataTransformationType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailDataTransformationType { FullAccess = "full_access",
-    RedactedAccess = "redacted_access", CodeBlockTransformation =
-    "code_block_transformation" }
+    DataConnectorDetailTransformationType { FullAccess = "full_access", RedactedAccess =
+    "redacted_access", CodeBlockTransformation = "code_block_transformation" }
 );
 #[cfg(feature = "data-connectors")]
 /// How the connector executes.
@@ -13324,15 +13322,9 @@ crate::runtime::enums::string_enum!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
-    pub attribute_mappings: Option<
-        Vec<DataConnectorDetailObjectMappingsItemAttributeMappingsItem>,
-    >,
-    pub intercom_object_type: Option<
-        DataConnectorDetailObjectMappingsItemIntercomObjectType,
-    >,
-    pub reference_mappings: Option<
-        Vec<DataConnectorDetailObjectMappingsItemReferenceMappingsItem>,
-    >,
+    pub attribute_mappings: Option<Vec<DataConnectorDetailAttributeMappingsItem>>,
+    pub intercom_object_type: Option<DataConnectorDetailIntercomObjectType>,
+    pub reference_mappings: Option<Vec<DataConnectorDetailReferenceMappingsItem>>,
     pub response_object_path: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -13349,11 +13341,9 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+pub struct DataConnectorDetailAttributeMappingsItem {
     pub intercom_attribute_identifier: Option<String>,
-    pub mapping_type: Option<
-        DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
-    >,
+    pub mapping_type: Option<DataConnectorDetailMappingType>,
     pub response_attribute_path: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -13362,16 +13352,15 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    intercom_attribute_identifier : "intercom_attribute_identifier", mapping_type :
-    "mapping_type", response_attribute_path : "response_attribute_path", } kept
-    additional_properties
+    DataConnectorDetailAttributeMappingsItem { intercom_attribute_identifier :
+    "intercom_attribute_identifier", mapping_type : "mapping_type",
+    response_attribute_path : "response_attribute_path", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+pub enum DataConnectorDetailMappingType {
     /// `primitive_mapping`
     PrimitiveMapping,
     /// `context_mapping`
@@ -13381,14 +13370,14 @@ pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    PrimitiveMapping = "primitive_mapping", ContextMapping = "context_mapping" }
+    DataConnectorDetailMappingType { PrimitiveMapping = "primitive_mapping",
+    ContextMapping = "context_mapping" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
+pub enum DataConnectorDetailIntercomObjectType {
     /// `conversation`
     Conversation,
     /// `user`
@@ -13398,16 +13387,16 @@ pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemIntercomObjectType { Conversation =
-    "conversation", User = "user" }
+    DataConnectorDetailIntercomObjectType { Conversation = "conversation", User = "user"
+    }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+pub struct DataConnectorDetailReferenceMappingsItem {
     pub intercom_attribute_identifier: Option<String>,
     pub intercom_object_type: Option<
-        DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
+        DataConnectorDetailReferenceMappingsIntercomObjectType,
     >,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -13416,15 +13405,15 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    intercom_attribute_identifier : "intercom_attribute_identifier", intercom_object_type
-    : "intercom_object_type", } kept additional_properties
+    DataConnectorDetailReferenceMappingsItem { intercom_attribute_identifier :
+    "intercom_attribute_identifier", intercom_object_type : "intercom_object_type", }
+    kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+pub enum DataConnectorDetailReferenceMappingsIntercomObjectType {
     /// `conversation`
     Conversation,
     /// `user`
@@ -13434,8 +13423,8 @@ pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjec
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    Conversation = "conversation", User = "user" }
+    DataConnectorDetailReferenceMappingsIntercomObjectType { Conversation =
+    "conversation", User = "user" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items`.
@@ -13448,7 +13437,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
     /// Whether this field is redacted in logs.
     pub redacted: Option<bool>,
     /// The data type of the response field.
-    pub type_: Option<DataConnectorDetailResponseFieldsItemType>,
+    pub type_: Option<DataConnectorDetailResponseFieldsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -13465,7 +13454,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailResponseFieldsItemType {
+pub enum DataConnectorDetailResponseFieldsType {
     /// `unknown`
     Unknown2,
     /// `string`
@@ -13483,7 +13472,7 @@ pub enum DataConnectorDetailResponseFieldsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailResponseFieldsItemType { Unknown2 = "unknown", String = "string",
+    DataConnectorDetailResponseFieldsType { Unknown2 = "unknown", String = "string",
     Integer = "integer", Decimal = "decimal", Datetime = "datetime", Boolean = "boolean"
     }
 );
@@ -13538,7 +13527,7 @@ pub struct DataConnectorExecutionResult {
     /// The HTTP status code returned by the external API.
     pub http_status: Option<i64>,
     /// The unique identifier for the execution result.
-    pub id: Option<String>,
+    pub id: String,
     /// The raw (unmapped) response body.
     pub raw_response_body: Option<String>,
     /// The request body sent to the external API.
@@ -14205,7 +14194,7 @@ pub struct DeletedArticleObject {
     /// Whether the article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - article
     pub object: Option<DeletedArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14237,7 +14226,7 @@ pub struct DeletedCollectionObject {
     /// Whether the collection was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `collection`
     pub object: Option<DeletedCollectionObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14269,7 +14258,7 @@ pub struct DeletedCompanyObject {
     /// Whether the company was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `company`
     pub object: Option<DeletedCompanyObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14301,7 +14290,7 @@ pub struct DeletedConversationItem {
     /// The time when the conversation was deleted.
     pub deleted_at: Option<crate::runtime::Timestamp>,
     /// The ID of the deleted conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether reporting metrics are retained for this conversation ID
     pub metrics_retained: Option<bool>,
     /// String representing the object's type. Always has the value `conversation`.
@@ -14348,7 +14337,7 @@ pub struct DeletedDataConnectorObject {
     /// Whether the data connector was deleted successfully.
     pub deleted: Option<bool>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted.
     pub object: Option<DeletedDataConnectorObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14380,7 +14369,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14412,7 +14401,7 @@ pub struct DeletedHelpCenterRedirectObject {
     /// Whether the redirect was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the redirect which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `help_center_redirect`
     pub object: Option<DeletedHelpCenterRedirectObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14446,7 +14435,7 @@ pub struct DeletedInternalArticleObject {
     /// Whether the internal article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - internal_article
     pub object: Option<DeletedInternalArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14480,7 +14469,7 @@ pub struct DeletedObject {
     /// Whether the news item was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted - news-item.
     pub object: Option<DeletedObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14687,7 +14676,7 @@ crate::runtime::object::value!(
 #[non_exhaustive]
 pub enum EcommerceCatalogProductCollectionsItem {
     String(String),
-    Object(EcommerceCatalogProductCollectionsItemObject),
+    Object(EcommerceCatalogProductCollectionsObject),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -14741,7 +14730,7 @@ crate::runtime::object::value!(
 #[cfg(feature = "other-schemas")]
 /// Generated from `#/components/schemas/ecommerce_catalog_product/properties/collections/items/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EcommerceCatalogProductCollectionsItemObject {
+pub struct EcommerceCatalogProductCollectionsObject {
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -14750,7 +14739,7 @@ pub struct EcommerceCatalogProductCollectionsItemObject {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    EcommerceCatalogProductCollectionsItemObject { title : "title", } kept
+    EcommerceCatalogProductCollectionsObject { title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "ecommerce-connectors")]
@@ -14977,7 +14966,7 @@ pub struct EmailSetting {
     /// Whether email forwarding is active
     pub forwarding_enabled: Option<bool>,
     /// Unique email setting identifier
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
@@ -15645,7 +15634,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
-    pub options: Vec<FinAgentCsatRequestedEventCsatOptionsItem>,
+    pub options: Vec<FinAgentCsatRequestedEventOptionsItem>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -15658,11 +15647,11 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentCsatRequestedEventCsatOptionsItem {
+pub struct FinAgentCsatRequestedEventOptionsItem {
     /// The emoji representing this rating.
     pub emoji: String,
     /// The stable key to send back as 'rating' on POST /fin/csat.
-    pub key: FinAgentCsatRequestedEventCsatOptionsItemKey,
+    pub key: FinAgentCsatRequestedEventCsatOptionsKey,
     /// The human-readable label for this rating, localised to the conversation's
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
@@ -15674,7 +15663,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    FinAgentCsatRequestedEventCsatOptionsItem { emoji : "emoji", key : "key", label :
+    FinAgentCsatRequestedEventOptionsItem { emoji : "emoji", key : "key", label :
     "label", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
@@ -15683,7 +15672,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
+pub enum FinAgentCsatRequestedEventCsatOptionsKey {
     /// `terrible`
     Terrible,
     /// `bad`
@@ -15699,8 +15688,8 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::enums::string_enum!(
-    FinAgentCsatRequestedEventCsatOptionsItemKey { Terrible = "terrible", Bad = "bad", Ok
-    = "ok", Good = "good", Amazing = "amazing" }
+    FinAgentCsatRequestedEventCsatOptionsKey { Terrible = "terrible", Bad = "bad", Ok =
+    "ok", Good = "good", Amazing = "amazing" }
 );
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
@@ -16079,7 +16068,7 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
@@ -16274,7 +16263,7 @@ pub struct HelpCenter {
     /// The display name of the Help Center only seen by teammates.
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
     pub identifier: Option<String>,
     /// The locales in which the help center is available.
@@ -16342,7 +16331,7 @@ pub struct HelpCenterRedirect {
     /// The unique identifier for the help center the redirect belongs to.
     pub help_center_id: Option<String>,
     /// The unique identifier for the redirect.
-    pub id: Option<String>,
+    pub id: String,
     /// The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale.
     pub locale: Option<String>,
     /// The unique identifier of the target article or collection. For article targets this is the Article ID.
@@ -16435,7 +16424,7 @@ pub struct IdentityVerificationSecret {
     /// The time the secret was created, as a Unix timestamp
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the secret
-    pub id: Option<String>,
+    pub id: String,
     /// Human-readable name for the secret, used to identify it in rotation flows
     pub name: Option<String>,
     /// Whether the secret is enabled for the Android SDK
@@ -16675,7 +16664,7 @@ pub struct InternalArticleListItem {
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
@@ -16844,7 +16833,7 @@ pub struct LinkedObject {
     /// Category of the Linked Ticket Object.
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    pub id: Option<String>,
+    pub id: String,
     /// ticket or conversation
     pub type_: Option<LinkedObjectType>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -17026,7 +17015,7 @@ pub struct Macro {
     /// The time the macro was created in ISO 8601 format.
     pub created_at: Option<String>,
     /// The unique identifier for the macro.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the macro.
     pub name: Option<String>,
     /// String representing the object's type. Always has the value `macro`.
@@ -17984,7 +17973,7 @@ pub struct NewsItem {
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Label names displayed to users to categorize the news item.
     pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
@@ -18105,7 +18094,7 @@ pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the newsfeed. This name will never be visible to your users.
     pub name: Option<String>,
     /// The type of object.
@@ -18168,7 +18157,7 @@ pub struct Note {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
-    pub id: Option<String>,
+    pub id: String,
     /// String representing the object's type. Always has the value `note`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -18236,7 +18225,7 @@ pub struct OfficeHoursException {
     /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
     pub exception_type: Option<OfficeHoursExceptionExceptionType>,
     /// The unique identifier for the office hours exception.
-    pub id: Option<String>,
+    pub id: String,
     /// An optional name for the exception.
     pub name: Option<String>,
     /// The unique identifier for the schedule this exception belongs to.
@@ -18309,7 +18298,7 @@ pub struct OfficeHoursSchedule {
     /// The time the schedule was created as a Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the office hours schedule.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the office hours schedule.
     pub name: Option<String>,
     /// The open intervals that make up the weekly schedule.
@@ -18632,7 +18621,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
                     "updated_at",
                     "workspace_id",
                 ],
-                required: &[],
+                required: &["id"],
                 enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
                 open: false,
                 items: None,
@@ -18640,7 +18629,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &["created_at", "id", "name", "type", "updated_at"],
-                required: &[],
+                required: &["id"],
                 enums: &[("type", &["newsfeed"])],
                 open: false,
                 items: None,
@@ -19012,13 +19001,9 @@ crate::runtime::enums::string_enum!(RecipientType { User = "user", Lead = "lead"
 #[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
-    RedactConversationPartRequest(
-        RedactConversationRequestRedactConversationPartRequest,
-    ),
+    RedactConversationPartRequest(RedactConversationRequestPartRequest),
     /// Payload of the request to redact a conversation source
-    RedactConversationSourceRequest(
-        RedactConversationRequestRedactConversationSourceRequest,
-    ),
+    RedactConversationSourceRequest(RedactConversationRequestSourceRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -19053,13 +19038,13 @@ crate::runtime::object::value!(RedactConversationRequest, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequest {
+pub struct RedactConversationRequestPartRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the conversation_part.
     pub conversation_part_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationPartRequestType,
+    pub type_: RedactConversationRequestPartRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -19067,9 +19052,9 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationPartRequest { conversation_id :
-    "conversation_id", conversation_part_id : "conversation_part_id", type_ : "type", }
-    kept additional_properties
+    RedactConversationRequestPartRequest { conversation_id : "conversation_id",
+    conversation_part_id : "conversation_part_id", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "conversation-parts")]
 /// The type of resource being redacted.
@@ -19078,23 +19063,23 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequestType;
+pub struct RedactConversationRequestPartRequestType;
 #[cfg(feature = "conversation-parts")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationPartRequestType = "conversation_part"
+    RedactConversationRequestPartRequestType = "conversation_part"
 );
 #[cfg(feature = "conversation-parts")]
 /// Payload of the request to redact a conversation source
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequest {
+pub struct RedactConversationRequestSourceRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the source.
     pub source_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationSourceRequestType,
+    pub type_: RedactConversationRequestSourceRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -19102,9 +19087,8 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationSourceRequest { conversation_id :
-    "conversation_id", source_id : "source_id", type_ : "type", } kept
-    additional_properties
+    RedactConversationRequestSourceRequest { conversation_id : "conversation_id",
+    source_id : "source_id", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversation-parts")]
 /// The type of resource being redacted.
@@ -19113,10 +19097,10 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequestType;
+pub struct RedactConversationRequestSourceRequestType;
 #[cfg(feature = "conversation-parts")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationSourceRequestType = "source"
+    RedactConversationRequestSourceRequestType = "source"
 );
 #[cfg(
     any(
@@ -19430,7 +19414,7 @@ pub struct Segment {
     /// The time the segment was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the segment.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the segment.
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
@@ -19785,7 +19769,7 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     Boolean(bool),
-    ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
+    ValueList(Vec<SingleFilterSearchRequestValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -19898,7 +19882,7 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum SingleFilterSearchRequestValueValueListItem {
+pub enum SingleFilterSearchRequestValueListItem {
     String(String),
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
@@ -19912,7 +19896,7 @@ pub enum SingleFilterSearchRequestValueValueListItem {
         feature = "tickets"
     )
 )]
-impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -19956,7 +19940,7 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
         feature = "tickets"
     )
 )]
-impl Default for SingleFilterSearchRequestValueValueListItem {
+impl Default for SingleFilterSearchRequestValueListItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
@@ -19970,7 +19954,7 @@ impl Default for SingleFilterSearchRequestValueValueListItem {
     )
 )]
 crate::runtime::object::value!(
-    SingleFilterSearchRequestValueValueListItem, crate ::runtime::object::any
+    SingleFilterSearchRequestValueListItem, crate ::runtime::object::any
 );
 #[cfg(
     any(
@@ -20270,7 +20254,7 @@ pub struct SubscriptionType {
     pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    pub id: Option<String>,
+    pub id: String,
     /// The state of the subscription type.
     pub state: Option<SubscriptionTypeState>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
@@ -20396,7 +20380,7 @@ pub struct Tag {
     /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, ticket, article, internal article, or content snippet.
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -20445,7 +20429,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagBasic {
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -20747,7 +20731,7 @@ pub struct Team {
     /// Describes how assignments are distributed among the team members
     pub distribution_method: Option<String>,
     /// The id of the team
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the team
     pub name: Option<String>,
     /// Value is always "team"
@@ -20941,7 +20925,7 @@ pub struct Ticket {
     /// The time the ticket was created as a UTC Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the ticket which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether or not the ticket is shared with the customer.
     pub is_shared: Option<bool>,
     pub linked_objects: Option<LinkedObjectList>,
@@ -21168,7 +21152,7 @@ pub struct TicketDeleted {
     /// Whether the ticket is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    pub id: Option<String>,
+    pub id: String,
     /// always ticket
     pub object: Option<TicketDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -21243,7 +21227,7 @@ pub struct TicketPart {
     /// The external id of the ticket part
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of ticket part.
     pub part_type: Option<String>,
     /// The previous state of the ticket.
@@ -21352,7 +21336,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The human-readable name of the attribute.
     pub label: String,
     /// The type of the object. Always 'attribute'.
-    pub type_: TicketPartUpdatedAttributeDataAttributeType,
+    pub type_: TicketPartAttributeType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -21370,11 +21354,9 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct TicketPartUpdatedAttributeDataAttributeType;
+pub struct TicketPartAttributeType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_tag!(
-    TicketPartUpdatedAttributeDataAttributeType = "attribute"
-);
+crate::runtime::enums::string_tag!(TicketPartAttributeType = "attribute");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The new value of the attribute.
 ///
@@ -21556,7 +21538,7 @@ pub struct TicketPartAuthor {
     /// The email of the author
     pub email: Option<String>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the author
     pub name: Option<String>,
     /// The type of the author
@@ -21635,7 +21617,7 @@ pub struct TicketReply {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the part.
-    pub id: Option<String>,
+    pub id: String,
     /// Type of the part
     pub part_type: Option<TicketReplyPartType>,
     /// Whether or not the ticket part has been redacted.
@@ -21805,7 +21787,7 @@ pub struct TicketState {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
@@ -21880,7 +21862,7 @@ pub struct TicketStateDetailed {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
@@ -21985,7 +21967,7 @@ pub struct TicketType {
     /// The icon of the ticket type
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the ticket type
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
@@ -22116,7 +22098,7 @@ pub struct TicketTypeAttribute {
     /// The description of the ticket type attribute
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Input options for the attribute
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
@@ -22805,7 +22787,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// Whether this input is required.
     pub required: Option<bool>,
     /// The data type of the input.
-    pub type_: Option<UpdateDataConnectorRequestDataInputsItemType>,
+    pub type_: Option<UpdateDataConnectorRequestDataInputsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -22823,7 +22805,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UpdateDataConnectorRequestDataInputsItemType {
+pub enum UpdateDataConnectorRequestDataInputsType {
     /// `string`
     String,
     /// `integer`
@@ -22837,8 +22819,8 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    UpdateDataConnectorRequestDataInputsItemType { String = "string", Integer =
-    "integer", Decimal = "decimal", Boolean = "boolean" }
+    UpdateDataConnectorRequestDataInputsType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
 /// The HTTP method used by the data connector.
@@ -23275,7 +23257,7 @@ pub struct Visitor {
     /// Identifies if this visitor has had a hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    pub id: Option<String>,
+    pub id: String,
     /// The time the Lead last recorded making a request.
     pub las_request_at: Option<crate::runtime::Timestamp>,
     pub location_data: Option<VisitorLocationData>,
@@ -23668,7 +23650,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: String,
     /// Current status of the message
-    pub status: WhatsappMessageStatusListEventsItemStatus,
+    pub status: WhatsappMessageStatusListEventsStatus,
     /// Name of the WhatsApp template used
     pub template_name: Option<String>,
     /// Event type
@@ -23695,7 +23677,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemStatus {
+pub enum WhatsappMessageStatusListEventsStatus {
     /// `sent`
     Sent,
     /// `delivered`
@@ -23709,8 +23691,8 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListEventsItemStatus { Sent = "sent", Delivered = "delivered",
-    Read = "read", Failed = "failed" }
+    WhatsappMessageStatusListEventsStatus { Sent = "sent", Delivered = "delivered", Read
+    = "read", Failed = "failed" }
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Event type
@@ -24415,16 +24397,6 @@ pub struct EscalateFinConversationResponseStatus;
 #[cfg(feature = "fin-agent")]
 crate::runtime::enums::string_tag!(EscalateFinConversationResponseStatus = "escalated");
 #[cfg(feature = "reporting-data-export")]
-/// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
-///
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GetDownloadReportingDataByJobIdentifierAccept;
-#[cfg(feature = "reporting-data-export")]
-crate::runtime::enums::string_tag!(
-    GetDownloadReportingDataByJobIdentifierAccept = "application/octet-stream"
-);
-#[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportReportingDataResponse {
@@ -24463,9 +24435,7 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
+    pub attributes: Option<Vec<GetExportReportingDataGetDatasetsResponseAttributesItem>>,
     pub default_time_attribute_id: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
@@ -24484,7 +24454,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+pub struct GetExportReportingDataGetDatasetsResponseAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
     pub id: Option<String>,
     pub name: Option<String>,
@@ -24497,8 +24467,8 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", qualified_id : "qualified_id", } kept additional_properties
+    GetExportReportingDataGetDatasetsResponseAttributesItem { id : "id", name : "name",
+    qualified_id : "qualified_id", } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1linked_conversations/post/requestBody/content/application~1json/schema`.

@@ -997,10 +997,6 @@ pub async fn call(
         "get_download_reporting_data_by_job_identifier" => {
             let request = client
                 .get_download_reporting_data_by_job_identifier(
-                    args
-                        .required::<
-                            types::GetDownloadReportingDataByJobIdentifierAccept,
-                        >("header", "Accept")?,
                     args.required::<String>("query", "app_id")?,
                     args.required::<String>("path", "job_identifier")?,
                 );
