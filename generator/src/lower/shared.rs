@@ -17,7 +17,7 @@
 //! Component schemas keep their names and are never merged: the description named them.
 
 use crate::ir::{ExtraProperties, Field, Operation, SuccessResponse, TypeDef, TypeKind, TypeRef};
-use crate::names::{field_name, NameScope, RESERVED_TYPE_NAMES};
+use crate::names::{camel_words as words, field_name, NameScope, RESERVED_TYPE_NAMES};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -230,18 +230,6 @@ fn shared_name(names: &[&str]) -> Option<String> {
         common = common_words(&common, &words(name));
     }
     (common.len() > 1).then(|| common.concat())
-}
-
-/// An UpperCamelCase name's words (`ShowContactByExternalId` → `Show`, `Contact`, `By`, ...).
-fn words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for c in name.chars() {
-        match words.last_mut() {
-            Some(word) if !c.is_ascii_uppercase() => word.push(c),
-            _ => words.push(c.to_string()),
-        }
-    }
-    words
 }
 
 /// The longest common subsequence of two word lists (ties: the earliest words of `a`).
