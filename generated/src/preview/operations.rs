@@ -115,7 +115,7 @@ impl AttachContactToConversation {
 }
 #[cfg(feature = "conversation-participants")]
 impl Endpoint for AttachContactToConversation {
-    type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -2680,7 +2680,7 @@ impl DetachContactFromConversation {
 }
 #[cfg(feature = "conversation-participants")]
 impl Endpoint for DetachContactFromConversation {
-    type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,

@@ -433,7 +433,6 @@ crate::runtime::object::object!(
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -483,7 +482,6 @@ pub struct Admin {
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -506,7 +504,6 @@ crate::runtime::object::object!(
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -537,7 +534,6 @@ pub struct AdminRole {
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -822,7 +818,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -859,7 +854,6 @@ pub struct AiAgent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -876,7 +870,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -899,7 +892,6 @@ pub enum AiAgentLastAnswerType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -912,7 +904,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -941,7 +932,6 @@ pub enum AiAgentResolutionState {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -956,7 +946,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -985,7 +974,6 @@ pub enum AiAgentSourceType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1039,7 +1027,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1065,7 +1052,6 @@ pub struct AiSubtopic {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1079,7 +1065,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1105,7 +1090,6 @@ pub struct AiTopic {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1119,7 +1103,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1143,7 +1126,6 @@ pub struct AiTopics {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -2996,7 +2978,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3018,7 +2999,6 @@ pub struct CallSummary {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3324,7 +3304,6 @@ crate::runtime::enums::string_tag!(CompaniesBulkJobType = "companies.bulk.job");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3386,7 +3365,6 @@ pub struct Company {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3408,7 +3386,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3434,7 +3411,6 @@ pub struct CompanyNotes {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3450,7 +3426,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3470,7 +3445,6 @@ pub struct CompanyNotesType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3484,7 +3458,6 @@ crate::runtime::enums::string_tag!(CompanyNotesType = "note.list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3511,7 +3484,6 @@ pub struct CompanyPlan {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3527,7 +3499,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3553,7 +3524,6 @@ pub struct CompanySegments {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3569,7 +3539,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3589,7 +3558,6 @@ pub struct CompanySegmentsType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3603,7 +3571,6 @@ crate::runtime::enums::string_tag!(CompanySegmentsType = "segment.list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3629,7 +3596,6 @@ pub struct CompanyTags {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3645,7 +3611,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3665,7 +3630,6 @@ pub struct CompanyTagsType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3679,7 +3643,6 @@ crate::runtime::enums::string_tag!(CompanyTagsType = "tag.list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3699,7 +3662,6 @@ pub struct CompanyType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3871,7 +3833,6 @@ crate::runtime::enums::string_tag!(CompanyListType = "list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3905,7 +3866,6 @@ pub struct CompanyNote {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3922,7 +3882,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3950,7 +3909,6 @@ pub struct CompanyNoteCompany {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6598,7 +6556,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6626,7 +6583,6 @@ pub struct ContentSource {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6640,7 +6596,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6669,7 +6624,6 @@ pub enum ContentSourceContentType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6684,7 +6638,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6709,7 +6662,6 @@ pub struct ContentSourcesList {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6723,7 +6675,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6738,7 +6689,6 @@ crate::runtime::object::object!(
 pub struct ContentSourcesListType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6749,7 +6699,6 @@ pub struct ContentSourcesListType;
 crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6822,7 +6771,6 @@ pub struct Conversation {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6848,7 +6796,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6877,7 +6824,6 @@ pub enum ConversationPriority {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6891,7 +6837,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6916,7 +6861,6 @@ pub enum ConversationState {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7587,7 +7531,6 @@ pub struct ConversationAttributeStringTypeDataType;
 crate::runtime::enums::string_tag!(ConversationAttributeStringTypeDataType = "string");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7609,7 +7552,6 @@ pub struct ConversationAttributeUpdatedByAdmin {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7623,7 +7565,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7643,7 +7584,6 @@ pub struct ConversationAttributeUpdatedByAttribute {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7656,7 +7596,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7678,7 +7617,6 @@ pub struct ConversationAttributeUpdatedByAdminValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7692,7 +7630,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7714,7 +7651,6 @@ pub struct ConversationAttributeUpdatedByUser {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7728,7 +7664,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7750,7 +7685,6 @@ pub struct ConversationAttributeUpdatedByUserValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7764,7 +7698,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7787,7 +7720,6 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7801,7 +7733,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7821,7 +7752,6 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7835,7 +7765,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7855,7 +7784,6 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7869,7 +7797,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7893,7 +7820,6 @@ pub struct ConversationChannel {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7907,7 +7833,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7930,7 +7855,6 @@ pub struct ConversationContacts {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7944,7 +7868,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7959,7 +7882,6 @@ crate::runtime::object::object!(
 pub struct ConversationContactsType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8002,7 +7924,6 @@ pub struct ConversationDeletedObject;
 crate::runtime::enums::string_tag!(ConversationDeletedObject = "conversation");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8026,7 +7947,6 @@ pub struct ConversationExternalReference {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8040,7 +7960,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8063,7 +7982,6 @@ pub struct ConversationFirstContactReply {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8233,7 +8151,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8265,7 +8182,6 @@ pub struct ConversationMonitorEvaluation {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8280,7 +8196,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8333,7 +8248,6 @@ pub struct ConversationPart {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8352,7 +8266,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8377,7 +8290,6 @@ pub enum ConversationPartState {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8390,7 +8302,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8422,7 +8333,6 @@ pub struct ConversationPartAuthor {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8437,7 +8347,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8462,7 +8371,6 @@ pub struct ConversationPartMetadata {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8477,7 +8385,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8496,7 +8403,6 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8511,7 +8417,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8528,7 +8433,6 @@ impl std::ops::Deref for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8544,7 +8448,6 @@ impl std::ops::DerefMut for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8560,7 +8463,6 @@ impl AsRef<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8576,7 +8478,6 @@ impl From<ConversationPartMetadataQuickReplyOptionsItem> for QuickReplyOption {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8595,7 +8496,6 @@ impl From<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8619,7 +8519,6 @@ pub struct ConversationParts {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8633,7 +8532,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8648,7 +8546,6 @@ crate::runtime::object::object!(
 pub struct ConversationPartsType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8659,7 +8556,6 @@ pub struct ConversationPartsType;
 crate::runtime::enums::string_tag!(ConversationPartsType = "conversation_part.list");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8689,7 +8585,6 @@ pub struct ConversationRating {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8704,7 +8599,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8730,7 +8624,6 @@ pub struct ConversationResponseTime {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8744,7 +8637,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8783,7 +8675,6 @@ pub struct ConversationScorecard {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8800,7 +8691,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8824,7 +8714,6 @@ pub struct ConversationScorecardEvaluator {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8838,7 +8727,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8868,7 +8756,6 @@ pub struct ConversationScorecardEvaluatorResult {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8883,7 +8770,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8907,7 +8793,6 @@ pub struct ConversationScorecardReviewedTeammate {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8921,7 +8806,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8944,7 +8828,6 @@ pub enum ConversationScorecardReviewedTeammateType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8957,7 +8840,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8981,7 +8863,6 @@ pub struct ConversationSlaAppliedByRule {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8995,7 +8876,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9023,7 +8903,6 @@ pub struct ConversationSlaAppliedBySlaDefinition {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9038,7 +8917,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9062,7 +8940,6 @@ pub struct ConversationSlaAppliedByWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9076,7 +8953,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9104,7 +8980,6 @@ pub struct ConversationSlaPaused {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9118,7 +8993,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9145,7 +9019,6 @@ pub enum ConversationSlaPausedCurrentSlaStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9159,7 +9032,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9181,7 +9053,6 @@ pub struct ConversationSlaPausedSlaStatesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9195,7 +9066,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9212,7 +9082,6 @@ crate::runtime::object::object!(
 pub struct ConversationSlaPausedStatesValueStatus;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9223,7 +9092,6 @@ pub struct ConversationSlaPausedStatesValueStatus;
 crate::runtime::enums::string_tag!(ConversationSlaPausedStatesValueStatus = "paused");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9245,7 +9113,6 @@ pub struct ConversationSlaRemoved {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9258,7 +9125,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9288,7 +9154,6 @@ pub struct ConversationSlaTargetMissed {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9303,7 +9168,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9332,7 +9196,6 @@ pub enum ConversationSlaTargetMissedCurrentSlaStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9346,7 +9209,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9368,7 +9230,6 @@ pub struct ConversationSlaTargetMissedStatesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9382,7 +9243,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9409,7 +9269,6 @@ pub enum ConversationSlaTargetMissedValueStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9423,7 +9282,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9450,7 +9308,6 @@ pub enum ConversationSlaTargetMissedSlaTargetType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9465,7 +9322,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9487,7 +9343,6 @@ pub struct ConversationSlaUnpaused {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9500,7 +9355,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9542,7 +9396,6 @@ pub struct ConversationSource {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9558,7 +9411,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9582,7 +9434,6 @@ pub struct ConversationSourceRecipientsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9596,7 +9447,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9618,7 +9468,6 @@ pub struct ConversationSourceReplyToItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9632,7 +9481,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9660,7 +9508,6 @@ pub struct ConversationSourceAuthor {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9674,7 +9521,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9741,7 +9587,6 @@ pub struct ConversationStatistics {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9769,7 +9614,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9793,7 +9637,6 @@ pub struct ConversationTagsUpdated {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9807,7 +9650,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9831,7 +9673,6 @@ pub struct ConversationTeammates {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12250,7 +12091,6 @@ pub struct CursorPagesType;
 crate::runtime::enums::string_tag!(CursorPagesType = "pages");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12271,7 +12111,6 @@ pub struct CustomActionFinished {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12284,7 +12123,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12306,7 +12144,6 @@ pub struct CustomActionFinishedAction {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12320,7 +12157,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12343,7 +12179,6 @@ pub enum CustomActionFinishedActionResult {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12356,7 +12191,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12377,7 +12211,6 @@ pub struct CustomActionStarted {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12390,7 +12223,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12410,7 +12242,6 @@ pub struct CustomActionStartedAction {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12423,7 +12254,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12438,7 +12268,6 @@ crate::runtime::object::object!(
 pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12463,7 +12292,6 @@ pub enum CustomAttributesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12531,7 +12359,6 @@ impl<'de> Deserialize<'de> for CustomAttributesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12547,7 +12374,6 @@ impl Default for CustomAttributesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12559,7 +12385,6 @@ impl Default for CustomAttributesValue {
 crate::runtime::object::value!(CustomAttributesValue, crate ::runtime::object::any);
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12596,7 +12421,6 @@ pub struct CustomObjectInstance {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12635,7 +12459,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12659,7 +12482,6 @@ pub struct CustomObjectInstanceList {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14084,7 +13906,6 @@ crate::runtime::object::object!(
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14108,7 +13929,6 @@ pub enum Datetime {
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14156,7 +13976,6 @@ impl<'de> Deserialize<'de> for Datetime {
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14173,7 +13992,6 @@ impl Default for Datetime {
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14851,7 +14669,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14877,7 +14694,6 @@ pub struct EmailAddressHeader {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14909,7 +14725,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14935,7 +14750,6 @@ pub struct EmailMessageMetadata {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15029,7 +14843,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15067,7 +14880,6 @@ pub enum EventDetails {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15307,7 +15119,6 @@ impl<'de> Deserialize<'de> for EventDetails {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15322,7 +15133,6 @@ impl Default for EventDetails {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16817,7 +16627,6 @@ pub struct JobsType;
 crate::runtime::enums::string_tag!(JobsType = "job");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16843,7 +16652,6 @@ pub struct LinkedObject {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16857,7 +16665,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16882,7 +16689,6 @@ pub enum LinkedObjectCategory {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16896,7 +16702,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16919,7 +16724,6 @@ pub enum LinkedObjectType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16932,7 +16736,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16960,7 +16763,6 @@ pub struct LinkedObjectList {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16974,7 +16776,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16991,7 +16792,6 @@ crate::runtime::object::object!(
 pub struct LinkedObjectListType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18393,7 +18193,6 @@ pub struct OpenConversationRequestMessageType;
 crate::runtime::enums::string_tag!(OpenConversationRequestMessageType = "open");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18415,7 +18214,6 @@ pub struct OperatorWorkflowEvent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18429,7 +18227,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18451,7 +18248,6 @@ pub struct OperatorWorkflowEventEvent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18465,7 +18261,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18485,7 +18280,6 @@ pub struct OperatorWorkflowEventWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18676,7 +18470,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18710,7 +18503,6 @@ pub struct PartAttachment {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18776,7 +18568,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18800,7 +18591,6 @@ pub struct PriorityChanged {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18814,7 +18604,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18843,7 +18632,6 @@ pub enum PriorityChangedCurrentPriority {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18857,7 +18645,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18886,7 +18673,6 @@ pub enum PriorityChangedPreviousPriority {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18920,7 +18706,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18945,7 +18730,6 @@ pub struct QuickReplyOption {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19107,7 +18891,6 @@ crate::runtime::enums::string_tag!(
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19134,7 +18917,6 @@ pub struct Reference {
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19272,7 +19054,6 @@ impl Default for ReplyConversationRequest {
 crate::runtime::object::value!(ReplyConversationRequest, crate ::runtime::object::any);
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19298,7 +19079,6 @@ pub struct SalesAgent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19312,7 +19092,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19341,7 +19120,6 @@ pub enum SalesAgentOutcome {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19394,7 +19172,6 @@ impl From<crate::runtime::search::Filter> for SearchRequest {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19432,7 +19209,6 @@ pub struct Segment {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19451,7 +19227,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19478,7 +19253,6 @@ pub enum SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19495,7 +19269,6 @@ crate::runtime::enums::string_enum!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19516,7 +19289,6 @@ pub struct SegmentType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19958,7 +19730,6 @@ crate::runtime::object::value!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19988,7 +19759,6 @@ pub struct SlaApplied {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20002,7 +19772,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20032,7 +19801,6 @@ pub enum SlaAppliedSlaStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20075,7 +19843,6 @@ pub struct SnoozeConversationRequestMessageType;
 crate::runtime::enums::string_tag!(SnoozeConversationRequestMessageType = "snoozed");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20099,7 +19866,6 @@ pub struct Snoozed {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20151,7 +19917,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20179,7 +19944,6 @@ pub struct SourceEmailMessageMetadata {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20360,7 +20124,6 @@ crate::runtime::enums::string_tag!(SubscriptionTypeListType = "list");
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20395,7 +20158,6 @@ pub struct Tag {
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20413,7 +20175,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20443,7 +20204,6 @@ pub struct TagBasic {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20647,7 +20407,6 @@ crate::runtime::object::object!(
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20673,7 +20432,6 @@ pub struct Tags {
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20688,7 +20446,6 @@ crate::runtime::object::object!(
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20707,7 +20464,6 @@ pub struct TagsType;
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20824,7 +20580,6 @@ crate::runtime::object::object!(
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20853,7 +20608,6 @@ pub struct TeamPriorityLevel {
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -23936,6 +23690,22 @@ pub struct AttachContactToACompanyBody {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
     AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
+#[cfg(feature = "conversation-participants")]
+/// The contacts taking part in the conversation after the change.
+///
+/// Generated from `#/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactConversationResponse {
+    pub customers: Option<Vec<ContactReference>>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "conversation-participants")]
+crate::runtime::object::object!(
+    ContactConversationResponse { customers : "customers", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.

@@ -95,7 +95,7 @@ impl AttachContactToConversation {
 }
 #[cfg(feature = "conversations")]
 impl Endpoint for AttachContactToConversation {
-    type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1470,7 +1470,7 @@ impl DetachContactFromConversation {
 }
 #[cfg(feature = "conversations")]
 impl Endpoint for DetachContactFromConversation {
-    type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,

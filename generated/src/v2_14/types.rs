@@ -13804,6 +13804,22 @@ pub struct AttachContactToACompanyBody {
 crate::runtime::object::object!(
     AttachContactToACompanyBody { id : "id", } kept additional_properties
 );
+#[cfg(feature = "conversations")]
+/// The contacts taking part in the conversation after the change.
+///
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactConversationResponse {
+    pub customers: Option<Vec<ContactReference>>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "conversations")]
+crate::runtime::object::object!(
+    ContactConversationResponse { customers : "customers", } kept additional_properties
+);
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -10,7 +10,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
         "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
         "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
+            Some(crate::roundtrip::<types::ContactConversationResponse>(body))
         }
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
@@ -94,7 +94,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
         "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
         "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
+            Some(crate::roundtrip::<types::ContactConversationResponse>(body))
         }
         "detach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
