@@ -9,10 +9,11 @@
 //! it out anyway reads as an empty text (the object reader leaves an absent required field at
 //! its default), so nothing fails that did not before.
 //!
-//! An example object that has none of the component's declared properties but `id` is not an
-//! example of that component (the description puts `{"customers": [...]}` where it declares a
-//! conversation): it is not counted. Components that a request body or parameter reaches keep
-//! their `id` as declared: what a caller sends is not the examples' business.
+//! Every example object counts, even one that shares nothing with the component (where the
+//! description declares the wrong schema, `specs/overlay.yaml` corrects it): a response decoded
+//! and encoded again must not gain an `id` it did not have. Components that a request body or
+//! parameter reaches keep their `id` as declared: what a caller sends is not the examples'
+//! business.
 
 use crate::ir::{Operation, SuccessResponse, TypeDef, TypeKind, TypeRef};
 use serde_json::Value;
@@ -161,7 +162,7 @@ impl<'t> Walker<'t> {
                 let Value::Object(object) = value else {
                     return;
                 };
-                if is_component(def) && shows_component(s, object) {
+                if is_component(def) && s.fields.iter().any(is_plain_id) {
                     let count = seen.entry(def.name.clone()).or_default();
                     count.objects += 1;
                     if object.get("id").is_some_and(|id| !is_empty(id)) {
@@ -189,15 +190,6 @@ impl<'t> Walker<'t> {
             TypeKind::Enum(_) | TypeKind::Form(_) => {}
         }
     }
-}
-
-/// Whether an example object is one of the component's: it has a declared `id` to check, and
-/// shares another declared property with it.
-fn shows_component(s: &crate::ir::Struct, object: &serde_json::Map<String, Value>) -> bool {
-    s.fields.iter().any(is_plain_id)
-        && s.fields
-            .iter()
-            .any(|f| f.wire_name != "id" && !f.flatten && object.contains_key(&f.wire_name))
 }
 
 fn is_empty(value: &Value) -> bool {
