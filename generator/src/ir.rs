@@ -433,8 +433,10 @@ pub struct Operation {
     pub resources: Vec<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
-    /// Headers whose only allowed value the description fixes for this operation (e.g. an
-    /// `Intercom-Version` that must be `unstable`), sent instead of the client's default.
+    /// Headers whose only allowed value the description fixes for this operation, sent by the
+    /// request itself rather than taken from the caller: a client header (`Intercom-Version`
+    /// that must be `unstable`, instead of the client's default), and any required header
+    /// whose schema is a string enum of one value (`Accept: application/octet-stream`).
     pub fixed_headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
     pub response: SuccessResponse,

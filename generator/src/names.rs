@@ -269,6 +269,118 @@ pub fn repair(name: &str) -> std::borrow::Cow<'_, str> {
     repaired.into()
 }
 
+/// How long an inline type's name may grow before it is shortened (see [`shortened_names`]).
+/// Names built from a position (`{Parent}{Property}`) grow with every level of nesting; past
+/// this length they stop reading as names.
+pub const TYPE_NAME_BUDGET: usize = 40;
+
+/// The shorter names an inline type may take, best first, when its positional name (the
+/// concatenation of `segments`: the owning type's name, then each property, variant or `Item`
+/// on the way) is longer than `budget`. Empty when it is not. Each step keeps what says what
+/// the type is (the owner first, the last property last) and removes what the path repeats:
+///
+/// 1. `Item` segments inside the path (an array's item is named after its property already);
+/// 2. words a segment starts with that the name already has (`RedactConversationRequest` +
+///    `RedactConversationSourceRequest` → `RedactConversationRequestSourceRequest`);
+/// 3. the middle of the path: the owner and as many of the last segments as fit (at least the
+///    last, and its parent too when the last is one word: `SummaryType`, not `Type`).
+///
+/// Candidates that fit come first (the least shortened first), then the others, shortest first.
+///
+/// The caller takes the first candidate that no other type has, so two types never share a
+/// name, and falls back to the positional name when every candidate is taken. A candidate
+/// depends only on the type's own path: changes elsewhere in the description cannot rename it
+/// unless they claim that very name.
+pub fn shortened_names(segments: &[String], budget: usize) -> Vec<String> {
+    if segments.concat().len() <= budget || segments.len() < 2 {
+        return Vec::new();
+    }
+    let last = segments.len() - 1;
+    let without_items: Vec<String> = segments
+        .iter()
+        .enumerate()
+        .filter(|(i, segment)| *i == 0 || *i == last || segment.as_str() != "Item")
+        .map(|(_, segment)| segment.clone())
+        .collect();
+    let without_repeats =
+        without_repeated_leading_words(&with_last_item_joined(without_items.clone()));
+    let mut candidates = vec![without_items.concat(), without_repeats.concat()];
+    let (owner, path) = (&without_repeats[0], &without_repeats[1..]);
+    // A one-word property (`type`, `status`) says what it is only with its parent's name.
+    let fewest = (1..=path.len())
+        .find(|&kept| camel_words(&path[path.len() - kept..].concat()).len() >= 2)
+        .unwrap_or(path.len());
+    let cropped: Vec<String> = (fewest..path.len())
+        .rev()
+        .map(|kept| format!("{owner}{}", path[path.len() - kept..].concat()))
+        .collect();
+    let (fitting, too_long): (Vec<String>, Vec<String>) =
+        cropped.into_iter().partition(|name| name.len() <= budget);
+    candidates.extend(fitting);
+    candidates.extend(too_long);
+    let (mut fits, mut rest): (Vec<String>, Vec<String>) = candidates
+        .into_iter()
+        .partition(|name| name.len() <= budget);
+    rest.sort_by_key(String::len);
+    fits.extend(
+        rest.into_iter()
+            .filter(|name| name.len() < segments.concat().len()),
+    );
+    let mut seen = BTreeSet::new();
+    fits.retain(|name| seen.insert(name.clone()));
+    fits
+}
+
+/// An array's item named after its property (`Attributes`, `Item` → `AttributesItem`), so that
+/// shortening keeps them together: a name cannot end in a bare `Item`.
+fn with_last_item_joined(mut segments: Vec<String>) -> Vec<String> {
+    if segments.len() > 2 && segments.last().is_some_and(|last| last == "Item") {
+        segments.pop();
+        if let Some(property) = segments.last_mut() {
+            property.push_str("Item");
+        }
+    }
+    segments
+}
+
+/// Each segment but the first (the owner) without the words it starts with that the segments
+/// before it contain; an inner segment keeps at least its last word, the last segment (the
+/// property, which says what the type is) its last two.
+fn without_repeated_leading_words(segments: &[String]) -> Vec<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut result = Vec::with_capacity(segments.len());
+    for (i, segment) in segments.iter().enumerate() {
+        let words = camel_words(segment);
+        // The property keeps two words, so that `SlaDefinition` stays, while a variant named
+        // after its union (`RedactConversationPartRequest`) loses what its union says.
+        let keep = if i == segments.len() - 1 { 2 } else { 1 };
+        let repeated = if i == 0 {
+            0
+        } else {
+            words
+                .iter()
+                .take(words.len().saturating_sub(keep))
+                .take_while(|word| seen.contains(*word))
+                .count()
+        };
+        result.push(words[repeated..].concat());
+        seen.extend(words);
+    }
+    result
+}
+
+/// An UpperCamelCase name's words (`ShowContactById` → `Show`, `Contact`, `By`, `Id`).
+pub fn camel_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_ascii_uppercase() => word.push(c),
+            _ => words.push(c.to_string()),
+        }
+    }
+    words
+}
+
 /// Hands out names that are unique within one scope, suffixing a counter on collision.
 #[derive(Debug, Default, Clone)]
 pub struct NameScope {
@@ -374,6 +486,44 @@ mod tests {
         assert_eq!(field_name("$"), "dollar");
         assert_eq!(type_name("string"), "StringSchema");
         assert_eq!(type_name("3d_model"), "T3dModel");
+    }
+
+    fn strings(parts: &[&str]) -> Vec<String> {
+        parts.iter().map(|p| (*p).to_owned()).collect()
+    }
+
+    #[test]
+    fn short_names_stay() {
+        assert!(shortened_names(&strings(&["Contact", "Location"]), 40).is_empty());
+    }
+
+    #[test]
+    fn long_names_lose_items_repeats_and_the_middle() {
+        let path = strings(&[
+            "DataConnectorDetail",
+            "ObjectMappings",
+            "Item",
+            "ReferenceMappings",
+            "Item",
+            "IntercomObjectType",
+        ]);
+        assert_eq!(
+            shortened_names(&path, 40),
+            [
+                "DataConnectorDetailIntercomObjectType",
+                "DataConnectorDetailReferenceMappingsIntercomObjectType",
+                "DataConnectorDetailObjectMappingsReferenceMappingsIntercomObjectType",
+            ]
+        );
+        let variant = strings(&[
+            "RedactConversationRequest",
+            "RedactConversationSourceRequest",
+            "Type",
+        ]);
+        assert_eq!(
+            shortened_names(&variant, 40),
+            ["RedactConversationRequestSourceRequestType"]
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ async fn run(client: &Client) -> Result<(), Error> {
     let contact = client.create_contact(new).await?;
     // Every contact operation returns the same type, which is a `Contact`.
     println!("{}", describe(&contact));
-    let id = contact.id.clone().unwrap_or_default();
+    let id = contact.id.clone();
     let attributes = serde_json::json!({"plan": "pro"}).as_object().cloned();
     let update = types::UpdateContactRequest {
         custom_attributes: attributes,
@@ -33,7 +33,7 @@ async fn run(client: &Client) -> Result<(), Error> {
     client.update_contact(&id, update).await?;
     // Ids are strings everywhere: the id a response holds goes straight into the next call.
     let me = client.identify_admin().await?;
-    let admin_id = me.id.unwrap_or_default();
+    let admin_id = me.id;
     client.retrieve_admin(&admin_id).await?;
     let reply = types::AdminReplyConversationRequest {
         admin_id,
@@ -44,8 +44,7 @@ async fn run(client: &Client) -> Result<(), Error> {
     let conversation = client
         .reply_conversation("123", Reply::AdminReplyConversationRequest(reply))
         .await?;
-    let conversation_id = conversation.id.unwrap_or_default();
-    client.retrieve_conversation(&conversation_id).await?;
+    client.retrieve_conversation(&conversation.id).await?;
     let note = types::CreateNoteBody {
         body: "Called about billing".into(),
         ..Default::default()
@@ -68,7 +67,7 @@ async fn run(client: &Client) -> Result<(), Error> {
 
 /// Code written for the `Contact` component takes what any contact operation returns.
 fn describe(contact: &types::Contact) -> String {
-    format!("{:?} <{:?}>", contact.id, contact.email)
+    format!("{} <{:?}>", contact.id, contact.email)
 }
 
 #[tokio::main(flavor = "current_thread")]

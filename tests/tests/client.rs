@@ -90,7 +90,7 @@ fn contact_page(ids: &[&str], page: i64, next: Option<&str>) -> Value {
 }
 
 fn contact_ids(contacts: &[types::Contact]) -> Vec<&str> {
-    contacts.iter().filter_map(|c| c.id.as_deref()).collect()
+    contacts.iter().map(|c| c.id.as_str()).collect()
 }
 
 // 1. Cursor pagination through a query parameter.
@@ -218,7 +218,7 @@ async fn list_contacts_stream_yields_items_then_error_then_ends() -> TestResult 
     let mut errors = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
-            Ok(contact) => ids.push(contact.id.unwrap_or_default()),
+            Ok(contact) => ids.push(contact.id),
             Err(error) => errors.push(error),
         }
     }
@@ -268,7 +268,7 @@ async fn list_all_companies_stream_requests_pages_until_total_pages() -> TestRes
         .try_collect()
         .await?;
 
-    let ids: Vec<&str> = companies.iter().filter_map(|c| c.id.as_deref()).collect();
+    let ids: Vec<&str> = companies.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["co1", "co2", "co3", "co4", "co5", "co6"]);
     assert_eq!(companies[0].name.as_deref(), Some("Company co1"));
     let requests = received(&server).await;
@@ -317,7 +317,7 @@ async fn scroll_stream_follows_scroll_param_until_an_empty_page() -> TestResult 
         .try_collect()
         .await?;
 
-    let ids: Vec<&str> = companies.iter().filter_map(|c| c.id.as_deref()).collect();
+    let ids: Vec<&str> = companies.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["co1", "co2", "co3"]);
     server.verify().await;
     Ok(())
@@ -413,7 +413,7 @@ async fn path_id_with_reserved_characters_is_one_encoded_segment() -> TestResult
 
     let found = client.show_contact("a/b?c#d e é").await?;
 
-    assert_eq!(found.id.as_deref(), Some("a/b?c#d e é"));
+    assert_eq!(found.id, "a/b?c#d e é");
     let requests = received(&server).await;
     assert_eq!(requests.len(), 1);
     assert_eq!(
@@ -668,7 +668,7 @@ async fn send_with_response_exposes_metadata_and_rate_limit() -> TestResult {
             .and_then(|v| v.to_str().ok()),
         Some("9999")
     );
-    assert_eq!(response.data().id.as_deref(), Some("c1"));
+    assert_eq!(response.data().id, "c1");
     assert_eq!(client.rate_limit(), Some(expected));
 
     // A clone shares the rate-limit state; error answers update it too, and the request id

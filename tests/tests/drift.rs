@@ -45,7 +45,7 @@ fn an_object_property_given_a_string_keeps_the_string() {
             .expect("kept"),
         "submitted"
     );
-    assert_eq!(ticket.id.as_deref(), Some("42"));
+    assert_eq!(ticket.id, "42");
     assert_eq!(ticket.open, Some(true));
 
     let encoded = serde_json::to_string(&ticket).expect("encodes");

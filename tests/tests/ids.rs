@@ -59,11 +59,11 @@ fn a_contact_response_reads_and_writes_as_sent() {
     let response: ContactResponse = serde_json::from_value(sent.clone()).expect("decodes");
     let contact: &Contact = &response;
     assert_eq!(contact.email.as_deref(), Some("a@b.c"));
-    assert_eq!(response.as_ref().id.as_deref(), Some("1"));
+    assert_eq!(response.as_ref().id, "1");
     assert_eq!(response.enabled_push_messaging, Some(true));
     assert_eq!(serde_json::to_value(&response).expect("encodes"), sent);
     let owned: Contact = response.into();
-    assert_eq!(owned.id.as_deref(), Some("1"));
+    assert_eq!(owned.id, "1");
 }
 
 #[test]

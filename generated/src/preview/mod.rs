@@ -153,7 +153,7 @@ impl Client {
     ///         types::AttachContactToConversationRequest {
     ///             admin_id: Some("991267731".to_owned()),
     ///             customer: Some(
-    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestIntercomUserId {
     ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
     ///                     ..Default::default()
     ///                 }),
@@ -461,17 +461,17 @@ impl Client {
     ///         content_ids: Vec::from([
     ///             types::ContentBulkActionRequestContentIdsItem {
     ///                 id: "12345678".to_owned(),
-    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::ArticleContent,
+    ///                 type_: types::ContentBulkActionRequestContentIdsType::ArticleContent,
     ///                 ..Default::default()
     ///             },
     ///             types::ContentBulkActionRequestContentIdsItem {
     ///                 id: "12345679".to_owned(),
-    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::InternalArticle,
+    ///                 type_: types::ContentBulkActionRequestContentIdsType::InternalArticle,
     ///                 ..Default::default()
     ///             },
     ///             types::ContentBulkActionRequestContentIdsItem {
     ///                 id: "12345680".to_owned(),
-    ///                 type_: types::ContentBulkActionRequestContentIdsItemType::ContentSnippet,
+    ///                 type_: types::ContentBulkActionRequestContentIdsType::ContentSnippet,
     ///                 ..Default::default()
     ///             },
     ///         ]),
@@ -1429,7 +1429,7 @@ impl Client {
     ///                     name: Some("order_id".to_owned()),
     ///                     required: Some(true),
     ///                     type_: Some(
-    ///                         types::CreateDataConnectorRequestDataInputsItemType::String,
+    ///                         types::CreateDataConnectorRequestDataInputsType::String,
     ///                     ),
     ///                     ..Default::default()
     ///                 },
@@ -3221,24 +3221,16 @@ impl Client {
     /// # Example
     ///
     /// ```ignore
-    /// client
-    ///     .get_download_reporting_data_by_job_identifier(
-    ///         types::GetDownloadReportingDataByJobIdentifierAccept,
-    ///         "123",
-    ///         "example",
-    ///     )
-    ///     .await?;
+    /// client.get_download_reporting_data_by_job_identifier("123", "example").await?;
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
-        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
         app_id: impl Into<String>,
         job_identifier: impl Into<String>,
     ) -> crate::runtime::Request<operations::GetDownloadReportingDataByJobIdentifier> {
         let inputs = operations::GetDownloadReportingDataByJobIdentifier::new(
-            accept,
             app_id.into(),
             job_identifier.into(),
         );
@@ -5024,10 +5016,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .redact_conversation(
-    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestPartRequest {
     ///             conversation_id: "really_123_doesnt_exist".to_owned(),
     ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
-    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType,
+    ///             type_: types::RedactConversationRequestPartRequestType,
     ///             ..Default::default()
     ///         }),
     ///     )

@@ -115,7 +115,7 @@ impl AttachContactToConversation {
 }
 #[cfg(feature = "conversation-participants")]
 impl Endpoint for AttachContactToConversation {
-    type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -2680,7 +2680,7 @@ impl DetachContactFromConversation {
 }
 #[cfg(feature = "conversation-participants")]
 impl Endpoint for DetachContactFromConversation {
-    type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -3353,22 +3353,13 @@ impl Endpoint for GetDataExport {
 /// The inputs of [`Client::get_download_reporting_data_by_job_identifier`]: `GET /download/reporting_data/{job_identifier}`.
 #[derive(Debug, Clone)]
 pub struct GetDownloadReportingDataByJobIdentifier {
-    accept: types::GetDownloadReportingDataByJobIdentifierAccept,
     app_id: String,
     job_identifier: String,
 }
 #[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataByJobIdentifier {
-    pub(super) fn new(
-        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
-        app_id: String,
-        job_identifier: String,
-    ) -> Self {
-        Self {
-            accept,
-            app_id,
-            job_identifier,
-        }
+    pub(super) fn new(app_id: String, job_identifier: String) -> Self {
+        Self { app_id, job_identifier }
     }
 }
 #[cfg(feature = "reporting-data-export")]
@@ -3392,8 +3383,7 @@ impl Endpoint for GetDownloadReportingDataByJobIdentifier {
         let request = request.path_template("/download/reporting_data/{job_identifier}");
         let value = &self.app_id;
         let request = request.query("app_id", value);
-        let value = &self.accept;
-        let request = request.header("Accept", &value.to_string())?;
+        let request = request.header("Accept", "application/octet-stream")?;
         Ok(request)
     }
 }

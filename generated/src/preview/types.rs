@@ -14,7 +14,7 @@ pub struct ActivityLog {
     /// The time the activity was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the activity.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
     pub performed_by: Option<ActivityLogPerformedBy>,
@@ -433,7 +433,6 @@ crate::runtime::object::object!(
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -461,7 +460,7 @@ pub struct Admin {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -483,7 +482,6 @@ pub struct Admin {
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -506,7 +504,6 @@ crate::runtime::object::object!(
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -537,7 +534,6 @@ pub struct AdminRole {
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -774,7 +770,7 @@ pub struct AdminWithApp {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -822,7 +818,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -859,7 +854,6 @@ pub struct AiAgent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -876,7 +870,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -899,7 +892,6 @@ pub enum AiAgentLastAnswerType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -912,7 +904,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -941,7 +932,6 @@ pub enum AiAgentResolutionState {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -956,7 +946,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -985,7 +974,6 @@ pub enum AiAgentSourceType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1039,7 +1027,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1065,7 +1052,6 @@ pub struct AiSubtopic {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1079,7 +1065,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1105,7 +1090,6 @@ pub struct AiTopic {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1119,7 +1103,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1143,7 +1126,6 @@ pub struct AiTopics {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -1390,7 +1372,7 @@ pub struct ArticleListItem {
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
     pub help_center_audience: Option<ArticleListItemHelpCenterAudience>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
     pub parent_ids: Option<Vec<String>>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
@@ -1529,7 +1511,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1546,7 +1528,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
+pub enum ArticleSearchHighlightsHighlightedSummaryType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1556,8 +1538,8 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedSummaryItemItemType { Highlight = "highlight",
-    Plain = "plain" }
+    ArticleSearchHighlightsHighlightedSummaryType { Highlight = "highlight", Plain =
+    "plain" }
 );
 #[cfg(feature = "articles")]
 /// A highlighted article title.
@@ -1568,7 +1550,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedTitleType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1585,7 +1567,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedTitleItemType {
+pub enum ArticleSearchHighlightsHighlightedTitleType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1595,7 +1577,7 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedTitleItemType { Highlight = "highlight", Plain =
+    ArticleSearchHighlightsHighlightedTitleType { Highlight = "highlight", Plain =
     "plain" }
 );
 #[cfg(feature = "articles")]
@@ -1799,7 +1781,7 @@ pub struct ArticleVersion {
     /// The id of the version this version was created from, or `null` if this is the first version.
     pub from_version_id: Option<String>,
     /// The unique identifier for the version.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
     pub state: Option<ArticleVersionState>,
     /// The title of the article at this version.
@@ -1903,7 +1885,7 @@ pub struct ArticleVersionSummary {
     /// The id of the version this version was created from, or `null` if this is the first version.
     pub from_version_id: Option<String>,
     /// The unique identifier for the version.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
     pub state: Option<ArticleVersionSummaryState>,
     /// The title of the article at this version.
@@ -2025,8 +2007,8 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    UserId(AttachContactToConversationRequestCustomerUserId),
+    IntercomUserId(AttachContactToConversationRequestIntercomUserId),
+    UserId(AttachContactToConversationRequestUserId),
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -2095,7 +2077,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerIntercomUserId {
+pub struct AttachContactToConversationRequestIntercomUserId {
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
@@ -2106,7 +2088,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerIntercomUserId { customer : "customer",
+    AttachContactToConversationRequestIntercomUserId { customer : "customer",
     intercom_user_id : "intercom_user_id", } kept additional_properties
 );
 #[cfg(feature = "conversation-participants")]
@@ -2114,7 +2096,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerUserId {
+pub struct AttachContactToConversationRequestUserId {
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
@@ -2125,7 +2107,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
 }
 #[cfg(feature = "conversation-participants")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerUserId { customer : "customer", user_id :
+    AttachContactToConversationRequestUserId { customer : "customer", user_id :
     "user_id", } kept additional_properties
 );
 #[cfg(feature = "conversation-participants")]
@@ -2156,7 +2138,7 @@ pub struct Audience {
     /// The time the audience was created as a Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the audience.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the audience.
     pub name: Option<String>,
     /// The predicates that define which contacts belong to the audience.
@@ -2306,7 +2288,7 @@ pub struct Banner {
     /// The time the contact's view of this banner was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the banner.
-    pub id: Option<String>,
+    pub id: String,
     /// Where the banner is positioned.
     pub position: Option<String>,
     /// Whether the banner should display a dismiss control.
@@ -2435,7 +2417,7 @@ pub struct Brand {
     /// Associated help center identifier
     pub help_center_id: Option<String>,
     /// Unique brand identifier. For default brand, matches the workspace ID
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this is the workspace's default brand
     pub is_default: Option<bool>,
     /// Display name of the brand
@@ -2575,7 +2557,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// An image URL containing the avatar of the contact.
     pub avatar: Option<String>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    pub companies: Option<Vec<BulkCreateContactsRequestContactsItemCompaniesItem>>,
+    pub companies: Option<Vec<BulkCreateContactsRequestCompaniesItem>>,
     /// Custom attributes to set on the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email address.
@@ -2597,7 +2579,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// The time the contact signed up, in Unix timestamp format.
     pub signed_up_at: Option<crate::runtime::Timestamp>,
     /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
-    pub tags: Option<BulkCreateContactsRequestContactsItemTags>,
+    pub tags: Option<BulkCreateContactsRequestContactsTags>,
     /// Whether the contact is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2617,7 +2599,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
+pub struct BulkCreateContactsRequestCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: String,
     /// The name of the company.
@@ -2629,17 +2611,17 @@ pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkCreateContactsRequestContactsItemCompaniesItem { company_id : "company_id", name
-    : "name", } kept additional_properties
+    BulkCreateContactsRequestCompaniesItem { company_id : "company_id", name : "name", }
+    kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
 ///
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkCreateContactsRequestContactsItemTags {
+pub struct BulkCreateContactsRequestContactsTags {
     /// Tags to add to the contact.
-    pub add: Option<Vec<BulkContactsRequestContactsItemTagsAddItem>>,
+    pub add: Option<Vec<BulkContactsRequestTagsAddItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2647,12 +2629,12 @@ pub struct BulkCreateContactsRequestContactsItemTags {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkCreateContactsRequestContactsItemTags { add : "add", } kept additional_properties
+    BulkCreateContactsRequestContactsTags { add : "add", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_create_contacts_request/properties/contacts/items/properties/tags/properties/add/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkContactsRequestContactsItemTagsAddItem {
+pub struct BulkContactsRequestTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2662,7 +2644,7 @@ pub struct BulkContactsRequestContactsItemTagsAddItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkContactsRequestContactsItemTagsAddItem { id : "id", } kept additional_properties
+    BulkContactsRequestTagsAddItem { id : "id", } kept additional_properties
 );
 #[cfg(feature = "companies")]
 /// Request body for bulk deleting companies.
@@ -2818,7 +2800,7 @@ pub struct BulkUpdateContactsRequestContactsItem {
     /// An image URL containing the avatar of the contact.
     pub avatar: Option<String>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    pub companies: Option<Vec<BulkUpdateContactsRequestContactsItemCompaniesItem>>,
+    pub companies: Option<Vec<BulkUpdateContactsRequestCompaniesItem>>,
     /// Custom attributes to update on the contact.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// The contact's email address.
@@ -2836,7 +2818,7 @@ pub struct BulkUpdateContactsRequestContactsItem {
     /// The contact's phone number.
     pub phone: Option<String>,
     /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
-    pub tags: Option<BulkUpdateContactsRequestContactsItemTags>,
+    pub tags: Option<BulkUpdateContactsRequestContactsTags>,
     /// Whether the contact is unsubscribed from emails.
     pub unsubscribed_from_emails: Option<bool>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2855,7 +2837,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
+pub struct BulkUpdateContactsRequestCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: String,
     /// The name of the company.
@@ -2869,19 +2851,19 @@ pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemCompaniesItem { company_id : "company_id", name
-    : "name", remove : "remove", } kept additional_properties
+    BulkUpdateContactsRequestCompaniesItem { company_id : "company_id", name : "name",
+    remove : "remove", } kept additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
 ///
 /// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemTags {
+pub struct BulkUpdateContactsRequestContactsTags {
     /// Tags to add to the contact.
-    pub add: Option<Vec<BulkContactsRequestContactsItemTagsAddItem>>,
+    pub add: Option<Vec<BulkContactsRequestTagsAddItem>>,
     /// Tags to remove from the contact.
-    pub remove: Option<Vec<BulkUpdateContactsRequestContactsItemTagsRemoveItem>>,
+    pub remove: Option<Vec<BulkUpdateContactsRequestTagsRemoveItem>>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -2889,13 +2871,13 @@ pub struct BulkUpdateContactsRequestContactsItemTags {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemTags { add : "add", remove : "remove", } kept
+    BulkUpdateContactsRequestContactsTags { add : "add", remove : "remove", } kept
     additional_properties
 );
 #[cfg(feature = "contacts")]
 /// Generated from `#/components/schemas/bulk_update_contacts_request/properties/contacts/items/properties/tags/properties/remove/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
+pub struct BulkUpdateContactsRequestTagsRemoveItem {
     /// The ID of an existing tag to remove from the contact.
     pub id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -2905,8 +2887,7 @@ pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
 }
 #[cfg(feature = "contacts")]
 crate::runtime::object::object!(
-    BulkUpdateContactsRequestContactsItemTagsRemoveItem { id : "id", } kept
-    additional_properties
+    BulkUpdateContactsRequestTagsRemoveItem { id : "id", } kept additional_properties
 );
 #[cfg(feature = "calls")]
 /// Represents a phone call in Intercom
@@ -2938,7 +2919,7 @@ pub struct Call {
     /// Total time in seconds the caller was placed on hold during the call.
     pub hold_time: Option<i64>,
     /// The id of the call.
-    pub id: Option<String>,
+    pub id: String,
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
     pub phone: Option<String>,
@@ -2997,7 +2978,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3019,7 +2999,6 @@ pub struct CallSummary {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3145,7 +3124,7 @@ pub struct Collection {
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
@@ -3216,7 +3195,7 @@ pub struct CompaniesBulkJob {
     /// The time the job was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the bulk job.
-    pub id: Option<String>,
+    pub id: String,
     /// The current state of the job.
     pub state: Option<CompaniesBulkJobState>,
     /// The tasks that make up this bulk job.
@@ -3325,7 +3304,6 @@ crate::runtime::enums::string_tag!(CompaniesBulkJobType = "companies.bulk.job");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3348,7 +3326,7 @@ pub struct Company {
     /// The custom attributes you have set on the company.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    pub id: Option<String>,
+    pub id: String,
     /// The industry that the company operates in.
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
@@ -3387,7 +3365,6 @@ pub struct Company {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3409,7 +3386,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3435,7 +3411,6 @@ pub struct CompanyNotes {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3451,7 +3426,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3471,7 +3445,6 @@ pub struct CompanyNotesType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3485,7 +3458,6 @@ crate::runtime::enums::string_tag!(CompanyNotesType = "note.list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3512,7 +3484,6 @@ pub struct CompanyPlan {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3528,7 +3499,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3554,7 +3524,6 @@ pub struct CompanySegments {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3570,7 +3539,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3590,7 +3558,6 @@ pub struct CompanySegmentsType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3604,7 +3571,6 @@ crate::runtime::enums::string_tag!(CompanySegmentsType = "segment.list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3630,7 +3596,6 @@ pub struct CompanyTags {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3646,7 +3611,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3666,7 +3630,6 @@ pub struct CompanyTagsType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3680,7 +3643,6 @@ crate::runtime::enums::string_tag!(CompanyTagsType = "tag.list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3700,7 +3662,6 @@ pub struct CompanyType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3872,7 +3833,6 @@ crate::runtime::enums::string_tag!(CompanyListType = "list");
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3906,7 +3866,6 @@ pub struct CompanyNote {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3923,7 +3882,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -3951,7 +3909,6 @@ pub struct CompanyNoteCompany {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -4235,7 +4192,7 @@ pub struct Contact {
     /// Whether the contact has had an email sent to them hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the iOS app which the contact is using.
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
@@ -4374,7 +4331,7 @@ pub struct ContactActivity {
     /// For failed events, the reason the activity did not succeed.
     pub failure_reason: Option<String>,
     /// The unique identifier for the activity event.
-    pub id: Option<String>,
+    pub id: String,
     /// For merge events, the identifier of the contact that was merged away.
     pub merge_source_id: Option<String>,
     /// For merge events, the identifier of the contact that was merged into.
@@ -4861,7 +4818,7 @@ pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// always contact
     pub type_: Option<ContactReferenceType>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -5766,7 +5723,7 @@ pub struct ContactsBulkJob {
     /// The time the job was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the bulk job.
-    pub id: Option<String>,
+    pub id: String,
     /// The current state of the job.
     pub state: Option<ContactsBulkJobState>,
     /// The tasks that make up this bulk job.
@@ -5990,7 +5947,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestContentIdsItem {
     pub id: String,
-    pub type_: ContentBulkActionRequestContentIdsItemType,
+    pub type_: ContentBulkActionRequestContentIdsType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6005,7 +5962,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ContentBulkActionRequestContentIdsItemType {
+pub enum ContentBulkActionRequestContentIdsType {
     /// `article`
     Article,
     /// `article_content`
@@ -6023,7 +5980,7 @@ pub enum ContentBulkActionRequestContentIdsItemType {
 }
 #[cfg(feature = "content")]
 crate::runtime::enums::string_enum!(
-    ContentBulkActionRequestContentIdsItemType { Article = "article", ArticleContent =
+    ContentBulkActionRequestContentIdsType { Article = "article", ArticleContent =
     "article_content", ContentSnippet = "content_snippet", ExternalContent =
     "external_content", FileSourceContent = "file_source_content", InternalArticle =
     "internal_article" }
@@ -6201,7 +6158,7 @@ crate::runtime::enums::string_tag!(ContentImportSourcesListType = "list");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchArticleContentItem {
     /// The unique identifier of the article content.
-    pub id: Option<String>,
+    pub id: String,
     /// The locale of this article content.
     pub locale: Option<String>,
     /// The localized title of the article.
@@ -6239,7 +6196,7 @@ pub struct ContentSearchArticleItem {
     /// One entry per locale of the article.
     pub contents: Option<Vec<ContentSearchArticleContentItem>>,
     /// The unique identifier of the article.
-    pub id: Option<String>,
+    pub id: String,
     /// The article's canonical title.
     pub title: Option<String>,
     /// Always `article`.
@@ -6271,7 +6228,7 @@ crate::runtime::enums::string_tag!(ContentSearchArticleItemType = "article");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchDefaultItem {
     /// The unique identifier of the content item.
-    pub id: Option<String>,
+    pub id: String,
     /// The display title of the content item.
     pub title: Option<String>,
     /// The kind of content item.
@@ -6457,7 +6414,7 @@ pub struct ContentSnippet {
     /// The time the snippet was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the content snippet.
-    pub id: Option<String>,
+    pub id: String,
     /// The content blocks that make up the body of the snippet.
     pub json_blocks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The locale of the content snippet.
@@ -6599,7 +6556,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6627,7 +6583,6 @@ pub struct ContentSource {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6641,7 +6596,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6670,7 +6624,6 @@ pub enum ContentSourceContentType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6685,7 +6638,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6710,7 +6662,6 @@ pub struct ContentSourcesList {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6724,7 +6675,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6739,7 +6689,6 @@ crate::runtime::object::object!(
 pub struct ContentSourcesListType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6750,7 +6699,6 @@ pub struct ContentSourcesListType;
 crate::runtime::enums::string_tag!(ContentSourcesListType = "content_source.list");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6782,7 +6730,7 @@ pub struct Conversation {
     pub external_references: Option<Vec<ConversationExternalReference>>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
     pub monitor_evaluations: Option<Vec<ConversationMonitorEvaluation>>,
@@ -6823,7 +6771,6 @@ pub struct Conversation {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6849,7 +6796,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6878,7 +6824,6 @@ pub enum ConversationPriority {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6892,7 +6837,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -6917,7 +6861,6 @@ pub enum ConversationState {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7118,7 +7061,7 @@ pub struct ConversationAttributeBooleanType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7166,7 +7109,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7216,7 +7159,7 @@ pub struct ConversationAttributeDecimalType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7264,7 +7207,7 @@ pub struct ConversationAttributeFilesType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7312,7 +7255,7 @@ pub struct ConversationAttributeIntegerType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7390,7 +7333,7 @@ pub struct ConversationAttributeListType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7433,7 +7376,7 @@ pub struct ConversationAttributeOption {
     /// Whether this option is archived (soft-deleted).
     pub archived: Option<bool>,
     /// The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
-    pub id: Option<String>,
+    pub id: String,
     /// The display label for the option.
     pub label: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7462,7 +7405,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7552,7 +7495,7 @@ pub struct ConversationAttributeStringType {
     /// Readable description of the attribute.
     pub description: Option<String>,
     /// The unique identifier for the conversation attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Name of the attribute.
     pub name: Option<String>,
     /// Whether this attribute is required.
@@ -7588,7 +7531,6 @@ pub struct ConversationAttributeStringTypeDataType;
 crate::runtime::enums::string_tag!(ConversationAttributeStringTypeDataType = "string");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7610,7 +7552,6 @@ pub struct ConversationAttributeUpdatedByAdmin {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7624,7 +7565,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7644,7 +7584,6 @@ pub struct ConversationAttributeUpdatedByAttribute {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7657,7 +7596,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7679,7 +7617,6 @@ pub struct ConversationAttributeUpdatedByAdminValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7693,7 +7630,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7715,7 +7651,6 @@ pub struct ConversationAttributeUpdatedByUser {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7729,7 +7664,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7751,7 +7685,6 @@ pub struct ConversationAttributeUpdatedByUserValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7765,7 +7698,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7788,7 +7720,6 @@ pub struct ConversationAttributeUpdatedByWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7802,7 +7733,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7822,7 +7752,6 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7836,7 +7765,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7856,7 +7784,6 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7870,7 +7797,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7894,7 +7820,6 @@ pub struct ConversationChannel {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7908,7 +7833,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7931,7 +7855,6 @@ pub struct ConversationContacts {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7945,7 +7868,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7960,7 +7882,6 @@ crate::runtime::object::object!(
 pub struct ConversationContactsType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -7978,7 +7899,7 @@ pub struct ConversationDeleted {
     /// Whether the conversation is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// always conversation
     pub object: Option<ConversationDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8003,7 +7924,6 @@ pub struct ConversationDeletedObject;
 crate::runtime::enums::string_tag!(ConversationDeletedObject = "conversation");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8027,7 +7947,6 @@ pub struct ConversationExternalReference {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8041,7 +7960,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8064,7 +7982,6 @@ pub struct ConversationFirstContactReply {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8132,7 +8049,7 @@ pub struct ConversationListItem {
     pub external_references: Option<Vec<ConversationExternalReference>>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
     pub monitor_evaluations: Option<Vec<ConversationMonitorEvaluation>>,
@@ -8234,7 +8151,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8266,7 +8182,6 @@ pub struct ConversationMonitorEvaluation {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8281,7 +8196,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8309,7 +8223,7 @@ pub struct ConversationPart {
     /// The external id of the conversation part
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
     pub notified_at: Option<crate::runtime::Timestamp>,
@@ -8334,7 +8248,6 @@ pub struct ConversationPart {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8353,7 +8266,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8378,7 +8290,6 @@ pub enum ConversationPartState {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8391,7 +8302,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8409,7 +8319,7 @@ pub struct ConversationPartAuthor {
     /// If this conversation part was sent by the AI Agent
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// If this conversation part body was generated by the AI Agent
     pub is_ai_answer: Option<bool>,
     /// The name of the author
@@ -8423,7 +8333,6 @@ pub struct ConversationPartAuthor {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8438,7 +8347,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8463,7 +8371,6 @@ pub struct ConversationPartMetadata {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8478,7 +8385,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8497,7 +8403,6 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8512,7 +8417,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8529,7 +8433,6 @@ impl std::ops::Deref for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8545,7 +8448,6 @@ impl std::ops::DerefMut for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8561,7 +8463,6 @@ impl AsRef<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8577,7 +8478,6 @@ impl From<ConversationPartMetadataQuickReplyOptionsItem> for QuickReplyOption {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8596,7 +8496,6 @@ impl From<QuickReplyOption> for ConversationPartMetadataQuickReplyOptionsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8620,7 +8519,6 @@ pub struct ConversationParts {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8634,7 +8532,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8649,7 +8546,6 @@ crate::runtime::object::object!(
 pub struct ConversationPartsType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8660,7 +8556,6 @@ pub struct ConversationPartsType;
 crate::runtime::enums::string_tag!(ConversationPartsType = "conversation_part.list");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8690,7 +8585,6 @@ pub struct ConversationRating {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8705,7 +8599,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8731,7 +8624,6 @@ pub struct ConversationResponseTime {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8745,7 +8637,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8784,7 +8675,6 @@ pub struct ConversationScorecard {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8801,7 +8691,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8825,7 +8714,6 @@ pub struct ConversationScorecardEvaluator {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8839,7 +8727,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8869,7 +8756,6 @@ pub struct ConversationScorecardEvaluatorResult {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8884,7 +8770,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8908,7 +8793,6 @@ pub struct ConversationScorecardReviewedTeammate {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8922,7 +8806,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8945,7 +8828,6 @@ pub enum ConversationScorecardReviewedTeammateType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8958,7 +8840,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8982,7 +8863,6 @@ pub struct ConversationSlaAppliedByRule {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -8996,7 +8876,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9024,7 +8903,6 @@ pub struct ConversationSlaAppliedBySlaDefinition {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9039,7 +8917,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9063,7 +8940,6 @@ pub struct ConversationSlaAppliedByWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9077,7 +8953,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9105,7 +8980,6 @@ pub struct ConversationSlaPaused {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9119,7 +8993,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9146,7 +9019,6 @@ pub enum ConversationSlaPausedCurrentSlaStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9160,7 +9032,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9174,7 +9045,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Time remaining when paused
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target (always paused)
-    pub status: Option<ConversationSlaPausedSlaStatesValueStatus>,
+    pub status: Option<ConversationSlaPausedStatesValueStatus>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -9182,7 +9053,6 @@ pub struct ConversationSlaPausedSlaStatesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9196,7 +9066,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9210,10 +9079,9 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ConversationSlaPausedSlaStatesValueStatus;
+pub struct ConversationSlaPausedStatesValueStatus;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9221,10 +9089,9 @@ pub struct ConversationSlaPausedSlaStatesValueStatus;
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_tag!(ConversationSlaPausedSlaStatesValueStatus = "paused");
+crate::runtime::enums::string_tag!(ConversationSlaPausedStatesValueStatus = "paused");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9246,7 +9113,6 @@ pub struct ConversationSlaRemoved {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9259,7 +9125,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9278,7 +9143,7 @@ pub struct ConversationSlaTargetMissed {
     pub sla_name: Option<String>,
     /// Status of all SLA targets at the time of breach
     pub sla_states: Option<
-        std::collections::BTreeMap<String, ConversationSlaTargetMissedSlaStatesValue>,
+        std::collections::BTreeMap<String, ConversationSlaTargetMissedStatesValue>,
     >,
     /// Which specific target was missed
     pub sla_target_type: Option<ConversationSlaTargetMissedSlaTargetType>,
@@ -9289,7 +9154,6 @@ pub struct ConversationSlaTargetMissed {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9304,7 +9168,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9333,7 +9196,6 @@ pub enum ConversationSlaTargetMissedCurrentSlaStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9347,7 +9209,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9357,11 +9218,11 @@ crate::runtime::enums::string_enum!(
 )]
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaTargetMissedSlaStatesValue {
+pub struct ConversationSlaTargetMissedStatesValue {
     /// Time remaining for active/paused targets (null for hit/missed)
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target
-    pub status: Option<ConversationSlaTargetMissedSlaStatesValueStatus>,
+    pub status: Option<ConversationSlaTargetMissedValueStatus>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -9369,7 +9230,6 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9378,12 +9238,11 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
     )
 )]
 crate::runtime::object::object!(
-    ConversationSlaTargetMissedSlaStatesValue { seconds_remaining : "seconds_remaining",
+    ConversationSlaTargetMissedStatesValue { seconds_remaining : "seconds_remaining",
     status : "status", } kept additional_properties
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9396,7 +9255,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
+pub enum ConversationSlaTargetMissedValueStatus {
     /// `hit`
     Hit,
     /// `missed`
@@ -9410,7 +9269,6 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9419,12 +9277,11 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     )
 )]
 crate::runtime::enums::string_enum!(
-    ConversationSlaTargetMissedSlaStatesValueStatus { Hit = "hit", Missed = "missed",
-    Active = "active", Paused = "paused" }
+    ConversationSlaTargetMissedValueStatus { Hit = "hit", Missed = "missed", Active =
+    "active", Paused = "paused" }
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9451,7 +9308,6 @@ pub enum ConversationSlaTargetMissedSlaTargetType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9466,7 +9322,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9488,7 +9343,6 @@ pub struct ConversationSlaUnpaused {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9501,7 +9355,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9543,7 +9396,6 @@ pub struct ConversationSource {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9559,7 +9411,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9583,7 +9434,6 @@ pub struct ConversationSourceRecipientsItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9597,7 +9447,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9619,7 +9468,6 @@ pub struct ConversationSourceReplyToItem {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9633,7 +9481,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9661,7 +9508,6 @@ pub struct ConversationSourceAuthor {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9675,7 +9521,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9742,7 +9587,6 @@ pub struct ConversationStatistics {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9770,7 +9614,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9794,7 +9637,6 @@ pub struct ConversationTagsUpdated {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9808,7 +9650,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -9832,7 +9673,6 @@ pub struct ConversationTeammates {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -10958,7 +10798,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// Whether the parameter is required.
     pub required: Option<bool>,
     /// The parameter type.
-    pub type_: Option<CreateDataConnectorRequestDataInputsItemType>,
+    pub type_: Option<CreateDataConnectorRequestDataInputsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -10976,7 +10816,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateDataConnectorRequestDataInputsItemType {
+pub enum CreateDataConnectorRequestDataInputsType {
     /// `string`
     String,
     /// `integer`
@@ -10990,8 +10830,8 @@ pub enum CreateDataConnectorRequestDataInputsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    CreateDataConnectorRequestDataInputsItemType { String = "string", Integer =
-    "integer", Decimal = "decimal", Boolean = "boolean" }
+    CreateDataConnectorRequestDataInputsType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
@@ -11910,7 +11750,7 @@ crate::runtime::object::object!(
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
-    ExternalId(CreateTicketRequestContactsItemExternalId),
+    ExternalId(CreateTicketRequestContactsExternalId),
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -11993,7 +11833,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketRequestContactsItemExternalId {
+pub struct CreateTicketRequestContactsExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12003,7 +11843,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
+    CreateTicketRequestContactsExternalId { external_id : "external_id", } kept
     additional_properties
 );
 #[cfg(feature = "tickets")]
@@ -12251,7 +12091,6 @@ pub struct CursorPagesType;
 crate::runtime::enums::string_tag!(CursorPagesType = "pages");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12272,7 +12111,6 @@ pub struct CustomActionFinished {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12285,7 +12123,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12307,7 +12144,6 @@ pub struct CustomActionFinishedAction {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12321,7 +12157,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12344,7 +12179,6 @@ pub enum CustomActionFinishedActionResult {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12357,7 +12191,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12378,7 +12211,6 @@ pub struct CustomActionStarted {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12391,7 +12223,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12411,7 +12242,6 @@ pub struct CustomActionStartedAction {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12424,7 +12254,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12439,7 +12268,6 @@ crate::runtime::object::object!(
 pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12464,7 +12292,6 @@ pub enum CustomAttributesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12532,7 +12359,6 @@ impl<'de> Deserialize<'de> for CustomAttributesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12548,7 +12374,6 @@ impl Default for CustomAttributesValue {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12560,7 +12385,6 @@ impl Default for CustomAttributesValue {
 crate::runtime::object::value!(CustomAttributesValue, crate ::runtime::object::any);
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12597,7 +12421,6 @@ pub struct CustomObjectInstance {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12621,7 +12444,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Whether the Custom Object instance is deleted or not.
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    pub id: Option<String>,
+    pub id: String,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
     pub object: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12636,7 +12459,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12660,7 +12482,6 @@ pub struct CustomObjectInstanceList {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -12986,7 +12807,7 @@ pub struct DataConnector {
     /// The HTTP method used by the data connector.
     pub http_method: Option<DataConnectorHttpMethod>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the data connector.
     pub name: Option<String>,
     /// The current state of the data connector.
@@ -13094,7 +12915,7 @@ pub struct DataConnectorDetail {
     /// The input parameters accepted by this data connector.
     pub data_inputs: Option<Vec<DataConnectorDetailDataInputsItem>>,
     /// The type of data transformation applied to the response.
-    pub data_transformation_type: Option<DataConnectorDetailDataTransformationType>,
+    pub data_transformation_type: Option<DataConnectorDetailTransformationType>,
     /// A description of what this data connector does.
     pub description: Option<String>,
     /// Whether this connector is used directly by Fin.
@@ -13108,7 +12929,7 @@ pub struct DataConnectorDetail {
     /// The HTTP method used by the data connector.
     pub http_method: Option<DataConnectorDetailHttpMethod>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the data connector.
     pub name: Option<String>,
     /// Mappings from connector response objects to Intercom objects.
@@ -13242,7 +13063,7 @@ crate::runtime::enums::string_enum!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_transformation_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailDataTransformationType {
+pub enum DataConnectorDetailTransformationType {
     /// `full_access`
     FullAccess,
     /// `redacted_access`
@@ -13254,9 +13075,8 @@ pub enum DataConnectorDetailDataTransformationType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailDataTransformationType { FullAccess = "full_access",
-    RedactedAccess = "redacted_access", CodeBlockTransformation =
-    "code_block_transformation" }
+    DataConnectorDetailTransformationType { FullAccess = "full_access", RedactedAccess =
+    "redacted_access", CodeBlockTransformation = "code_block_transformation" }
 );
 #[cfg(feature = "data-connectors")]
 /// How the connector executes.
@@ -13324,15 +13144,9 @@ crate::runtime::enums::string_enum!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
-    pub attribute_mappings: Option<
-        Vec<DataConnectorDetailObjectMappingsItemAttributeMappingsItem>,
-    >,
-    pub intercom_object_type: Option<
-        DataConnectorDetailObjectMappingsItemIntercomObjectType,
-    >,
-    pub reference_mappings: Option<
-        Vec<DataConnectorDetailObjectMappingsItemReferenceMappingsItem>,
-    >,
+    pub attribute_mappings: Option<Vec<DataConnectorDetailAttributeMappingsItem>>,
+    pub intercom_object_type: Option<DataConnectorDetailIntercomObjectType>,
+    pub reference_mappings: Option<Vec<DataConnectorDetailReferenceMappingsItem>>,
     pub response_object_path: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -13349,11 +13163,9 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+pub struct DataConnectorDetailAttributeMappingsItem {
     pub intercom_attribute_identifier: Option<String>,
-    pub mapping_type: Option<
-        DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
-    >,
+    pub mapping_type: Option<DataConnectorDetailMappingType>,
     pub response_attribute_path: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -13362,16 +13174,15 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    intercom_attribute_identifier : "intercom_attribute_identifier", mapping_type :
-    "mapping_type", response_attribute_path : "response_attribute_path", } kept
-    additional_properties
+    DataConnectorDetailAttributeMappingsItem { intercom_attribute_identifier :
+    "intercom_attribute_identifier", mapping_type : "mapping_type",
+    response_attribute_path : "response_attribute_path", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+pub enum DataConnectorDetailMappingType {
     /// `primitive_mapping`
     PrimitiveMapping,
     /// `context_mapping`
@@ -13381,14 +13192,14 @@ pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    PrimitiveMapping = "primitive_mapping", ContextMapping = "context_mapping" }
+    DataConnectorDetailMappingType { PrimitiveMapping = "primitive_mapping",
+    ContextMapping = "context_mapping" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
+pub enum DataConnectorDetailIntercomObjectType {
     /// `conversation`
     Conversation,
     /// `user`
@@ -13398,16 +13209,16 @@ pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemIntercomObjectType { Conversation =
-    "conversation", User = "user" }
+    DataConnectorDetailIntercomObjectType { Conversation = "conversation", User = "user"
+    }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+pub struct DataConnectorDetailReferenceMappingsItem {
     pub intercom_attribute_identifier: Option<String>,
     pub intercom_object_type: Option<
-        DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
+        DataConnectorDetailReferenceMappingsIntercomObjectType,
     >,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -13416,15 +13227,15 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    intercom_attribute_identifier : "intercom_attribute_identifier", intercom_object_type
-    : "intercom_object_type", } kept additional_properties
+    DataConnectorDetailReferenceMappingsItem { intercom_attribute_identifier :
+    "intercom_attribute_identifier", intercom_object_type : "intercom_object_type", }
+    kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+pub enum DataConnectorDetailReferenceMappingsIntercomObjectType {
     /// `conversation`
     Conversation,
     /// `user`
@@ -13434,8 +13245,8 @@ pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjec
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    Conversation = "conversation", User = "user" }
+    DataConnectorDetailReferenceMappingsIntercomObjectType { Conversation =
+    "conversation", User = "user" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items`.
@@ -13448,7 +13259,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
     /// Whether this field is redacted in logs.
     pub redacted: Option<bool>,
     /// The data type of the response field.
-    pub type_: Option<DataConnectorDetailResponseFieldsItemType>,
+    pub type_: Option<DataConnectorDetailResponseFieldsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -13465,7 +13276,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailResponseFieldsItemType {
+pub enum DataConnectorDetailResponseFieldsType {
     /// `unknown`
     Unknown2,
     /// `string`
@@ -13483,7 +13294,7 @@ pub enum DataConnectorDetailResponseFieldsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailResponseFieldsItemType { Unknown2 = "unknown", String = "string",
+    DataConnectorDetailResponseFieldsType { Unknown2 = "unknown", String = "string",
     Integer = "integer", Decimal = "decimal", Datetime = "datetime", Boolean = "boolean"
     }
 );
@@ -13538,7 +13349,7 @@ pub struct DataConnectorExecutionResult {
     /// The HTTP status code returned by the external API.
     pub http_status: Option<i64>,
     /// The unique identifier for the execution result.
-    pub id: Option<String>,
+    pub id: String,
     /// The raw (unmapped) response body.
     pub raw_response_body: Option<String>,
     /// The request body sent to the external API.
@@ -14095,7 +13906,6 @@ crate::runtime::object::object!(
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14119,7 +13929,6 @@ pub enum Datetime {
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14167,7 +13976,6 @@ impl<'de> Deserialize<'de> for Datetime {
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14184,7 +13992,6 @@ impl Default for Datetime {
 #[cfg(
     any(
         feature = "calls",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14205,7 +14012,7 @@ pub struct DeletedArticleObject {
     /// Whether the article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - article
     pub object: Option<DeletedArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14237,7 +14044,7 @@ pub struct DeletedCollectionObject {
     /// Whether the collection was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `collection`
     pub object: Option<DeletedCollectionObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14269,7 +14076,7 @@ pub struct DeletedCompanyObject {
     /// Whether the company was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `company`
     pub object: Option<DeletedCompanyObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14301,7 +14108,7 @@ pub struct DeletedConversationItem {
     /// The time when the conversation was deleted.
     pub deleted_at: Option<crate::runtime::Timestamp>,
     /// The ID of the deleted conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether reporting metrics are retained for this conversation ID
     pub metrics_retained: Option<bool>,
     /// String representing the object's type. Always has the value `conversation`.
@@ -14348,7 +14155,7 @@ pub struct DeletedDataConnectorObject {
     /// Whether the data connector was deleted successfully.
     pub deleted: Option<bool>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted.
     pub object: Option<DeletedDataConnectorObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14380,7 +14187,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14412,7 +14219,7 @@ pub struct DeletedHelpCenterRedirectObject {
     /// Whether the redirect was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the redirect which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `help_center_redirect`
     pub object: Option<DeletedHelpCenterRedirectObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14446,7 +14253,7 @@ pub struct DeletedInternalArticleObject {
     /// Whether the internal article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - internal_article
     pub object: Option<DeletedInternalArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14480,7 +14287,7 @@ pub struct DeletedObject {
     /// Whether the news item was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted - news-item.
     pub object: Option<DeletedObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14687,7 +14494,7 @@ crate::runtime::object::value!(
 #[non_exhaustive]
 pub enum EcommerceCatalogProductCollectionsItem {
     String(String),
-    Object(EcommerceCatalogProductCollectionsItemObject),
+    Object(EcommerceCatalogProductCollectionsObject),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -14741,7 +14548,7 @@ crate::runtime::object::value!(
 #[cfg(feature = "other-schemas")]
 /// Generated from `#/components/schemas/ecommerce_catalog_product/properties/collections/items/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EcommerceCatalogProductCollectionsItemObject {
+pub struct EcommerceCatalogProductCollectionsObject {
     pub title: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -14750,7 +14557,7 @@ pub struct EcommerceCatalogProductCollectionsItemObject {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    EcommerceCatalogProductCollectionsItemObject { title : "title", } kept
+    EcommerceCatalogProductCollectionsObject { title : "title", } kept
     additional_properties
 );
 #[cfg(feature = "ecommerce-connectors")]
@@ -14862,7 +14669,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14888,7 +14694,6 @@ pub struct EmailAddressHeader {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14920,7 +14725,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14946,7 +14750,6 @@ pub struct EmailMessageMetadata {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -14977,7 +14780,7 @@ pub struct EmailSetting {
     /// Whether email forwarding is active
     pub forwarding_enabled: Option<bool>,
     /// Unique email setting identifier
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
@@ -15040,7 +14843,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15078,7 +14880,6 @@ pub enum EventDetails {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15318,7 +15119,6 @@ impl<'de> Deserialize<'de> for EventDetails {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15333,7 +15133,6 @@ impl Default for EventDetails {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -15645,7 +15444,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
-    pub options: Vec<FinAgentCsatRequestedEventCsatOptionsItem>,
+    pub options: Vec<FinAgentCsatRequestedEventOptionsItem>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -15658,11 +15457,11 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentCsatRequestedEventCsatOptionsItem {
+pub struct FinAgentCsatRequestedEventOptionsItem {
     /// The emoji representing this rating.
     pub emoji: String,
     /// The stable key to send back as 'rating' on POST /fin/csat.
-    pub key: FinAgentCsatRequestedEventCsatOptionsItemKey,
+    pub key: FinAgentCsatRequestedEventCsatOptionsKey,
     /// The human-readable label for this rating, localised to the conversation's
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
@@ -15674,7 +15473,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    FinAgentCsatRequestedEventCsatOptionsItem { emoji : "emoji", key : "key", label :
+    FinAgentCsatRequestedEventOptionsItem { emoji : "emoji", key : "key", label :
     "label", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
@@ -15683,7 +15482,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
+pub enum FinAgentCsatRequestedEventCsatOptionsKey {
     /// `terrible`
     Terrible,
     /// `bad`
@@ -15699,8 +15498,8 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::enums::string_enum!(
-    FinAgentCsatRequestedEventCsatOptionsItemKey { Terrible = "terrible", Bad = "bad", Ok
-    = "ok", Good = "good", Amazing = "amazing" }
+    FinAgentCsatRequestedEventCsatOptionsKey { Terrible = "terrible", Bad = "bad", Ok =
+    "ok", Good = "good", Amazing = "amazing" }
 );
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
@@ -16079,7 +15878,7 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
@@ -16274,7 +16073,7 @@ pub struct HelpCenter {
     /// The display name of the Help Center only seen by teammates.
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
     pub identifier: Option<String>,
     /// The locales in which the help center is available.
@@ -16342,7 +16141,7 @@ pub struct HelpCenterRedirect {
     /// The unique identifier for the help center the redirect belongs to.
     pub help_center_id: Option<String>,
     /// The unique identifier for the redirect.
-    pub id: Option<String>,
+    pub id: String,
     /// The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale.
     pub locale: Option<String>,
     /// The unique identifier of the target article or collection. For article targets this is the Article ID.
@@ -16435,7 +16234,7 @@ pub struct IdentityVerificationSecret {
     /// The time the secret was created, as a Unix timestamp
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the secret
-    pub id: Option<String>,
+    pub id: String,
     /// Human-readable name for the secret, used to identify it in rotation flows
     pub name: Option<String>,
     /// Whether the secret is enabled for the Android SDK
@@ -16675,7 +16474,7 @@ pub struct InternalArticleListItem {
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
@@ -16828,7 +16627,6 @@ pub struct JobsType;
 crate::runtime::enums::string_tag!(JobsType = "job");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16844,7 +16642,7 @@ pub struct LinkedObject {
     /// Category of the Linked Ticket Object.
     pub category: Option<LinkedObjectCategory>,
     /// The ID of the linked object
-    pub id: Option<String>,
+    pub id: String,
     /// ticket or conversation
     pub type_: Option<LinkedObjectType>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -16854,7 +16652,6 @@ pub struct LinkedObject {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16868,7 +16665,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16893,7 +16689,6 @@ pub enum LinkedObjectCategory {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16907,7 +16702,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16930,7 +16724,6 @@ pub enum LinkedObjectType {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16943,7 +16736,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16971,7 +16763,6 @@ pub struct LinkedObjectList {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -16985,7 +16776,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -17002,7 +16792,6 @@ crate::runtime::object::object!(
 pub struct LinkedObjectListType;
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -17026,7 +16815,7 @@ pub struct Macro {
     /// The time the macro was created in ISO 8601 format.
     pub created_at: Option<String>,
     /// The unique identifier for the macro.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the macro.
     pub name: Option<String>,
     /// String representing the object's type. Always has the value `macro`.
@@ -17984,7 +17773,7 @@ pub struct NewsItem {
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Label names displayed to users to categorize the news item.
     pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
@@ -18105,7 +17894,7 @@ pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the newsfeed. This name will never be visible to your users.
     pub name: Option<String>,
     /// The type of object.
@@ -18168,7 +17957,7 @@ pub struct Note {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
-    pub id: Option<String>,
+    pub id: String,
     /// String representing the object's type. Always has the value `note`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -18236,7 +18025,7 @@ pub struct OfficeHoursException {
     /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
     pub exception_type: Option<OfficeHoursExceptionExceptionType>,
     /// The unique identifier for the office hours exception.
-    pub id: Option<String>,
+    pub id: String,
     /// An optional name for the exception.
     pub name: Option<String>,
     /// The unique identifier for the schedule this exception belongs to.
@@ -18309,7 +18098,7 @@ pub struct OfficeHoursSchedule {
     /// The time the schedule was created as a Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the office hours schedule.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the office hours schedule.
     pub name: Option<String>,
     /// The open intervals that make up the weekly schedule.
@@ -18404,7 +18193,6 @@ pub struct OpenConversationRequestMessageType;
 crate::runtime::enums::string_tag!(OpenConversationRequestMessageType = "open");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18426,7 +18214,6 @@ pub struct OperatorWorkflowEvent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18440,7 +18227,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18462,7 +18248,6 @@ pub struct OperatorWorkflowEventEvent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18476,7 +18261,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18496,7 +18280,6 @@ pub struct OperatorWorkflowEventWorkflow {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18632,7 +18415,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
                     "updated_at",
                     "workspace_id",
                 ],
-                required: &[],
+                required: &["id"],
                 enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
                 open: false,
                 items: None,
@@ -18640,7 +18423,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &["created_at", "id", "name", "type", "updated_at"],
-                required: &[],
+                required: &["id"],
                 enums: &[("type", &["newsfeed"])],
                 open: false,
                 items: None,
@@ -18687,7 +18470,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18721,7 +18503,6 @@ pub struct PartAttachment {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18787,7 +18568,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18811,7 +18591,6 @@ pub struct PriorityChanged {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18825,7 +18604,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18854,7 +18632,6 @@ pub enum PriorityChangedCurrentPriority {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18868,7 +18645,6 @@ crate::runtime::enums::string_enum!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18897,7 +18673,6 @@ pub enum PriorityChangedPreviousPriority {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18931,7 +18706,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -18956,7 +18730,6 @@ pub struct QuickReplyOption {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19012,13 +18785,9 @@ crate::runtime::enums::string_enum!(RecipientType { User = "user", Lead = "lead"
 #[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
-    RedactConversationPartRequest(
-        RedactConversationRequestRedactConversationPartRequest,
-    ),
+    RedactConversationPartRequest(RedactConversationRequestPartRequest),
     /// Payload of the request to redact a conversation source
-    RedactConversationSourceRequest(
-        RedactConversationRequestRedactConversationSourceRequest,
-    ),
+    RedactConversationSourceRequest(RedactConversationRequestSourceRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -19053,13 +18822,13 @@ crate::runtime::object::value!(RedactConversationRequest, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequest {
+pub struct RedactConversationRequestPartRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the conversation_part.
     pub conversation_part_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationPartRequestType,
+    pub type_: RedactConversationRequestPartRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -19067,9 +18836,9 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationPartRequest { conversation_id :
-    "conversation_id", conversation_part_id : "conversation_part_id", type_ : "type", }
-    kept additional_properties
+    RedactConversationRequestPartRequest { conversation_id : "conversation_id",
+    conversation_part_id : "conversation_part_id", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "conversation-parts")]
 /// The type of resource being redacted.
@@ -19078,23 +18847,23 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequestType;
+pub struct RedactConversationRequestPartRequestType;
 #[cfg(feature = "conversation-parts")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationPartRequestType = "conversation_part"
+    RedactConversationRequestPartRequestType = "conversation_part"
 );
 #[cfg(feature = "conversation-parts")]
 /// Payload of the request to redact a conversation source
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequest {
+pub struct RedactConversationRequestSourceRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the source.
     pub source_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationSourceRequestType,
+    pub type_: RedactConversationRequestSourceRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -19102,9 +18871,8 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 }
 #[cfg(feature = "conversation-parts")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationSourceRequest { conversation_id :
-    "conversation_id", source_id : "source_id", type_ : "type", } kept
-    additional_properties
+    RedactConversationRequestSourceRequest { conversation_id : "conversation_id",
+    source_id : "source_id", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversation-parts")]
 /// The type of resource being redacted.
@@ -19113,17 +18881,16 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequestType;
+pub struct RedactConversationRequestSourceRequestType;
 #[cfg(feature = "conversation-parts")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationSourceRequestType = "source"
+    RedactConversationRequestSourceRequestType = "source"
 );
 #[cfg(
     any(
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19150,7 +18917,6 @@ pub struct Reference {
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19288,7 +19054,6 @@ impl Default for ReplyConversationRequest {
 crate::runtime::object::value!(ReplyConversationRequest, crate ::runtime::object::any);
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19314,7 +19079,6 @@ pub struct SalesAgent {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19328,7 +19092,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19357,7 +19120,6 @@ pub enum SalesAgentOutcome {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19410,7 +19172,6 @@ impl From<crate::runtime::search::Filter> for SearchRequest {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19430,7 +19191,7 @@ pub struct Segment {
     /// The time the segment was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the segment.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the segment.
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
@@ -19448,7 +19209,6 @@ pub struct Segment {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19467,7 +19227,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19494,7 +19253,6 @@ pub enum SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19511,7 +19269,6 @@ crate::runtime::enums::string_enum!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19532,7 +19289,6 @@ pub struct SegmentType;
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -19785,7 +19541,7 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     Boolean(bool),
-    ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
+    ValueList(Vec<SingleFilterSearchRequestValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -19898,7 +19654,7 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum SingleFilterSearchRequestValueValueListItem {
+pub enum SingleFilterSearchRequestValueListItem {
     String(String),
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
@@ -19912,7 +19668,7 @@ pub enum SingleFilterSearchRequestValueValueListItem {
         feature = "tickets"
     )
 )]
-impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -19956,7 +19712,7 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
         feature = "tickets"
     )
 )]
-impl Default for SingleFilterSearchRequestValueValueListItem {
+impl Default for SingleFilterSearchRequestValueListItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
@@ -19970,11 +19726,10 @@ impl Default for SingleFilterSearchRequestValueValueListItem {
     )
 )]
 crate::runtime::object::value!(
-    SingleFilterSearchRequestValueValueListItem, crate ::runtime::object::any
+    SingleFilterSearchRequestValueListItem, crate ::runtime::object::any
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20004,7 +19759,6 @@ pub struct SlaApplied {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20018,7 +19772,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20048,7 +19801,6 @@ pub enum SlaAppliedSlaStatus {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20091,7 +19843,6 @@ pub struct SnoozeConversationRequestMessageType;
 crate::runtime::enums::string_tag!(SnoozeConversationRequestMessageType = "snoozed");
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20115,7 +19866,6 @@ pub struct Snoozed {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20167,7 +19917,6 @@ crate::runtime::object::object!(
 );
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20195,7 +19944,6 @@ pub struct SourceEmailMessageMetadata {
 }
 #[cfg(
     any(
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20270,7 +20018,7 @@ pub struct SubscriptionType {
     pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    pub id: Option<String>,
+    pub id: String,
     /// The state of the subscription type.
     pub state: Option<SubscriptionTypeState>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
@@ -20376,7 +20124,6 @@ crate::runtime::enums::string_tag!(SubscriptionTypeListType = "list");
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20396,7 +20143,7 @@ pub struct Tag {
     /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, ticket, article, internal article, or content snippet.
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -20411,7 +20158,6 @@ pub struct Tag {
         feature = "articles",
         feature = "contacts",
         feature = "content-snippets",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20429,7 +20175,6 @@ crate::runtime::object::object!(
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20445,7 +20190,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagBasic {
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -20459,7 +20204,6 @@ pub struct TagBasic {
     any(
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20663,7 +20407,6 @@ crate::runtime::object::object!(
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20689,7 +20432,6 @@ pub struct Tags {
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20704,7 +20446,6 @@ crate::runtime::object::object!(
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20723,7 +20464,6 @@ pub struct TagsType;
 #[cfg(
     any(
         feature = "articles",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20747,7 +20487,7 @@ pub struct Team {
     /// Describes how assignments are distributed among the team members
     pub distribution_method: Option<String>,
     /// The id of the team
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the team
     pub name: Option<String>,
     /// Value is always "team"
@@ -20840,7 +20580,6 @@ crate::runtime::object::object!(
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20869,7 +20608,6 @@ pub struct TeamPriorityLevel {
         feature = "admins",
         feature = "companies",
         feature = "contacts",
-        feature = "conversation-participants",
         feature = "conversation-parts",
         feature = "conversations",
         feature = "custom-object-instances",
@@ -20941,7 +20679,7 @@ pub struct Ticket {
     /// The time the ticket was created as a UTC Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the ticket which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether or not the ticket is shared with the customer.
     pub is_shared: Option<bool>,
     pub linked_objects: Option<LinkedObjectList>,
@@ -21168,7 +20906,7 @@ pub struct TicketDeleted {
     /// Whether the ticket is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    pub id: Option<String>,
+    pub id: String,
     /// always ticket
     pub object: Option<TicketDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -21243,7 +20981,7 @@ pub struct TicketPart {
     /// The external id of the ticket part
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of ticket part.
     pub part_type: Option<String>,
     /// The previous state of the ticket.
@@ -21352,7 +21090,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The human-readable name of the attribute.
     pub label: String,
     /// The type of the object. Always 'attribute'.
-    pub type_: TicketPartUpdatedAttributeDataAttributeType,
+    pub type_: TicketPartAttributeType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -21370,11 +21108,9 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct TicketPartUpdatedAttributeDataAttributeType;
+pub struct TicketPartAttributeType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_tag!(
-    TicketPartUpdatedAttributeDataAttributeType = "attribute"
-);
+crate::runtime::enums::string_tag!(TicketPartAttributeType = "attribute");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The new value of the attribute.
 ///
@@ -21556,7 +21292,7 @@ pub struct TicketPartAuthor {
     /// The email of the author
     pub email: Option<String>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the author
     pub name: Option<String>,
     /// The type of the author
@@ -21635,7 +21371,7 @@ pub struct TicketReply {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the part.
-    pub id: Option<String>,
+    pub id: String,
     /// Type of the part
     pub part_type: Option<TicketReplyPartType>,
     /// Whether or not the ticket part has been redacted.
@@ -21805,7 +21541,7 @@ pub struct TicketState {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
@@ -21880,7 +21616,7 @@ pub struct TicketStateDetailed {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
@@ -21985,7 +21721,7 @@ pub struct TicketType {
     /// The icon of the ticket type
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the ticket type
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
@@ -22116,7 +21852,7 @@ pub struct TicketTypeAttribute {
     /// The description of the ticket type attribute
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Input options for the attribute
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
@@ -22805,7 +22541,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// Whether this input is required.
     pub required: Option<bool>,
     /// The data type of the input.
-    pub type_: Option<UpdateDataConnectorRequestDataInputsItemType>,
+    pub type_: Option<UpdateDataConnectorRequestDataInputsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -22823,7 +22559,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UpdateDataConnectorRequestDataInputsItemType {
+pub enum UpdateDataConnectorRequestDataInputsType {
     /// `string`
     String,
     /// `integer`
@@ -22837,8 +22573,8 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    UpdateDataConnectorRequestDataInputsItemType { String = "string", Integer =
-    "integer", Decimal = "decimal", Boolean = "boolean" }
+    UpdateDataConnectorRequestDataInputsType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
 /// The HTTP method used by the data connector.
@@ -23275,7 +23011,7 @@ pub struct Visitor {
     /// Identifies if this visitor has had a hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    pub id: Option<String>,
+    pub id: String,
     /// The time the Lead last recorded making a request.
     pub las_request_at: Option<crate::runtime::Timestamp>,
     pub location_data: Option<VisitorLocationData>,
@@ -23668,7 +23404,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: String,
     /// Current status of the message
-    pub status: WhatsappMessageStatusListEventsItemStatus,
+    pub status: WhatsappMessageStatusListEventsStatus,
     /// Name of the WhatsApp template used
     pub template_name: Option<String>,
     /// Event type
@@ -23695,7 +23431,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemStatus {
+pub enum WhatsappMessageStatusListEventsStatus {
     /// `sent`
     Sent,
     /// `delivered`
@@ -23709,8 +23445,8 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListEventsItemStatus { Sent = "sent", Delivered = "delivered",
-    Read = "read", Failed = "failed" }
+    WhatsappMessageStatusListEventsStatus { Sent = "sent", Delivered = "delivered", Read
+    = "read", Failed = "failed" }
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Event type
@@ -23954,6 +23690,22 @@ pub struct AttachContactToACompanyBody {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
     AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
+#[cfg(feature = "conversation-participants")]
+/// The contacts taking part in the conversation after the change.
+///
+/// Generated from `#/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactConversationResponse {
+    pub customers: Option<Vec<ContactReference>>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: crate::runtime::AdditionalProperties,
+}
+#[cfg(feature = "conversation-participants")]
+crate::runtime::object::object!(
+    ContactConversationResponse { customers : "customers", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
@@ -24415,16 +24167,6 @@ pub struct EscalateFinConversationResponseStatus;
 #[cfg(feature = "fin-agent")]
 crate::runtime::enums::string_tag!(EscalateFinConversationResponseStatus = "escalated");
 #[cfg(feature = "reporting-data-export")]
-/// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
-///
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GetDownloadReportingDataByJobIdentifierAccept;
-#[cfg(feature = "reporting-data-export")]
-crate::runtime::enums::string_tag!(
-    GetDownloadReportingDataByJobIdentifierAccept = "application/octet-stream"
-);
-#[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportReportingDataResponse {
@@ -24463,9 +24205,7 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
+    pub attributes: Option<Vec<GetExportReportingDataGetDatasetsResponseAttributesItem>>,
     pub default_time_attribute_id: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
@@ -24484,7 +24224,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+pub struct GetExportReportingDataGetDatasetsResponseAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
     pub id: Option<String>,
     pub name: Option<String>,
@@ -24497,8 +24237,8 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", qualified_id : "qualified_id", } kept additional_properties
+    GetExportReportingDataGetDatasetsResponseAttributesItem { id : "id", name : "name",
+    qualified_id : "qualified_id", } kept additional_properties
 );
 #[cfg(feature = "tickets")]
 /// Generated from `#/paths/~1tickets~1{ticket_id}~1linked_conversations/post/requestBody/content/application~1json/schema`.

@@ -109,7 +109,7 @@ impl Client {
     ///         types::AttachContactToConversationRequest {
     ///             admin_id: Some("991267731".to_owned()),
     ///             customer: Some(
-    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestCustomerIntercomUserId {
+    ///                 types::AttachContactToConversationRequestCustomer::IntercomUserId(types::AttachContactToConversationRequestIntercomUserId {
     ///                     intercom_user_id: "6762f19b1bb69f9f2193bbd4".to_owned(),
     ///                     ..Default::default()
     ///                 }),
@@ -790,7 +790,7 @@ impl Client {
     ///                     name: Some("order_id".to_owned()),
     ///                     required: Some(true),
     ///                     type_: Some(
-    ///                         types::CreateDataConnectorRequestDataInputsItemType::String,
+    ///                         types::CreateDataConnectorRequestDataInputsType::String,
     ///                     ),
     ///                     ..Default::default()
     ///                 },
@@ -2108,24 +2108,16 @@ impl Client {
     /// # Example
     ///
     /// ```ignore
-    /// client
-    ///     .get_download_reporting_data_by_job_identifier(
-    ///         types::GetDownloadReportingDataByJobIdentifierAccept,
-    ///         "123",
-    ///         "example",
-    ///     )
-    ///     .await?;
+    /// client.get_download_reporting_data_by_job_identifier("123", "example").await?;
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
-        accept: types::GetDownloadReportingDataByJobIdentifierAccept,
         app_id: impl Into<String>,
         job_identifier: impl Into<String>,
     ) -> crate::runtime::Request<operations::GetDownloadReportingDataByJobIdentifier> {
         let inputs = operations::GetDownloadReportingDataByJobIdentifier::new(
-            accept,
             app_id.into(),
             job_identifier.into(),
         );
@@ -3525,10 +3517,10 @@ impl Client {
     /// ```ignore
     /// let response = client
     ///     .redact_conversation(
-    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestRedactConversationPartRequest {
+    ///         types::RedactConversationRequest::RedactConversationPartRequest(types::RedactConversationRequestPartRequest {
     ///             conversation_id: "really_123_doesnt_exist".to_owned(),
     ///             conversation_part_id: "really_123_doesnt_exist".to_owned(),
-    ///             type_: types::RedactConversationRequestRedactConversationPartRequestType,
+    ///             type_: types::RedactConversationRequestPartRequestType,
     ///             ..Default::default()
     ///         }),
     ///     )

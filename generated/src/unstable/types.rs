@@ -14,7 +14,7 @@ pub struct ActivityLog {
     /// The time the activity was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the activity.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
     pub performed_by: Option<ActivityLogPerformedBy>,
@@ -401,7 +401,7 @@ pub struct Admin {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -675,7 +675,7 @@ pub struct AdminWithApp {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -1207,7 +1207,7 @@ pub struct ArticleListItem {
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
@@ -1309,7 +1309,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1326,7 +1326,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
+pub enum ArticleSearchHighlightsHighlightedSummaryType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1336,8 +1336,8 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedSummaryItemItemType { Highlight = "highlight",
-    Plain = "plain" }
+    ArticleSearchHighlightsHighlightedSummaryType { Highlight = "highlight", Plain =
+    "plain" }
 );
 #[cfg(feature = "articles")]
 /// A highlighted article title.
@@ -1348,7 +1348,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedTitleType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1365,7 +1365,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedTitleItemType {
+pub enum ArticleSearchHighlightsHighlightedTitleType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1375,7 +1375,7 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedTitleItemType { Highlight = "highlight", Plain =
+    ArticleSearchHighlightsHighlightedTitleType { Highlight = "highlight", Plain =
     "plain" }
 );
 #[cfg(feature = "articles")]
@@ -1622,8 +1622,8 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    UserId(AttachContactToConversationRequestCustomerUserId),
+    IntercomUserId(AttachContactToConversationRequestIntercomUserId),
+    UserId(AttachContactToConversationRequestUserId),
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -1692,7 +1692,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerIntercomUserId {
+pub struct AttachContactToConversationRequestIntercomUserId {
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
@@ -1703,7 +1703,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerIntercomUserId { customer : "customer",
+    AttachContactToConversationRequestIntercomUserId { customer : "customer",
     intercom_user_id : "intercom_user_id", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -1711,7 +1711,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerUserId {
+pub struct AttachContactToConversationRequestUserId {
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
@@ -1722,7 +1722,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerUserId { customer : "customer", user_id :
+    AttachContactToConversationRequestUserId { customer : "customer", user_id :
     "user_id", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -1787,7 +1787,7 @@ pub struct Brand {
     /// Associated help center identifier
     pub help_center_id: Option<String>,
     /// Unique brand identifier. For default brand, matches the workspace ID
-    pub id: Option<String>,
+    pub id: String,
     /// Whether this is the workspace's default brand
     pub is_default: Option<bool>,
     /// Display name of the brand
@@ -1852,7 +1852,7 @@ pub struct Call {
     /// API URL to the AI Agent (Fin) call transcript if available.
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    pub id: Option<String>,
+    pub id: String,
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
     pub phone: Option<String>,
@@ -1981,7 +1981,7 @@ pub struct Collection {
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
@@ -2065,7 +2065,7 @@ pub struct Company {
     /// The custom attributes you have set on the company.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    pub id: Option<String>,
+    pub id: String,
     /// The industry that the company operates in.
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
@@ -2701,7 +2701,7 @@ pub struct Contact {
     /// Whether the contact has had an email sent to them hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the iOS app which the contact is using.
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
@@ -3170,7 +3170,7 @@ pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// always contact
     pub type_: Option<ContactReferenceType>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4112,7 +4112,7 @@ pub struct ContentSnippet {
     /// The time the snippet was created as a UNIX timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the content snippet.
-    pub id: Option<String>,
+    pub id: String,
     /// The content blocks that make up the body of the snippet.
     pub json_blocks: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The locale of the content snippet.
@@ -4371,7 +4371,7 @@ pub struct Conversation {
     pub custom_attributes: Option<CustomAttributes>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether a conversation is open (true) or closed (false).
     pub open: Option<bool>,
@@ -4801,7 +4801,7 @@ pub struct ConversationDeleted {
     /// Whether the conversation is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// always conversation
     pub object: Option<ConversationDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4907,7 +4907,7 @@ pub struct ConversationListItem {
     pub custom_attributes: Option<CustomAttributes>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether a conversation is open (true) or closed (false).
     pub open: Option<bool>,
@@ -5017,7 +5017,7 @@ pub struct ConversationPart {
     /// The external id of the conversation part
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
     pub notified_at: Option<crate::runtime::Timestamp>,
@@ -5103,7 +5103,7 @@ pub struct ConversationPartAuthor {
     /// If this conversation part was sent by the AI Agent
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// If this conversation part body was generated by the AI Agent
     pub is_ai_answer: Option<bool>,
     /// The name of the author
@@ -5568,7 +5568,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Time remaining when paused
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target (always paused)
-    pub status: Option<ConversationSlaPausedSlaStatesValueStatus>,
+    pub status: Option<ConversationSlaPausedStatesValueStatus>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5598,7 +5598,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/conversation_sla_paused/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct ConversationSlaPausedSlaStatesValueStatus;
+pub struct ConversationSlaPausedStatesValueStatus;
 #[cfg(
     any(
         feature = "conversations",
@@ -5606,7 +5606,7 @@ pub struct ConversationSlaPausedSlaStatesValueStatus;
         feature = "webhooks"
     )
 )]
-crate::runtime::enums::string_tag!(ConversationSlaPausedSlaStatesValueStatus = "paused");
+crate::runtime::enums::string_tag!(ConversationSlaPausedStatesValueStatus = "paused");
 #[cfg(
     any(
         feature = "conversations",
@@ -5654,7 +5654,7 @@ pub struct ConversationSlaTargetMissed {
     pub sla_name: Option<String>,
     /// Status of all SLA targets at the time of breach
     pub sla_states: Option<
-        std::collections::BTreeMap<String, ConversationSlaTargetMissedSlaStatesValue>,
+        std::collections::BTreeMap<String, ConversationSlaTargetMissedStatesValue>,
     >,
     /// Which specific target was missed
     pub sla_target_type: Option<ConversationSlaTargetMissedSlaTargetType>,
@@ -5721,11 +5721,11 @@ crate::runtime::enums::string_enum!(
 )]
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSlaTargetMissedSlaStatesValue {
+pub struct ConversationSlaTargetMissedStatesValue {
     /// Time remaining for active/paused targets (null for hit/missed)
     pub seconds_remaining: Option<i64>,
     /// Status of this specific target
-    pub status: Option<ConversationSlaTargetMissedSlaStatesValueStatus>,
+    pub status: Option<ConversationSlaTargetMissedValueStatus>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -5739,7 +5739,7 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
     )
 )]
 crate::runtime::object::object!(
-    ConversationSlaTargetMissedSlaStatesValue { seconds_remaining : "seconds_remaining",
+    ConversationSlaTargetMissedStatesValue { seconds_remaining : "seconds_remaining",
     status : "status", } kept additional_properties
 );
 #[cfg(
@@ -5754,7 +5754,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/conversation_sla_target_missed/properties/sla_states/additionalProperties/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
+pub enum ConversationSlaTargetMissedValueStatus {
     /// `hit`
     Hit,
     /// `missed`
@@ -5774,8 +5774,8 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     )
 )]
 crate::runtime::enums::string_enum!(
-    ConversationSlaTargetMissedSlaStatesValueStatus { Hit = "hit", Missed = "missed",
-    Active = "active", Paused = "paused" }
+    ConversationSlaTargetMissedValueStatus { Hit = "hit", Missed = "missed", Active =
+    "active", Paused = "paused" }
 );
 #[cfg(
     any(
@@ -5863,7 +5863,7 @@ pub struct ConversationSource {
     pub delivered_as: Option<String>,
     pub email_message_metadata: Option<SourceEmailMessageMetadata>,
     /// The id representing the message.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
@@ -6593,7 +6593,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// Whether the parameter is required.
     pub required: Option<bool>,
     /// The parameter type.
-    pub type_: Option<CreateDataConnectorRequestDataInputsItemType>,
+    pub type_: Option<CreateDataConnectorRequestDataInputsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -6611,7 +6611,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/create_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateDataConnectorRequestDataInputsItemType {
+pub enum CreateDataConnectorRequestDataInputsType {
     /// `string`
     String,
     /// `integer`
@@ -6625,8 +6625,8 @@ pub enum CreateDataConnectorRequestDataInputsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    CreateDataConnectorRequestDataInputsItemType { String = "string", Integer =
-    "integer", Decimal = "decimal", Boolean = "boolean" }
+    CreateDataConnectorRequestDataInputsType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/create_data_connector_request/properties/headers/items`.
@@ -7383,7 +7383,7 @@ crate::runtime::object::object!(
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
-    ExternalId(CreateTicketRequestContactsItemExternalId),
+    ExternalId(CreateTicketRequestContactsExternalId),
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -7466,7 +7466,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketRequestContactsItemExternalId {
+pub struct CreateTicketRequestContactsExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7476,7 +7476,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
+    CreateTicketRequestContactsExternalId { external_id : "external_id", } kept
     additional_properties
 );
 #[cfg(feature = "tickets")]
@@ -8148,7 +8148,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Whether the Custom Object instance is deleted or not.
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    pub id: Option<String>,
+    pub id: String,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
     pub object: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8472,7 +8472,7 @@ pub struct DataConnector {
     /// The HTTP method used by the data connector.
     pub http_method: Option<DataConnectorHttpMethod>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the data connector.
     pub name: Option<String>,
     /// The current state of the data connector.
@@ -8580,7 +8580,7 @@ pub struct DataConnectorDetail {
     /// The input parameters accepted by this data connector.
     pub data_inputs: Option<Vec<DataConnectorDetailDataInputsItem>>,
     /// The type of data transformation applied to the response.
-    pub data_transformation_type: Option<DataConnectorDetailDataTransformationType>,
+    pub data_transformation_type: Option<DataConnectorDetailTransformationType>,
     /// A description of what this data connector does.
     pub description: Option<String>,
     /// Whether this connector is used directly by Fin.
@@ -8594,7 +8594,7 @@ pub struct DataConnectorDetail {
     /// The HTTP method used by the data connector.
     pub http_method: Option<DataConnectorDetailHttpMethod>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the data connector.
     pub name: Option<String>,
     /// Mappings from connector response objects to Intercom objects.
@@ -8728,7 +8728,7 @@ crate::runtime::enums::string_enum!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/data_transformation_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailDataTransformationType {
+pub enum DataConnectorDetailTransformationType {
     /// `full_access`
     FullAccess,
     /// `redacted_access`
@@ -8740,9 +8740,8 @@ pub enum DataConnectorDetailDataTransformationType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailDataTransformationType { FullAccess = "full_access",
-    RedactedAccess = "redacted_access", CodeBlockTransformation =
-    "code_block_transformation" }
+    DataConnectorDetailTransformationType { FullAccess = "full_access", RedactedAccess =
+    "redacted_access", CodeBlockTransformation = "code_block_transformation" }
 );
 #[cfg(feature = "data-connectors")]
 /// How the connector executes.
@@ -8810,15 +8809,9 @@ crate::runtime::enums::string_enum!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
-    pub attribute_mappings: Option<
-        Vec<DataConnectorDetailObjectMappingsItemAttributeMappingsItem>,
-    >,
-    pub intercom_object_type: Option<
-        DataConnectorDetailObjectMappingsItemIntercomObjectType,
-    >,
-    pub reference_mappings: Option<
-        Vec<DataConnectorDetailObjectMappingsItemReferenceMappingsItem>,
-    >,
+    pub attribute_mappings: Option<Vec<DataConnectorDetailAttributeMappingsItem>>,
+    pub intercom_object_type: Option<DataConnectorDetailIntercomObjectType>,
+    pub reference_mappings: Option<Vec<DataConnectorDetailReferenceMappingsItem>>,
     pub response_object_path: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -8835,11 +8828,9 @@ crate::runtime::object::object!(
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+pub struct DataConnectorDetailAttributeMappingsItem {
     pub intercom_attribute_identifier: Option<String>,
-    pub mapping_type: Option<
-        DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
-    >,
+    pub mapping_type: Option<DataConnectorDetailMappingType>,
     pub response_attribute_path: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -8848,16 +8839,15 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    intercom_attribute_identifier : "intercom_attribute_identifier", mapping_type :
-    "mapping_type", response_attribute_path : "response_attribute_path", } kept
-    additional_properties
+    DataConnectorDetailAttributeMappingsItem { intercom_attribute_identifier :
+    "intercom_attribute_identifier", mapping_type : "mapping_type",
+    response_attribute_path : "response_attribute_path", } kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+pub enum DataConnectorDetailMappingType {
     /// `primitive_mapping`
     PrimitiveMapping,
     /// `context_mapping`
@@ -8867,14 +8857,14 @@ pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
-    PrimitiveMapping = "primitive_mapping", ContextMapping = "context_mapping" }
+    DataConnectorDetailMappingType { PrimitiveMapping = "primitive_mapping",
+    ContextMapping = "context_mapping" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
+pub enum DataConnectorDetailIntercomObjectType {
     /// `conversation`
     Conversation,
     /// `user`
@@ -8884,16 +8874,16 @@ pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemIntercomObjectType { Conversation =
-    "conversation", User = "user" }
+    DataConnectorDetailIntercomObjectType { Conversation = "conversation", User = "user"
+    }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+pub struct DataConnectorDetailReferenceMappingsItem {
     pub intercom_attribute_identifier: Option<String>,
     pub intercom_object_type: Option<
-        DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
+        DataConnectorDetailReferenceMappingsIntercomObjectType,
     >,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
@@ -8902,15 +8892,15 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::object::object!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    intercom_attribute_identifier : "intercom_attribute_identifier", intercom_object_type
-    : "intercom_object_type", } kept additional_properties
+    DataConnectorDetailReferenceMappingsItem { intercom_attribute_identifier :
+    "intercom_attribute_identifier", intercom_object_type : "intercom_object_type", }
+    kept additional_properties
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+pub enum DataConnectorDetailReferenceMappingsIntercomObjectType {
     /// `conversation`
     Conversation,
     /// `user`
@@ -8920,8 +8910,8 @@ pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjec
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
-    Conversation = "conversation", User = "user" }
+    DataConnectorDetailReferenceMappingsIntercomObjectType { Conversation =
+    "conversation", User = "user" }
 );
 #[cfg(feature = "data-connectors")]
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items`.
@@ -8934,7 +8924,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
     /// Whether this field is redacted in logs.
     pub redacted: Option<bool>,
     /// The data type of the response field.
-    pub type_: Option<DataConnectorDetailResponseFieldsItemType>,
+    pub type_: Option<DataConnectorDetailResponseFieldsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -8951,7 +8941,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/data_connector_detail/properties/response_fields/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DataConnectorDetailResponseFieldsItemType {
+pub enum DataConnectorDetailResponseFieldsType {
     /// `unknown`
     Unknown2,
     /// `string`
@@ -8969,7 +8959,7 @@ pub enum DataConnectorDetailResponseFieldsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    DataConnectorDetailResponseFieldsItemType { Unknown2 = "unknown", String = "string",
+    DataConnectorDetailResponseFieldsType { Unknown2 = "unknown", String = "string",
     Integer = "integer", Decimal = "decimal", Datetime = "datetime", Boolean = "boolean"
     }
 );
@@ -9024,7 +9014,7 @@ pub struct DataConnectorExecutionResult {
     /// The HTTP status code returned by the external API.
     pub http_status: Option<i64>,
     /// The unique identifier for the execution result.
-    pub id: Option<String>,
+    pub id: String,
     /// The raw (unmapped) response body.
     pub raw_response_body: Option<String>,
     /// The request body sent to the external API.
@@ -9697,7 +9687,7 @@ pub struct DeletedArticleObject {
     /// Whether the article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - article
     pub object: Option<DeletedArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9729,7 +9719,7 @@ pub struct DeletedCollectionObject {
     /// Whether the collection was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `collection`
     pub object: Option<DeletedCollectionObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9761,7 +9751,7 @@ pub struct DeletedCompanyObject {
     /// Whether the company was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `company`
     pub object: Option<DeletedCompanyObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9793,7 +9783,7 @@ pub struct DeletedConversationItem {
     /// The time when the conversation was deleted.
     pub deleted_at: Option<crate::runtime::Timestamp>,
     /// The ID of the deleted conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether reporting metrics are retained for this conversation ID
     pub metrics_retained: Option<bool>,
     /// String representing the object's type. Always has the value `conversation`.
@@ -9840,7 +9830,7 @@ pub struct DeletedDataConnectorObject {
     /// Whether the data connector was deleted successfully.
     pub deleted: Option<bool>,
     /// The unique identifier for the data connector.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted.
     pub object: Option<DeletedDataConnectorObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9872,7 +9862,7 @@ pub struct DeletedFolderObject {
     /// Whether the folder was successfully deleted.
     pub deleted: Option<bool>,
     /// The unique identifier for the deleted folder
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object - `folder`.
     pub object: Option<DeletedFolderObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9904,7 +9894,7 @@ pub struct DeletedInternalArticleObject {
     /// Whether the internal article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - internal_article
     pub object: Option<DeletedInternalArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9938,7 +9928,7 @@ pub struct DeletedObject {
     /// Whether the news item was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted - news-item.
     pub object: Option<DeletedObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -10082,7 +10072,7 @@ pub struct EmailSetting {
     /// Whether email forwarding is active
     pub forwarding_enabled: Option<bool>,
     /// Unique email setting identifier
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object
     pub type_: Option<String>,
     /// Unix timestamp of last modification
@@ -10573,7 +10563,7 @@ pub struct Folder {
     /// An emoji associated with the folder
     pub emoji: Option<String>,
     /// The unique identifier for the folder
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the folder
     pub name: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
@@ -10766,7 +10756,7 @@ pub struct HelpCenter {
     /// The display name of the Help Center only seen by teammates.
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
@@ -10941,7 +10931,7 @@ pub struct InternalArticleListItem {
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
@@ -11268,7 +11258,7 @@ pub struct Macro {
     /// The time the macro was created in ISO 8601 format.
     pub created_at: Option<String>,
     /// The unique identifier for the macro.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the macro.
     pub name: Option<String>,
     /// String representing the object's type. Always has the value `macro`.
@@ -11639,7 +11629,7 @@ pub struct NewsItem {
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Label names displayed to users to categorize the news item.
     pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
@@ -11760,7 +11750,7 @@ pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the newsfeed. This name will never be visible to your users.
     pub name: Option<String>,
     /// The type of object.
@@ -11823,7 +11813,7 @@ pub struct Note {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
-    pub id: Option<String>,
+    pub id: String,
     /// String representing the object's type. Always has the value `note`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -12113,7 +12103,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
                     "updated_at",
                     "workspace_id",
                 ],
-                required: &[],
+                required: &["id"],
                 enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
                 open: false,
                 items: None,
@@ -12121,7 +12111,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &["created_at", "id", "name", "type", "updated_at"],
-                required: &[],
+                required: &["id"],
                 enums: &[("type", &["newsfeed"])],
                 open: false,
                 items: None,
@@ -12409,13 +12399,9 @@ crate::runtime::enums::string_enum!(RecipientType { User = "user", Lead = "lead"
 #[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
-    RedactConversationPartRequest(
-        RedactConversationRequestRedactConversationPartRequest,
-    ),
+    RedactConversationPartRequest(RedactConversationRequestPartRequest),
     /// Payload of the request to redact a conversation source
-    RedactConversationSourceRequest(
-        RedactConversationRequestRedactConversationSourceRequest,
-    ),
+    RedactConversationSourceRequest(RedactConversationRequestSourceRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -12450,13 +12436,13 @@ crate::runtime::object::value!(RedactConversationRequest, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequest {
+pub struct RedactConversationRequestPartRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the conversation_part.
     pub conversation_part_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationPartRequestType,
+    pub type_: RedactConversationRequestPartRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -12464,9 +12450,9 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationPartRequest { conversation_id :
-    "conversation_id", conversation_part_id : "conversation_part_id", type_ : "type", }
-    kept additional_properties
+    RedactConversationRequestPartRequest { conversation_id : "conversation_id",
+    conversation_part_id : "conversation_part_id", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of resource being redacted.
@@ -12475,23 +12461,23 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequestType;
+pub struct RedactConversationRequestPartRequestType;
 #[cfg(feature = "conversations")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationPartRequestType = "conversation_part"
+    RedactConversationRequestPartRequestType = "conversation_part"
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to redact a conversation source
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequest {
+pub struct RedactConversationRequestSourceRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the source.
     pub source_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationSourceRequestType,
+    pub type_: RedactConversationRequestSourceRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -12499,9 +12485,8 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationSourceRequest { conversation_id :
-    "conversation_id", source_id : "source_id", type_ : "type", } kept
-    additional_properties
+    RedactConversationRequestSourceRequest { conversation_id : "conversation_id",
+    source_id : "source_id", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of resource being redacted.
@@ -12510,10 +12495,10 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequestType;
+pub struct RedactConversationRequestSourceRequestType;
 #[cfg(feature = "conversations")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationSourceRequestType = "source"
+    RedactConversationRequestSourceRequestType = "source"
 );
 #[cfg(
     any(
@@ -12799,7 +12784,7 @@ pub struct Segment {
     /// The time the segment was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the segment.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the segment.
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
@@ -13087,7 +13072,7 @@ crate::runtime::enums::string_enum!(
 pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
-    ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
+    ValueList(Vec<SingleFilterSearchRequestValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -13163,14 +13148,14 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum SingleFilterSearchRequestValueValueListItem {
+pub enum SingleFilterSearchRequestValueListItem {
     String(String),
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13207,14 +13192,14 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-impl Default for SingleFilterSearchRequestValueValueListItem {
+impl Default for SingleFilterSearchRequestValueListItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::value!(
-    SingleFilterSearchRequestValueValueListItem, crate ::runtime::object::any
+    SingleFilterSearchRequestValueListItem, crate ::runtime::object::any
 );
 #[cfg(
     any(
@@ -13490,7 +13475,7 @@ pub struct SubscriptionType {
     pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    pub id: Option<String>,
+    pub id: String,
     /// The state of the subscription type.
     pub state: Option<SubscriptionTypeState>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
@@ -13612,7 +13597,7 @@ pub struct Tag {
     /// The admin who applied the tag
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -13654,7 +13639,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagBasic {
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -13846,7 +13831,7 @@ pub struct Team {
     pub admin_ids: Option<Vec<String>>,
     pub admin_priority_level: Option<AdminPriorityLevel>,
     /// The id of the team
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the team
     pub name: Option<String>,
     /// Value is always "team"
@@ -14033,7 +14018,7 @@ pub struct Ticket {
     /// The time the ticket was created as a UTC Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the ticket which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether or not the ticket is shared with the customer.
     pub is_shared: Option<bool>,
     pub linked_objects: Option<LinkedObjectList>,
@@ -14126,7 +14111,7 @@ impl<'de> Deserialize<'de> for TicketTicketState {
                     "internal_label",
                     "type",
                 ],
-                required: &[],
+                required: &["id"],
                 enums: &[
                     (
                         "category",
@@ -14332,7 +14317,7 @@ pub struct TicketDeleted {
     /// Whether the ticket is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    pub id: Option<String>,
+    pub id: String,
     /// always ticket
     pub object: Option<TicketDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14407,7 +14392,7 @@ pub struct TicketPart {
     /// The external id of the ticket part
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of ticket part.
     pub part_type: Option<String>,
     /// The previous state of the ticket.
@@ -14513,7 +14498,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The human-readable name of the attribute.
     pub label: String,
     /// The type of the object. Always 'attribute'.
-    pub type_: TicketPartUpdatedAttributeDataAttributeType,
+    pub type_: TicketPartAttributeType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -14531,11 +14516,9 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct TicketPartUpdatedAttributeDataAttributeType;
+pub struct TicketPartAttributeType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_tag!(
-    TicketPartUpdatedAttributeDataAttributeType = "attribute"
-);
+crate::runtime::enums::string_tag!(TicketPartAttributeType = "attribute");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The new value of the attribute.
 ///
@@ -14717,7 +14700,7 @@ pub struct TicketPartAuthor {
     /// The email of the author
     pub email: Option<String>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the author
     pub name: Option<String>,
     /// The type of the author
@@ -14796,7 +14779,7 @@ pub struct TicketReply {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the part.
-    pub id: Option<String>,
+    pub id: String,
     /// Type of the part
     pub part_type: Option<TicketReplyPartType>,
     /// Whether or not the ticket part has been redacted.
@@ -14963,7 +14946,7 @@ pub struct TicketState {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
@@ -15038,7 +15021,7 @@ pub struct TicketStateDetailed {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
@@ -15143,7 +15126,7 @@ pub struct TicketType {
     /// The icon of the ticket type
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the ticket type
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
@@ -15274,7 +15257,7 @@ pub struct TicketTypeAttribute {
     /// The description of the ticket type attribute
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Input options for the attribute
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
@@ -15795,7 +15778,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// Whether this input is required.
     pub required: Option<bool>,
     /// The data type of the input.
-    pub type_: Option<UpdateDataConnectorRequestDataInputsItemType>,
+    pub type_: Option<UpdateDataConnectorRequestDataInputsType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -15813,7 +15796,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/update_data_connector_request/properties/data_inputs/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UpdateDataConnectorRequestDataInputsItemType {
+pub enum UpdateDataConnectorRequestDataInputsType {
     /// `string`
     String,
     /// `integer`
@@ -15827,8 +15810,8 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
 }
 #[cfg(feature = "data-connectors")]
 crate::runtime::enums::string_enum!(
-    UpdateDataConnectorRequestDataInputsItemType { String = "string", Integer =
-    "integer", Decimal = "decimal", Boolean = "boolean" }
+    UpdateDataConnectorRequestDataInputsType { String = "string", Integer = "integer",
+    Decimal = "decimal", Boolean = "boolean" }
 );
 #[cfg(feature = "data-connectors")]
 /// The HTTP method used by the data connector.
@@ -16131,7 +16114,7 @@ pub struct Visitor {
     /// Identifies if this visitor has had a hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    pub id: Option<String>,
+    pub id: String,
     /// The time the Lead last recorded making a request.
     pub las_request_at: Option<crate::runtime::Timestamp>,
     pub location_data: Option<VisitorLocationData>,
@@ -16524,7 +16507,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: String,
     /// Current status of the message
-    pub status: WhatsappMessageStatusListEventsItemStatus,
+    pub status: WhatsappMessageStatusListEventsStatus,
     /// Name of the WhatsApp template used
     pub template_name: Option<String>,
     /// Event type
@@ -16551,7 +16534,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemStatus {
+pub enum WhatsappMessageStatusListEventsStatus {
     /// `sent`
     Sent,
     /// `delivered`
@@ -16565,8 +16548,8 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListEventsItemStatus { Sent = "sent", Delivered = "delivered",
-    Read = "read", Failed = "failed" }
+    WhatsappMessageStatusListEventsStatus { Sent = "sent", Delivered = "delivered", Read
+    = "read", Failed = "failed" }
 );
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 /// Event type
@@ -16739,6 +16722,22 @@ pub struct AttachContactToACompanyBody {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
     AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
+#[cfg(feature = "conversations")]
+/// The contacts taking part in the conversation after the change.
+///
+/// Generated from `#/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactConversationResponse {
+    pub customers: Option<Vec<ContactReference>>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: crate::runtime::AdditionalProperties,
+}
+#[cfg(feature = "conversations")]
+crate::runtime::object::object!(
+    ContactConversationResponse { customers : "customers", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
@@ -17095,16 +17094,6 @@ crate::runtime::object::object!(
     DetachTagFromBody { admin_id : "admin_id", } kept additional_properties
 );
 #[cfg(feature = "export")]
-/// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
-///
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GetDownloadReportingDataByJobIdentifierAccept;
-#[cfg(feature = "export")]
-crate::runtime::enums::string_tag!(
-    GetDownloadReportingDataByJobIdentifierAccept = "application/octet-stream"
-);
-#[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportReportingDataResponse {
@@ -17143,9 +17132,7 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
+    pub attributes: Option<Vec<GetExportReportingDataGetDatasetsResponseAttributesItem>>,
     pub default_time_attribute_id: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
@@ -17164,7 +17151,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+pub struct GetExportReportingDataGetDatasetsResponseAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
     pub id: Option<String>,
     pub name: Option<String>,
@@ -17177,8 +17164,8 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
 }
 #[cfg(feature = "export")]
 crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", qualified_id : "qualified_id", } kept additional_properties
+    GetExportReportingDataGetDatasetsResponseAttributesItem { id : "id", name : "name",
+    qualified_id : "qualified_id", } kept additional_properties
 );
 #[cfg(feature = "calls")]
 /// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.

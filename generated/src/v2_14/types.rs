@@ -14,7 +14,7 @@ pub struct ActivityLog {
     /// The time the activity was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the activity.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ActivityLogMetadata>,
     /// Details about the Admin involved in the activity.
     pub performed_by: Option<ActivityLogPerformedBy>,
@@ -556,7 +556,7 @@ pub struct Admin {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -784,7 +784,7 @@ pub struct AdminWithApp {
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
     pub has_inbox_seat: Option<bool>,
     /// The id representing the admin.
-    pub id: Option<String>,
+    pub id: String,
     /// The job title of the admin.
     pub job_title: Option<String>,
     /// The name of the admin.
@@ -1172,7 +1172,7 @@ pub struct ArticleListItem {
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
     pub description: Option<String>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The id of the article's parent collection or section. An article without this field stands alone.
     pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
@@ -1273,7 +1273,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryItemItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedSummaryType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1290,7 +1290,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_summary/items/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
+pub enum ArticleSearchHighlightsHighlightedSummaryType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1300,8 +1300,8 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedSummaryItemItemType { Highlight = "highlight",
-    Plain = "plain" }
+    ArticleSearchHighlightsHighlightedSummaryType { Highlight = "highlight", Plain =
+    "plain" }
 );
 #[cfg(feature = "articles")]
 /// A highlighted article title.
@@ -1312,7 +1312,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The text of the title.
     pub text: Option<String>,
     /// The type of text - `highlight` or `plain`.
-    pub type_: Option<ArticleSearchHighlightsHighlightedTitleItemType>,
+    pub type_: Option<ArticleSearchHighlightsHighlightedTitleType>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -1329,7 +1329,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/article_search_highlights/properties/highlighted_title/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ArticleSearchHighlightsHighlightedTitleItemType {
+pub enum ArticleSearchHighlightsHighlightedTitleType {
     /// `highlight`
     Highlight,
     /// `plain`
@@ -1339,7 +1339,7 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
 }
 #[cfg(feature = "articles")]
 crate::runtime::enums::string_enum!(
-    ArticleSearchHighlightsHighlightedTitleItemType { Highlight = "highlight", Plain =
+    ArticleSearchHighlightsHighlightedTitleType { Highlight = "highlight", Plain =
     "plain" }
 );
 #[cfg(feature = "articles")]
@@ -1586,8 +1586,8 @@ crate::runtime::object::object!(
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AttachContactToConversationRequestCustomer {
-    IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    UserId(AttachContactToConversationRequestCustomerUserId),
+    IntercomUserId(AttachContactToConversationRequestIntercomUserId),
+    UserId(AttachContactToConversationRequestUserId),
     Email(AttachContactToConversationRequestCustomerEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -1656,7 +1656,7 @@ crate::runtime::object::value!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerIntercomUserId {
+pub struct AttachContactToConversationRequestIntercomUserId {
     pub customer: Option<CustomerRequest>,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
@@ -1667,7 +1667,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerIntercomUserId { customer : "customer",
+    AttachContactToConversationRequestIntercomUserId { customer : "customer",
     intercom_user_id : "intercom_user_id", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -1675,7 +1675,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/attach_contact_to_conversation_request/properties/customer/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequestCustomerUserId {
+pub struct AttachContactToConversationRequestUserId {
     pub customer: Option<CustomerRequest>,
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
@@ -1686,7 +1686,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    AttachContactToConversationRequestCustomerUserId { customer : "customer", user_id :
+    AttachContactToConversationRequestUserId { customer : "customer", user_id :
     "user_id", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
@@ -1793,7 +1793,7 @@ pub struct Call {
     /// API URL to the AI Agent (Fin) call transcript if available.
     pub fin_transcription_url: Option<String>,
     /// The id of the call.
-    pub id: Option<String>,
+    pub id: String,
     pub initiated_at: Option<Datetime>,
     /// The phone number involved in the call, in E.164 format.
     pub phone: Option<String>,
@@ -1900,7 +1900,7 @@ pub struct Collection {
     /// The icon of the collection.
     pub icon: Option<String>,
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     pub name: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
@@ -1982,7 +1982,7 @@ pub struct Company {
     /// The custom attributes you have set on the company.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// The Intercom defined id representing the company.
-    pub id: Option<String>,
+    pub id: String,
     /// The industry that the company operates in.
     pub industry: Option<String>,
     /// The time the company last recorded making a request.
@@ -2440,7 +2440,7 @@ pub struct Contact {
     /// Whether the contact has had an email sent to them hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the iOS app which the contact is using.
     pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
@@ -2909,7 +2909,7 @@ pub struct ContactReference {
     /// The unique identifier for the contact which is provided by the Client.
     pub external_id: Option<String>,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// always contact
     pub type_: Option<ContactReferenceType>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -3990,7 +3990,7 @@ pub struct Conversation {
     pub custom_attributes: Option<CustomAttributes>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether a conversation is open (true) or closed (false).
     pub open: Option<bool>,
@@ -4329,7 +4329,7 @@ pub struct ConversationDeleted {
     /// Whether the conversation is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the conversation.
-    pub id: Option<String>,
+    pub id: String,
     /// always conversation
     pub object: Option<ConversationDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -4434,7 +4434,7 @@ pub struct ConversationListItem {
     pub custom_attributes: Option<CustomAttributes>,
     pub first_contact_reply: Option<ConversationFirstContactReply>,
     /// The id representing the conversation.
-    pub id: Option<String>,
+    pub id: String,
     pub linked_objects: Option<LinkedObjectList>,
     /// Indicates whether a conversation is open (true) or closed (false).
     pub open: Option<bool>,
@@ -4544,7 +4544,7 @@ pub struct ConversationPart {
     /// The external id of the conversation part
     pub external_id: Option<String>,
     /// The id representing the conversation part.
-    pub id: Option<String>,
+    pub id: String,
     pub metadata: Option<ConversationPartMetadata>,
     /// The time the user was notified with the conversation part.
     pub notified_at: Option<crate::runtime::Timestamp>,
@@ -4630,7 +4630,7 @@ pub struct ConversationPartAuthor {
     /// If this conversation part was sent by the AI Agent
     pub from_ai_agent: Option<bool>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// If this conversation part body was generated by the AI Agent
     pub is_ai_answer: Option<bool>,
     /// The name of the author
@@ -4930,7 +4930,7 @@ pub struct ConversationSource {
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
     pub delivered_as: Option<String>,
     /// The id representing the message.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     pub redacted: Option<bool>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
@@ -6246,7 +6246,7 @@ crate::runtime::object::object!(
 #[non_exhaustive]
 pub enum CreateTicketRequestContactsItem {
     Id(CreateTicketRequestContactsItemId),
-    ExternalId(CreateTicketRequestContactsItemExternalId),
+    ExternalId(CreateTicketRequestContactsExternalId),
     Email(CreateTicketRequestContactsItemEmail),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
@@ -6329,7 +6329,7 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/create_ticket_request/properties/contacts/items/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketRequestContactsItemExternalId {
+pub struct CreateTicketRequestContactsExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -6339,7 +6339,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
 }
 #[cfg(feature = "tickets")]
 crate::runtime::object::object!(
-    CreateTicketRequestContactsItemExternalId { external_id : "external_id", } kept
+    CreateTicketRequestContactsExternalId { external_id : "external_id", } kept
     additional_properties
 );
 #[cfg(feature = "tickets")]
@@ -6902,7 +6902,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Whether the Custom Object instance is deleted or not.
     pub deleted: Option<bool>,
     /// The Intercom defined id representing the Custom Object instance.
-    pub id: Option<String>,
+    pub id: String,
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
     pub object: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7592,7 +7592,7 @@ pub struct DeletedArticleObject {
     /// Whether the article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - article
     pub object: Option<DeletedArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7624,7 +7624,7 @@ pub struct DeletedCollectionObject {
     /// Whether the collection was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the collection which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `collection`
     pub object: Option<DeletedCollectionObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7656,7 +7656,7 @@ pub struct DeletedCompanyObject {
     /// Whether the company was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the company which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - `company`
     pub object: Option<DeletedCompanyObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7688,7 +7688,7 @@ pub struct DeletedInternalArticleObject {
     /// Whether the internal article was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the internal article which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted. - internal_article
     pub object: Option<DeletedInternalArticleObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -7722,7 +7722,7 @@ pub struct DeletedObject {
     /// Whether the news item was deleted successfully or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the news item which you provided in the URL.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of object which was deleted - news-item.
     pub object: Option<DeletedObjectObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -8300,7 +8300,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
-    pub options: Vec<FinAgentCsatRequestedEventCsatOptionsItem>,
+    pub options: Vec<FinAgentCsatRequestedEventOptionsItem>,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -8313,11 +8313,11 @@ crate::runtime::object::object!(
 #[cfg(feature = "other-schemas")]
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentCsatRequestedEventCsatOptionsItem {
+pub struct FinAgentCsatRequestedEventOptionsItem {
     /// The emoji representing this rating.
     pub emoji: String,
     /// The stable key to send back as 'rating' on POST /fin/csat.
-    pub key: FinAgentCsatRequestedEventCsatOptionsItemKey,
+    pub key: FinAgentCsatRequestedEventCsatOptionsKey,
     /// The human-readable label for this rating, localised to the conversation's
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
@@ -8329,7 +8329,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::object::object!(
-    FinAgentCsatRequestedEventCsatOptionsItem { emoji : "emoji", key : "key", label :
+    FinAgentCsatRequestedEventOptionsItem { emoji : "emoji", key : "key", label :
     "label", } kept additional_properties
 );
 #[cfg(feature = "other-schemas")]
@@ -8338,7 +8338,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items/properties/key`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
+pub enum FinAgentCsatRequestedEventCsatOptionsKey {
     /// `terrible`
     Terrible,
     /// `bad`
@@ -8354,8 +8354,8 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::enums::string_enum!(
-    FinAgentCsatRequestedEventCsatOptionsItemKey { Terrible = "terrible", Bad = "bad", Ok
-    = "ok", Good = "good", Amazing = "amazing" }
+    FinAgentCsatRequestedEventCsatOptionsKey { Terrible = "terrible", Bad = "bad", Ok =
+    "ok", Good = "good", Amazing = "amazing" }
 );
 #[cfg(feature = "other-schemas")]
 /// The name of the event.
@@ -8783,7 +8783,7 @@ pub struct HelpCenter {
     /// The display name of the Help Center only seen by teammates.
     pub display_name: Option<String>,
     /// The unique identifier for the Help Center which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
     pub identifier: Option<String>,
     /// The time when the Help Center was last updated.
@@ -8944,7 +8944,7 @@ pub struct InternalArticleListItem {
     /// The time when the article was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The default locale of the article.
     pub locale: Option<String>,
     /// The id of the owner of the article.
@@ -9513,7 +9513,7 @@ pub struct NewsItem {
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
     pub deliver_silently: Option<bool>,
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Label names displayed to users to categorize the news item.
     pub labels: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
@@ -9634,7 +9634,7 @@ pub struct Newsfeed {
     /// Timestamp for when the newsfeed was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the newsfeed which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the newsfeed. This name will never be visible to your users.
     pub name: Option<String>,
     /// The type of object.
@@ -9695,7 +9695,7 @@ pub struct Note {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id of the note.
-    pub id: Option<String>,
+    pub id: String,
     /// String representing the object's type. Always has the value `note`.
     pub type_: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -9957,7 +9957,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
                     "updated_at",
                     "workspace_id",
                 ],
-                required: &[],
+                required: &["id"],
                 enums: &[("state", &["draft", "live"]), ("type", &["news-item"])],
                 open: false,
                 items: None,
@@ -9965,7 +9965,7 @@ impl<'de> Deserialize<'de> for PaginatedResponseDataItem {
             crate::runtime::union::Shape {
                 kind: crate::runtime::union::Kind::Object,
                 declared: &["created_at", "id", "name", "type", "updated_at"],
-                required: &[],
+                required: &["id"],
                 enums: &[("type", &["newsfeed"])],
                 open: false,
                 items: None,
@@ -10159,13 +10159,9 @@ crate::runtime::enums::string_enum!(RecipientType { User = "user", Lead = "lead"
 #[non_exhaustive]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
-    RedactConversationPartRequest(
-        RedactConversationRequestRedactConversationPartRequest,
-    ),
+    RedactConversationPartRequest(RedactConversationRequestPartRequest),
     /// Payload of the request to redact a conversation source
-    RedactConversationSourceRequest(
-        RedactConversationRequestRedactConversationSourceRequest,
-    ),
+    RedactConversationSourceRequest(RedactConversationRequestSourceRequest),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -10200,13 +10196,13 @@ crate::runtime::object::value!(RedactConversationRequest, crate ::runtime::objec
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequest {
+pub struct RedactConversationRequestPartRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the conversation_part.
     pub conversation_part_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationPartRequestType,
+    pub type_: RedactConversationRequestPartRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -10214,9 +10210,9 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationPartRequest { conversation_id :
-    "conversation_id", conversation_part_id : "conversation_part_id", type_ : "type", }
-    kept additional_properties
+    RedactConversationRequestPartRequest { conversation_id : "conversation_id",
+    conversation_part_id : "conversation_part_id", type_ : "type", } kept
+    additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of resource being redacted.
@@ -10225,23 +10221,23 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/0/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationPartRequestType;
+pub struct RedactConversationRequestPartRequestType;
 #[cfg(feature = "conversations")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationPartRequestType = "conversation_part"
+    RedactConversationRequestPartRequestType = "conversation_part"
 );
 #[cfg(feature = "conversations")]
 /// Payload of the request to redact a conversation source
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequest {
+pub struct RedactConversationRequestSourceRequest {
     /// The id of the conversation.
     pub conversation_id: String,
     /// The id of the source.
     pub source_id: String,
     /// The type of resource being redacted.
-    pub type_: RedactConversationRequestRedactConversationSourceRequestType,
+    pub type_: RedactConversationRequestSourceRequestType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -10249,9 +10245,8 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 }
 #[cfg(feature = "conversations")]
 crate::runtime::object::object!(
-    RedactConversationRequestRedactConversationSourceRequest { conversation_id :
-    "conversation_id", source_id : "source_id", type_ : "type", } kept
-    additional_properties
+    RedactConversationRequestSourceRequest { conversation_id : "conversation_id",
+    source_id : "source_id", type_ : "type", } kept additional_properties
 );
 #[cfg(feature = "conversations")]
 /// The type of resource being redacted.
@@ -10260,10 +10255,10 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/redact_conversation_request/oneOf/1/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RedactConversationRequestRedactConversationSourceRequestType;
+pub struct RedactConversationRequestSourceRequestType;
 #[cfg(feature = "conversations")]
 crate::runtime::enums::string_tag!(
-    RedactConversationRequestRedactConversationSourceRequestType = "source"
+    RedactConversationRequestSourceRequestType = "source"
 );
 #[cfg(
     any(
@@ -10515,7 +10510,7 @@ pub struct Segment {
     /// The time the segment was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier representing the segment.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the segment.
     pub name: Option<String>,
     /// Type of the contact: contact (lead) or user.
@@ -10720,7 +10715,7 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     Boolean(bool),
-    ValueList(Vec<SingleFilterSearchRequestValueValueListItem>),
+    ValueList(Vec<SingleFilterSearchRequestValueListItem>),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
@@ -10805,14 +10800,14 @@ crate::runtime::object::value!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum SingleFilterSearchRequestValueValueListItem {
+pub enum SingleFilterSearchRequestValueListItem {
     String(String),
     Integer(i64),
     /// JSON that fits none of the variants above, kept as sent.
     Other(serde_json::Value),
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
+impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -10849,14 +10844,14 @@ impl<'de> Deserialize<'de> for SingleFilterSearchRequestValueValueListItem {
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
-impl Default for SingleFilterSearchRequestValueValueListItem {
+impl Default for SingleFilterSearchRequestValueListItem {
     fn default() -> Self {
         Self::Other(Default::default())
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::runtime::object::value!(
-    SingleFilterSearchRequestValueValueListItem, crate ::runtime::object::any
+    SingleFilterSearchRequestValueListItem, crate ::runtime::object::any
 );
 #[cfg(
     any(
@@ -11061,7 +11056,7 @@ pub struct SubscriptionType {
     pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
     pub default_translation: Option<Translation>,
     /// The unique identifier representing the subscription type.
-    pub id: Option<String>,
+    pub id: String,
     /// The state of the subscription type.
     pub state: Option<SubscriptionTypeState>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
@@ -11183,7 +11178,7 @@ pub struct Tag {
     /// The admin who applied the tag. Only present when the tag is returned as part of a tagging operation on a contact, conversation, or ticket.
     pub applied_by: Option<Reference>,
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -11225,7 +11220,7 @@ crate::runtime::object::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagBasic {
     /// The id of the tag
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the tag
     pub name: Option<String>,
     /// value is "tag"
@@ -11421,7 +11416,7 @@ pub struct Team {
     /// Describes how assignments are distributed among the team members
     pub distribution_method: Option<String>,
     /// The id of the team
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the team
     pub name: Option<String>,
     /// Value is always "team"
@@ -11515,7 +11510,7 @@ pub struct Ticket {
     /// The time the ticket was created as a UTC Unix timestamp.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The unique identifier for the ticket which is given by Intercom.
-    pub id: Option<String>,
+    pub id: String,
     /// Whether or not the ticket is shared with the customer.
     pub is_shared: Option<bool>,
     pub linked_objects: Option<LinkedObjectList>,
@@ -11739,7 +11734,7 @@ pub struct TicketDeleted {
     /// Whether the ticket is deleted or not.
     pub deleted: Option<bool>,
     /// The unique identifier for the ticket.
-    pub id: Option<String>,
+    pub id: String,
     /// always ticket
     pub object: Option<TicketDeletedObject>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -11814,7 +11809,7 @@ pub struct TicketPart {
     /// The external id of the ticket part
     pub external_id: Option<String>,
     /// The id representing the ticket part.
-    pub id: Option<String>,
+    pub id: String,
     /// The type of ticket part.
     pub part_type: Option<String>,
     /// The previous state of the ticket.
@@ -11920,7 +11915,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The human-readable name of the attribute.
     pub label: String,
     /// The type of the object. Always 'attribute'.
-    pub type_: TicketPartUpdatedAttributeDataAttributeType,
+    pub type_: TicketPartAttributeType,
     /// Properties the schema does not declare, and declared properties whose value does
     /// not fit the declared type (kept as sent, and written instead of the field), so
     /// that nothing the server sends is lost.
@@ -11938,11 +11933,9 @@ crate::runtime::object::object!(
 ///
 /// Generated from `#/components/schemas/ticket_part/properties/updated_attribute_data/properties/attribute/properties/type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct TicketPartUpdatedAttributeDataAttributeType;
+pub struct TicketPartAttributeType;
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
-crate::runtime::enums::string_tag!(
-    TicketPartUpdatedAttributeDataAttributeType = "attribute"
-);
+crate::runtime::enums::string_tag!(TicketPartAttributeType = "attribute");
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 /// The new value of the attribute.
 ///
@@ -12124,7 +12117,7 @@ pub struct TicketPartAuthor {
     /// The email of the author
     pub email: Option<String>,
     /// The id of the author
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the author
     pub name: Option<String>,
     /// The type of the author
@@ -12203,7 +12196,7 @@ pub struct TicketReply {
     /// The time the note was created.
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The id representing the part.
-    pub id: Option<String>,
+    pub id: String,
     /// Type of the part
     pub part_type: Option<TicketReplyPartType>,
     /// Whether or not the ticket part has been redacted.
@@ -12370,7 +12363,7 @@ pub struct TicketState {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// String representing the object's type. Always has the value `ticket_state`.
@@ -12445,7 +12438,7 @@ pub struct TicketStateDetailed {
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
     pub external_label: Option<String>,
     /// The id of the ticket state
-    pub id: Option<String>,
+    pub id: String,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
     pub internal_label: Option<String>,
     /// A list of ticket types associated with a given ticket state.
@@ -12550,7 +12543,7 @@ pub struct TicketType {
     /// The icon of the ticket type
     pub icon: Option<String>,
     /// The id representing the ticket type.
-    pub id: Option<String>,
+    pub id: String,
     /// The name of the ticket type
     pub name: Option<String>,
     /// A list of ticket states associated with a given ticket type.
@@ -12681,7 +12674,7 @@ pub struct TicketTypeAttribute {
     /// The description of the ticket type attribute
     pub description: Option<String>,
     /// The id representing the ticket type attribute.
-    pub id: Option<String>,
+    pub id: String,
     /// Input options for the attribute
     pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The name of the ticket type attribute
@@ -13369,7 +13362,7 @@ pub struct Visitor {
     /// Identifies if this visitor has had a hard bounce.
     pub has_hard_bounced: Option<bool>,
     /// The Intercom defined id representing the Visitor.
-    pub id: Option<String>,
+    pub id: String,
     /// The time the Lead last recorded making a request.
     pub las_request_at: Option<crate::runtime::Timestamp>,
     pub location_data: Option<VisitorLocationData>,
@@ -13685,7 +13678,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: String,
     /// Current status of the message
-    pub status: WhatsappMessageStatusListEventsItemStatus,
+    pub status: WhatsappMessageStatusListEventsStatus,
     /// Name of the WhatsApp template used
     pub template_name: Option<String>,
     /// Event type
@@ -13712,7 +13705,7 @@ crate::runtime::object::object!(
 /// Generated from `#/components/schemas/whatsapp_message_status_list/properties/events/items/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemStatus {
+pub enum WhatsappMessageStatusListEventsStatus {
     /// `sent`
     Sent,
     /// `delivered`
@@ -13726,8 +13719,8 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
 }
 #[cfg(feature = "other-schemas")]
 crate::runtime::enums::string_enum!(
-    WhatsappMessageStatusListEventsItemStatus { Sent = "sent", Delivered = "delivered",
-    Read = "read", Failed = "failed" }
+    WhatsappMessageStatusListEventsStatus { Sent = "sent", Delivered = "delivered", Read
+    = "read", Failed = "failed" }
 );
 #[cfg(feature = "other-schemas")]
 /// Event type
@@ -13810,6 +13803,22 @@ pub struct AttachContactToACompanyBody {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 crate::runtime::object::object!(
     AttachContactToACompanyBody { id : "id", } kept additional_properties
+);
+#[cfg(feature = "conversations")]
+/// The contacts taking part in the conversation after the change.
+///
+/// Generated from `#/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactConversationResponse {
+    pub customers: Option<Vec<ContactReference>>,
+    /// Properties the schema does not declare, and declared properties whose value does
+    /// not fit the declared type (kept as sent, and written instead of the field), so
+    /// that nothing the server sends is lost.
+    pub additional_properties: crate::runtime::AdditionalProperties,
+}
+#[cfg(feature = "conversations")]
+crate::runtime::object::object!(
+    ContactConversationResponse { customers : "customers", } kept additional_properties
 );
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 /// Generated from `#/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
@@ -14109,16 +14118,6 @@ crate::runtime::object::object!(
     DetachTagFromBody { admin_id : "admin_id", } kept additional_properties
 );
 #[cfg(feature = "reporting-data-export")]
-/// Always `application/octet-stream`, the only value the description allows: the type is the value (and its `Default`), so it is written without being set. A different value read from the wire does not fit; the struct holding it keeps it as sent.
-///
-/// Generated from `#/paths/~1download~1reporting_data~1{job_identifier}/get/parameters/1/schema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GetDownloadReportingDataByJobIdentifierAccept;
-#[cfg(feature = "reporting-data-export")]
-crate::runtime::enums::string_tag!(
-    GetDownloadReportingDataByJobIdentifierAccept = "application/octet-stream"
-);
-#[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportReportingDataResponse {
@@ -14157,9 +14156,7 @@ crate::runtime::object::object!(
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
+    pub attributes: Option<Vec<GetExportReportingDataGetDatasetsResponseAttributesItem>>,
     pub default_time_attribute_id: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
@@ -14178,7 +14175,7 @@ crate::runtime::object::object!(
 #[cfg(feature = "reporting-data-export")]
 /// Generated from `#/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+pub struct GetExportReportingDataGetDatasetsResponseAttributesItem {
     pub id: Option<String>,
     pub name: Option<String>,
     /// Properties the schema does not declare, and declared properties whose value does
@@ -14188,8 +14185,8 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
 }
 #[cfg(feature = "reporting-data-export")]
 crate::runtime::object::object!(
-    GetExportReportingDataGetDatasetsResponseDataItemAttributesItem { id : "id", name :
-    "name", } kept additional_properties
+    GetExportReportingDataGetDatasetsResponseAttributesItem { id : "id", name : "name", }
+    kept additional_properties
 );
 #[cfg(feature = "calls")]
 /// Generated from `#/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.

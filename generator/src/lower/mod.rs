@@ -8,6 +8,7 @@ mod ids;
 mod operation;
 mod pagination;
 mod resources;
+mod response_ids;
 mod schema;
 mod shared;
 mod timestamps;
@@ -46,6 +47,7 @@ pub fn lower(spec: &OpenAPI, mut warnings: Vec<Diagnostic>) -> Result<Api, Vec<D
     let spec_json = spec_json(spec);
     shared::embed_bases(&mut types, &spec_json);
     shared::merge_identical(&mut types, &mut operations);
+    response_ids::require_shown_ids(&mut types, &operations, &spec_json);
     break_alias_cycles(&mut types, &mut warnings);
     box_recursive_fields(&mut types);
     unions::drop_nested_fallbacks(&mut types);

@@ -103,6 +103,13 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                 self.success_response(operation, &builder_name, &format!("{pointer}/responses"))?
             }
         };
+        // A fixed `Accept` parameter says what this operation must ask for: it replaces the
+        // one inferred from the response's media type.
+        let accept = accept.filter(|_| {
+            !fixed_headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        });
         let docs = match (&operation.description, &operation.summary) {
             (Some(description), _) => rustdoc(description),
             (None, Some(summary)) => rustdoc(summary),
@@ -193,15 +200,22 @@ impl<'a, 's> OperationLowerer<'a, 's> {
                         openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
                     },
                 ),
-                Parameter::Header { .. }
-                    if CLIENT_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) =>
-                {
-                    if let Some(value) = self.single_allowed_value(data, &param_pointer)? {
-                        fixed_headers.push((data.name.clone(), value));
+                Parameter::Header { .. } => {
+                    let client_header =
+                        CLIENT_HEADERS.contains(&data.name.to_ascii_lowercase().as_str());
+                    // A header the request must send with the one value its schema allows is
+                    // not a choice for the caller: the request sends it by itself.
+                    if client_header || data.required {
+                        if let Some(value) = self.single_allowed_value(data) {
+                            fixed_headers.push((data.name.clone(), value));
+                            continue;
+                        }
                     }
-                    continue;
+                    if client_header {
+                        continue;
+                    }
+                    (ParamLocation::Header, ParamStyle::Simple)
                 }
-                Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
                 Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
             };
             let hint = format!("{builder_name}{}", type_name(&data.name));
@@ -252,39 +266,13 @@ impl<'a, 's> OperationLowerer<'a, 's> {
         Ok((params, fixed_headers))
     }
 
-    /// The only value a client-set header may take for this operation, when its schema is an
-    /// enum of one value.
-    fn single_allowed_value(
-        &mut self,
-        data: &'a openapiv3::ParameterData,
-        pointer: &str,
-    ) -> Result<Option<String>, Diagnostic> {
+    /// The only value a header may take for this operation, when its schema is a string enum
+    /// of one value.
+    fn single_allowed_value(&self, data: &'a openapiv3::ParameterData) -> Option<String> {
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Ok(None);
+            return None;
         };
-        let lowered = self.schemas.lower_use(
-            Node::from(schema),
-            "HeaderValue",
-            &format!("{pointer}/schema"),
-        )?;
-        let TypeRef::Named(name) = lowered.ty else {
-            return Ok(None);
-        };
-        let single = self
-            .schemas
-            .types()
-            .find(|def| def.name == name)
-            .and_then(|def| match &def.kind {
-                crate::ir::TypeKind::Enum(e) => match e.variants.as_slice() {
-                    [crate::ir::EnumVariant {
-                        value: crate::ir::EnumValue::String(value),
-                        ..
-                    }] => Some(value.clone()),
-                    _ => None,
-                },
-                _ => None,
-            });
-        Ok(single)
+        self.schemas.single_string_value(Node::from(schema))
     }
 
     fn request_body(

@@ -7,7 +7,10 @@ use crate::ir::{
     Discriminator, Enum, EnumRepr, EnumValue, EnumVariant, ExtraProperties, Field, Struct, TypeDef,
     TypeKind, TypeRef, Union, UnionVariant,
 };
-use crate::names::{field_name, type_name, variant_name, NameScope};
+use crate::names::{
+    field_name, shortened_names, type_name, variant_name, NameScope, RESERVED_TYPE_NAMES,
+    TYPE_NAME_BUDGET,
+};
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
@@ -73,6 +76,9 @@ pub struct SchemaLowerer<'a> {
     components: &'a IndexMap<String, ReferenceOr<Schema>>,
     component_names: HashMap<&'a str, String>,
     names: NameScope,
+    /// Each hint's positional path (by its type name): its owner's name, then each property,
+    /// variant or `Item` segment that led to it (unshortened), for [`shortened_names`].
+    paths: HashMap<String, Vec<String>>,
     slots: Vec<Vec<TypeDef>>,
     current_slot: usize,
     done: HashSet<&'a str>,
@@ -87,11 +93,16 @@ impl<'a> SchemaLowerer<'a> {
         let component_names = components
             .keys()
             .map(|raw| (raw.as_str(), names.claim(&type_name(raw))))
+            .collect::<HashMap<_, _>>();
+        let paths = component_names
+            .values()
+            .map(|name| (name.clone(), vec![name.clone()]))
             .collect();
         Self {
             components,
             component_names,
             names,
+            paths,
             // One slot per component, plus a last one for types introduced by operations.
             slots: vec![Vec::new(); components.len() + 1],
             current_slot: components.len(),
@@ -194,6 +205,9 @@ impl<'a> SchemaLowerer<'a> {
             Node::Schema(schema) => {
                 let view = View::of(schema);
                 let position = self.slots[self.current_slot].len();
+                // Before the shape: the types inside it are named (and claimed) first, from
+                // this hint.
+                self.register_path(hint);
                 match self.shape(&view, hint, pointer)? {
                     Shape::Existing(lowered) => Ok(lowered),
                     Shape::Named(kind) => {
@@ -220,12 +234,62 @@ impl<'a> SchemaLowerer<'a> {
     /// ...). When that name is taken (by a component, or an inline type lowered earlier), the
     /// type is `{name}Inline`: a plain counter would depend on how many similar names the rest
     /// of the spec claimed, so adding an unrelated component (`ticket_type2`) could rename it.
+    ///
+    /// A positional name longer than [`TYPE_NAME_BUDGET`] takes the first of its shorter forms
+    /// that no type has (see [`shortened_names`]), else the positional name as above.
     fn claim_inline(&mut self, hint: &str) -> String {
         let wanted = type_name(hint);
-        if self.names.contains(&wanted) {
-            self.names.claim(&format!("{wanted}Inline"))
-        } else {
-            self.names.claim(&wanted)
+        let path = self.register_path(hint);
+        let shorter = shortened_names(&path, TYPE_NAME_BUDGET)
+            .into_iter()
+            .find(|name| self.is_free_short_name(name));
+        let claimed = match shorter {
+            Some(name) => self.names.claim(&name),
+            None if self.names.contains(&wanted) => self.names.claim(&format!("{wanted}Inline")),
+            None => self.names.claim(&wanted),
+        };
+        claimed
+    }
+
+    /// Whether a shortened name is free: no type has it, and it is not the positional name of a
+    /// type being lowered (an enclosing one, whose name is claimed once its content is).
+    fn is_free_short_name(&self, name: &str) -> bool {
+        !self.names.contains(name)
+            && !self.paths.contains_key(name)
+            && !RESERVED_TYPE_NAMES.contains(&name)
+    }
+
+    /// The positional path of a hint, recorded so that the hints built from it (`{hint}Item`,
+    /// `{hint}{Property}`) extend it.
+    fn register_path(&mut self, hint: &str) -> Vec<String> {
+        let wanted = type_name(hint);
+        if let Some(path) = self.paths.get(&wanted) {
+            return path.clone();
+        }
+        let path = self.positional_path(&wanted);
+        self.paths.insert(wanted, path.clone());
+        path
+    }
+
+    /// The path of a positional name: a hint is `{parent}{segment}`, where the parent is a hint
+    /// (or component name) recorded before, the longest such prefix at a word boundary, whose
+    /// own path it extends. A name without a known parent (an operation's `{Builder}Response`)
+    /// is its own owner.
+    fn positional_path(&self, wanted: &str) -> Vec<String> {
+        let boundaries = wanted
+            .char_indices()
+            .filter(|&(i, c)| i > 0 && c.is_ascii_uppercase())
+            .map(|(i, _)| i);
+        let parent = boundaries
+            .rev()
+            .find_map(|i| Some((self.paths.get(&wanted[..i])?, &wanted[i..])));
+        match parent {
+            Some((path, segment)) => {
+                let mut path = path.clone();
+                path.push(segment.to_owned());
+                path
+            }
+            None => vec![wanted.to_owned()],
         }
     }
 
@@ -629,6 +693,14 @@ impl<'a> SchemaLowerer<'a> {
             }
         }
         None
+    }
+
+    /// The one value a schema allows, when it is a string enum of exactly one value.
+    pub fn single_string_value(&self, node: Node<'a>) -> Option<String> {
+        match string_enum_values(&self.node_view(node)?)?.as_slice() {
+            [Value::String(only)] => Some(only.clone()),
+            _ => None,
+        }
     }
 
     /// The object schema a body's schema is (through `$ref`s and an allOf of one member).

@@ -8,13 +8,16 @@
 //! - a struct that is `allOf` of one component struct plus properties of its own *embeds* the
 //!   component: a flattened field of the component's own type (`Field::base`), so the struct
 //!   derefs to the component and converts into it, and keeps its extra properties;
-//! - inline types that are structurally identical are one type, named after the words their
-//!   names share (`ShowContactResponse`, `UpdateContactResponse` → `ContactResponse`).
+//! - inline types that are structurally identical and play the same role (request body,
+//!   parameter, response, or part of a component) are one type, named after the words their
+//!   names share (`ShowContactResponse`, `UpdateContactResponse` → `ContactResponse`). A body
+//!   and a response of the same shape stay two types: what is required or read-only in each,
+//!   and how each drifts, are independent.
 //!
 //! Component schemas keep their names and are never merged: the description named them.
 
 use crate::ir::{ExtraProperties, Field, Operation, SuccessResponse, TypeDef, TypeKind, TypeRef};
-use crate::names::{field_name, NameScope, RESERVED_TYPE_NAMES};
+use crate::names::{camel_words as words, field_name, NameScope, RESERVED_TYPE_NAMES};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -153,7 +156,10 @@ fn identical_groups(types: &mut [TypeDef]) -> BTreeMap<String, String> {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, def) in types.iter().enumerate() {
         if !is_component(def) && mergeable(&def.kind) {
-            groups.entry(format!("{:?}", def.kind)).or_default().push(i);
+            groups
+                .entry(format!("{:?} {:?}", role(def), def.kind))
+                .or_default()
+                .push(i);
         }
     }
     let mut taken = NameScope::with_reserved(
@@ -179,6 +185,37 @@ fn identical_groups(types: &mut [TypeDef]) -> BTreeMap<String, String> {
     renames
 }
 
+/// What an inline type is for, from where the description declares it. Types merge only
+/// within one role: a request body and a response of the same shape today differ in what is
+/// required, what is read-only and how they drift, so one type for both would tie them.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    /// Declared in (or below) an operation's request body.
+    Request,
+    /// Declared in (or below) an operation's parameters.
+    Parameter,
+    /// Declared in (or below) an operation's responses.
+    Response,
+    /// Declared inside a component schema, which any role may use.
+    Component,
+}
+
+fn role(def: &TypeDef) -> Role {
+    let Some(in_operation) = def.origin.strip_prefix("#/paths/") else {
+        return Role::Component;
+    };
+    // `#/paths/{path}/{method}/{part}/...` or `#/paths/{path}/parameters/...`: the path is
+    // one escaped pointer token, so `part` is one of the next two.
+    let parts: Vec<&str> = in_operation.split('/').skip(1).take(2).collect();
+    if parts.contains(&"requestBody") {
+        Role::Request
+    } else if parts.contains(&"parameters") {
+        Role::Parameter
+    } else {
+        Role::Response
+    }
+}
+
 /// Structs and unions are resources worth sharing; enums and aliases are small and compare
 /// equal by accident (two `type` enums of one value each).
 fn mergeable(kind: &TypeKind) -> bool {
@@ -193,18 +230,6 @@ fn shared_name(names: &[&str]) -> Option<String> {
         common = common_words(&common, &words(name));
     }
     (common.len() > 1).then(|| common.concat())
-}
-
-/// An UpperCamelCase name's words (`ShowContactByExternalId` → `Show`, `Contact`, `By`, ...).
-fn words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for c in name.chars() {
-        match words.last_mut() {
-            Some(word) if !c.is_ascii_uppercase() => word.push(c),
-            _ => words.push(c.to_string()),
-        }
-    }
-    words
 }
 
 /// The longest common subsequence of two word lists (ties: the earliest words of `a`).
@@ -301,6 +326,33 @@ mod tests {
         );
         assert_eq!(shared_name(&["CreateTicketRequest", "Other"]), None);
         assert_eq!(shared_name(&["AResponse", "BResponse"]), None);
+    }
+
+    #[test]
+    fn role_comes_from_where_the_type_is_declared() {
+        let at = |origin: &str| TypeDef {
+            name: "T".to_owned(),
+            origin: origin.to_owned(),
+            docs: None,
+            kind: TypeKind::Alias(TypeRef::Json),
+            resources: Vec::new(),
+        };
+        let body = "#/paths/~1things~1{id}/patch/requestBody/content/application~1json/schema";
+        assert_eq!(role(&at(body)), Role::Request);
+        let answer = "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema";
+        assert_eq!(role(&at(answer)), Role::Response);
+        assert_eq!(
+            role(&at("#/paths/~1a/parameters/0/schema")),
+            Role::Parameter
+        );
+        assert_eq!(
+            role(&at("#/paths/~1a/get/parameters/0/schema")),
+            Role::Parameter
+        );
+        assert_eq!(
+            role(&at("#/components/schemas/a/properties/b")),
+            Role::Component
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "ask_fin" => Some(crate::roundtrip::<types::AskFinResponse>(body)),
         "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
         "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
+            Some(crate::roundtrip::<types::ContactConversationResponse>(body))
         }
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
@@ -150,7 +150,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
         "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
         "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
+            Some(crate::roundtrip::<types::ContactConversationResponse>(body))
         }
         "detach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
@@ -1807,10 +1807,6 @@ pub async fn call(
         "get_download_reporting_data_by_job_identifier" => {
             let request = client
                 .get_download_reporting_data_by_job_identifier(
-                    args
-                        .required::<
-                            types::GetDownloadReportingDataByJobIdentifierAccept,
-                        >("header", "Accept")?,
                     args.required::<String>("query", "app_id")?,
                     args.required::<String>("path", "job_identifier")?,
                 );

@@ -10,7 +10,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "archive_contact" => Some(crate::roundtrip::<types::ContactArchived>(body)),
         "attach_contact_to_a_company" => Some(crate::roundtrip::<types::Company>(body)),
         "attach_contact_to_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
+            Some(crate::roundtrip::<types::ContactConversationResponse>(body))
         }
         "attach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
@@ -74,7 +74,7 @@ pub fn decode_response(operation: &str, body: &str) -> Option<Roundtrip> {
         "delete_ticket" => Some(crate::roundtrip::<types::TicketDeleted>(body)),
         "detach_contact_from_a_company" => Some(crate::roundtrip::<types::Company>(body)),
         "detach_contact_from_conversation" => {
-            Some(crate::roundtrip::<types::Conversation>(body))
+            Some(crate::roundtrip::<types::ContactConversationResponse>(body))
         }
         "detach_subscription_type_to_contact" => {
             Some(crate::roundtrip::<types::SubscriptionType>(body))
@@ -997,10 +997,6 @@ pub async fn call(
         "get_download_reporting_data_by_job_identifier" => {
             let request = client
                 .get_download_reporting_data_by_job_identifier(
-                    args
-                        .required::<
-                            types::GetDownloadReportingDataByJobIdentifierAccept,
-                        >("header", "Accept")?,
                     args.required::<String>("query", "app_id")?,
                     args.required::<String>("path", "job_identifier")?,
                 );
