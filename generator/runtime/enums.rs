@@ -136,10 +136,14 @@ macro_rules! string_enum {
         }
 
         impl $crate::runtime::object::FromJson for $name {
+            #[inline]
             fn fits(value: &serde_json::Value) -> bool {
                 value.is_string()
             }
 
+            // Inline (compiled only where used, like generic code): reading from a `Value`
+            // instantiates the whole reader for the type.
+            #[inline]
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 $crate::runtime::enums::deserialize_string_enum(value)
             }

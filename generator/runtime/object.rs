@@ -120,10 +120,14 @@ pub fn deserializes<T: DeserializeOwned>(value: &Value) -> bool {
 macro_rules! value {
     ($name:ident, $fits:expr) => {
         impl $crate::runtime::object::FromJson for $name {
+            #[inline]
             fn fits(value: &serde_json::Value) -> bool {
                 ($fits)(value)
             }
 
+            // Inline (compiled only where used, like generic code): reading from a `Value`
+            // instantiates the whole reader for the type.
+            #[inline]
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 <Self as serde::Deserialize>::deserialize(value)
             }
@@ -969,6 +973,7 @@ macro_rules! object {
             }
 
             #[allow(unused_variables)]
+            #[inline]
             fn keep_misfit(
                 &mut self,
                 key: &str,
@@ -980,6 +985,7 @@ macro_rules! object {
             }
 
             #[allow(unused_variables)]
+            #[inline]
             fn finish(
                 &mut self,
                 flattened: serde_json::Map<String, serde_json::Value>,
@@ -990,10 +996,14 @@ macro_rules! object {
         }
 
         impl $crate::runtime::object::FromJson for $name {
+            #[inline]
             fn fits(value: &serde_json::Value) -> bool {
                 value.is_object()
             }
 
+            // Inline (compiled only where used, like generic code): reading from a `Value`
+            // instantiates the whole reader for the type.
+            #[inline]
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 $crate::runtime::object::object_from_json(value)
             }

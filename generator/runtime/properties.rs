@@ -148,6 +148,12 @@ impl AdditionalProperties {
         name: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        if self.bounds.is_empty() {
+            // A response's objects often have many undeclared properties: start with room
+            // for a few instead of growing from nothing.
+            self.text.reserve(FIRST_TEXT_CAPACITY);
+            self.bounds.reserve(FIRST_CAPACITY);
+        }
         self.text.push_str(name);
         let name_end = self.text.len();
         map.next_value_seed(Copy(&mut self.text))?;
@@ -155,6 +161,11 @@ impl AdditionalProperties {
         Ok(())
     }
 }
+
+/// The room reserved when an object's first undeclared property is kept: properties, and bytes
+/// of their text.
+const FIRST_CAPACITY: usize = 8;
+const FIRST_TEXT_CAPACITY: usize = 256;
 
 /// Text that is JSON this crate wrote, or read and checked.
 fn parse(text: &str) -> Value {
