@@ -82,7 +82,7 @@ mod tests {
         let (status, text) = post(BODY, Some(signature)).await;
         assert_eq!(
             (status, text.as_str()),
-            (200, "conversation.user.created: conversation Some(\"147\")")
+            (200, "conversation.user.created: conversation \"147\"")
         );
     }
 
