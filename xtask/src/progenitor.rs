@@ -1,7 +1,7 @@
 //! `cargo xtask bench --progenitor`: progenitor 0.15.1 on the same 2.14 description, side by
 //! side with ours. The CLI is installed into target/bench/progenitor-cli/; the description is
 //! edited where progenitor refuses it or generates code that does not compile
-//! ([`edits`]); its crate is generated into target/bench/progenitor/crate/.
+//! (`edits`); its crate is generated into target/bench/progenitor/crate/.
 
 use crate::bench::{alternate, median, median_ratio, Variant};
 use anyhow::{bail, Context};
@@ -195,7 +195,7 @@ fn parse_times(stdout: &str) -> anyhow::Result<Vec<(String, Vec<Duration>)>> {
 }
 
 /// `xtask progenitor-crate [--decode FILE]`: generates progenitor's crate (to iterate on
-/// [`edits`]) and, given a contact list, prints the decode rows.
+/// `edits`) and, given a contact list, prints the decode rows.
 pub fn crate_and_decode(root: &Path, contacts: Option<&Path>, rounds: usize) -> anyhow::Result<()> {
     let generated = generate_crate(root)?;
     if let Some(contacts) = contacts {
