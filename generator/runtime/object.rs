@@ -31,9 +31,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::properties::AdditionalProperties;
-
 use super::lenient::Scalar;
+use super::properties::AdditionalProperties;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;

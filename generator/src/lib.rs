@@ -92,7 +92,8 @@ fn large_stack_thread() -> std::thread::Builder {
 /// `work` applied to every item, on as many threads as the machine runs at once (each with the
 /// generator's large stack), each thread taking the next item left. The results are in the
 /// items' order, so the output never depends on which thread ran what. A panic in `work` is
-/// resumed on the caller's thread.
+/// resumed on the caller's thread. Fails only when no thread can be started; when some can,
+/// they take every item.
 pub(crate) fn parallel_map<I: Sync, T: Send>(
     items: &[I],
     work: impl Fn(&I) -> T + Sync,
@@ -113,9 +114,14 @@ pub(crate) fn parallel_map<I: Sync, T: Send>(
         }
     };
     let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let handles = (0..threads)
-            .map(|_| large_stack_thread().spawn_scoped(scope, worker))
-            .collect::<std::io::Result<Vec<_>>>()?;
+        let mut handles = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            match large_stack_thread().spawn_scoped(scope, worker) {
+                Ok(handle) => handles.push(handle),
+                Err(error) if handles.is_empty() => return Err(error),
+                Err(_) => break,
+            }
+        }
         let mut results = Vec::with_capacity(items.len());
         for handle in handles {
             match handle.join() {

@@ -466,17 +466,19 @@ fn members(value: &Value, ctx: Ctx) -> Vec<(String, Ctx)> {
             .keys()
             .map(|key| (key.clone(), child_ctx(ctx, key)))
             .collect(),
-        (Value::Array(items), _) => {
-            // A list holds values of the context: `parameters: [...]` holds parameters.
-            let item_ctx = match ctx {
-                Ctx::Names(inner) => inner.ctx(),
-                other => other,
-            };
-            (0..items.len())
-                .map(|i| (i.to_string(), item_ctx))
-                .collect()
-        }
+        (Value::Array(items), _) => (0..items.len())
+            .map(|i| (i.to_string(), item_ctx(ctx)))
+            .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The context of a list's items: a list holds values of its context (`parameters: [...]`
+/// holds parameters).
+fn item_ctx(ctx: Ctx) -> Ctx {
+    match ctx {
+        Ctx::Names(inner) => inner.ctx(),
+        other => other,
     }
 }
 
@@ -511,13 +513,8 @@ fn collect_sites(value: &Value, base: &[String], ctx: Ctx, depth: usize, out: &m
                 }
             }
             Value::Array(items) => {
-                // A list holds values of the context: `parameters: [...]` holds parameters.
-                let item_ctx = match ctx {
-                    Ctx::Names(inner) => inner.ctx(),
-                    other => other,
-                };
                 for (index, item) in items.iter().enumerate().rev() {
-                    stack.push((item, len, Some(index.to_string()), item_ctx));
+                    stack.push((item, len, Some(index.to_string()), item_ctx(ctx)));
                 }
             }
             _ => {}

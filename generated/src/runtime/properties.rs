@@ -98,22 +98,17 @@ impl AdditionalProperties {
     pub fn insert(&mut self, name: impl Into<String>, value: Value) {
         let name = name.into();
         self.remove(&name);
-        self.push_value(&name, &value);
+        self.keep_value(&name, &value);
     }
 
     /// Removes the property `name` (every occurrence) and gives its value.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         let removed = self.get(name)?;
-        let kept: Vec<(String, String)> = self
-            .iter_raw()
-            .filter(|(key, _)| *key != name)
-            .map(|(key, value)| (key.to_owned(), value.to_owned()))
-            .collect();
-        self.text.clear();
-        self.bounds.clear();
-        for (key, value) in kept {
-            self.push_raw(&key, &value);
+        let mut kept = Self::new();
+        for (key, value) in self.iter_raw().filter(|(key, _)| *key != name) {
+            kept.push_raw(key, value);
         }
+        *self = kept;
         Some(removed)
     }
 
@@ -131,16 +126,9 @@ impl AdditionalProperties {
         self.bounds.push((name_end, self.text.len()));
     }
 
-    fn push_value(&mut self, name: &str, value: &Value) {
-        self.text.push_str(name);
-        let name_end = self.text.len();
-        self.text.push_str(&value.to_string());
-        self.bounds.push((name_end, self.text.len()));
-    }
-
     /// Keeps a property whose value was read already (a declared property that does not fit).
     pub(crate) fn keep_value(&mut self, name: &str, value: &Value) {
-        self.push_value(name, value);
+        self.push_raw(name, &value.to_string());
     }
 
     /// Keeps a property by copying its value, as the next value of `map`, into the text.
@@ -157,7 +145,7 @@ impl AdditionalProperties {
         }
         self.text.push_str(name);
         let name_end = self.text.len();
-        map.next_value_seed(Copy(&mut self.text))?;
+        map.next_value_seed(CopyValue(&mut self.text))?;
         self.bounds.push((name_end, self.text.len()));
         Ok(())
     }
@@ -180,9 +168,9 @@ fn parse(text: &str) -> Value {
 /// type skips an unknown property, and hands over its text. Any other deserializer (a `Value`
 /// of another format, serde's buffered content behind `#[serde(flatten)]`) is read value by
 /// value and written as JSON.
-struct Copy<'a>(&'a mut String);
+struct CopyValue<'a>(&'a mut String);
 
-impl<'de> de::DeserializeSeed<'de> for Copy<'_> {
+impl<'de> de::DeserializeSeed<'de> for CopyValue<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -240,7 +228,7 @@ impl<'de> Visitor<'de> for CopyVisitor<'_> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        de::DeserializeSeed::deserialize(Copy(self.0), deserializer)
+        de::DeserializeSeed::deserialize(CopyValue(self.0), deserializer)
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -250,15 +238,7 @@ impl<'de> Visitor<'de> for CopyVisitor<'_> {
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.0.push('[');
         let mut first = true;
-        loop {
-            let start = self.0.len();
-            if !first {
-                self.0.push(',');
-            }
-            if seq.next_element_seed(Copy(self.0))?.is_none() {
-                self.0.truncate(start);
-                break;
-            }
+        while seq.next_element_seed(Element(self.0, first))?.is_some() {
             first = false;
         }
         self.0.push(']');
@@ -274,12 +254,27 @@ impl<'de> Visitor<'de> for CopyVisitor<'_> {
                     map.next_value_seed(RawText(self.0))?;
                     return Ok(());
                 }
-                Named::Property => map.next_value_seed(Copy(self.0))?,
+                Named::Property => map.next_value_seed(CopyValue(self.0))?,
             }
             first = false;
         }
         self.0.push_str(if first { "{}" } else { "}" });
         Ok(())
+    }
+}
+
+/// An array's element, copied after the separator (unless it is the first).
+struct Element<'a>(&'a mut String, bool);
+
+impl<'de> de::DeserializeSeed<'de> for Element<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let Element(text, first) = self;
+        if !first {
+            text.push(',');
+        }
+        de::DeserializeSeed::deserialize(CopyValue(text), deserializer)
     }
 }
 

@@ -105,9 +105,7 @@ pub fn emit_crate(spec: &CrateSpec) -> Result<Vec<OutputFile>, EmitError> {
         .collect();
     let make =
         |&(module, file): &(&VersionModule, ModuleFile)| module_file(module, file, &crate_name);
-    // Without threads (none can be started), the same files are made one after the other.
-    let made = crate::parallel_map(&jobs, make).unwrap_or_else(|_| jobs.iter().map(make).collect());
-    for file in made {
+    for file in in_parallel(&jobs, make) {
         files.push(file?);
     }
     Ok(files)
@@ -309,8 +307,11 @@ pub fn conformance_files(
             conformance::conformance_module(&module.api, crate_name, &module.module),
         )
     };
-    crate::parallel_map(modules, make)
-        .unwrap_or_else(|_| modules.iter().map(make).collect())
-        .into_iter()
-        .collect()
+    in_parallel(modules, make).into_iter().collect()
+}
+
+/// `work` on every item, in parallel (`parallel_map`), or one after the other on this thread
+/// when no thread can be started.
+fn in_parallel<I: Sync, T: Send>(items: &[I], work: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    crate::parallel_map(items, &work).unwrap_or_else(|_| items.iter().map(&work).collect())
 }

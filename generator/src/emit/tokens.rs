@@ -115,12 +115,11 @@ pub fn cfg_items(cfg: &TokenStream, items: TokenStream) -> syn::Result<Vec<syn::
     if cfg.is_empty() {
         return Ok(items);
     }
+    let attributes = syn::Attribute::parse_outer.parse2(cfg.clone())?;
     for item in &mut items {
         match outer_attrs(item) {
             Some(attrs) => {
-                // Parsed for each item: syn's trees are not `Clone` here (a feature left off).
-                let cfg = syn::Attribute::parse_outer.parse2(cfg.clone())?;
-                attrs.splice(0..0, cfg);
+                attrs.splice(0..0, attributes.iter().cloned());
             }
             // An item syn keeps only as tokens: the attribute goes in front of those.
             None => *item = syn::parse2(quote!(#cfg #item))?,

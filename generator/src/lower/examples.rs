@@ -407,7 +407,7 @@ fn body_example(
     })
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     essence.ends_with("/json") || essence.ends_with("+json")
 }

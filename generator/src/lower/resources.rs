@@ -121,7 +121,7 @@ fn reach(edges: &[Vec<usize>], roots: Vec<usize>) -> BTreeSet<usize> {
 }
 
 /// The type references a type's definition holds.
-fn kind_refs(kind: &TypeKind) -> Vec<&TypeRef> {
+pub(super) fn kind_refs(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
         TypeKind::Struct(s) => {
             let mut refs: Vec<&TypeRef> = s.fields.iter().map(|f| &f.ty).collect();

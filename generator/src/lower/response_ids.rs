@@ -15,12 +15,12 @@
 //! parameter reaches keep their `id` as declared: what a caller sends is not the examples'
 //! business.
 
+use super::examples::is_json;
+use super::resources::kind_refs;
+use super::shared::is_component;
 use crate::ir::{Operation, SuccessResponse, TypeDef, TypeKind, TypeRef};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// The pointer prefix of component schemas.
-const COMPONENTS: &str = "#/components/schemas/";
 
 /// How deep a walk follows types without consuming the example (aliases, unions, flattened
 /// fields); deeper than any description nests them, and a bound for alias cycles.
@@ -105,11 +105,6 @@ fn success_examples<'s>(spec: &'s Value, origin: &str) -> Vec<&'s Value> {
         .flat_map(|examples| examples.values())
         .filter_map(|example| example.get("value"));
     media.get("example").into_iter().chain(named).collect()
-}
-
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    essence.ends_with("/json") || essence.ends_with("+json")
 }
 
 /// Walks example values along the types they are declared to have.
@@ -200,12 +195,6 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
-fn is_component(def: &TypeDef) -> bool {
-    def.origin
-        .strip_prefix(COMPONENTS)
-        .is_some_and(|name| !name.contains('/'))
-}
-
 /// The names of the types a request body or parameter reaches, transitively.
 fn reached_by_requests(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<String> {
     let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
@@ -225,35 +214,7 @@ fn reached_by_requests(types: &[TypeDef], operations: &[Operation]) -> BTreeSet<
         let Some(def) = by_name.get(name) else {
             continue;
         };
-        pending.extend(referenced(&def.kind));
+        pending.extend(kind_refs(&def.kind).into_iter().filter_map(TypeRef::named));
     }
     reached
-}
-
-/// The names a type's definition refers to directly.
-fn referenced(kind: &TypeKind) -> Vec<&str> {
-    match kind {
-        TypeKind::Struct(s) => {
-            let extra = match &s.extra {
-                crate::ir::ExtraProperties::Typed(ty) => ty.named(),
-                _ => None,
-            };
-            s.fields
-                .iter()
-                .filter_map(|f| f.ty.named())
-                .chain(extra)
-                .collect()
-        }
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.ty.named()).collect(),
-        TypeKind::Alias(target) | TypeKind::Newtype(target) => target.named().into_iter().collect(),
-        TypeKind::Form(form) => form
-            .parts
-            .iter()
-            .filter_map(|part| match &part.kind {
-                crate::ir::PartKind::Text(ty) | crate::ir::PartKind::Json(ty) => ty.named(),
-                _ => None,
-            })
-            .collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
 }

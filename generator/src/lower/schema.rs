@@ -243,12 +243,11 @@ impl<'a> SchemaLowerer<'a> {
         let shorter = shortened_names(&path, TYPE_NAME_BUDGET)
             .into_iter()
             .find(|name| self.is_free_short_name(name));
-        let claimed = match shorter {
+        match shorter {
             Some(name) => self.names.claim(&name),
             None if self.names.contains(&wanted) => self.names.claim(&format!("{wanted}Inline")),
             None => self.names.claim(&wanted),
-        };
-        claimed
+        }
     }
 
     /// Whether a shortened name is free: no type has it, and it is not the positional name of a

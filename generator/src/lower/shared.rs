@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 const COMPONENTS: &str = "#/components/schemas/";
 
 /// Whether a type is a component schema (named by the description) rather than an inline one.
-fn is_component(def: &TypeDef) -> bool {
+pub(super) fn is_component(def: &TypeDef) -> bool {
     def.origin
         .strip_prefix(COMPONENTS)
         .is_some_and(|name| !name.contains('/'))
