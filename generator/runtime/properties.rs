@@ -5,15 +5,18 @@
 //! example has 15). Nothing may be lost, so a struct keeps them; but building a [`Value`] tree
 //! for each costs as much as reading all the declared fields (a string, a map node and a vector
 //! per nested value). So a struct keeps them as text instead: each value's text is copied from
-//! the input into one buffer per object (no value tree is built), and parsed only when someone
-//! asks for it.
+//! the input into one small string per object (no value tree is built; a few short properties,
+//! such as `"type":"list"`, fit in the struct without any allocation), and parsed only when
+//! someone asks for it.
 
 use super::object::Key;
+use compact_str::CompactString;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -21,7 +24,7 @@ use std::sync::OnceLock;
 /// whose value does not fit the declared type, kept as sent (in their order) so that nothing the
 /// server sends is lost, and written back when the struct is written.
 ///
-/// Each value is kept as compact JSON text and parsed when it is read: [`get`](Self::get) gives
+/// They are kept as the text of a JSON object and parsed when read: [`get`](Self::get) gives
 /// a [`Value`], [`get_as`](Self::get_as) any type, [`get_raw`](Self::get_raw) the text.
 ///
 /// ```
@@ -30,14 +33,13 @@ use std::sync::OnceLock;
 /// other.insert("plan", serde_json::json!({"name": "pro"}));
 /// assert_eq!(other.get_raw("plan"), Some(r#"{"name":"pro"}"#));
 /// assert_eq!(other.get("plan").unwrap()["name"], "pro");
+/// assert_eq!(other.as_json(), r#"{"plan":{"name":"pro"}}"#);
 /// ```
 #[derive(Clone, Default)]
 pub struct AdditionalProperties {
-    /// Each property's name, then its value as compact JSON text.
-    text: String,
-    /// For each property, where its name ends and where its value ends in `text` (its name
-    /// starts where the previous value ends).
-    bounds: Vec<(usize, usize)>,
+    /// The properties as a JSON object's text (`{"name":value,...}`), each value as it came;
+    /// empty when there are none. Short texts are stored inline, without an allocation.
+    text: CompactString,
 }
 
 impl AdditionalProperties {
@@ -48,34 +50,39 @@ impl AdditionalProperties {
 
     /// How many properties there are.
     pub fn len(&self) -> usize {
-        self.bounds.len()
+        self.members().len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.bounds.is_empty()
+        self.text.is_empty()
+    }
+
+    /// The properties as the text of a JSON object (`{}` when there are none).
+    pub fn as_json(&self) -> &str {
+        if self.text.is_empty() {
+            "{}"
+        } else {
+            &self.text
+        }
     }
 
     /// The properties' names and values (as JSON text), in the order they came.
-    pub fn iter_raw(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        let starts = std::iter::once(0).chain(self.bounds.iter().map(|&(_, end)| end));
-        starts.zip(&self.bounds).map(|(start, &(name_end, end))| {
-            (&self.text[start..name_end], &self.text[name_end..end])
-        })
+    pub fn iter_raw(&self) -> impl Iterator<Item = (Cow<'_, str>, &str)> + '_ {
+        self.members()
+            .into_iter()
+            .map(|(name, value)| (name, value.get()))
     }
 
     /// The properties' names, in the order they came.
-    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
         self.iter_raw().map(|(name, _)| name)
     }
 
     /// The JSON text of the property `name` (of its last occurrence, as `serde_json` keeps the
     /// last of repeated keys).
     pub fn get_raw(&self, name: &str) -> Option<&str> {
-        self.iter_raw()
-            .filter(|(key, _)| *key == name)
-            .last()
-            .map(|(_, value)| value)
+        self.members().find(name).map(RawValue::get)
     }
 
     /// The value of the property `name`, parsed.
@@ -90,7 +97,7 @@ impl AdditionalProperties {
 
     /// Whether the property `name` is there.
     pub fn contains_key(&self, name: &str) -> bool {
-        self.keys().any(|key| key == name)
+        self.members().find(name).is_some()
     }
 
     /// Sets the property `name` (replacing it if it is there).
@@ -104,8 +111,10 @@ impl AdditionalProperties {
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         let removed = self.get(name)?;
         let mut kept = Self::new();
-        for (key, value) in self.iter_raw().filter(|(key, _)| *key != name) {
-            kept.push_raw(key, value);
+        for (key, value) in self.iter_raw().filter(|(key, _)| key != name) {
+            kept.push_name(&key);
+            kept.text.push_str(value);
+            kept.end_value();
         }
         *self = kept;
         Some(removed)
@@ -114,20 +123,61 @@ impl AdditionalProperties {
     /// The properties as a JSON object.
     pub fn to_map(&self) -> Map<String, Value> {
         self.iter_raw()
-            .map(|(name, value)| (name.to_owned(), parse(value)))
+            .map(|(name, value)| (name.into_owned(), parse(value)))
             .collect()
     }
 
-    fn push_raw(&mut self, name: &str, value: &str) {
-        self.text.push_str(name);
-        let name_end = self.text.len();
-        self.text.push_str(value);
-        self.bounds.push((name_end, self.text.len()));
+    /// The properties, parsed into their names and values' texts.
+    pub(crate) fn members(&self) -> Members<'_> {
+        if self.text.is_empty() {
+            return Members(Vec::new());
+        }
+        // The text is only ever written as a JSON object, so it reads back as one.
+        serde_json::from_str(&self.text).unwrap_or(Members(Vec::new()))
+    }
+
+    /// Starts a property: its name, after the object's opening or the previous value.
+    fn push_name(&mut self, name: &str) {
+        let separator = if self.text.is_empty() {
+            "{\""
+        } else {
+            self.make_room();
+            // The new property goes before the object's closing brace.
+            self.text.truncate(self.text.len() - 1);
+            ",\""
+        };
+        // As few writes as can be: each write to the text has a cost of its own.
+        if needs_escape(name) {
+            self.text.push_str(&separator[..1]);
+            self.text.push_str(&Value::from(name).to_string());
+            self.text.push_str(":");
+        } else {
+            self.text.push_str(separator);
+            self.text.push_str(name);
+            self.text.push_str("\":");
+        }
+    }
+
+    /// An object with more than one property often has many: make room for several at once
+    /// rather than growing from the few bytes stored inline, then by small steps.
+    fn make_room(&mut self) {
+        let free = self.text.capacity() - self.text.len();
+        if free < MIN_FREE {
+            self.text
+                .reserve(self.text.capacity().max(FIRST_HEAP_CAPACITY));
+        }
+    }
+
+    /// Ends the value of the property just started (and the object).
+    fn end_value(&mut self) {
+        self.text.push_str("}");
     }
 
     /// Keeps a property whose value was read already (a declared property that does not fit).
     pub(crate) fn keep_value(&mut self, name: &str, value: &Value) {
-        self.push_raw(name, &value.to_string());
+        self.push_name(name);
+        self.text.push_str(&value.to_string());
+        self.end_value();
     }
 
     /// Keeps a property by copying its value, as the next value of `map`, into the text.
@@ -136,38 +186,103 @@ impl AdditionalProperties {
         name: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        if self.bounds.is_empty() {
-            // A response's objects often have many undeclared properties: start with room
-            // for a few instead of growing from nothing.
-            self.text.reserve(FIRST_TEXT_CAPACITY);
-            self.bounds.reserve(FIRST_CAPACITY);
-        }
-        self.text.push_str(name);
-        let name_end = self.text.len();
+        self.push_name(name);
         map.next_value_seed(CopyValue(&mut self.text))?;
-        self.bounds.push((name_end, self.text.len()));
+        self.end_value();
         Ok(())
     }
 }
 
-/// The room reserved when an object's first undeclared property is kept: properties, and bytes
-/// of their text.
-const FIRST_CAPACITY: usize = 8;
-const FIRST_TEXT_CAPACITY: usize = 256;
+/// The room an object's properties get once there are two (most of the API's objects with
+/// undeclared properties have one or a few short ones, or a dozen).
+const FIRST_HEAP_CAPACITY: usize = 256;
 
-/// Text that is JSON this crate wrote, or read and checked.
+/// The room left for the next property below which the text grows (by doubling).
+const MIN_FREE: usize = 128;
+
+/// Whether `name` needs escapes to be written as a JSON string.
+fn needs_escape(name: &str) -> bool {
+    name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// Writes `text` as a JSON string.
+fn push_string(out: &mut CompactString, text: &str) {
+    if needs_escape(text) {
+        out.push_str(&Value::from(text).to_string());
+    } else {
+        out.push_str("\"");
+        out.push_str(text);
+        out.push_str("\"");
+    }
+}
+
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-/// Copies the next value of a deserializer, as compact JSON, to the end of a string.
-///
-/// From `serde_json` (the way responses are read) the value's text is taken as it is in the input,
-/// through the protocol of `serde_json`'s `RawValue`: the parser skips the value, as a strict
-/// type skips an unknown property, and hands over its text. Any other deserializer (a `Value`
-/// of another format, serde's buffered content behind `#[serde(flatten)]`) is read value by
-/// value and written as JSON.
-struct CopyValue<'a>(&'a mut String);
+/// The properties of an [`AdditionalProperties`], read from its text: each name (borrowed unless
+/// it has escapes) and value.
+pub struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'a> Members<'a> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The value of the last property named `name`.
+    pub(crate) fn find(&self, name: &str) -> Option<&'a RawValue> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| *value)
+    }
+
+    /// Writes each property as an entry of `map` (each value's text read again as it is written,
+    /// so any serializer works).
+    pub(crate) fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (name, value) in &self.0 {
+            let mut json = serde_json::Deserializer::from_str(value.get());
+            map.serialize_entry(name, &serde_transcode::Transcoder::new(&mut json))?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> IntoIterator for Members<'a> {
+    type Item = (Cow<'a, str>, &'a RawValue);
+    type IntoIter = std::vec::IntoIter<Self::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut members = Vec::new();
+                while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
+                    members.push((name, map.next_value()?));
+                }
+                Ok(Members(members))
+            }
+        }
+
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+struct CopyValue<'a>(&'a mut CompactString);
 
 impl<'de> de::DeserializeSeed<'de> for CopyValue<'_> {
     type Value = ();
@@ -180,7 +295,7 @@ impl<'de> de::DeserializeSeed<'de> for CopyValue<'_> {
     }
 }
 
-struct CopyVisitor<'a>(&'a mut String);
+struct CopyVisitor<'a>(&'a mut CompactString);
 
 impl CopyVisitor<'_> {
     fn push<E: de::Error>(self, value: impl Serialize) -> Result<(), E> {
@@ -263,7 +378,7 @@ impl<'de> Visitor<'de> for CopyVisitor<'_> {
 }
 
 /// An array's element, copied after the separator (unless it is the first).
-struct Element<'a>(&'a mut String, bool);
+struct Element<'a>(&'a mut CompactString, bool);
 
 impl<'de> de::DeserializeSeed<'de> for Element<'_> {
     type Value = ();
@@ -287,7 +402,7 @@ enum Named {
 
 /// Reads a map's key: `serde_json`'s raw value token (only as the first key), or a property
 /// name that it writes.
-struct Name<'a>(&'a mut String, bool);
+struct Name<'a>(&'a mut CompactString, bool);
 
 impl<'de> de::DeserializeSeed<'de> for Name<'_> {
     type Value = Named;
@@ -310,15 +425,14 @@ impl<'de> Visitor<'de> for Name<'_> {
             return Ok(Named::RawValue);
         }
         text.push(if first { '{' } else { ',' });
-        let name = serde_json::to_string(name).map_err(E::custom)?;
-        text.push_str(&name);
+        push_string(text, name);
         text.push(':');
         Ok(Named::Property)
     }
 }
 
 /// The text of a raw value, appended as it is.
-struct RawText<'a>(&'a mut String);
+struct RawText<'a>(&'a mut CompactString);
 
 impl<'de> de::DeserializeSeed<'de> for RawText<'_> {
     type Value = ();
@@ -397,13 +511,12 @@ impl<'de> Deserializer<'de> for TokenProbe {
 /// Equal when they hold the same properties with the same values (the order aside).
 impl PartialEq for AdditionalProperties {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text && self.bounds == other.bounds || self.to_map() == other.to_map()
+        self.text == other.text || self.to_map() == other.to_map()
     }
 }
 
 impl fmt::Debug for AdditionalProperties {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        /// A value's JSON text, shown as it is.
         struct Raw<'a>(&'a str);
 
         impl fmt::Debug for Raw<'_> {
@@ -450,20 +563,10 @@ impl<K: Into<String>> Extend<(K, Value)> for AdditionalProperties {
 /// read again as it is written).
 impl Serialize for AdditionalProperties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        self.write_entries(&mut map)?;
+        let members = self.members();
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        members.write_entries(&mut map)?;
         map.end()
-    }
-}
-
-impl AdditionalProperties {
-    /// Writes each property as an entry of `map`.
-    pub(crate) fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        for (name, value) in self.iter_raw() {
-            let mut json = serde_json::Deserializer::from_str(value);
-            map.serialize_entry(name, &serde_transcode::Transcoder::new(&mut json))?;
-        }
-        Ok(())
     }
 }
 

@@ -100,7 +100,7 @@ fn undeclared_properties_are_kept_exactly_and_written_back() {
     let sent = r#"{"type":"ticket","id":"42","plan":{"name":"pro","seats":[1,2.5,null]},
         "quote\"d":"line\nbreak \u00e9 \ud83d\ude00","flag":false,"big":18446744073709551615}"#;
     let ticket: Ticket = serde_json::from_str(sent).expect("decodes");
-    let names: Vec<&str> = ticket.additional_properties.keys().collect();
+    let names: Vec<_> = ticket.additional_properties.keys().collect();
     assert_eq!(names, ["plan", "quote\"d", "flag", "big"]);
     assert_eq!(
         ticket.additional_properties.get_raw("plan"),

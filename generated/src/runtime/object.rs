@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::lenient::Scalar;
-use super::properties::AdditionalProperties;
+use super::properties::{AdditionalProperties, Members};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -817,9 +817,9 @@ pub trait WriteRest {
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
-impl WriteRest for &AdditionalProperties {
+impl WriteRest for Members<'_> {
     fn contains(&self, key: &str) -> bool {
-        self.contains_key(key)
+        self.find(key).is_some()
     }
 
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -849,9 +849,40 @@ impl WriteRest for Map<String, Value> {
     }
 }
 
+/// A field that receives the other properties, as a struct writes them.
+pub trait Kept {
+    /// The properties, ready to be written.
+    type Written<'a>: WriteRest
+    where
+        Self: 'a;
+
+    /// Gets them ready to be written.
+    fn written(&self) -> Self::Written<'_>;
+}
+
+/// Parsed once per write, not once per declared field.
+impl Kept for AdditionalProperties {
+    type Written<'a> = Members<'a>;
+
+    fn written(&self) -> Members<'_> {
+        self.members()
+    }
+}
+
+impl<T: Serialize> Kept for BTreeMap<String, T> {
+    type Written<'a>
+        = &'a BTreeMap<String, T>
+    where
+        T: 'a;
+
+    fn written(&self) -> &BTreeMap<String, T> {
+        self
+    }
+}
+
 /// The field that receives the other properties, as a struct writes them.
-pub fn kept_to<R>(rest: &R) -> Result<&R, serde_json::Error> {
-    Ok(rest)
+pub fn kept_to<R: Kept>(rest: &R) -> Result<R::Written<'_>, serde_json::Error> {
+    Ok(rest.written())
 }
 
 /// A flattened field (a union of object shapes) receives the other properties as one object.

@@ -22,6 +22,7 @@ _rustls = ["reqwest/rustls", "dep:rustls"]
 
 /// Dependencies of the generated crate; the runtime and the emitted code use exactly these.
 const DEPENDENCIES: &str = r#"bytes = "1"
+compact_str = { version = "0.10", default-features = false }
 futures = "0.3"
 hmac = "0.12"
 jiff = { version = "0.2", default-features = false, features = ["std"], optional = true }
