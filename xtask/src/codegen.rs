@@ -26,9 +26,17 @@ pub fn expected_files(root: &Path) -> anyhow::Result<Vec<OutputFile>> {
 /// The shipped versions' pins and their lowered modules (the first is the default version),
 /// from the pinned descriptions (obtaining any that are missing) with the overlay applied.
 pub fn shipped_modules(root: &Path) -> anyhow::Result<(Vec<Pin>, Vec<emit::VersionModule>)> {
+    modules_of(root, |pin| pin.ship)
+}
+
+/// The pins that `chosen` picks and their lowered modules (the first is the default version).
+pub fn modules_of(
+    root: &Path,
+    chosen: impl Fn(&Pin) -> bool,
+) -> anyhow::Result<(Vec<Pin>, Vec<emit::VersionModule>)> {
     let pins = pins::load(root)?;
     let overlay = load_overlay(root)?;
-    let shipped: Vec<&Pin> = pins.version.iter().filter(|p| p.ship).collect();
+    let shipped: Vec<&Pin> = pins.version.iter().filter(|p| chosen(p)).collect();
     specs::ensure_cached(root, &shipped)?;
     let mut inputs = Vec::new();
     for (index, pin) in shipped.iter().enumerate() {
