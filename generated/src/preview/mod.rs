@@ -56,6 +56,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
@@ -100,6 +101,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn ask_fin(
         &self,
         body: types::AskFinBody,
@@ -127,6 +129,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
@@ -165,6 +168,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
@@ -200,6 +204,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -237,6 +242,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_tag_to_article(
         &self,
         article_id: impl Into<String>,
@@ -265,6 +271,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -299,6 +306,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_tag_to_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
@@ -331,6 +339,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -368,6 +377,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_tag_to_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -400,6 +410,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -422,6 +433,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn block_contact(
         &self,
         id: impl Into<String>,
@@ -481,6 +493,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_content_actions(
         &self,
         body: types::ContentBulkActionRequest,
@@ -526,6 +539,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_create_companies(
         &self,
         body: types::BulkCreateCompaniesRequest,
@@ -577,6 +591,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_create_contacts(
         &self,
         body: types::BulkCreateContactsRequest,
@@ -617,6 +632,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_delete_companies(
         &self,
         body: types::BulkDeleteCompaniesRequest,
@@ -661,6 +677,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_delete_contacts(
         &self,
         body: types::BulkDeleteContactsRequest,
@@ -704,6 +721,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_update_companies(
         &self,
         body: types::BulkUpdateCompaniesRequest,
@@ -748,6 +766,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn bulk_update_contacts(
         &self,
         body: types::BulkUpdateContactsRequest,
@@ -767,6 +786,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -795,6 +815,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
@@ -815,6 +836,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -836,6 +858,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: impl Into<String>,
@@ -857,6 +880,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -880,6 +904,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
@@ -935,6 +960,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn collect_procedure_agent_input(
         &self,
         conversation_id: impl Into<String>,
@@ -966,6 +992,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn convert_conversation_to_ticket(
         &self,
         id: impl Into<String>,
@@ -1003,6 +1030,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -1047,6 +1075,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -1093,6 +1122,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_audience(
         &self,
         body: types::CreateAudienceRequest,
@@ -1117,6 +1147,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -1145,6 +1176,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
@@ -1170,6 +1202,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -1195,6 +1228,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -1234,6 +1268,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
@@ -1271,6 +1306,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -1299,6 +1335,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_conversation_attribute(
         &self,
         body: types::CreateConversationAttributeRequest,
@@ -1326,6 +1363,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_conversation_attribute_option(
         &self,
         id: impl Into<String>,
@@ -1366,6 +1404,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1396,6 +1435,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -1458,6 +1498,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
@@ -1520,6 +1561,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -1561,6 +1603,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -1590,6 +1633,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -1619,6 +1663,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
@@ -1651,6 +1696,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -1686,6 +1732,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_identity_verification_secret(
         &self,
         body: types::CreateIdentityVerificationSecretRequest,
@@ -1711,6 +1758,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -1799,6 +1847,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -1844,6 +1893,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -1873,6 +1923,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_note(
         &self,
         id: impl Into<String>,
@@ -1904,6 +1955,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -1940,6 +1992,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_office_hours_schedule(
         &self,
         body: types::CreateOfficeHoursScheduleRequest,
@@ -1971,6 +2024,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -2010,6 +2064,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -2048,6 +2103,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_tag(
         &self,
         body: types::CreateTagBody,
@@ -2071,6 +2127,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -2102,6 +2159,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -2132,6 +2190,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -2167,6 +2226,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -2186,6 +2246,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_article(
         &self,
         id: impl Into<String>,
@@ -2205,6 +2266,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_audience(
         &self,
         id: impl Into<String>,
@@ -2224,6 +2286,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_collection(
         &self,
         id: impl Into<String>,
@@ -2251,6 +2314,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_company(
         &self,
         id: impl Into<String>,
@@ -2270,6 +2334,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
@@ -2289,6 +2354,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
@@ -2308,6 +2374,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_content_snippet(
         &self,
         id: impl Into<String>,
@@ -2341,6 +2408,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_conversation(
         &self,
         id: impl Into<String>,
@@ -2360,6 +2428,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_conversation_attribute(
         &self,
         id: impl Into<String>,
@@ -2384,6 +2453,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_conversation_attribute_option(
         &self,
         id: impl Into<String>,
@@ -2409,6 +2479,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -2432,6 +2503,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -2455,6 +2527,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
@@ -2474,6 +2547,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
@@ -2493,6 +2567,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_folder(
         &self,
         id: impl Into<String>,
@@ -2514,6 +2589,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -2537,6 +2613,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_identity_verification_secret(
         &self,
         id: impl Into<String>,
@@ -2556,6 +2633,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_internal_article(
         &self,
         id: impl Into<String>,
@@ -2575,6 +2653,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_news_item(
         &self,
         id: impl Into<String>,
@@ -2594,6 +2673,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -2617,6 +2697,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -2636,6 +2717,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_tag(
         &self,
         id: impl Into<String>,
@@ -2659,6 +2741,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn delete_ticket(
         &self,
         id: impl Into<String>,
@@ -2683,6 +2766,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -2719,6 +2803,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -2746,6 +2831,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2775,6 +2861,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_tag_from_article(
         &self,
         article_id: impl Into<String>,
@@ -2797,6 +2884,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2823,6 +2911,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_tag_from_content_snippet(
         &self,
         content_snippet_id: impl Into<String>,
@@ -2855,6 +2944,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -2886,6 +2976,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_tag_from_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -2918,6 +3009,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -2948,6 +3040,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn dismiss_contact_banner(
         &self,
         id: impl Into<String>,
@@ -2974,6 +3067,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -2997,6 +3091,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn enqueue_create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -3054,6 +3149,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn escalate_fin_conversation(
         &self,
         body: types::EscalateFinConversationBody,
@@ -3079,6 +3175,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
@@ -3099,6 +3196,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn find_tag(
         &self,
         id: impl Into<String>,
@@ -3118,6 +3216,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
@@ -3137,6 +3236,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
@@ -3156,6 +3256,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_conversation_attribute(
         &self,
         id: impl Into<String>,
@@ -3175,6 +3276,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -3202,6 +3304,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -3225,6 +3328,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -3250,6 +3354,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -3275,6 +3380,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
@@ -3293,6 +3399,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
@@ -3328,6 +3435,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_macro(
         &self,
         id: impl Into<String>,
@@ -3347,6 +3455,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -3370,6 +3479,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -3391,6 +3501,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
@@ -3410,6 +3521,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_ticket(
         &self,
         id: impl Into<String>,
@@ -3429,6 +3541,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
@@ -3453,6 +3566,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
@@ -3476,6 +3590,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
         let inputs = operations::IdentifyAdmin::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3492,6 +3607,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn jobs_status(
         &self,
         id: impl Into<String>,
@@ -3530,6 +3646,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn link_conversation_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -3550,6 +3667,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_activity_log_event_types(
         &self,
     ) -> crate::runtime::Request<operations::ListActivityLogEventTypes> {
@@ -3573,6 +3691,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
@@ -3592,6 +3711,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
         let inputs = operations::ListAdmins::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3612,6 +3732,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_all_collections(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCollections> {
@@ -3640,6 +3761,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCompanies> {
@@ -3671,6 +3793,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_article_versions(
         &self,
         article_id: impl Into<String>,
@@ -3696,6 +3819,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
         let inputs = operations::ListArticles::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3716,6 +3840,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
@@ -3737,6 +3862,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
@@ -3756,6 +3882,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_audiences(&self) -> crate::runtime::Request<operations::ListAudiences> {
         let inputs = operations::ListAudiences::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3772,6 +3899,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_away_status_reasons(
         &self,
     ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
@@ -3791,6 +3919,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_brands(&self) -> crate::runtime::Request<operations::ListBrands> {
         let inputs = operations::ListBrands::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3809,6 +3938,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
         let inputs = operations::ListCalls::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3834,6 +3964,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -3855,6 +3986,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
@@ -3878,6 +4010,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
@@ -3904,6 +4037,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_contact_activities(
         &self,
     ) -> crate::runtime::Request<operations::ListContactActivities> {
@@ -3928,6 +4062,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_contact_banners(
         &self,
         id: impl Into<String>,
@@ -3949,6 +4084,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_contact_merge_history(
         &self,
         id: impl Into<String>,
@@ -3978,6 +4114,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
         let inputs = operations::ListContacts::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3994,6 +4131,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_content_import_sources(
         &self,
     ) -> crate::runtime::Request<operations::ListContentImportSources> {
@@ -4012,6 +4150,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_content_snippets(
         &self,
     ) -> crate::runtime::Request<operations::ListContentSnippets> {
@@ -4030,6 +4169,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_conversation_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListConversationAttributes> {
@@ -4060,6 +4200,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_conversations(
         &self,
     ) -> crate::runtime::Request<operations::ListConversations> {
@@ -4085,6 +4226,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -4114,6 +4256,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -4125,6 +4268,7 @@ impl Client {
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
     )]
+    #[inline]
     pub fn lis_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -4147,6 +4291,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
@@ -4170,6 +4315,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_data_connectors(
         &self,
     ) -> crate::runtime::Request<operations::ListDataConnectors> {
@@ -4207,6 +4353,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -4218,6 +4365,7 @@ impl Client {
     #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
     #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
+    #[inline]
     pub fn lis_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -4243,6 +4391,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_deleted_conversation_ids(
         &self,
     ) -> crate::runtime::Request<operations::ListDeletedConversationIds> {
@@ -4261,6 +4410,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_emails(&self) -> crate::runtime::Request<operations::ListEmails> {
         let inputs = operations::ListEmails::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4277,6 +4427,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_external_pages(
         &self,
     ) -> crate::runtime::Request<operations::ListExternalPages> {
@@ -4308,6 +4459,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_fin_capabilities(
         &self,
         body: types::ListFinCapabilitiesBody,
@@ -4334,6 +4486,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_folders(&self) -> crate::runtime::Request<operations::ListFolders> {
         let inputs = operations::ListFolders::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4352,6 +4505,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
@@ -4377,6 +4531,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_help_center_redirects(
         &self,
         help_center_id: impl Into<String>,
@@ -4396,6 +4551,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_help_centers(
         &self,
     ) -> crate::runtime::Request<operations::ListHelpCenters> {
@@ -4416,6 +4572,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_identity_verification_secrets(
         &self,
     ) -> crate::runtime::Request<operations::ListIdentityVerificationSecrets> {
@@ -4436,6 +4593,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::ListInternalArticles> {
@@ -4456,6 +4614,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -4494,6 +4653,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_macros(&self) -> crate::runtime::Request<operations::ListMacros> {
         let inputs = operations::ListMacros::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4512,6 +4672,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
         let inputs = operations::ListNewsItems::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4530,6 +4691,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
         let inputs = operations::ListNewsfeeds::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4548,6 +4710,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_notes(
         &self,
         id: impl Into<String>,
@@ -4567,6 +4730,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_office_hours_exceptions(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -4588,6 +4752,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_office_hours_schedules(
         &self,
     ) -> crate::runtime::Request<operations::ListOfficeHoursSchedules> {
@@ -4606,6 +4771,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
         let inputs = operations::ListSegments::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4622,6 +4788,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -4647,6 +4814,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
@@ -4666,6 +4834,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_subscription_types(
         &self,
     ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
@@ -4694,6 +4863,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -4713,6 +4883,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
         let inputs = operations::ListTags::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4729,6 +4900,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -4748,6 +4920,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
         let inputs = operations::ListTeams::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -4764,6 +4937,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_ticket_states(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketStates> {
@@ -4782,6 +4956,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn list_ticket_types(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketTypes> {
@@ -4815,6 +4990,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
@@ -4851,6 +5027,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -4883,6 +5060,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn merge_conversation(
         &self,
         id: impl Into<String>,
@@ -4914,6 +5092,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -4958,6 +5137,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn preview_merge_contact(
         &self,
         body: types::MergePreviewRequest,
@@ -4994,6 +5174,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn publish_article_draft(
         &self,
         id: impl Into<String>,
@@ -5027,6 +5208,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -5064,6 +5246,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
@@ -5098,6 +5281,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
@@ -5125,6 +5309,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn reply_ticket(
         &self,
         id: impl Into<String>,
@@ -5164,6 +5349,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
@@ -5185,6 +5371,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
@@ -5204,6 +5391,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_admin(
         &self,
         id: impl Into<String>,
@@ -5223,6 +5411,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_article(
         &self,
         id: impl Into<String>,
@@ -5249,6 +5438,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_article_draft(
         &self,
         id: impl Into<String>,
@@ -5273,6 +5463,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_article_version(
         &self,
         article_id: impl Into<String>,
@@ -5296,6 +5487,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_audience(
         &self,
         id: impl Into<String>,
@@ -5315,6 +5507,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
@@ -5334,6 +5527,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_collection(
         &self,
         id: impl Into<String>,
@@ -5373,6 +5567,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_company(
         &self,
     ) -> crate::runtime::Request<operations::RetrieveCompany> {
@@ -5406,6 +5601,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_conversation(
         &self,
         id: impl Into<String>,
@@ -5427,6 +5623,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
@@ -5446,6 +5643,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
@@ -5465,6 +5663,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_folder(
         &self,
         id: impl Into<String>,
@@ -5484,6 +5683,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_help_center(
         &self,
         id: impl Into<String>,
@@ -5505,6 +5705,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_help_center_redirect(
         &self,
         help_center_id: impl Into<String>,
@@ -5528,6 +5729,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_internal_article(
         &self,
         id: impl Into<String>,
@@ -5547,6 +5749,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_news_item(
         &self,
         id: impl Into<String>,
@@ -5566,6 +5769,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
@@ -5585,6 +5789,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_note(
         &self,
         id: impl Into<String>,
@@ -5604,6 +5809,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
@@ -5623,6 +5829,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_team(
         &self,
         id: impl Into<String>,
@@ -5642,6 +5849,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -5663,6 +5871,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
@@ -5701,6 +5910,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn run_fin_procedure(
         &self,
         procedure_id: impl Into<String>,
@@ -5738,6 +5948,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn scroll_over_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
@@ -5770,6 +5981,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
@@ -5795,6 +6007,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchArticles> {
@@ -5915,6 +6128,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_companies(
         &self,
         body: types::CompanySearchRequest,
@@ -6099,6 +6313,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_contacts(
         &self,
         body: types::ContactSearchRequest,
@@ -6146,6 +6361,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_content(&self) -> crate::runtime::Request<operations::SearchContent> {
         let inputs = operations::SearchContent::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -6295,6 +6511,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -6314,6 +6531,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchInternalArticles> {
@@ -6432,6 +6650,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -6460,6 +6679,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn set_away_admin(
         &self,
         id: impl Into<String>,
@@ -6480,6 +6700,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_bulk_companies_job(
         &self,
         id: impl Into<String>,
@@ -6499,6 +6720,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_bulk_update_contacts_job(
         &self,
         id: impl Into<String>,
@@ -6518,6 +6740,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_call(
         &self,
         id: impl Into<String>,
@@ -6537,6 +6760,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
@@ -6556,6 +6780,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
@@ -6594,6 +6819,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_contact(
         &self,
         id: impl Into<String>,
@@ -6619,6 +6845,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -6639,6 +6866,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn show_data_connector_execution_result(
         &self,
         data_connector_id: impl Into<String>,
@@ -6682,6 +6910,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn stage_article_draft(
         &self,
         id: impl Into<String>,
@@ -6731,6 +6960,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
@@ -6768,6 +6998,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
@@ -6787,6 +7018,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
@@ -6812,6 +7044,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn unlink_conversation_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -6848,6 +7081,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_article(
         &self,
         id: impl Into<String>,
@@ -6887,6 +7121,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_audience(
         &self,
         id: impl Into<String>,
@@ -6915,6 +7150,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_collection(
         &self,
         id: impl Into<String>,
@@ -6939,6 +7175,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_company(
         &self,
         id: impl Into<String>,
@@ -6973,6 +7210,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_contact(
         &self,
         id: impl Into<String>,
@@ -7002,6 +7240,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
@@ -7044,6 +7283,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_content_snippet(
         &self,
         id: impl Into<String>,
@@ -7103,6 +7343,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_conversation(
         &self,
         id: impl Into<String>,
@@ -7132,6 +7373,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_conversation_attribute(
         &self,
         id: impl Into<String>,
@@ -7161,6 +7403,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_conversation_attribute_option(
         &self,
         id: impl Into<String>,
@@ -7202,6 +7445,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_conversation_part(
         &self,
         conversation_id: impl Into<String>,
@@ -7252,6 +7496,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_data_attribute(
         &self,
         id: impl Into<String>,
@@ -7280,6 +7525,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
@@ -7313,6 +7559,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
@@ -7345,6 +7592,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_folder(
         &self,
         id: impl Into<String>,
@@ -7374,6 +7622,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_internal_article(
         &self,
         id: impl Into<String>,
@@ -7407,6 +7656,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_news_item(
         &self,
         id: impl Into<String>,
@@ -7449,6 +7699,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_office_hours_exception(
         &self,
         office_hours_schedule_id: impl Into<String>,
@@ -7491,6 +7742,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_office_hours_schedule(
         &self,
         id: impl Into<String>,
@@ -7532,6 +7784,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_team_members(
         &self,
         id: impl Into<String>,
@@ -7559,6 +7812,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_ticket(
         &self,
         id: impl Into<String>,
@@ -7591,6 +7845,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
@@ -7620,6 +7875,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -7655,6 +7911,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,
@@ -7793,6 +8050,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_preview.rs`.
+    #[inline]
     pub fn upload_ecommerce_catalog(
         &self,
         id: impl Into<String>,

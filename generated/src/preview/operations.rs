@@ -14,6 +14,7 @@ pub struct ArchiveContact {
 }
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -21,6 +22,7 @@ impl ArchiveContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for ArchiveContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactArchived>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -47,6 +49,7 @@ pub struct AskFin {
 }
 #[cfg(feature = "fin-agent")]
 impl AskFin {
+    #[inline]
     pub(super) fn new(body: types::AskFinBody) -> Self {
         Self { body }
     }
@@ -54,6 +57,7 @@ impl AskFin {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for AskFin {
     type Answer = crate::runtime::endpoint::Json<types::AskFinResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/ask".to_owned());
         let request = request.operation("ask_fin");
@@ -71,6 +75,7 @@ pub struct AttachContactToACompany {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
+    #[inline]
     pub(super) fn new(id: String, body: types::AttachContactToACompanyBody) -> Self {
         Self { id, body }
     }
@@ -78,6 +83,7 @@ impl AttachContactToACompany {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for AttachContactToACompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -106,6 +112,7 @@ pub struct AttachContactToConversation {
 }
 #[cfg(feature = "conversation-participants")]
 impl AttachContactToConversation {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::AttachContactToConversationRequest,
@@ -116,6 +123,7 @@ impl AttachContactToConversation {
 #[cfg(feature = "conversation-participants")]
 impl Endpoint for AttachContactToConversation {
     type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -144,6 +152,7 @@ pub struct AttachSubscriptionTypeToContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl AttachSubscriptionTypeToContact {
+    #[inline]
     pub(super) fn new(
         contact_id: String,
         body: types::AttachSubscriptionTypeToContactBody,
@@ -154,6 +163,7 @@ impl AttachSubscriptionTypeToContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for AttachSubscriptionTypeToContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -182,6 +192,7 @@ pub struct AttachTagToArticle {
 }
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
+    #[inline]
     pub(super) fn new(article_id: String, body: types::AttachTagToBody) -> Self {
         Self { article_id, body }
     }
@@ -189,6 +200,7 @@ impl AttachTagToArticle {
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl Endpoint for AttachTagToArticle {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -218,6 +230,7 @@ pub struct AttachTagToContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl AttachTagToContact {
+    #[inline]
     pub(super) fn new(contact_id: String, body: types::AttachTagToContactBody) -> Self {
         Self { contact_id, body }
     }
@@ -225,6 +238,7 @@ impl AttachTagToContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for AttachTagToContact {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -253,6 +267,7 @@ pub struct AttachTagToContentSnippet {
 }
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl AttachTagToContentSnippet {
+    #[inline]
     pub(super) fn new(content_snippet_id: String, body: types::AttachTagToBody) -> Self {
         Self { content_snippet_id, body }
     }
@@ -260,6 +275,7 @@ impl AttachTagToContentSnippet {
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl Endpoint for AttachTagToContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -292,6 +308,7 @@ pub struct AttachTagToConversation {
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::AttachTagToConversationBody,
@@ -302,6 +319,7 @@ impl AttachTagToConversation {
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl Endpoint for AttachTagToConversation {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -332,6 +350,7 @@ pub struct AttachTagToInternalArticle {
 }
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl AttachTagToInternalArticle {
+    #[inline]
     pub(super) fn new(
         internal_article_id: String,
         body: types::AttachTagToBody,
@@ -342,6 +361,7 @@ impl AttachTagToInternalArticle {
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl Endpoint for AttachTagToInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -374,6 +394,7 @@ pub struct AttachTagToTicket {
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
+    #[inline]
     pub(super) fn new(
         ticket_id: String,
         body: types::AttachTagToConversationBody,
@@ -384,6 +405,7 @@ impl AttachTagToTicket {
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl Endpoint for AttachTagToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -411,6 +433,7 @@ pub struct BlockContact {
 }
 #[cfg(feature = "contacts")]
 impl BlockContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -418,6 +441,7 @@ impl BlockContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for BlockContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactBlocked>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -444,6 +468,7 @@ pub struct BulkContentActions {
 }
 #[cfg(feature = "content")]
 impl BulkContentActions {
+    #[inline]
     pub(super) fn new(body: types::ContentBulkActionRequest) -> Self {
         Self { body }
     }
@@ -451,6 +476,7 @@ impl BulkContentActions {
 #[cfg(feature = "content")]
 impl Endpoint for BulkContentActions {
     type Answer = crate::runtime::endpoint::Json<types::ContentBulkActionResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -470,6 +496,7 @@ pub struct BulkCreateCompanies {
 }
 #[cfg(feature = "companies")]
 impl BulkCreateCompanies {
+    #[inline]
     pub(super) fn new(body: types::BulkCreateCompaniesRequest) -> Self {
         Self { body }
     }
@@ -477,6 +504,7 @@ impl BulkCreateCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for BulkCreateCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompaniesBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -496,6 +524,7 @@ pub struct BulkCreateContacts {
 }
 #[cfg(feature = "contacts")]
 impl BulkCreateContacts {
+    #[inline]
     pub(super) fn new(body: types::BulkCreateContactsRequest) -> Self {
         Self { body }
     }
@@ -503,6 +532,7 @@ impl BulkCreateContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for BulkCreateContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactsBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -522,6 +552,7 @@ pub struct BulkDeleteCompanies {
 }
 #[cfg(feature = "companies")]
 impl BulkDeleteCompanies {
+    #[inline]
     pub(super) fn new(body: types::BulkDeleteCompaniesRequest) -> Self {
         Self { body }
     }
@@ -529,6 +560,7 @@ impl BulkDeleteCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for BulkDeleteCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompaniesBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -548,6 +580,7 @@ pub struct BulkDeleteContacts {
 }
 #[cfg(feature = "contacts")]
 impl BulkDeleteContacts {
+    #[inline]
     pub(super) fn new(body: types::BulkDeleteContactsRequest) -> Self {
         Self { body }
     }
@@ -555,6 +588,7 @@ impl BulkDeleteContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for BulkDeleteContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactsBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -574,6 +608,7 @@ pub struct BulkUpdateCompanies {
 }
 #[cfg(feature = "companies")]
 impl BulkUpdateCompanies {
+    #[inline]
     pub(super) fn new(body: types::BulkUpdateCompaniesRequest) -> Self {
         Self { body }
     }
@@ -581,6 +616,7 @@ impl BulkUpdateCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for BulkUpdateCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompaniesBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -600,6 +636,7 @@ pub struct BulkUpdateContacts {
 }
 #[cfg(feature = "contacts")]
 impl BulkUpdateContacts {
+    #[inline]
     pub(super) fn new(body: types::BulkUpdateContactsRequest) -> Self {
         Self { body }
     }
@@ -607,6 +644,7 @@ impl BulkUpdateContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for BulkUpdateContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactsBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/contacts/bulk".to_owned());
         let request = request.operation("bulk_update_contacts");
@@ -623,6 +661,7 @@ pub struct CancelDataExport {
 }
 #[cfg(feature = "data-export")]
 impl CancelDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -630,6 +669,7 @@ impl CancelDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for CancelDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -658,6 +698,7 @@ pub struct ChangeTicketType {
 }
 #[cfg(feature = "tickets")]
 impl ChangeTicketType {
+    #[inline]
     pub(super) fn new(ticket_id: String, body: types::ChangeTicketTypeRequest) -> Self {
         Self { ticket_id, body }
     }
@@ -665,6 +706,7 @@ impl ChangeTicketType {
 #[cfg(feature = "tickets")]
 impl Endpoint for ChangeTicketType {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -692,6 +734,7 @@ pub struct CollectFinVoiceCallByExternalId {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallByExternalId {
+    #[inline]
     pub(super) fn new(external_id: String) -> Self {
         Self { external_id }
     }
@@ -699,6 +742,7 @@ impl CollectFinVoiceCallByExternalId {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::AiCallResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -724,6 +768,7 @@ pub struct CollectFinVoiceCallById {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -731,6 +776,7 @@ impl CollectFinVoiceCallById {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallById {
     type Answer = crate::runtime::endpoint::Json<types::AiCallResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -756,6 +802,7 @@ pub struct CollectFinVoiceCallByPhoneNumber {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallByPhoneNumber {
+    #[inline]
     pub(super) fn new(phone_number: String) -> Self {
         Self { phone_number }
     }
@@ -763,6 +810,7 @@ impl CollectFinVoiceCallByPhoneNumber {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallByPhoneNumber {
     type Answer = crate::runtime::endpoint::AnyJson;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -788,6 +836,7 @@ pub struct CollectFinVoiceCallsByConversationId {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallsByConversationId {
+    #[inline]
     pub(super) fn new(conversation_id: String) -> Self {
         Self { conversation_id }
     }
@@ -795,6 +844,7 @@ impl CollectFinVoiceCallsByConversationId {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallsByConversationId {
     type Answer = crate::runtime::endpoint::Json<Vec<types::AiCallResponse>>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -823,6 +873,7 @@ pub struct CollectProcedureAgentInput {
 }
 #[cfg(feature = "procedures")]
 impl CollectProcedureAgentInput {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::CollectAgentInputRequest,
@@ -835,6 +886,7 @@ impl Endpoint for CollectProcedureAgentInput {
     type Answer = crate::runtime::endpoint::Json<
         serde_json::Map<String, serde_json::Value>,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -866,6 +918,7 @@ pub struct ConvertConversationToTicket {
 }
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::ConvertConversationToTicketRequest,
@@ -876,6 +929,7 @@ impl ConvertConversationToTicket {
 #[cfg(feature = "conversations")]
 impl Endpoint for ConvertConversationToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -903,6 +957,7 @@ pub struct ConvertVisitor {
 }
 #[cfg(feature = "visitors")]
 impl ConvertVisitor {
+    #[inline]
     pub(super) fn new(body: types::ConvertVisitorRequest) -> Self {
         Self { body }
     }
@@ -910,6 +965,7 @@ impl ConvertVisitor {
 #[cfg(feature = "visitors")]
 impl Endpoint for ConvertVisitor {
     type Answer = crate::runtime::endpoint::Json<types::Contact>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -929,6 +985,7 @@ pub struct CreateArticle {
 }
 #[cfg(feature = "articles")]
 impl CreateArticle {
+    #[inline]
     pub(super) fn new(body: types::CreateArticleRequest) -> Self {
         Self { body }
     }
@@ -936,6 +993,7 @@ impl CreateArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for CreateArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
         let request = request.operation("create_article");
@@ -952,6 +1010,7 @@ pub struct CreateAudience {
 }
 #[cfg(feature = "audiences")]
 impl CreateAudience {
+    #[inline]
     pub(super) fn new(body: types::CreateAudienceRequest) -> Self {
         Self { body }
     }
@@ -959,6 +1018,7 @@ impl CreateAudience {
 #[cfg(feature = "audiences")]
 impl Endpoint for CreateAudience {
     type Answer = crate::runtime::endpoint::Json<types::Audience>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/audiences".to_owned());
         let request = request.operation("create_audience");
@@ -975,6 +1035,7 @@ pub struct CreateCollection {
 }
 #[cfg(feature = "help-center")]
 impl CreateCollection {
+    #[inline]
     pub(super) fn new(body: types::CreateCollectionRequest) -> Self {
         Self { body }
     }
@@ -982,6 +1043,7 @@ impl CreateCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for CreateCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1002,6 +1064,7 @@ pub struct CreateCompanyNote {
 }
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl CreateCompanyNote {
+    #[inline]
     pub(super) fn new(company_id: String, body: types::CreateCompanyNoteBody) -> Self {
         Self { company_id, body }
     }
@@ -1009,6 +1072,7 @@ impl CreateCompanyNote {
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl Endpoint for CreateCompanyNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1036,6 +1100,7 @@ pub struct CreateContact {
 }
 #[cfg(feature = "contacts")]
 impl CreateContact {
+    #[inline]
     pub(super) fn new(body: types::CreateContactRequest) -> Self {
         Self { body }
     }
@@ -1043,6 +1108,7 @@ impl CreateContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for CreateContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
@@ -1059,6 +1125,7 @@ pub struct CreateContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
+    #[inline]
     pub(super) fn new(body: types::CreateContentImportSourceRequest) -> Self {
         Self { body }
     }
@@ -1066,6 +1133,7 @@ impl CreateContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for CreateContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1085,6 +1153,7 @@ pub struct CreateContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl CreateContentSnippet {
+    #[inline]
     pub(super) fn new(body: types::ContentSnippetCreateRequest) -> Self {
         Self { body }
     }
@@ -1092,6 +1161,7 @@ impl CreateContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for CreateContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippet>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1111,6 +1181,7 @@ pub struct CreateConversation {
 }
 #[cfg(feature = "conversations")]
 impl CreateConversation {
+    #[inline]
     pub(super) fn new(body: types::CreateConversationRequest) -> Self {
         Self { body }
     }
@@ -1118,6 +1189,7 @@ impl CreateConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for CreateConversation {
     type Answer = crate::runtime::endpoint::Json<types::CreateConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1137,6 +1209,7 @@ pub struct CreateConversationAttribute {
 }
 #[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttribute {
+    #[inline]
     pub(super) fn new(body: types::CreateConversationAttributeRequest) -> Self {
         Self { body }
     }
@@ -1144,6 +1217,7 @@ impl CreateConversationAttribute {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for CreateConversationAttribute {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1164,6 +1238,7 @@ pub struct CreateConversationAttributeOption {
 }
 #[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttributeOption {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::CreateConversationAttributeOptionRequest,
@@ -1174,6 +1249,7 @@ impl CreateConversationAttributeOption {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for CreateConversationAttributeOption {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1202,6 +1278,7 @@ pub struct CreateCustomObjectInstances {
 }
 #[cfg(feature = "custom-object-instances")]
 impl CreateCustomObjectInstances {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         body: types::CreateOrUpdateCustomObjectInstanceRequest,
@@ -1215,6 +1292,7 @@ impl CreateCustomObjectInstances {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for CreateCustomObjectInstances {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1244,6 +1322,7 @@ pub struct CreateDataAttribute {
 }
 #[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
+    #[inline]
     pub(super) fn new(body: types::CreateDataAttributeRequest) -> Self {
         Self { body }
     }
@@ -1251,6 +1330,7 @@ impl CreateDataAttribute {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for CreateDataAttribute {
     type Answer = crate::runtime::endpoint::Json<types::DataAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1270,6 +1350,7 @@ pub struct CreateDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl CreateDataConnector {
+    #[inline]
     pub(super) fn new(body: types::CreateDataConnectorRequest) -> Self {
         Self { body }
     }
@@ -1277,6 +1358,7 @@ impl CreateDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for CreateDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorDetail>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1296,6 +1378,7 @@ pub struct CreateDataEvent {
 }
 #[cfg(feature = "data-events")]
 impl CreateDataEvent {
+    #[inline]
     pub(super) fn new(body: types::CreateDataEventRequest) -> Self {
         Self { body }
     }
@@ -1303,6 +1386,7 @@ impl CreateDataEvent {
 #[cfg(feature = "data-events")]
 impl Endpoint for CreateDataEvent {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
@@ -1319,6 +1403,7 @@ pub struct CreateDataExport {
 }
 #[cfg(feature = "data-export")]
 impl CreateDataExport {
+    #[inline]
     pub(super) fn new(body: types::CreateDataExportsRequest) -> Self {
         Self { body }
     }
@@ -1326,6 +1411,7 @@ impl CreateDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for CreateDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1345,6 +1431,7 @@ pub struct CreateExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl CreateExternalPage {
+    #[inline]
     pub(super) fn new(body: types::CreateExternalPageRequest) -> Self {
         Self { body }
     }
@@ -1352,6 +1439,7 @@ impl CreateExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for CreateExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1371,6 +1459,7 @@ pub struct CreateFolder {
 }
 #[cfg(feature = "folders")]
 impl CreateFolder {
+    #[inline]
     pub(super) fn new(body: types::CreateFolderBody) -> Self {
         Self { body }
     }
@@ -1378,6 +1467,7 @@ impl CreateFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for CreateFolder {
     type Answer = crate::runtime::endpoint::Json<types::Folder>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
         let request = request.operation("create_folder");
@@ -1395,6 +1485,7 @@ pub struct CreateHelpCenterRedirect {
 }
 #[cfg(feature = "help-center")]
 impl CreateHelpCenterRedirect {
+    #[inline]
     pub(super) fn new(
         help_center_id: String,
         body: types::CreateHelpCenterRedirectRequest,
@@ -1405,6 +1496,7 @@ impl CreateHelpCenterRedirect {
 #[cfg(feature = "help-center")]
 impl Endpoint for CreateHelpCenterRedirect {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenterRedirect>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1435,6 +1527,7 @@ pub struct CreateIdentityVerificationSecret {
 }
 #[cfg(feature = "identity-verification-secrets")]
 impl CreateIdentityVerificationSecret {
+    #[inline]
     pub(super) fn new(body: types::CreateIdentityVerificationSecretRequest) -> Self {
         Self { body }
     }
@@ -1444,6 +1537,7 @@ impl Endpoint for CreateIdentityVerificationSecret {
     type Answer = crate::runtime::endpoint::Json<
         types::IdentityVerificationSecretWithMaterial,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1463,6 +1557,7 @@ pub struct CreateInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl CreateInternalArticle {
+    #[inline]
     pub(super) fn new(body: types::CreateInternalArticleRequest) -> Self {
         Self { body }
     }
@@ -1470,6 +1565,7 @@ impl CreateInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for CreateInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1489,6 +1585,7 @@ pub struct CreateMessage {
 }
 #[cfg(feature = "messages")]
 impl CreateMessage {
+    #[inline]
     pub(super) fn new(body: types::CreateMessageRequest) -> Self {
         Self { body }
     }
@@ -1496,6 +1593,7 @@ impl CreateMessage {
 #[cfg(feature = "messages")]
 impl Endpoint for CreateMessage {
     type Answer = crate::runtime::endpoint::Json<types::Message>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
@@ -1512,6 +1610,7 @@ pub struct CreateNewsItem {
 }
 #[cfg(feature = "news")]
 impl CreateNewsItem {
+    #[inline]
     pub(super) fn new(body: types::NewsItemRequest) -> Self {
         Self { body }
     }
@@ -1519,6 +1618,7 @@ impl CreateNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for CreateNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1539,6 +1639,7 @@ pub struct CreateNote {
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
+    #[inline]
     pub(super) fn new(id: String, body: types::CreateNoteBody) -> Self {
         Self { id, body }
     }
@@ -1546,6 +1647,7 @@ impl CreateNote {
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl Endpoint for CreateNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1574,6 +1676,7 @@ pub struct CreateOfficeHoursException {
 }
 #[cfg(feature = "office-hours")]
 impl CreateOfficeHoursException {
+    #[inline]
     pub(super) fn new(
         office_hours_schedule_id: String,
         body: types::CreateOfficeHoursExceptionRequest,
@@ -1587,6 +1690,7 @@ impl CreateOfficeHoursException {
 #[cfg(feature = "office-hours")]
 impl Endpoint for CreateOfficeHoursException {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursException>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1619,6 +1723,7 @@ pub struct CreateOfficeHoursSchedule {
 }
 #[cfg(feature = "office-hours")]
 impl CreateOfficeHoursSchedule {
+    #[inline]
     pub(super) fn new(body: types::CreateOfficeHoursScheduleRequest) -> Self {
         Self { body }
     }
@@ -1626,6 +1731,7 @@ impl CreateOfficeHoursSchedule {
 #[cfg(feature = "office-hours")]
 impl Endpoint for CreateOfficeHoursSchedule {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursSchedule>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1645,6 +1751,7 @@ pub struct CreateOrUpdateCompany {
 }
 #[cfg(feature = "companies")]
 impl CreateOrUpdateCompany {
+    #[inline]
     pub(super) fn new(body: types::CreateOrUpdateCompanyRequest) -> Self {
         Self { body }
     }
@@ -1652,6 +1759,7 @@ impl CreateOrUpdateCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for CreateOrUpdateCompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
@@ -1668,6 +1776,7 @@ pub struct CreatePhoneSwitch {
 }
 #[cfg(feature = "switch")]
 impl CreatePhoneSwitch {
+    #[inline]
     pub(super) fn new(body: types::CreatePhoneSwitchRequest) -> Self {
         Self { body }
     }
@@ -1675,6 +1784,7 @@ impl CreatePhoneSwitch {
 #[cfg(feature = "switch")]
 impl Endpoint for CreatePhoneSwitch {
     type Answer = crate::runtime::endpoint::Json<types::PhoneSwitch>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1694,6 +1804,7 @@ pub struct CreateTag {
 }
 #[cfg(feature = "tags")]
 impl CreateTag {
+    #[inline]
     pub(super) fn new(body: types::CreateTagBody) -> Self {
         Self { body }
     }
@@ -1701,6 +1812,7 @@ impl CreateTag {
 #[cfg(feature = "tags")]
 impl Endpoint for CreateTag {
     type Answer = crate::runtime::endpoint::Json<types::TagCreateResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
@@ -1717,6 +1829,7 @@ pub struct CreateTicket {
 }
 #[cfg(feature = "tickets")]
 impl CreateTicket {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
@@ -1724,6 +1837,7 @@ impl CreateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for CreateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
         let request = request.operation("create_ticket");
@@ -1740,6 +1854,7 @@ pub struct CreateTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl CreateTicketType {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketTypeRequest) -> Self {
         Self { body }
     }
@@ -1747,6 +1862,7 @@ impl CreateTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for CreateTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
         let request = request.operation("create_ticket_type");
@@ -1764,6 +1880,7 @@ pub struct CreateTicketTypeAttribute {
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl CreateTicketTypeAttribute {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         body: types::CreateTicketTypeAttributeRequest,
@@ -1774,6 +1891,7 @@ impl CreateTicketTypeAttribute {
 #[cfg(feature = "ticket-type-attributes")]
 impl Endpoint for CreateTicketTypeAttribute {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1803,6 +1921,7 @@ pub struct DataEventSummaries {
 }
 #[cfg(feature = "data-events")]
 impl DataEventSummaries {
+    #[inline]
     pub(super) fn new(body: types::CreateDataEventSummariesRequest) -> Self {
         Self { body }
     }
@@ -1810,6 +1929,7 @@ impl DataEventSummaries {
 #[cfg(feature = "data-events")]
 impl Endpoint for DataEventSummaries {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1829,6 +1949,7 @@ pub struct DeleteArticle {
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1836,6 +1957,7 @@ impl DeleteArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for DeleteArticle {
     type Answer = crate::runtime::endpoint::Json<types::DeletedArticleObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1861,6 +1983,7 @@ pub struct DeleteAudience {
 }
 #[cfg(feature = "audiences")]
 impl DeleteAudience {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1868,6 +1991,7 @@ impl DeleteAudience {
 #[cfg(feature = "audiences")]
 impl Endpoint for DeleteAudience {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1893,6 +2017,7 @@ pub struct DeleteCollection {
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1900,6 +2025,7 @@ impl DeleteCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for DeleteCollection {
     type Answer = crate::runtime::endpoint::Json<types::DeletedCollectionObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1925,6 +2051,7 @@ pub struct DeleteCompany {
 }
 #[cfg(feature = "companies")]
 impl DeleteCompany {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1932,6 +2059,7 @@ impl DeleteCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for DeleteCompany {
     type Answer = crate::runtime::endpoint::Json<types::DeletedCompanyObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1957,6 +2085,7 @@ pub struct DeleteContact {
 }
 #[cfg(feature = "contacts")]
 impl DeleteContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1964,6 +2093,7 @@ impl DeleteContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for DeleteContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1989,6 +2119,7 @@ pub struct DeleteContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1996,6 +2127,7 @@ impl DeleteContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for DeleteContentImportSource {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2021,6 +2153,7 @@ pub struct DeleteContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl DeleteContentSnippet {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2028,6 +2161,7 @@ impl DeleteContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for DeleteContentSnippet {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2054,6 +2188,7 @@ pub struct DeleteConversation {
 }
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id, retain_metrics: None }
     }
@@ -2061,6 +2196,7 @@ impl DeleteConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for DeleteConversation {
     type Answer = crate::runtime::endpoint::Json<types::ConversationDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2082,6 +2218,7 @@ impl Endpoint for DeleteConversation {
 #[cfg(feature = "conversations")]
 impl Request<DeleteConversation> {
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
+    #[inline]
     pub fn retain_metrics(mut self, value: bool) -> Self {
         self.endpoint.retain_metrics = Some(value);
         self
@@ -2095,6 +2232,7 @@ pub struct DeleteConversationAttribute {
 }
 #[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttribute {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2102,6 +2240,7 @@ impl DeleteConversationAttribute {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for DeleteConversationAttribute {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2128,6 +2267,7 @@ pub struct DeleteConversationAttributeOption {
 }
 #[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttributeOption {
+    #[inline]
     pub(super) fn new(id: String, option_id: String) -> Self {
         Self { id, option_id }
     }
@@ -2135,6 +2275,7 @@ impl DeleteConversationAttributeOption {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for DeleteConversationAttributeOption {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2166,6 +2307,7 @@ pub struct DeleteCustomObjectInstancesByExternalId {
 }
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesByExternalId {
+    #[inline]
     pub(super) fn new(custom_object_type_identifier: String, id: String) -> Self {
         Self {
             custom_object_type_identifier,
@@ -2176,6 +2318,7 @@ impl DeleteCustomObjectInstancesByExternalId {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for DeleteCustomObjectInstancesByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstanceDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2211,6 +2354,7 @@ pub struct DeleteCustomObjectInstancesById {
 }
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesById {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         external_id: String,
@@ -2224,6 +2368,7 @@ impl DeleteCustomObjectInstancesById {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for DeleteCustomObjectInstancesById {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstanceDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2254,6 +2399,7 @@ pub struct DeleteDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl DeleteDataConnector {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2261,6 +2407,7 @@ impl DeleteDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for DeleteDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DeletedDataConnectorObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2286,6 +2433,7 @@ pub struct DeleteExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2293,6 +2441,7 @@ impl DeleteExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for DeleteExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2318,6 +2467,7 @@ pub struct DeleteFolder {
 }
 #[cfg(feature = "folders")]
 impl DeleteFolder {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2325,6 +2475,7 @@ impl DeleteFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for DeleteFolder {
     type Answer = crate::runtime::endpoint::Json<types::DeletedFolderObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2351,6 +2502,7 @@ pub struct DeleteHelpCenterRedirect {
 }
 #[cfg(feature = "help-center")]
 impl DeleteHelpCenterRedirect {
+    #[inline]
     pub(super) fn new(help_center_id: String, id: String) -> Self {
         Self { help_center_id, id }
     }
@@ -2358,6 +2510,7 @@ impl DeleteHelpCenterRedirect {
 #[cfg(feature = "help-center")]
 impl Endpoint for DeleteHelpCenterRedirect {
     type Answer = crate::runtime::endpoint::Json<types::DeletedHelpCenterRedirectObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2390,6 +2543,7 @@ pub struct DeleteIdentityVerificationSecret {
 }
 #[cfg(feature = "identity-verification-secrets")]
 impl DeleteIdentityVerificationSecret {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2397,6 +2551,7 @@ impl DeleteIdentityVerificationSecret {
 #[cfg(feature = "identity-verification-secrets")]
 impl Endpoint for DeleteIdentityVerificationSecret {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2422,6 +2577,7 @@ pub struct DeleteInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2429,6 +2585,7 @@ impl DeleteInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for DeleteInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::DeletedInternalArticleObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2454,6 +2611,7 @@ pub struct DeleteNewsItem {
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2461,6 +2619,7 @@ impl DeleteNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for DeleteNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::DeletedObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2487,6 +2646,7 @@ pub struct DeleteOfficeHoursException {
 }
 #[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursException {
+    #[inline]
     pub(super) fn new(office_hours_schedule_id: String, id: String) -> Self {
         Self {
             office_hours_schedule_id,
@@ -2497,6 +2657,7 @@ impl DeleteOfficeHoursException {
 #[cfg(feature = "office-hours")]
 impl Endpoint for DeleteOfficeHoursException {
     type Answer = crate::runtime::endpoint::Json<types::DeleteOfficeHoursResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2531,6 +2692,7 @@ pub struct DeleteOfficeHoursSchedule {
 }
 #[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursSchedule {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2538,6 +2700,7 @@ impl DeleteOfficeHoursSchedule {
 #[cfg(feature = "office-hours")]
 impl Endpoint for DeleteOfficeHoursSchedule {
     type Answer = crate::runtime::endpoint::Json<types::DeleteOfficeHoursResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2563,6 +2726,7 @@ pub struct DeleteTag {
 }
 #[cfg(feature = "tags")]
 impl DeleteTag {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2570,6 +2734,7 @@ impl DeleteTag {
 #[cfg(feature = "tags")]
 impl Endpoint for DeleteTag {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2595,6 +2760,7 @@ pub struct DeleteTicket {
 }
 #[cfg(feature = "tickets")]
 impl DeleteTicket {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2602,6 +2768,7 @@ impl DeleteTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for DeleteTicket {
     type Answer = crate::runtime::endpoint::Json<types::TicketDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2628,6 +2795,7 @@ pub struct DetachContactFromACompany {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
+    #[inline]
     pub(super) fn new(contact_id: String, id: String) -> Self {
         Self { contact_id, id }
     }
@@ -2635,6 +2803,7 @@ impl DetachContactFromACompany {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for DetachContactFromACompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2666,6 +2835,7 @@ pub struct DetachContactFromConversation {
 }
 #[cfg(feature = "conversation-participants")]
 impl DetachContactFromConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         contact_id: String,
@@ -2681,6 +2851,7 @@ impl DetachContactFromConversation {
 #[cfg(feature = "conversation-participants")]
 impl Endpoint for DetachContactFromConversation {
     type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2715,6 +2886,7 @@ pub struct DetachSubscriptionTypeToContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl DetachSubscriptionTypeToContact {
+    #[inline]
     pub(super) fn new(contact_id: String, id: String) -> Self {
         Self { contact_id, id }
     }
@@ -2722,6 +2894,7 @@ impl DetachSubscriptionTypeToContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for DetachSubscriptionTypeToContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2752,6 +2925,7 @@ pub struct DetachTagFromArticle {
 }
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
+    #[inline]
     pub(super) fn new(article_id: String, id: String) -> Self {
         Self { article_id, id }
     }
@@ -2759,6 +2933,7 @@ impl DetachTagFromArticle {
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl Endpoint for DetachTagFromArticle {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2790,6 +2965,7 @@ pub struct DetachTagFromContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl DetachTagFromContact {
+    #[inline]
     pub(super) fn new(contact_id: String, id: String) -> Self {
         Self { contact_id, id }
     }
@@ -2797,6 +2973,7 @@ impl DetachTagFromContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for DetachTagFromContact {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2827,6 +3004,7 @@ pub struct DetachTagFromContentSnippet {
 }
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl DetachTagFromContentSnippet {
+    #[inline]
     pub(super) fn new(content_snippet_id: String, id: String) -> Self {
         Self { content_snippet_id, id }
     }
@@ -2834,6 +3012,7 @@ impl DetachTagFromContentSnippet {
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl Endpoint for DetachTagFromContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2869,6 +3048,7 @@ pub struct DetachTagFromConversation {
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         id: String,
@@ -2880,6 +3060,7 @@ impl DetachTagFromConversation {
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl Endpoint for DetachTagFromConversation {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2914,6 +3095,7 @@ pub struct DetachTagFromInternalArticle {
 }
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl DetachTagFromInternalArticle {
+    #[inline]
     pub(super) fn new(internal_article_id: String, id: String) -> Self {
         Self { internal_article_id, id }
     }
@@ -2921,6 +3103,7 @@ impl DetachTagFromInternalArticle {
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl Endpoint for DetachTagFromInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2956,6 +3139,7 @@ pub struct DetachTagFromTicket {
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
+    #[inline]
     pub(super) fn new(
         ticket_id: String,
         id: String,
@@ -2967,6 +3151,7 @@ impl DetachTagFromTicket {
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl Endpoint for DetachTagFromTicket {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -2998,6 +3183,7 @@ pub struct DismissContactBanner {
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl DismissContactBanner {
+    #[inline]
     pub(super) fn new(id: String, view_id: String) -> Self {
         Self { id, view_id }
     }
@@ -3005,6 +3191,7 @@ impl DismissContactBanner {
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl Endpoint for DismissContactBanner {
     type Answer = crate::runtime::endpoint::Json<types::BannerDismiss>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3035,6 +3222,7 @@ pub struct DownloadDataExport {
 }
 #[cfg(feature = "data-export")]
 impl DownloadDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -3042,6 +3230,7 @@ impl DownloadDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for DownloadDataExport {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3069,6 +3258,7 @@ pub struct EnqueueCreateTicket {
 }
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
@@ -3076,6 +3266,7 @@ impl EnqueueCreateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for EnqueueCreateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Jobs>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3095,6 +3286,7 @@ pub struct EscalateFinConversation {
 }
 #[cfg(feature = "fin-agent")]
 impl EscalateFinConversation {
+    #[inline]
     pub(super) fn new(body: types::EscalateFinConversationBody) -> Self {
         Self { body }
     }
@@ -3102,6 +3294,7 @@ impl EscalateFinConversation {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for EscalateFinConversation {
     type Answer = crate::runtime::endpoint::Json<types::EscalateFinConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/escalate".to_owned());
         let request = request.operation("escalate_fin_conversation");
@@ -3118,6 +3311,7 @@ pub struct ExportWorkflow {
 }
 #[cfg(feature = "workflows")]
 impl ExportWorkflow {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3125,6 +3319,7 @@ impl ExportWorkflow {
 #[cfg(feature = "workflows")]
 impl Endpoint for ExportWorkflow {
     type Answer = crate::runtime::endpoint::Json<types::WorkflowExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3150,6 +3345,7 @@ pub struct FindTag {
 }
 #[cfg(feature = "tags")]
 impl FindTag {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3157,6 +3353,7 @@ impl FindTag {
 #[cfg(feature = "tags")]
 impl Endpoint for FindTag {
     type Answer = crate::runtime::endpoint::Json<types::TagBasic>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3182,6 +3379,7 @@ pub struct GetContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl GetContentImportSource {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3189,6 +3387,7 @@ impl GetContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for GetContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3214,6 +3413,7 @@ pub struct GetContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl GetContentSnippet {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3221,6 +3421,7 @@ impl GetContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for GetContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippet>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3246,6 +3447,7 @@ pub struct GetConversationAttribute {
 }
 #[cfg(feature = "conversations-attributes")]
 impl GetConversationAttribute {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3253,6 +3455,7 @@ impl GetConversationAttribute {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for GetConversationAttribute {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3279,6 +3482,7 @@ pub struct GetCustomObjectInstancesById {
 }
 #[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesById {
+    #[inline]
     pub(super) fn new(custom_object_type_identifier: String, id: String) -> Self {
         Self {
             custom_object_type_identifier,
@@ -3289,6 +3493,7 @@ impl GetCustomObjectInstancesById {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for GetCustomObjectInstancesById {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3323,6 +3528,7 @@ pub struct GetDataExport {
 }
 #[cfg(feature = "data-export")]
 impl GetDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -3330,6 +3536,7 @@ impl GetDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for GetDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3358,6 +3565,7 @@ pub struct GetDownloadReportingDataByJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataByJobIdentifier {
+    #[inline]
     pub(super) fn new(app_id: String, job_identifier: String) -> Self {
         Self { app_id, job_identifier }
     }
@@ -3365,6 +3573,7 @@ impl GetDownloadReportingDataByJobIdentifier {
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for GetDownloadReportingDataByJobIdentifier {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3397,6 +3606,7 @@ pub struct GetExportReportingDataByJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataByJobIdentifier {
+    #[inline]
     pub(super) fn new(
         app_id: String,
         client_id: String,
@@ -3412,6 +3622,7 @@ impl GetExportReportingDataByJobIdentifier {
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for GetExportReportingDataByJobIdentifier {
     type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3441,6 +3652,7 @@ impl Endpoint for GetExportReportingDataByJobIdentifier {
 pub struct GetExportReportingDataGetDatasets {}
 #[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataGetDatasets {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3450,6 +3662,7 @@ impl Endpoint for GetExportReportingDataGetDatasets {
     type Answer = crate::runtime::endpoint::Json<
         types::GetExportReportingDataGetDatasetsResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3468,6 +3681,7 @@ pub struct GetExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl GetExternalPage {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3475,6 +3689,7 @@ impl GetExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for GetExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3500,6 +3715,7 @@ pub struct GetMacro {
 }
 #[cfg(feature = "macros")]
 impl GetMacro {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3507,6 +3723,7 @@ impl GetMacro {
 #[cfg(feature = "macros")]
 impl Endpoint for GetMacro {
     type Answer = crate::runtime::endpoint::Json<types::Macro>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3533,6 +3750,7 @@ pub struct GetOfficeHoursException {
 }
 #[cfg(feature = "office-hours")]
 impl GetOfficeHoursException {
+    #[inline]
     pub(super) fn new(office_hours_schedule_id: String, id: String) -> Self {
         Self {
             office_hours_schedule_id,
@@ -3543,6 +3761,7 @@ impl GetOfficeHoursException {
 #[cfg(feature = "office-hours")]
 impl Endpoint for GetOfficeHoursException {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursException>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3577,6 +3796,7 @@ pub struct GetOfficeHoursSchedule {
 }
 #[cfg(feature = "office-hours")]
 impl GetOfficeHoursSchedule {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3584,6 +3804,7 @@ impl GetOfficeHoursSchedule {
 #[cfg(feature = "office-hours")]
 impl Endpoint for GetOfficeHoursSchedule {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursSchedule>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3610,6 +3831,7 @@ pub struct GetTeamMetrics {
 }
 #[cfg(feature = "teams")]
 impl GetTeamMetrics {
+    #[inline]
     pub(super) fn new(team_id: String) -> Self {
         Self {
             team_id,
@@ -3620,6 +3842,7 @@ impl GetTeamMetrics {
 #[cfg(feature = "teams")]
 impl Endpoint for GetTeamMetrics {
     type Answer = crate::runtime::endpoint::Json<types::TeamMetricList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3642,6 +3865,7 @@ impl Endpoint for GetTeamMetrics {
 #[cfg(feature = "teams")]
 impl Request<GetTeamMetrics> {
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
+    #[inline]
     pub fn idle_threshold(mut self, value: i64) -> Self {
         self.endpoint.idle_threshold = Some(value);
         self
@@ -3655,6 +3879,7 @@ pub struct GetTicket {
 }
 #[cfg(feature = "tickets")]
 impl GetTicket {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3662,6 +3887,7 @@ impl GetTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for GetTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3687,6 +3913,7 @@ pub struct GetTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl GetTicketType {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3694,6 +3921,7 @@ impl GetTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for GetTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3721,6 +3949,7 @@ pub struct GetWhatsAppMessageStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl GetWhatsAppMessageStatus {
+    #[inline]
     pub(super) fn new(ruleset_id: String) -> Self {
         Self {
             ruleset_id,
@@ -3732,6 +3961,7 @@ impl GetWhatsAppMessageStatus {
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl Endpoint for GetWhatsAppMessageStatus {
     type Answer = crate::runtime::endpoint::Json<types::WhatsappMessageStatusList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3749,6 +3979,7 @@ impl Endpoint for GetWhatsAppMessageStatus {
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl Request<GetWhatsAppMessageStatus> {
     /// Number of results per page (default 50, max 100)
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3763,11 +3994,13 @@ impl Request<GetWhatsAppMessageStatus> {
 impl Paginated for GetWhatsAppMessageStatus {
     type Item = types::WhatsappMessageStatusListEventsItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::WhatsappMessageStatusList,
     ) -> Option<&mut Vec<types::WhatsappMessageStatusListEventsItem>> {
         Some(page).map(|value| &mut value.events)
     }
+    #[inline]
     fn next_cursor(&self, page: &types::WhatsappMessageStatusList) -> Option<String> {
         Some(page)
             .map(|value| &value.pages)
@@ -3775,6 +4008,7 @@ impl Paginated for GetWhatsAppMessageStatus {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3785,6 +4019,7 @@ impl Paginated for GetWhatsAppMessageStatus {
 pub struct IdentifyAdmin {}
 #[cfg(feature = "admins")]
 impl IdentifyAdmin {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3792,6 +4027,7 @@ impl IdentifyAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for IdentifyAdmin {
     type Answer = crate::runtime::endpoint::Json<types::AdminWithApp>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
         let request = request.operation("identify_admin");
@@ -3807,6 +4043,7 @@ pub struct JobsStatus {
 }
 #[cfg(feature = "jobs")]
 impl JobsStatus {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3814,6 +4051,7 @@ impl JobsStatus {
 #[cfg(feature = "jobs")]
 impl Endpoint for JobsStatus {
     type Answer = crate::runtime::endpoint::Json<types::Jobs>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3840,6 +4078,7 @@ pub struct LinkConversationToTicket {
 }
 #[cfg(feature = "tickets")]
 impl LinkConversationToTicket {
+    #[inline]
     pub(super) fn new(
         ticket_id: String,
         body: types::LinkConversationToTicketBody,
@@ -3850,6 +4089,7 @@ impl LinkConversationToTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for LinkConversationToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3875,6 +4115,7 @@ impl Endpoint for LinkConversationToTicket {
 pub struct ListActivityLogEventTypes {}
 #[cfg(feature = "admins")]
 impl ListActivityLogEventTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3882,6 +4123,7 @@ impl ListActivityLogEventTypes {
 #[cfg(feature = "admins")]
 impl Endpoint for ListActivityLogEventTypes {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogEventTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3903,6 +4145,7 @@ pub struct ListActivityLogs {
 }
 #[cfg(feature = "admins")]
 impl ListActivityLogs {
+    #[inline]
     pub(super) fn new(created_at_after: String) -> Self {
         Self {
             created_at_after,
@@ -3915,6 +4158,7 @@ impl ListActivityLogs {
 #[cfg(feature = "admins")]
 impl Endpoint for ListActivityLogs {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3944,6 +4188,7 @@ impl Request<ListActivityLogs> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3953,11 +4198,13 @@ impl Request<ListActivityLogs> {
 impl Paginated for ListActivityLogs {
     type Item = Option<types::ActivityLog>;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ActivityLogList,
     ) -> Option<&mut Vec<Option<types::ActivityLog>>> {
         Some(page).and_then(|value| value.activity_logs.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ActivityLogList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3965,6 +4212,7 @@ impl Paginated for ListActivityLogs {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3977,6 +4225,7 @@ pub struct ListAdmins {
 }
 #[cfg(feature = "admins")]
 impl ListAdmins {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { display_avatar: None }
     }
@@ -3984,6 +4233,7 @@ impl ListAdmins {
 #[cfg(feature = "admins")]
 impl Endpoint for ListAdmins {
     type Answer = crate::runtime::endpoint::Json<types::AdminList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
         let request = request.operation("list_admins");
@@ -3995,6 +4245,7 @@ impl Endpoint for ListAdmins {
 #[cfg(feature = "admins")]
 impl Request<ListAdmins> {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
+    #[inline]
     pub fn display_avatar(mut self, value: bool) -> Self {
         self.endpoint.display_avatar = Some(value);
         self
@@ -4009,6 +4260,7 @@ pub struct ListAllCollections {
 }
 #[cfg(feature = "help-center")]
 impl ListAllCollections {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -4019,6 +4271,7 @@ impl ListAllCollections {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListAllCollections {
     type Answer = crate::runtime::endpoint::Json<types::CollectionList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4039,6 +4292,7 @@ impl Request<ListAllCollections> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4048,9 +4302,11 @@ impl Request<ListAllCollections> {
 impl Paginated for ListAllCollections {
     type Item = types::Collection;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CollectionList) -> Option<&mut Vec<types::Collection>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CollectionList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4058,6 +4314,7 @@ impl Paginated for ListAllCollections {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4072,6 +4329,7 @@ pub struct ListAllCompanies {
 }
 #[cfg(feature = "companies")]
 impl ListAllCompanies {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -4083,6 +4341,7 @@ impl ListAllCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ListAllCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4099,11 +4358,13 @@ impl Endpoint for ListAllCompanies {
 #[cfg(feature = "companies")]
 impl Request<ListAllCompanies> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to return per page. Defaults to 15
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4118,9 +4379,11 @@ impl Request<ListAllCompanies> {
 impl Paginated for ListAllCompanies {
     type Item = types::Company;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -4131,6 +4394,7 @@ impl Paginated for ListAllCompanies {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -4146,6 +4410,7 @@ pub struct ListArticleVersions {
 }
 #[cfg(feature = "articles")]
 impl ListArticleVersions {
+    #[inline]
     pub(super) fn new(article_id: String) -> Self {
         Self {
             article_id,
@@ -4158,6 +4423,7 @@ impl ListArticleVersions {
 #[cfg(feature = "articles")]
 impl Endpoint for ListArticleVersions {
     type Answer = crate::runtime::endpoint::Json<types::ArticleVersionList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4182,11 +4448,13 @@ impl Endpoint for ListArticleVersions {
 #[cfg(feature = "articles")]
 impl Request<ListArticleVersions> {
     /// The page of results to fetch. Defaults to the first page.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of results to return per page.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4201,11 +4469,13 @@ impl Request<ListArticleVersions> {
 impl Paginated for ListArticleVersions {
     type Item = types::ArticleVersionSummary;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::ArticleVersionList,
     ) -> Option<&mut Vec<types::ArticleVersionSummary>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ArticleVersionList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -4216,6 +4486,7 @@ impl Paginated for ListArticleVersions {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -4229,6 +4500,7 @@ pub struct ListArticles {
 }
 #[cfg(feature = "articles")]
 impl ListArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -4239,6 +4511,7 @@ impl ListArticles {
 #[cfg(feature = "articles")]
 impl Endpoint for ListArticles {
     type Answer = crate::runtime::endpoint::Json<types::ArticleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
         let request = request.operation("list_articles");
@@ -4256,6 +4529,7 @@ impl Request<ListArticles> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4265,9 +4539,11 @@ impl Request<ListArticles> {
 impl Paginated for ListArticles {
     type Item = types::ArticleListItem;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ArticleList) -> Option<&mut Vec<types::ArticleListItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ArticleList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4275,6 +4551,7 @@ impl Paginated for ListArticles {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4289,6 +4566,7 @@ pub struct ListAttachedContacts {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -4300,6 +4578,7 @@ impl ListAttachedContacts {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for ListAttachedContacts {
     type Answer = crate::runtime::endpoint::Json<types::CompanyAttachedContacts>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4328,6 +4607,7 @@ impl Request<ListAttachedContacts> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4337,11 +4617,13 @@ impl Request<ListAttachedContacts> {
 impl Paginated for ListAttachedContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::CompanyAttachedContacts,
     ) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyAttachedContacts) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4349,6 +4631,7 @@ impl Paginated for ListAttachedContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4361,6 +4644,7 @@ pub struct ListAttachedSegmentsForCompanies {
 }
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -4368,6 +4652,7 @@ impl ListAttachedSegmentsForCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ListAttachedSegmentsForCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyAttachedSegments>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4395,6 +4680,7 @@ pub struct ListAudiences {
 }
 #[cfg(feature = "audiences")]
 impl ListAudiences {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { page: None, per_page: None }
     }
@@ -4402,6 +4688,7 @@ impl ListAudiences {
 #[cfg(feature = "audiences")]
 impl Endpoint for ListAudiences {
     type Answer = crate::runtime::endpoint::Json<types::AudienceList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/audiences".to_owned());
         let request = request.operation("list_audiences");
@@ -4414,11 +4701,13 @@ impl Endpoint for ListAudiences {
 #[cfg(feature = "audiences")]
 impl Request<ListAudiences> {
     /// The page of results to fetch. Defaults to first page.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of results to return per page. Defaults to 50. Maximum is 50.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4430,6 +4719,7 @@ impl Request<ListAudiences> {
 pub struct ListAwayStatusReasons {}
 #[cfg(feature = "away-status-reasons")]
 impl ListAwayStatusReasons {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4437,6 +4727,7 @@ impl ListAwayStatusReasons {
 #[cfg(feature = "away-status-reasons")]
 impl Endpoint for ListAwayStatusReasons {
     type Answer = crate::runtime::endpoint::Json<types::AwayStatusReasonList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4453,6 +4744,7 @@ impl Endpoint for ListAwayStatusReasons {
 pub struct ListBrands {}
 #[cfg(feature = "brands")]
 impl ListBrands {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4460,6 +4752,7 @@ impl ListBrands {
 #[cfg(feature = "brands")]
 impl Endpoint for ListBrands {
     type Answer = crate::runtime::endpoint::Json<types::BrandList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
         let request = request.operation("list_brands");
@@ -4476,6 +4769,7 @@ pub struct ListCalls {
 }
 #[cfg(feature = "calls")]
 impl ListCalls {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { page: None, per_page: None }
     }
@@ -4483,6 +4777,7 @@ impl ListCalls {
 #[cfg(feature = "calls")]
 impl Endpoint for ListCalls {
     type Answer = crate::runtime::endpoint::Json<types::CallList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
         let request = request.operation("list_calls");
@@ -4495,11 +4790,13 @@ impl Endpoint for ListCalls {
 #[cfg(feature = "calls")]
 impl Request<ListCalls> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to display per page. Defaults to 25. Max 25.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4509,9 +4806,11 @@ impl Request<ListCalls> {
 impl Paginated for ListCalls {
     type Item = types::Call;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CallList) -> Option<&mut Vec<types::Call>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CallList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -4522,6 +4821,7 @@ impl Paginated for ListCalls {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -4534,6 +4834,7 @@ pub struct ListCallsWithTranscripts {
 }
 #[cfg(feature = "calls")]
 impl ListCallsWithTranscripts {
+    #[inline]
     pub(super) fn new(body: types::ListCallsWithTranscriptsBody) -> Self {
         Self { body }
     }
@@ -4543,6 +4844,7 @@ impl Endpoint for ListCallsWithTranscripts {
     type Answer = crate::runtime::endpoint::Json<
         types::ListCallsWithTranscriptsResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
         let request = request.operation("list_calls_with_transcripts");
@@ -4559,6 +4861,7 @@ pub struct ListCompaniesForAContact {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -4566,6 +4869,7 @@ impl ListCompaniesForAContact {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for ListCompaniesForAContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactAttachedCompanies>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4594,6 +4898,7 @@ pub struct ListCompanyNotes {
 }
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl ListCompanyNotes {
+    #[inline]
     pub(super) fn new(company_id: String) -> Self {
         Self {
             company_id,
@@ -4605,6 +4910,7 @@ impl ListCompanyNotes {
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl Endpoint for ListCompanyNotes {
     type Answer = crate::runtime::endpoint::Json<types::NoteList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4633,6 +4939,7 @@ impl Request<ListCompanyNotes> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4642,9 +4949,11 @@ impl Request<ListCompanyNotes> {
 impl Paginated for ListCompanyNotes {
     type Item = types::Note;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::NoteList) -> Option<&mut Vec<types::Note>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::NoteList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4652,6 +4961,7 @@ impl Paginated for ListCompanyNotes {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4665,6 +4975,7 @@ pub struct ListContactActivities {
 }
 #[cfg(feature = "contacts")]
 impl ListContactActivities {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -4675,6 +4986,7 @@ impl ListContactActivities {
 #[cfg(feature = "contacts")]
 impl Endpoint for ListContactActivities {
     type Answer = crate::runtime::endpoint::Json<types::ContactActivityList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4690,6 +5002,7 @@ impl Endpoint for ListContactActivities {
 #[cfg(feature = "contacts")]
 impl Request<ListContactActivities> {
     /// The number of results to return per page. Defaults to 50, minimum 1, maximum 150.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4704,11 +5017,13 @@ impl Request<ListContactActivities> {
 impl Paginated for ListContactActivities {
     type Item = types::ContactActivity;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ContactActivityList,
     ) -> Option<&mut Vec<types::ContactActivity>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactActivityList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4716,6 +5031,7 @@ impl Paginated for ListContactActivities {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4728,6 +5044,7 @@ pub struct ListContactBanners {
 }
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl ListContactBanners {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -4735,6 +5052,7 @@ impl ListContactBanners {
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl Endpoint for ListContactBanners {
     type Answer = crate::runtime::endpoint::Json<types::BannerList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4764,6 +5082,7 @@ pub struct ListContactMergeHistory {
 }
 #[cfg(feature = "contacts")]
 impl ListContactMergeHistory {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -4776,6 +5095,7 @@ impl ListContactMergeHistory {
 #[cfg(feature = "contacts")]
 impl Endpoint for ListContactMergeHistory {
     type Answer = crate::runtime::endpoint::Json<types::MergeHistoryList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4805,11 +5125,13 @@ impl Request<ListContactMergeHistory> {
         self
     }
     /// The number of results to return per page (default 50, max 150).
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
     }
     /// The order to return results in. Defaults to descending.
+    #[inline]
     pub fn order(mut self, value: types::ListContactMergeHistoryOrder) -> Self {
         self.endpoint.order = Some(value);
         self
@@ -4825,6 +5147,7 @@ pub struct ListContacts {
 }
 #[cfg(feature = "contacts")]
 impl ListContacts {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             include_merge_history: None,
@@ -4836,6 +5159,7 @@ impl ListContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for ListContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
         let request = request.operation("list_contacts");
@@ -4850,6 +5174,7 @@ impl Endpoint for ListContacts {
 #[cfg(feature = "contacts")]
 impl Request<ListContacts> {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
+    #[inline]
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.endpoint.include_merge_history = Some(value);
         self
@@ -4860,6 +5185,7 @@ impl Request<ListContacts> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4869,9 +5195,11 @@ impl Request<ListContacts> {
 impl Paginated for ListContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ContactList) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4879,6 +5207,7 @@ impl Paginated for ListContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4889,6 +5218,7 @@ impl Paginated for ListContacts {
 pub struct ListContentImportSources {}
 #[cfg(feature = "ai-content")]
 impl ListContentImportSources {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4896,6 +5226,7 @@ impl ListContentImportSources {
 #[cfg(feature = "ai-content")]
 impl Endpoint for ListContentImportSources {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSourcesList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4915,6 +5246,7 @@ pub struct ListContentSnippets {
 }
 #[cfg(feature = "content-snippets")]
 impl ListContentSnippets {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { page: None, per_page: None }
     }
@@ -4922,6 +5254,7 @@ impl ListContentSnippets {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for ListContentSnippets {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippetList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4937,11 +5270,13 @@ impl Endpoint for ListContentSnippets {
 #[cfg(feature = "content-snippets")]
 impl Request<ListContentSnippets> {
     /// The page of results to fetch.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of results to return per page. Max value of 50.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4955,6 +5290,7 @@ pub struct ListConversationAttributes {
 }
 #[cfg(feature = "conversations-attributes")]
 impl ListConversationAttributes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { include_archived: None }
     }
@@ -4962,6 +5298,7 @@ impl ListConversationAttributes {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for ListConversationAttributes {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttributeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4977,6 +5314,7 @@ impl Endpoint for ListConversationAttributes {
 #[cfg(feature = "conversations-attributes")]
 impl Request<ListConversationAttributes> {
     /// Include archived attributes in the list. Default `false`.
+    #[inline]
     pub fn include_archived(mut self, value: bool) -> Self {
         self.endpoint.include_archived = Some(value);
         self
@@ -4993,6 +5331,7 @@ pub struct ListConversations {
 }
 #[cfg(feature = "conversations")]
 impl ListConversations {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -5005,6 +5344,7 @@ impl ListConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListConversations {
     type Answer = crate::runtime::endpoint::Json<types::ConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
         let request = request.operation("list_conversations");
@@ -5021,6 +5361,7 @@ impl Endpoint for ListConversations {
 #[cfg(feature = "conversations")]
 impl Request<ListConversations> {
     /// How many results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5031,11 +5372,13 @@ impl Request<ListConversations> {
         self
     }
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
+    #[inline]
     pub fn include_monitors(mut self, value: bool) -> Self {
         self.endpoint.include_monitors = Some(value);
         self
     }
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
+    #[inline]
     pub fn include_scorecards(mut self, value: bool) -> Self {
         self.endpoint.include_scorecards = Some(value);
         self
@@ -5045,11 +5388,13 @@ impl Request<ListConversations> {
 impl Paginated for ListConversations {
     type Item = types::ConversationListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ConversationList,
     ) -> Option<&mut Vec<types::ConversationListItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ConversationList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -5057,6 +5402,7 @@ impl Paginated for ListConversations {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -5074,6 +5420,7 @@ pub struct ListCustomObjectInstances {
 }
 #[cfg(feature = "custom-object-instances")]
 impl ListCustomObjectInstances {
+    #[inline]
     pub(super) fn new(custom_object_type_identifier: String) -> Self {
         Self {
             custom_object_type_identifier,
@@ -5090,6 +5437,7 @@ impl Endpoint for ListCustomObjectInstances {
     type Answer = crate::runtime::endpoint::Json<
         types::CustomObjectInstancesPaginatedList,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5138,11 +5486,13 @@ impl Request<ListCustomObjectInstances> {
         self
     }
     /// Page number of results to fetch.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// Number of results per page. Maximum 150.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5152,11 +5502,13 @@ impl Request<ListCustomObjectInstances> {
 impl Paginated for ListCustomObjectInstances {
     type Item = Option<types::CustomObjectInstance>;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::CustomObjectInstancesPaginatedList,
     ) -> Option<&mut Vec<Option<types::CustomObjectInstance>>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(
         &self,
         page: &types::CustomObjectInstancesPaginatedList,
@@ -5170,6 +5522,7 @@ impl Paginated for ListCustomObjectInstances {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -5183,6 +5536,7 @@ pub struct ListDataAttributes {
 }
 #[cfg(feature = "data-attributes")]
 impl ListDataAttributes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             model: None,
@@ -5193,6 +5547,7 @@ impl ListDataAttributes {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for ListDataAttributes {
     type Answer = crate::runtime::endpoint::Json<types::DataAttributeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5209,11 +5564,13 @@ impl Endpoint for ListDataAttributes {
 #[cfg(feature = "data-attributes")]
 impl Request<ListDataAttributes> {
     /// Specify the data attribute model to return. For conversation attributes, use `GET /conversations/attributes` instead.
+    #[inline]
     pub fn model(mut self, value: types::ListDataAttributesModel) -> Self {
         self.endpoint.model = Some(value);
         self
     }
     /// Include archived attributes in the list. By default we return only non archived data attributes.
+    #[inline]
     pub fn include_archived(mut self, value: bool) -> Self {
         self.endpoint.include_archived = Some(value);
         self
@@ -5234,6 +5591,7 @@ pub struct ListDataConnectorExecutionResults {
 }
 #[cfg(feature = "data-connectors")]
 impl ListDataConnectorExecutionResults {
+    #[inline]
     pub(super) fn new(data_connector_id: String) -> Self {
         Self {
             data_connector_id,
@@ -5252,6 +5610,7 @@ impl Endpoint for ListDataConnectorExecutionResults {
     type Answer = crate::runtime::endpoint::Json<
         types::DataConnectorExecutionResultList,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5283,6 +5642,7 @@ impl Endpoint for ListDataConnectorExecutionResults {
 #[cfg(feature = "data-connectors")]
 impl Request<ListDataConnectorExecutionResults> {
     /// The number of results per page (1-30, default 10).
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5293,6 +5653,7 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Filter by success status. Use `true`, `false`, or omit for all.
+    #[inline]
     pub fn success(
         mut self,
         value: types::ListDataConnectorExecutionResultsSuccess,
@@ -5301,6 +5662,7 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Filter by error type.
+    #[inline]
     pub fn error_type(
         mut self,
         value: types::ListDataConnectorExecutionResultsErrorType,
@@ -5309,16 +5671,19 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Unix timestamp for start of time range (default 1 hour ago).
+    #[inline]
     pub fn start_ts(mut self, value: i64) -> Self {
         self.endpoint.start_ts = Some(value);
         self
     }
     /// Unix timestamp for end of time range (default now).
+    #[inline]
     pub fn end_ts(mut self, value: i64) -> Self {
         self.endpoint.end_ts = Some(value);
         self
     }
     /// Include request/response bodies in the response (default false).
+    #[inline]
     pub fn include_bodies(
         mut self,
         value: types::ListDataConnectorExecutionResultsIncludeBodies,
@@ -5331,11 +5696,13 @@ impl Request<ListDataConnectorExecutionResults> {
 impl Paginated for ListDataConnectorExecutionResults {
     type Item = types::DataConnectorExecutionResult;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::DataConnectorExecutionResultList,
     ) -> Option<&mut Vec<types::DataConnectorExecutionResult>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(
         &self,
         page: &types::DataConnectorExecutionResultList,
@@ -5346,6 +5713,7 @@ impl Paginated for ListDataConnectorExecutionResults {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -5359,6 +5727,7 @@ pub struct ListDataConnectors {
 }
 #[cfg(feature = "data-connectors")]
 impl ListDataConnectors {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -5369,6 +5738,7 @@ impl ListDataConnectors {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for ListDataConnectors {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5384,6 +5754,7 @@ impl Endpoint for ListDataConnectors {
 #[cfg(feature = "data-connectors")]
 impl Request<ListDataConnectors> {
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5398,11 +5769,13 @@ impl Request<ListDataConnectors> {
 impl Paginated for ListDataConnectors {
     type Item = types::DataConnector;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::DataConnectorList,
     ) -> Option<&mut Vec<types::DataConnector>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::DataConnectorList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -5410,6 +5783,7 @@ impl Paginated for ListDataConnectors {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -5424,6 +5798,7 @@ pub struct ListDataEvents {
 }
 #[cfg(feature = "data-events")]
 impl ListDataEvents {
+    #[inline]
     pub(super) fn new(filter: types::ListDataEventsFilter, type_: String) -> Self {
         Self {
             filter,
@@ -5435,6 +5810,7 @@ impl ListDataEvents {
 #[cfg(feature = "data-events")]
 impl Endpoint for ListDataEvents {
     type Answer = crate::runtime::endpoint::Json<types::DataEventSummary>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
         let request = request.operation("list_data_events");
@@ -5451,6 +5827,7 @@ impl Endpoint for ListDataEvents {
 #[cfg(feature = "data-events")]
 impl Request<ListDataEvents> {
     /// summary flag
+    #[inline]
     pub fn summary(mut self, value: bool) -> Self {
         self.endpoint.summary = Some(value);
         self
@@ -5466,6 +5843,7 @@ pub struct ListDeletedConversationIds {
 }
 #[cfg(feature = "conversations")]
 impl ListDeletedConversationIds {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -5477,6 +5855,7 @@ impl ListDeletedConversationIds {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListDeletedConversationIds {
     type Answer = crate::runtime::endpoint::Json<types::DeletedConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5493,11 +5872,13 @@ impl Endpoint for ListDeletedConversationIds {
 #[cfg(feature = "conversations")]
 impl Request<ListDeletedConversationIds> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5512,11 +5893,13 @@ impl Request<ListDeletedConversationIds> {
 impl Paginated for ListDeletedConversationIds {
     type Item = types::DeletedConversationItem;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::DeletedConversationList,
     ) -> Option<&mut Vec<types::DeletedConversationItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::DeletedConversationList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -5527,6 +5910,7 @@ impl Paginated for ListDeletedConversationIds {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -5537,6 +5921,7 @@ impl Paginated for ListDeletedConversationIds {
 pub struct ListEmails {}
 #[cfg(feature = "emails")]
 impl ListEmails {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -5544,6 +5929,7 @@ impl ListEmails {
 #[cfg(feature = "emails")]
 impl Endpoint for ListEmails {
     type Answer = crate::runtime::endpoint::Json<types::EmailList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
         let request = request.operation("list_emails");
@@ -5557,6 +5943,7 @@ impl Endpoint for ListEmails {
 pub struct ListExternalPages {}
 #[cfg(feature = "ai-content")]
 impl ListExternalPages {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -5564,6 +5951,7 @@ impl ListExternalPages {
 #[cfg(feature = "ai-content")]
 impl Endpoint for ListExternalPages {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPagesList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5582,6 +5970,7 @@ pub struct ListFinCapabilities {
 }
 #[cfg(feature = "fin-agent")]
 impl ListFinCapabilities {
+    #[inline]
     pub(super) fn new(body: types::ListFinCapabilitiesBody) -> Self {
         Self { body }
     }
@@ -5589,6 +5978,7 @@ impl ListFinCapabilities {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for ListFinCapabilities {
     type Answer = crate::runtime::endpoint::Json<types::ListFinCapabilitiesResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5610,6 +6000,7 @@ pub struct ListFolders {
 }
 #[cfg(feature = "folders")]
 impl ListFolders {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -5621,6 +6012,7 @@ impl ListFolders {
 #[cfg(feature = "folders")]
 impl Endpoint for ListFolders {
     type Answer = crate::runtime::endpoint::Json<types::ListFoldersResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
         let request = request.operation("list_folders");
@@ -5635,11 +6027,13 @@ impl Endpoint for ListFolders {
 #[cfg(feature = "folders")]
 impl Request<ListFolders> {
     /// The page number
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// Number of results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5654,9 +6048,11 @@ impl Request<ListFolders> {
 impl Paginated for ListFolders {
     type Item = types::Folder;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::ListFoldersResponse) -> Option<&mut Vec<types::Folder>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ListFoldersResponse) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -5667,6 +6063,7 @@ impl Paginated for ListFolders {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -5679,6 +6076,7 @@ pub struct ListHandlingEvents {
 }
 #[cfg(feature = "conversations")]
 impl ListHandlingEvents {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5686,6 +6084,7 @@ impl ListHandlingEvents {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListHandlingEvents {
     type Answer = crate::runtime::endpoint::Json<types::HandlingEventList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5714,6 +6113,7 @@ pub struct ListHelpCenterRedirects {
 }
 #[cfg(feature = "help-center")]
 impl ListHelpCenterRedirects {
+    #[inline]
     pub(super) fn new(help_center_id: String) -> Self {
         Self {
             help_center_id,
@@ -5725,6 +6125,7 @@ impl ListHelpCenterRedirects {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListHelpCenterRedirects {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenterRedirectList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5751,11 +6152,13 @@ impl Endpoint for ListHelpCenterRedirects {
 #[cfg(feature = "help-center")]
 impl Request<ListHelpCenterRedirects> {
     /// The page of results to fetch. Defaults to the first page.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of results to return per page. Defaults to 50, maximum 250.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5765,11 +6168,13 @@ impl Request<ListHelpCenterRedirects> {
 impl Paginated for ListHelpCenterRedirects {
     type Item = types::HelpCenterRedirect;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::HelpCenterRedirectList,
     ) -> Option<&mut Vec<types::HelpCenterRedirect>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::HelpCenterRedirectList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -5780,6 +6185,7 @@ impl Paginated for ListHelpCenterRedirects {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -5790,6 +6196,7 @@ impl Paginated for ListHelpCenterRedirects {
 pub struct ListHelpCenters {}
 #[cfg(feature = "help-center")]
 impl ListHelpCenters {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -5797,6 +6204,7 @@ impl ListHelpCenters {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListHelpCenters {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenterList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5813,6 +6221,7 @@ impl Endpoint for ListHelpCenters {
 pub struct ListIdentityVerificationSecrets {}
 #[cfg(feature = "identity-verification-secrets")]
 impl ListIdentityVerificationSecrets {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -5820,6 +6229,7 @@ impl ListIdentityVerificationSecrets {
 #[cfg(feature = "identity-verification-secrets")]
 impl Endpoint for ListIdentityVerificationSecrets {
     type Answer = crate::runtime::endpoint::Json<types::IdentityVerificationSecretList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5839,6 +6249,7 @@ pub struct ListInternalArticles {
 }
 #[cfg(feature = "internal-articles")]
 impl ListInternalArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -5849,6 +6260,7 @@ impl ListInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for ListInternalArticles {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5869,6 +6281,7 @@ impl Request<ListInternalArticles> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5878,11 +6291,13 @@ impl Request<ListInternalArticles> {
 impl Paginated for ListInternalArticles {
     type Item = types::InternalArticleListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::InternalArticleList,
     ) -> Option<&mut Vec<types::InternalArticleListItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::InternalArticleList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -5890,6 +6305,7 @@ impl Paginated for ListInternalArticles {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -5904,6 +6320,7 @@ pub struct ListLiveNewsfeedItems {
 }
 #[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -5915,6 +6332,7 @@ impl ListLiveNewsfeedItems {
 #[cfg(feature = "news")]
 impl Endpoint for ListLiveNewsfeedItems {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5943,6 +6361,7 @@ impl Request<ListLiveNewsfeedItems> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5952,11 +6371,13 @@ impl Request<ListLiveNewsfeedItems> {
 impl Paginated for ListLiveNewsfeedItems {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -5964,6 +6385,7 @@ impl Paginated for ListLiveNewsfeedItems {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -5978,6 +6400,7 @@ pub struct ListMacros {
 }
 #[cfg(feature = "macros")]
 impl ListMacros {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -5989,6 +6412,7 @@ impl ListMacros {
 #[cfg(feature = "macros")]
 impl Endpoint for ListMacros {
     type Answer = crate::runtime::endpoint::Json<types::MacroList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
         let request = request.operation("list_macros");
@@ -6002,6 +6426,7 @@ impl Endpoint for ListMacros {
 #[cfg(feature = "macros")]
 impl Request<ListMacros> {
     /// The number of results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -6012,6 +6437,7 @@ impl Request<ListMacros> {
         self
     }
     /// Unix timestamp to filter macros updated after this time
+    #[inline]
     pub fn updated_since(mut self, value: i64) -> Self {
         self.endpoint.updated_since = Some(value);
         self
@@ -6021,9 +6447,11 @@ impl Request<ListMacros> {
 impl Paginated for ListMacros {
     type Item = Option<types::Macro>;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::MacroList) -> Option<&mut Vec<Option<types::Macro>>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::MacroList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6031,6 +6459,7 @@ impl Paginated for ListMacros {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -6044,6 +6473,7 @@ pub struct ListNewsItems {
 }
 #[cfg(feature = "news")]
 impl ListNewsItems {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -6054,6 +6484,7 @@ impl ListNewsItems {
 #[cfg(feature = "news")]
 impl Endpoint for ListNewsItems {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6074,6 +6505,7 @@ impl Request<ListNewsItems> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -6083,11 +6515,13 @@ impl Request<ListNewsItems> {
 impl Paginated for ListNewsItems {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6095,6 +6529,7 @@ impl Paginated for ListNewsItems {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -6108,6 +6543,7 @@ pub struct ListNewsfeeds {
 }
 #[cfg(feature = "news")]
 impl ListNewsfeeds {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -6118,6 +6554,7 @@ impl ListNewsfeeds {
 #[cfg(feature = "news")]
 impl Endpoint for ListNewsfeeds {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6138,6 +6575,7 @@ impl Request<ListNewsfeeds> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -6147,11 +6585,13 @@ impl Request<ListNewsfeeds> {
 impl Paginated for ListNewsfeeds {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6159,6 +6599,7 @@ impl Paginated for ListNewsfeeds {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -6173,6 +6614,7 @@ pub struct ListNotes {
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -6184,6 +6626,7 @@ impl ListNotes {
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl Endpoint for ListNotes {
     type Answer = crate::runtime::endpoint::Json<types::NoteList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6212,6 +6655,7 @@ impl Request<ListNotes> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -6221,9 +6665,11 @@ impl Request<ListNotes> {
 impl Paginated for ListNotes {
     type Item = types::Note;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::NoteList) -> Option<&mut Vec<types::Note>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::NoteList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6231,6 +6677,7 @@ impl Paginated for ListNotes {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -6243,6 +6690,7 @@ pub struct ListOfficeHoursExceptions {
 }
 #[cfg(feature = "office-hours")]
 impl ListOfficeHoursExceptions {
+    #[inline]
     pub(super) fn new(office_hours_schedule_id: String) -> Self {
         Self { office_hours_schedule_id }
     }
@@ -6250,6 +6698,7 @@ impl ListOfficeHoursExceptions {
 #[cfg(feature = "office-hours")]
 impl Endpoint for ListOfficeHoursExceptions {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursExceptionList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6279,6 +6728,7 @@ impl Endpoint for ListOfficeHoursExceptions {
 pub struct ListOfficeHoursSchedules {}
 #[cfg(feature = "office-hours")]
 impl ListOfficeHoursSchedules {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -6286,6 +6736,7 @@ impl ListOfficeHoursSchedules {
 #[cfg(feature = "office-hours")]
 impl Endpoint for ListOfficeHoursSchedules {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursScheduleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6304,6 +6755,7 @@ pub struct ListSegments {
 }
 #[cfg(feature = "segments")]
 impl ListSegments {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { include_count: None }
     }
@@ -6311,6 +6763,7 @@ impl ListSegments {
 #[cfg(feature = "segments")]
 impl Endpoint for ListSegments {
     type Answer = crate::runtime::endpoint::Json<types::SegmentList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
         let request = request.operation("list_segments");
@@ -6322,6 +6775,7 @@ impl Endpoint for ListSegments {
 #[cfg(feature = "segments")]
 impl Request<ListSegments> {
     /// It includes the count of contacts that belong to each segment.
+    #[inline]
     pub fn include_count(mut self, value: bool) -> Self {
         self.endpoint.include_count = Some(value);
         self
@@ -6335,6 +6789,7 @@ pub struct ListSegmentsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -6342,6 +6797,7 @@ impl ListSegmentsForAContact {
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl Endpoint for ListSegmentsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactSegments>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6370,6 +6826,7 @@ pub struct ListSideConversations {
 }
 #[cfg(feature = "conversations")]
 impl ListSideConversations {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -6381,6 +6838,7 @@ impl ListSideConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListSideConversations {
     type Answer = crate::runtime::endpoint::Json<types::SideConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6404,11 +6862,13 @@ impl Endpoint for ListSideConversations {
 #[cfg(feature = "conversations")]
 impl Request<ListSideConversations> {
     /// The page number of results to return (starting from 1).
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of side conversations to return per page (max 50).
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -6418,11 +6878,13 @@ impl Request<ListSideConversations> {
 impl Paginated for ListSideConversations {
     type Item = types::SideConversationSummary;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::SideConversationList,
     ) -> Option<&mut Vec<types::SideConversationSummary>> {
         Some(page).and_then(|value| value.side_conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::SideConversationList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -6433,6 +6895,7 @@ impl Paginated for ListSideConversations {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -6443,6 +6906,7 @@ impl Paginated for ListSideConversations {
 pub struct ListSubscriptionTypes {}
 #[cfg(feature = "subscription-types")]
 impl ListSubscriptionTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -6450,6 +6914,7 @@ impl ListSubscriptionTypes {
 #[cfg(feature = "subscription-types")]
 impl Endpoint for ListSubscriptionTypes {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6468,6 +6933,7 @@ pub struct ListSubscriptionsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -6475,6 +6941,7 @@ impl ListSubscriptionsForAContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for ListSubscriptionsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6499,6 +6966,7 @@ impl Endpoint for ListSubscriptionsForAContact {
 pub struct ListTags {}
 #[cfg(feature = "tags")]
 impl ListTags {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -6506,6 +6974,7 @@ impl ListTags {
 #[cfg(feature = "tags")]
 impl Endpoint for ListTags {
     type Answer = crate::runtime::endpoint::Json<types::TagList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
         let request = request.operation("list_tags");
@@ -6521,6 +6990,7 @@ pub struct ListTagsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -6528,6 +6998,7 @@ impl ListTagsForAContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for ListTagsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::TagList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6552,6 +7023,7 @@ impl Endpoint for ListTagsForAContact {
 pub struct ListTeams {}
 #[cfg(feature = "teams")]
 impl ListTeams {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -6559,6 +7031,7 @@ impl ListTeams {
 #[cfg(feature = "teams")]
 impl Endpoint for ListTeams {
     type Answer = crate::runtime::endpoint::Json<types::TeamList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
         let request = request.operation("list_teams");
@@ -6572,6 +7045,7 @@ impl Endpoint for ListTeams {
 pub struct ListTicketStates {}
 #[cfg(feature = "ticket-states")]
 impl ListTicketStates {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -6579,6 +7053,7 @@ impl ListTicketStates {
 #[cfg(feature = "ticket-states")]
 impl Endpoint for ListTicketStates {
     type Answer = crate::runtime::endpoint::Json<types::TicketStateList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
         let request = request.operation("list_ticket_states");
@@ -6592,6 +7067,7 @@ impl Endpoint for ListTicketStates {
 pub struct ListTicketTypes {}
 #[cfg(feature = "ticket-types")]
 impl ListTicketTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -6599,6 +7075,7 @@ impl ListTicketTypes {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for ListTicketTypes {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
         let request = request.operation("list_ticket_types");
@@ -6615,6 +7092,7 @@ pub struct ManageConversation {
 }
 #[cfg(feature = "conversations")]
 impl ManageConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::ManageConversationBody) -> Self {
         Self { id, body }
     }
@@ -6622,6 +7100,7 @@ impl ManageConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for ManageConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6650,6 +7129,7 @@ pub struct MergeContact {
 }
 #[cfg(feature = "contacts")]
 impl MergeContact {
+    #[inline]
     pub(super) fn new(body: types::MergeContactsRequest) -> Self {
         Self {
             body,
@@ -6660,6 +7140,7 @@ impl MergeContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for MergeContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6676,6 +7157,7 @@ impl Endpoint for MergeContact {
 #[cfg(feature = "contacts")]
 impl Request<MergeContact> {
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
+    #[inline]
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.endpoint.include_merge_history = Some(value);
         self
@@ -6690,6 +7172,7 @@ pub struct MergeConversation {
 }
 #[cfg(feature = "conversations")]
 impl MergeConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::MergeConversationsRequest) -> Self {
         Self { id, body }
     }
@@ -6697,6 +7180,7 @@ impl MergeConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for MergeConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6724,6 +7208,7 @@ pub struct PostExportReportingDataEnqueue {
 }
 #[cfg(feature = "reporting-data-export")]
 impl PostExportReportingDataEnqueue {
+    #[inline]
     pub(super) fn new(body: types::PostExportReportingDataEnqueueBody) -> Self {
         Self { body }
     }
@@ -6731,6 +7216,7 @@ impl PostExportReportingDataEnqueue {
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for PostExportReportingDataEnqueue {
     type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6750,6 +7236,7 @@ pub struct PreviewMergeContact {
 }
 #[cfg(feature = "contacts")]
 impl PreviewMergeContact {
+    #[inline]
     pub(super) fn new(body: types::MergePreviewRequest) -> Self {
         Self { body }
     }
@@ -6757,6 +7244,7 @@ impl PreviewMergeContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for PreviewMergeContact {
     type Answer = crate::runtime::endpoint::Json<types::MergePreviewResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6777,6 +7265,7 @@ pub struct PublishArticleDraft {
 }
 #[cfg(feature = "articles")]
 impl PublishArticleDraft {
+    #[inline]
     pub(super) fn new(id: String, body: types::PublishArticleDraftRequest) -> Self {
         Self { id, body }
     }
@@ -6784,6 +7273,7 @@ impl PublishArticleDraft {
 #[cfg(feature = "articles")]
 impl Endpoint for PublishArticleDraft {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6811,6 +7301,7 @@ pub struct RedactConversation {
 }
 #[cfg(feature = "conversation-parts")]
 impl RedactConversation {
+    #[inline]
     pub(super) fn new(body: types::RedactConversationRequest) -> Self {
         Self { body }
     }
@@ -6818,6 +7309,7 @@ impl RedactConversation {
 #[cfg(feature = "conversation-parts")]
 impl Endpoint for RedactConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6837,6 +7329,7 @@ pub struct RegisterFinVoiceCall {
 }
 #[cfg(feature = "calls")]
 impl RegisterFinVoiceCall {
+    #[inline]
     pub(super) fn new(body: types::RegisterFinVoiceCallRequest) -> Self {
         Self { body }
     }
@@ -6844,6 +7337,7 @@ impl RegisterFinVoiceCall {
 #[cfg(feature = "calls")]
 impl Endpoint for RegisterFinVoiceCall {
     type Answer = crate::runtime::endpoint::Json<types::AiCallResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6864,6 +7358,7 @@ pub struct ReplyConversation {
 }
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::ReplyConversationRequest) -> Self {
         Self { id, body }
     }
@@ -6871,6 +7366,7 @@ impl ReplyConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for ReplyConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6899,6 +7395,7 @@ pub struct ReplyTicket {
 }
 #[cfg(feature = "tickets")]
 impl ReplyTicket {
+    #[inline]
     pub(super) fn new(id: String, body: types::ReplyTicketBody) -> Self {
         Self { id, body }
     }
@@ -6906,6 +7403,7 @@ impl ReplyTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for ReplyTicket {
     type Answer = crate::runtime::endpoint::Json<types::TicketReply>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6933,6 +7431,7 @@ pub struct ReplyToFin {
 }
 #[cfg(feature = "fin-agent")]
 impl ReplyToFin {
+    #[inline]
     pub(super) fn new(body: types::ReplyToFinBody) -> Self {
         Self { body }
     }
@@ -6940,6 +7439,7 @@ impl ReplyToFin {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for ReplyToFin {
     type Answer = crate::runtime::endpoint::Json<types::ReplyToFinResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
         let request = request.operation("reply_to_fin");
@@ -6956,6 +7456,7 @@ pub struct RetrieveACompanyById {
 }
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6963,6 +7464,7 @@ impl RetrieveACompanyById {
 #[cfg(feature = "companies")]
 impl Endpoint for RetrieveACompanyById {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6988,6 +7490,7 @@ pub struct RetrieveAdmin {
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6995,6 +7498,7 @@ impl RetrieveAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for RetrieveAdmin {
     type Answer = crate::runtime::endpoint::Json<types::Admin>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7020,6 +7524,7 @@ pub struct RetrieveArticle {
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7027,6 +7532,7 @@ impl RetrieveArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for RetrieveArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7052,6 +7558,7 @@ pub struct RetrieveArticleDraft {
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7059,6 +7566,7 @@ impl RetrieveArticleDraft {
 #[cfg(feature = "articles")]
 impl Endpoint for RetrieveArticleDraft {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7087,6 +7595,7 @@ pub struct RetrieveArticleVersion {
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticleVersion {
+    #[inline]
     pub(super) fn new(article_id: String, id: String) -> Self {
         Self {
             article_id,
@@ -7098,6 +7607,7 @@ impl RetrieveArticleVersion {
 #[cfg(feature = "articles")]
 impl Endpoint for RetrieveArticleVersion {
     type Answer = crate::runtime::endpoint::Json<types::ArticleVersion>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7136,6 +7646,7 @@ pub struct RetrieveAudience {
 }
 #[cfg(feature = "audiences")]
 impl RetrieveAudience {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7143,6 +7654,7 @@ impl RetrieveAudience {
 #[cfg(feature = "audiences")]
 impl Endpoint for RetrieveAudience {
     type Answer = crate::runtime::endpoint::Json<types::Audience>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7168,6 +7680,7 @@ pub struct RetrieveBrand {
 }
 #[cfg(feature = "brands")]
 impl RetrieveBrand {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7175,6 +7688,7 @@ impl RetrieveBrand {
 #[cfg(feature = "brands")]
 impl Endpoint for RetrieveBrand {
     type Answer = crate::runtime::endpoint::Json<types::Brand>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7200,6 +7714,7 @@ pub struct RetrieveCollection {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7207,6 +7722,7 @@ impl RetrieveCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7237,6 +7753,7 @@ pub struct RetrieveCompany {
 }
 #[cfg(feature = "companies")]
 impl RetrieveCompany {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             name: None,
@@ -7251,6 +7768,7 @@ impl RetrieveCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for RetrieveCompany {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
         let request = request.operation("retrieve_company");
@@ -7287,11 +7805,13 @@ impl Request<RetrieveCompany> {
         self
     }
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to display per page. Defaults to 15
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -7301,9 +7821,11 @@ impl Request<RetrieveCompany> {
 impl Paginated for RetrieveCompany {
     type Item = types::Company;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -7314,6 +7836,7 @@ impl Paginated for RetrieveCompany {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -7331,6 +7854,7 @@ pub struct RetrieveConversation {
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -7345,6 +7869,7 @@ impl RetrieveConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for RetrieveConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7379,21 +7904,25 @@ impl Request<RetrieveConversation> {
         self
     }
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
+    #[inline]
     pub fn include_translations(mut self, value: bool) -> Self {
         self.endpoint.include_translations = Some(value);
         self
     }
     /// If set to true, the source of the conversation will include the email history.
+    #[inline]
     pub fn include_email_history(mut self, value: bool) -> Self {
         self.endpoint.include_email_history = Some(value);
         self
     }
     /// If set to true, the response will include a `monitor_evaluations` array with any QA monitor results that flagged this conversation.
+    #[inline]
     pub fn include_monitors(mut self, value: bool) -> Self {
         self.endpoint.include_monitors = Some(value);
         self
     }
     /// If set to true, the response will include a `scorecards` array with any QA scorecard results for this conversation.
+    #[inline]
     pub fn include_scorecards(mut self, value: bool) -> Self {
         self.endpoint.include_scorecards = Some(value);
         self
@@ -7408,6 +7937,7 @@ pub struct RetrieveDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl RetrieveDataConnector {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id, state_version: None }
     }
@@ -7415,6 +7945,7 @@ impl RetrieveDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for RetrieveDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorDetail>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7436,6 +7967,7 @@ impl Endpoint for RetrieveDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Request<RetrieveDataConnector> {
     /// Which version of the data connector to return. Defaults to live.
+    #[inline]
     pub fn state_version(
         mut self,
         value: types::RetrieveDataConnectorStateVersion,
@@ -7452,6 +7984,7 @@ pub struct RetrieveEmail {
 }
 #[cfg(feature = "emails")]
 impl RetrieveEmail {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7459,6 +7992,7 @@ impl RetrieveEmail {
 #[cfg(feature = "emails")]
 impl Endpoint for RetrieveEmail {
     type Answer = crate::runtime::endpoint::Json<types::EmailSetting>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7484,6 +8018,7 @@ pub struct RetrieveFolder {
 }
 #[cfg(feature = "folders")]
 impl RetrieveFolder {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7491,6 +8026,7 @@ impl RetrieveFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for RetrieveFolder {
     type Answer = crate::runtime::endpoint::Json<types::Folder>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7516,6 +8052,7 @@ pub struct RetrieveHelpCenter {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7523,6 +8060,7 @@ impl RetrieveHelpCenter {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveHelpCenter {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenter>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7549,6 +8087,7 @@ pub struct RetrieveHelpCenterRedirect {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenterRedirect {
+    #[inline]
     pub(super) fn new(help_center_id: String, id: String) -> Self {
         Self { help_center_id, id }
     }
@@ -7556,6 +8095,7 @@ impl RetrieveHelpCenterRedirect {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveHelpCenterRedirect {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenterRedirect>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7588,6 +8128,7 @@ pub struct RetrieveInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7595,6 +8136,7 @@ impl RetrieveInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for RetrieveInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7620,6 +8162,7 @@ pub struct RetrieveNewsItem {
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7627,6 +8170,7 @@ impl RetrieveNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for RetrieveNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7652,6 +8196,7 @@ pub struct RetrieveNewsfeed {
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsfeed {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7659,6 +8204,7 @@ impl RetrieveNewsfeed {
 #[cfg(feature = "news")]
 impl Endpoint for RetrieveNewsfeed {
     type Answer = crate::runtime::endpoint::Json<types::Newsfeed>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7684,6 +8230,7 @@ pub struct RetrieveNote {
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7691,6 +8238,7 @@ impl RetrieveNote {
 #[cfg(feature = "notes")]
 impl Endpoint for RetrieveNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7716,6 +8264,7 @@ pub struct RetrieveSegment {
 }
 #[cfg(feature = "segments")]
 impl RetrieveSegment {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7723,6 +8272,7 @@ impl RetrieveSegment {
 #[cfg(feature = "segments")]
 impl Endpoint for RetrieveSegment {
     type Answer = crate::runtime::endpoint::Json<types::Segment>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7748,6 +8298,7 @@ pub struct RetrieveTeam {
 }
 #[cfg(feature = "teams")]
 impl RetrieveTeam {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -7755,6 +8306,7 @@ impl RetrieveTeam {
 #[cfg(feature = "teams")]
 impl Endpoint for RetrieveTeam {
     type Answer = crate::runtime::endpoint::Json<types::Team>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7780,6 +8332,7 @@ pub struct RetrieveVisitorWithUserId {
 }
 #[cfg(feature = "visitors")]
 impl RetrieveVisitorWithUserId {
+    #[inline]
     pub(super) fn new(user_id: String) -> Self {
         Self { user_id }
     }
@@ -7787,6 +8340,7 @@ impl RetrieveVisitorWithUserId {
 #[cfg(feature = "visitors")]
 impl Endpoint for RetrieveVisitorWithUserId {
     type Answer = crate::runtime::endpoint::Json<types::Visitor>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
         let request = request.operation("retrieve_visitor_with_user_id");
@@ -7804,6 +8358,7 @@ pub struct RetrieveWhatsAppMessageStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl RetrieveWhatsAppMessageStatus {
+    #[inline]
     pub(super) fn new(message_id: String) -> Self {
         Self { message_id }
     }
@@ -7811,6 +8366,7 @@ impl RetrieveWhatsAppMessageStatus {
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl Endpoint for RetrieveWhatsAppMessageStatus {
     type Answer = crate::runtime::endpoint::Json<types::WhatsappMessageStatus>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7832,6 +8388,7 @@ pub struct RunFinProcedure {
 }
 #[cfg(feature = "fin-agent")]
 impl RunFinProcedure {
+    #[inline]
     pub(super) fn new(procedure_id: String, body: types::RunFinProcedureBody) -> Self {
         Self { procedure_id, body }
     }
@@ -7839,6 +8396,7 @@ impl RunFinProcedure {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for RunFinProcedure {
     type Answer = crate::runtime::endpoint::Json<types::RunFinProcedureResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -7866,6 +8424,7 @@ pub struct ScrollOverAllCompanies {
 }
 #[cfg(feature = "companies")]
 impl ScrollOverAllCompanies {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { scroll_param: None }
     }
@@ -7873,6 +8432,7 @@ impl ScrollOverAllCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ScrollOverAllCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyScroll>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7895,12 +8455,15 @@ impl Request<ScrollOverAllCompanies> {
 impl Paginated for ScrollOverAllCompanies {
     type Item = types::Company;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CompanyScroll) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyScroll) -> Option<String> {
         Some(page).and_then(|value| value.scroll_param.as_ref()).cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.scroll_param = Some(cursor);
     }
@@ -7913,6 +8476,7 @@ pub struct SearchActivityLogs {
 }
 #[cfg(feature = "admins")]
 impl SearchActivityLogs {
+    #[inline]
     pub(super) fn new(body: types::SearchActivityLogsBody) -> Self {
         Self { body }
     }
@@ -7920,6 +8484,7 @@ impl SearchActivityLogs {
 #[cfg(feature = "admins")]
 impl Endpoint for SearchActivityLogs {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -7942,6 +8507,7 @@ pub struct SearchArticles {
 }
 #[cfg(feature = "articles")]
 impl SearchArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             phrase: None,
@@ -7954,6 +8520,7 @@ impl SearchArticles {
 #[cfg(feature = "articles")]
 impl Endpoint for SearchArticles {
     type Answer = crate::runtime::endpoint::Json<types::ArticleSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -7986,6 +8553,7 @@ impl Request<SearchArticles> {
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
+    #[inline]
     pub fn highlight(mut self, value: bool) -> Self {
         self.endpoint.highlight = Some(value);
         self
@@ -7999,6 +8567,7 @@ pub struct SearchCompanies {
 }
 #[cfg(feature = "companies")]
 impl SearchCompanies {
+    #[inline]
     pub(super) fn new(body: types::CompanySearchRequest) -> Self {
         Self { body }
     }
@@ -8006,6 +8575,7 @@ impl SearchCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for SearchCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -8021,9 +8591,11 @@ impl Endpoint for SearchCompanies {
 impl Paginated for SearchCompanies {
     type Item = types::Company;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -8031,6 +8603,7 @@ impl Paginated for SearchCompanies {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -8046,6 +8619,7 @@ pub struct SearchContacts {
 }
 #[cfg(feature = "contacts")]
 impl SearchContacts {
+    #[inline]
     pub(super) fn new(body: types::ContactSearchRequest) -> Self {
         Self {
             body,
@@ -8056,6 +8630,7 @@ impl SearchContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for SearchContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -8072,6 +8647,7 @@ impl Endpoint for SearchContacts {
 #[cfg(feature = "contacts")]
 impl Request<SearchContacts> {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
+    #[inline]
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.endpoint.include_merge_history = Some(value);
         self
@@ -8081,9 +8657,11 @@ impl Request<SearchContacts> {
 impl Paginated for SearchContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ContactList) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -8091,6 +8669,7 @@ impl Paginated for SearchContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -8124,6 +8703,7 @@ pub struct SearchContent {
 }
 #[cfg(feature = "content")]
 impl SearchContent {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             query: None,
@@ -8152,6 +8732,7 @@ impl SearchContent {
 #[cfg(feature = "content")]
 impl Endpoint for SearchContent {
     type Answer = crate::runtime::endpoint::Json<types::ContentSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8286,46 +8867,55 @@ impl Request<SearchContent> {
         self
     }
     /// The page number to fetch. Defaults to 1. Values below 1 are clamped to 1.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// Number of results per page. Defaults to 10. Maximum 50.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
     }
     /// Filter by publication state. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn states(mut self, value: Vec<types::SearchContentStatesItem>) -> Self {
         self.endpoint.states = Some(value);
         self
     }
     /// Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn locales(mut self, value: Vec<String>) -> Self {
         self.endpoint.locales = Some(value);
         self
     }
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn tag_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.tag_ids = Some(value);
         self
     }
     /// Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes content matching any of them.
+    #[inline]
     pub fn tag_operator(mut self, value: types::SearchContentTagOperator) -> Self {
         self.endpoint.tag_operator = Some(value);
         self
     }
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn any_tag_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.any_tag_ids = Some(value);
         self
     }
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn folder_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.folder_ids = Some(value);
         self
     }
     /// Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to.
+    #[inline]
     pub fn folder_entity_type(
         mut self,
         value: types::SearchContentFolderEntityType,
@@ -8334,6 +8924,7 @@ impl Request<SearchContent> {
         self
     }
     /// Restrict the search to specific content types. When provided, this REPLACES the default content type set rather than filtering on top of it. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn content_types(
         mut self,
         value: Vec<types::SearchContentContentTypesItem>,
@@ -8342,11 +8933,13 @@ impl Request<SearchContent> {
         self
     }
     /// Filter by whether the content is enabled for Copilot.
+    #[inline]
     pub fn copilot_state(mut self, value: types::SearchContentCopilotState) -> Self {
         self.endpoint.copilot_state = Some(value);
         self
     }
     /// Filter by whether the content is enabled for Fin AI Agent (customer-facing service).
+    #[inline]
     pub fn fin_service_state(
         mut self,
         value: types::SearchContentFinServiceState,
@@ -8355,36 +8948,43 @@ impl Request<SearchContent> {
         self
     }
     /// Filter by whether the content is enabled for Fin Sales Agent.
+    #[inline]
     pub fn fin_sales_state(mut self, value: types::SearchContentFinSalesState) -> Self {
         self.endpoint.fin_sales_state = Some(value);
         self
     }
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn created_by_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.created_by_ids = Some(value);
         self
     }
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
+    #[inline]
     pub fn last_updated_by_ids(mut self, value: Vec<String>) -> Self {
         self.endpoint.last_updated_by_ids = Some(value);
         self
     }
     /// Return content created at or after this time. Unix epoch seconds.
+    #[inline]
     pub fn created_at_after(mut self, value: i64) -> Self {
         self.endpoint.created_at_after = Some(value);
         self
     }
     /// Return content created at or before this time. Unix epoch seconds.
+    #[inline]
     pub fn created_at_before(mut self, value: i64) -> Self {
         self.endpoint.created_at_before = Some(value);
         self
     }
     /// Return content last updated at or after this time. Unix epoch seconds.
+    #[inline]
     pub fn updated_at_after(mut self, value: i64) -> Self {
         self.endpoint.updated_at_after = Some(value);
         self
     }
     /// Return content last updated at or before this time. Unix epoch seconds.
+    #[inline]
     pub fn updated_at_before(mut self, value: i64) -> Self {
         self.endpoint.updated_at_before = Some(value);
         self
@@ -8394,11 +8994,13 @@ impl Request<SearchContent> {
 impl Paginated for SearchContent {
     type Item = types::ContentSearchResult;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::ContentSearchResponse,
     ) -> Option<&mut Vec<types::ContentSearchResult>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContentSearchResponse) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -8409,6 +9011,7 @@ impl Paginated for SearchContent {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -8423,6 +9026,7 @@ pub struct SearchConversations {
 }
 #[cfg(feature = "conversations")]
 impl SearchConversations {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self {
             body,
@@ -8434,6 +9038,7 @@ impl SearchConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for SearchConversations {
     type Answer = crate::runtime::endpoint::Json<types::ConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -8452,11 +9057,13 @@ impl Endpoint for SearchConversations {
 #[cfg(feature = "conversations")]
 impl Request<SearchConversations> {
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
+    #[inline]
     pub fn include_monitors(mut self, value: bool) -> Self {
         self.endpoint.include_monitors = Some(value);
         self
     }
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
+    #[inline]
     pub fn include_scorecards(mut self, value: bool) -> Self {
         self.endpoint.include_scorecards = Some(value);
         self
@@ -8466,11 +9073,13 @@ impl Request<SearchConversations> {
 impl Paginated for SearchConversations {
     type Item = types::ConversationListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ConversationList,
     ) -> Option<&mut Vec<types::ConversationListItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ConversationList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -8478,6 +9087,7 @@ impl Paginated for SearchConversations {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -8492,6 +9102,7 @@ pub struct SearchInternalArticles {
 }
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { folder_id: None }
     }
@@ -8499,6 +9110,7 @@ impl SearchInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for SearchInternalArticles {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticleSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8526,6 +9138,7 @@ pub struct SearchTickets {
 }
 #[cfg(feature = "tickets")]
 impl SearchTickets {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -8533,6 +9146,7 @@ impl SearchTickets {
 #[cfg(feature = "tickets")]
 impl Endpoint for SearchTickets {
     type Answer = crate::runtime::endpoint::Json<types::TicketList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -8548,9 +9162,11 @@ impl Endpoint for SearchTickets {
 impl Paginated for SearchTickets {
     type Item = Option<types::Ticket>;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::TicketList) -> Option<&mut Vec<Option<types::Ticket>>> {
         Some(page).and_then(|value| value.tickets.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::TicketList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -8558,6 +9174,7 @@ impl Paginated for SearchTickets {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -8573,6 +9190,7 @@ pub struct SetAwayAdmin {
 }
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
+    #[inline]
     pub(super) fn new(id: String, body: types::SetAwayAdminBody) -> Self {
         Self { id, body }
     }
@@ -8580,6 +9198,7 @@ impl SetAwayAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for SetAwayAdmin {
     type Answer = crate::runtime::endpoint::Json<types::Admin>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -8607,6 +9226,7 @@ pub struct ShowBulkCompaniesJob {
 }
 #[cfg(feature = "companies")]
 impl ShowBulkCompaniesJob {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -8614,6 +9234,7 @@ impl ShowBulkCompaniesJob {
 #[cfg(feature = "companies")]
 impl Endpoint for ShowBulkCompaniesJob {
     type Answer = crate::runtime::endpoint::Json<types::CompaniesBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8639,6 +9260,7 @@ pub struct ShowBulkUpdateContactsJob {
 }
 #[cfg(feature = "contacts")]
 impl ShowBulkUpdateContactsJob {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -8646,6 +9268,7 @@ impl ShowBulkUpdateContactsJob {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowBulkUpdateContactsJob {
     type Answer = crate::runtime::endpoint::Json<types::ContactsBulkJob>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8671,6 +9294,7 @@ pub struct ShowCall {
 }
 #[cfg(feature = "calls")]
 impl ShowCall {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -8678,6 +9302,7 @@ impl ShowCall {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCall {
     type Answer = crate::runtime::endpoint::Json<types::Call>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8703,6 +9328,7 @@ pub struct ShowCallRecording {
 }
 #[cfg(feature = "calls")]
 impl ShowCallRecording {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -8710,6 +9336,7 @@ impl ShowCallRecording {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCallRecording {
     type Answer = crate::runtime::endpoint::RedirectTo;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8736,6 +9363,7 @@ pub struct ShowCallTranscript {
 }
 #[cfg(feature = "calls")]
 impl ShowCallTranscript {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -8743,6 +9371,7 @@ impl ShowCallTranscript {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCallTranscript {
     type Answer = crate::runtime::endpoint::Text;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8771,6 +9400,7 @@ pub struct ShowContact {
 }
 #[cfg(feature = "contacts")]
 impl ShowContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -8781,6 +9411,7 @@ impl ShowContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8803,6 +9434,7 @@ impl Endpoint for ShowContact {
 #[cfg(feature = "contacts")]
 impl Request<ShowContact> {
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
+    #[inline]
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.endpoint.include_merge_history = Some(value);
         self
@@ -8817,6 +9449,7 @@ pub struct ShowContactByExternalId {
 }
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
+    #[inline]
     pub(super) fn new(external_id: String) -> Self {
         Self {
             external_id,
@@ -8827,6 +9460,7 @@ impl ShowContactByExternalId {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContactByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8850,6 +9484,7 @@ impl Endpoint for ShowContactByExternalId {
 #[cfg(feature = "contacts")]
 impl Request<ShowContactByExternalId> {
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
+    #[inline]
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.endpoint.include_merge_history = Some(value);
         self
@@ -8864,6 +9499,7 @@ pub struct ShowDataConnectorExecutionResult {
 }
 #[cfg(feature = "data-connectors")]
 impl ShowDataConnectorExecutionResult {
+    #[inline]
     pub(super) fn new(data_connector_id: String, id: String) -> Self {
         Self { data_connector_id, id }
     }
@@ -8871,6 +9507,7 @@ impl ShowDataConnectorExecutionResult {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for ShowDataConnectorExecutionResult {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorExecutionResult>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -8906,6 +9543,7 @@ pub struct StageArticleDraft {
 }
 #[cfg(feature = "articles")]
 impl StageArticleDraft {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateArticleRequest) -> Self {
         Self { id, body }
     }
@@ -8913,6 +9551,7 @@ impl StageArticleDraft {
 #[cfg(feature = "articles")]
 impl Endpoint for StageArticleDraft {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -8940,6 +9579,7 @@ pub struct StartFinConversation {
 }
 #[cfg(feature = "fin-agent")]
 impl StartFinConversation {
+    #[inline]
     pub(super) fn new(body: types::StartFinConversationBody) -> Self {
         Self { body }
     }
@@ -8947,6 +9587,7 @@ impl StartFinConversation {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for StartFinConversation {
     type Answer = crate::runtime::endpoint::Json<types::StartFinConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
         let request = request.operation("start_fin_conversation");
@@ -8963,6 +9604,7 @@ pub struct SubmitFinCsat {
 }
 #[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
+    #[inline]
     pub(super) fn new(body: types::SubmitFinCsatBody) -> Self {
         Self { body }
     }
@@ -8970,6 +9612,7 @@ impl SubmitFinCsat {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for SubmitFinCsat {
     type Answer = crate::runtime::endpoint::Json<types::SubmitFinCsatResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
         let request = request.operation("submit_fin_csat");
@@ -8986,6 +9629,7 @@ pub struct UnarchiveContact {
 }
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -8993,6 +9637,7 @@ impl UnarchiveContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for UnarchiveContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactUnarchived>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -9020,6 +9665,7 @@ pub struct UnlinkConversationFromTicket {
 }
 #[cfg(feature = "tickets")]
 impl UnlinkConversationFromTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String, id: String) -> Self {
         Self { ticket_id, id }
     }
@@ -9027,6 +9673,7 @@ impl UnlinkConversationFromTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for UnlinkConversationFromTicket {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -9058,6 +9705,7 @@ pub struct UpdateArticle {
 }
 #[cfg(feature = "articles")]
 impl UpdateArticle {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateArticleRequest) -> Self {
         Self { id, body }
     }
@@ -9065,6 +9713,7 @@ impl UpdateArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for UpdateArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9092,6 +9741,7 @@ pub struct UpdateAudience {
 }
 #[cfg(feature = "audiences")]
 impl UpdateAudience {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateAudienceRequest) -> Self {
         Self { id, body }
     }
@@ -9099,6 +9749,7 @@ impl UpdateAudience {
 #[cfg(feature = "audiences")]
 impl Endpoint for UpdateAudience {
     type Answer = crate::runtime::endpoint::Json<types::Audience>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9126,6 +9777,7 @@ pub struct UpdateCollection {
 }
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateCollectionRequest) -> Self {
         Self { id, body }
     }
@@ -9133,6 +9785,7 @@ impl UpdateCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for UpdateCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9159,6 +9812,7 @@ pub struct UpdateCompany {
 }
 #[cfg(feature = "companies")]
 impl UpdateCompany {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -9166,6 +9820,7 @@ impl UpdateCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for UpdateCompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9193,6 +9848,7 @@ pub struct UpdateContact {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateContactRequest) -> Self {
         Self {
             id,
@@ -9204,6 +9860,7 @@ impl UpdateContact {
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Endpoint for UpdateContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9227,6 +9884,7 @@ impl Endpoint for UpdateContact {
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Request<UpdateContact> {
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
+    #[inline]
     pub fn include_merge_history(mut self, value: bool) -> Self {
         self.endpoint.include_merge_history = Some(value);
         self
@@ -9241,6 +9899,7 @@ pub struct UpdateContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::UpdateContentImportSourceRequest,
@@ -9251,6 +9910,7 @@ impl UpdateContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for UpdateContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9278,6 +9938,7 @@ pub struct UpdateContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl UpdateContentSnippet {
+    #[inline]
     pub(super) fn new(id: String, body: types::ContentSnippetUpdateRequest) -> Self {
         Self { id, body }
     }
@@ -9285,6 +9946,7 @@ impl UpdateContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for UpdateContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippet>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9313,6 +9975,7 @@ pub struct UpdateConversation {
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateConversationRequest) -> Self {
         Self { id, body, display_as: None }
     }
@@ -9320,6 +9983,7 @@ impl UpdateConversation {
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl Endpoint for UpdateConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9356,6 +10020,7 @@ pub struct UpdateConversationAttribute {
 }
 #[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttribute {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::UpdateConversationAttributeRequest,
@@ -9366,6 +10031,7 @@ impl UpdateConversationAttribute {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for UpdateConversationAttribute {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9394,6 +10060,7 @@ pub struct UpdateConversationAttributeOption {
 }
 #[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttributeOption {
+    #[inline]
     pub(super) fn new(
         id: String,
         option_id: String,
@@ -9405,6 +10072,7 @@ impl UpdateConversationAttributeOption {
 #[cfg(feature = "conversations-attributes")]
 impl Endpoint for UpdateConversationAttributeOption {
     type Answer = crate::runtime::endpoint::Json<types::ConversationAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9438,6 +10106,7 @@ pub struct UpdateConversationPart {
 }
 #[cfg(feature = "conversation-parts")]
 impl UpdateConversationPart {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         id: String,
@@ -9449,6 +10118,7 @@ impl UpdateConversationPart {
 #[cfg(feature = "conversation-parts")]
 impl Endpoint for UpdateConversationPart {
     type Answer = crate::runtime::endpoint::Json<types::ConversationPart>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9483,6 +10153,7 @@ pub struct UpdateDataAttribute {
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateDataAttributeRequest) -> Self {
         Self { id, body }
     }
@@ -9490,6 +10161,7 @@ impl UpdateDataAttribute {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for UpdateDataAttribute {
     type Answer = crate::runtime::endpoint::Json<types::DataAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9517,6 +10189,7 @@ pub struct UpdateDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl UpdateDataConnector {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateDataConnectorRequest) -> Self {
         Self { id, body }
     }
@@ -9524,6 +10197,7 @@ impl UpdateDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for UpdateDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorDetail>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PATCH,
@@ -9551,6 +10225,7 @@ pub struct UpdateExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateExternalPageRequest) -> Self {
         Self { id, body }
     }
@@ -9558,6 +10233,7 @@ impl UpdateExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for UpdateExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9585,6 +10261,7 @@ pub struct UpdateFolder {
 }
 #[cfg(feature = "folders")]
 impl UpdateFolder {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateFolderBody) -> Self {
         Self { id, body }
     }
@@ -9592,6 +10269,7 @@ impl UpdateFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for UpdateFolder {
     type Answer = crate::runtime::endpoint::Json<types::Folder>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9619,6 +10297,7 @@ pub struct UpdateInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateInternalArticleRequest) -> Self {
         Self { id, body }
     }
@@ -9626,6 +10305,7 @@ impl UpdateInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for UpdateInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9653,6 +10333,7 @@ pub struct UpdateNewsItem {
 }
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
+    #[inline]
     pub(super) fn new(id: String, body: types::NewsItemRequest) -> Self {
         Self { id, body }
     }
@@ -9660,6 +10341,7 @@ impl UpdateNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for UpdateNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9688,6 +10370,7 @@ pub struct UpdateOfficeHoursException {
 }
 #[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursException {
+    #[inline]
     pub(super) fn new(
         office_hours_schedule_id: String,
         id: String,
@@ -9703,6 +10386,7 @@ impl UpdateOfficeHoursException {
 #[cfg(feature = "office-hours")]
 impl Endpoint for UpdateOfficeHoursException {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursException>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9739,6 +10423,7 @@ pub struct UpdateOfficeHoursSchedule {
 }
 #[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursSchedule {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::UpdateOfficeHoursScheduleRequest,
@@ -9749,6 +10434,7 @@ impl UpdateOfficeHoursSchedule {
 #[cfg(feature = "office-hours")]
 impl Endpoint for UpdateOfficeHoursSchedule {
     type Answer = crate::runtime::endpoint::Json<types::OfficeHoursSchedule>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9776,6 +10462,7 @@ pub struct UpdateTeamMembers {
 }
 #[cfg(feature = "teams")]
 impl UpdateTeamMembers {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateTeamMembersRequest) -> Self {
         Self { id, body }
     }
@@ -9783,6 +10470,7 @@ impl UpdateTeamMembers {
 #[cfg(feature = "teams")]
 impl Endpoint for UpdateTeamMembers {
     type Answer = crate::runtime::endpoint::Json<types::Team>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9810,6 +10498,7 @@ pub struct UpdateTicket {
 }
 #[cfg(feature = "tickets")]
 impl UpdateTicket {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateTicketBody) -> Self {
         Self { id, body }
     }
@@ -9817,6 +10506,7 @@ impl UpdateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for UpdateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9844,6 +10534,7 @@ pub struct UpdateTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateTicketTypeRequest) -> Self {
         Self { id, body }
     }
@@ -9851,6 +10542,7 @@ impl UpdateTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for UpdateTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9879,6 +10571,7 @@ pub struct UpdateTicketTypeAttribute {
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl UpdateTicketTypeAttribute {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         id: String,
@@ -9890,6 +10583,7 @@ impl UpdateTicketTypeAttribute {
 #[cfg(feature = "ticket-type-attributes")]
 impl Endpoint for UpdateTicketTypeAttribute {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -9923,6 +10617,7 @@ pub struct UpdateVisitor {
 }
 #[cfg(feature = "visitors")]
 impl UpdateVisitor {
+    #[inline]
     pub(super) fn new(body: types::UpdateVisitorRequest) -> Self {
         Self { body }
     }
@@ -9930,6 +10625,7 @@ impl UpdateVisitor {
 #[cfg(feature = "visitors")]
 impl Endpoint for UpdateVisitor {
     type Answer = crate::runtime::endpoint::Json<types::Visitor>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");
@@ -9947,6 +10643,7 @@ pub struct UploadEcommerceCatalog {
 }
 #[cfg(feature = "ecommerce-connectors")]
 impl UploadEcommerceCatalog {
+    #[inline]
     pub(super) fn new(id: String, body: types::UploadEcommerceCatalogBody) -> Self {
         Self { id, body }
     }
@@ -9956,6 +10653,7 @@ impl Endpoint for UploadEcommerceCatalog {
     type Answer = crate::runtime::endpoint::Json<
         types::EcommerceCatalogUploadPartResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,

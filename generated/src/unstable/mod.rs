@@ -56,6 +56,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn archive_contact(
         &self,
         id: impl Into<String>,
@@ -83,6 +84,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn attach_contact_to_a_company(
         &self,
         id: impl Into<String>,
@@ -121,6 +123,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn attach_contact_to_conversation(
         &self,
         id: impl Into<String>,
@@ -156,6 +159,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -187,6 +191,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -216,6 +221,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -248,6 +254,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -270,6 +277,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn block_contact(
         &self,
         id: impl Into<String>,
@@ -289,6 +297,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -317,6 +326,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn change_ticket_type(
         &self,
         ticket_id: impl Into<String>,
@@ -337,6 +347,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -358,6 +369,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn collect_fin_voice_call_by_id(
         &self,
         id: impl Into<String>,
@@ -379,6 +391,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -402,6 +415,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         conversation_id: impl Into<String>,
@@ -431,6 +445,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn convert_conversation_to_ticket(
         &self,
         id: impl Into<String>,
@@ -468,6 +483,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -513,6 +529,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -537,6 +554,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -565,6 +583,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_company_note(
         &self,
         company_id: impl Into<String>,
@@ -590,6 +609,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -615,6 +635,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -651,6 +672,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_content_snippet(
         &self,
         body: types::ContentSnippetCreateRequest,
@@ -688,6 +710,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -727,6 +750,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -757,6 +781,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -819,6 +844,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_data_connector(
         &self,
         body: types::CreateDataConnectorRequest,
@@ -881,6 +907,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -920,6 +947,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -949,6 +977,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -978,6 +1007,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_folder(
         &self,
         body: types::CreateFolderBody,
@@ -1003,6 +1033,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -1091,6 +1122,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -1136,6 +1168,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -1165,6 +1198,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_note(
         &self,
         id: impl Into<String>,
@@ -1197,6 +1231,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -1236,6 +1271,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -1274,6 +1310,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_tag(
         &self,
         body: types::CreateTagBody,
@@ -1297,6 +1334,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -1328,6 +1366,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -1358,6 +1397,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -1393,6 +1433,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -1412,6 +1453,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_article(
         &self,
         id: impl Into<String>,
@@ -1431,6 +1473,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_collection(
         &self,
         id: impl Into<String>,
@@ -1450,6 +1493,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_company(
         &self,
         id: impl Into<String>,
@@ -1469,6 +1513,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_contact(
         &self,
         id: impl Into<String>,
@@ -1488,6 +1533,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_content_import_source(
         &self,
         id: impl Into<String>,
@@ -1521,6 +1567,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_conversation(
         &self,
         id: impl Into<String>,
@@ -1542,6 +1589,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1565,6 +1613,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1588,6 +1637,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_data_connector(
         &self,
         id: impl Into<String>,
@@ -1607,6 +1657,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_external_page(
         &self,
         id: impl Into<String>,
@@ -1626,6 +1677,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_folder(
         &self,
         id: impl Into<String>,
@@ -1645,6 +1697,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_internal_article(
         &self,
         id: impl Into<String>,
@@ -1664,6 +1717,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_news_item(
         &self,
         id: impl Into<String>,
@@ -1683,6 +1737,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_tag(
         &self,
         id: impl Into<String>,
@@ -1706,6 +1761,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn delete_ticket(
         &self,
         id: impl Into<String>,
@@ -1730,6 +1786,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -1766,6 +1823,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1793,6 +1851,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1818,6 +1877,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1847,6 +1907,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1881,6 +1942,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1912,6 +1974,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1935,6 +1998,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn enqueue_create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -1960,6 +2024,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn export_workflow(
         &self,
         id: impl Into<String>,
@@ -1980,6 +2045,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn find_tag(
         &self,
         id: impl Into<String>,
@@ -1999,6 +2065,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_content_import_source(
         &self,
         id: impl Into<String>,
@@ -2018,6 +2085,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_content_snippet(
         &self,
         id: impl Into<String>,
@@ -2039,6 +2107,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -2062,6 +2131,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -2089,6 +2159,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -2112,6 +2183,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -2137,6 +2209,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -2162,6 +2235,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
@@ -2180,6 +2254,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_external_page(
         &self,
         id: impl Into<String>,
@@ -2215,6 +2290,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_macro(
         &self,
         id: impl Into<String>,
@@ -2236,6 +2312,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_team_metrics(
         &self,
         team_id: impl Into<String>,
@@ -2255,6 +2332,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_ticket(
         &self,
         id: impl Into<String>,
@@ -2274,6 +2352,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_ticket_type(
         &self,
         id: impl Into<String>,
@@ -2298,6 +2377,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn get_whats_app_message_status(
         &self,
         ruleset_id: impl Into<String>,
@@ -2321,6 +2401,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
         let inputs = operations::IdentifyAdmin::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2337,6 +2418,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn jobs_status(
         &self,
         id: impl Into<String>,
@@ -2356,6 +2438,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_activity_log_event_types(
         &self,
     ) -> crate::runtime::Request<operations::ListActivityLogEventTypes> {
@@ -2380,6 +2463,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_activity_logs(
         &self,
     ) -> crate::runtime::Request<operations::ListActivityLogs> {
@@ -2398,6 +2482,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
         let inputs = operations::ListAdmins::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2418,6 +2503,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_all_collections(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCollections> {
@@ -2446,6 +2532,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCompanies> {
@@ -2470,6 +2557,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
         let inputs = operations::ListArticles::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2490,6 +2578,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_attached_contacts(
         &self,
         id: impl Into<String>,
@@ -2511,6 +2600,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_attached_segments_for_companies(
         &self,
         id: impl Into<String>,
@@ -2530,6 +2620,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_away_status_reasons(
         &self,
     ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
@@ -2549,6 +2640,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_brands(&self) -> crate::runtime::Request<operations::ListBrands> {
         let inputs = operations::ListBrands::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2567,6 +2659,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
         let inputs = operations::ListCalls::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2592,6 +2685,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -2613,6 +2707,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_companies_for_a_contact(
         &self,
         id: impl Into<String>,
@@ -2636,6 +2731,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_company_notes(
         &self,
         company_id: impl Into<String>,
@@ -2661,6 +2757,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
         let inputs = operations::ListContacts::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2677,6 +2774,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_content_import_sources(
         &self,
     ) -> crate::runtime::Request<operations::ListContentImportSources> {
@@ -2695,6 +2793,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_content_snippets(
         &self,
     ) -> crate::runtime::Request<operations::ListContentSnippets> {
@@ -2721,6 +2820,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_conversations(
         &self,
     ) -> crate::runtime::Request<operations::ListConversations> {
@@ -2743,6 +2843,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -2754,6 +2855,7 @@ impl Client {
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
     )]
+    #[inline]
     pub fn lis_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -2778,6 +2880,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_data_connector_execution_results(
         &self,
         data_connector_id: impl Into<String>,
@@ -2801,6 +2904,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_data_connectors(
         &self,
     ) -> crate::runtime::Request<operations::ListDataConnectors> {
@@ -2838,6 +2942,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -2849,6 +2954,7 @@ impl Client {
     #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
     #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
+    #[inline]
     pub fn lis_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -2874,6 +2980,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_deleted_conversation_ids(
         &self,
     ) -> crate::runtime::Request<operations::ListDeletedConversationIds> {
@@ -2892,6 +2999,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_emails(&self) -> crate::runtime::Request<operations::ListEmails> {
         let inputs = operations::ListEmails::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2908,6 +3016,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_external_pages(
         &self,
     ) -> crate::runtime::Request<operations::ListExternalPages> {
@@ -2933,6 +3042,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_folders(&self) -> crate::runtime::Request<operations::ListFolders> {
         let inputs = operations::ListFolders::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2951,6 +3061,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_handling_events(
         &self,
         id: impl Into<String>,
@@ -2970,6 +3081,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_help_centers(
         &self,
     ) -> crate::runtime::Request<operations::ListHelpCenters> {
@@ -2990,6 +3102,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::ListInternalArticles> {
@@ -3010,6 +3123,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_live_newsfeed_items(
         &self,
         id: impl Into<String>,
@@ -3048,6 +3162,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_macros(&self) -> crate::runtime::Request<operations::ListMacros> {
         let inputs = operations::ListMacros::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3066,6 +3181,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
         let inputs = operations::ListNewsItems::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3084,6 +3200,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
         let inputs = operations::ListNewsfeeds::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3102,6 +3219,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_notes(
         &self,
         id: impl Into<String>,
@@ -3121,6 +3239,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
         let inputs = operations::ListSegments::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3137,6 +3256,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -3162,6 +3282,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_side_conversations(
         &self,
         id: impl Into<String>,
@@ -3181,6 +3302,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_subscription_types(
         &self,
     ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
@@ -3207,6 +3329,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -3226,6 +3349,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
         let inputs = operations::ListTags::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3242,6 +3366,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -3261,6 +3386,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
         let inputs = operations::ListTeams::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -3277,6 +3403,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_ticket_states(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketStates> {
@@ -3295,6 +3422,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn list_ticket_types(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketTypes> {
@@ -3328,6 +3456,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn manage_conversation(
         &self,
         id: impl Into<String>,
@@ -3354,6 +3483,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -3383,6 +3513,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn notify_attribute_collected(
         &self,
         body: types::NotifyAttributeCollectedBody,
@@ -3416,6 +3547,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn notify_new_conversation(
         &self,
         body: types::CustomChannelBaseEvent,
@@ -3441,6 +3573,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn notify_new_message(
         &self,
         body: types::NotifyNewMessageBody,
@@ -3466,6 +3599,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn notify_quick_reply_selected(
         &self,
         body: types::NotifyQuickReplySelectedBody,
@@ -3496,6 +3630,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -3528,6 +3663,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -3565,6 +3701,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn register_fin_voice_call(
         &self,
         body: types::RegisterFinVoiceCallRequest,
@@ -3593,6 +3730,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn reply_conversation(
         &self,
         id: impl Into<String>,
@@ -3620,6 +3758,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn reply_ticket(
         &self,
         id: impl Into<String>,
@@ -3642,6 +3781,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_a_company_by_id(
         &self,
         id: impl Into<String>,
@@ -3661,6 +3801,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_admin(
         &self,
         id: impl Into<String>,
@@ -3680,6 +3821,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_article(
         &self,
         id: impl Into<String>,
@@ -3699,6 +3841,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_brand(
         &self,
         id: impl Into<String>,
@@ -3718,6 +3861,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_collection(
         &self,
         id: impl Into<String>,
@@ -3757,6 +3901,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_company(
         &self,
     ) -> crate::runtime::Request<operations::RetrieveCompany> {
@@ -3788,6 +3933,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_conversation(
         &self,
         id: impl Into<String>,
@@ -3809,6 +3955,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_data_connector(
         &self,
         id: impl Into<String>,
@@ -3828,6 +3975,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_email(
         &self,
         id: impl Into<String>,
@@ -3847,6 +3995,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_folder(
         &self,
         id: impl Into<String>,
@@ -3866,6 +4015,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_help_center(
         &self,
         id: impl Into<String>,
@@ -3885,6 +4035,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_internal_article(
         &self,
         id: impl Into<String>,
@@ -3904,6 +4055,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_news_item(
         &self,
         id: impl Into<String>,
@@ -3923,6 +4075,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_newsfeed(
         &self,
         id: impl Into<String>,
@@ -3942,6 +4095,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_note(
         &self,
         id: impl Into<String>,
@@ -3961,6 +4115,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_segment(
         &self,
         id: impl Into<String>,
@@ -3980,6 +4135,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_team(
         &self,
         id: impl Into<String>,
@@ -3999,6 +4155,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -4020,6 +4177,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn retrieve_whats_app_message_status(
         &self,
         message_id: impl Into<String>,
@@ -4056,6 +4214,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn scroll_over_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
@@ -4086,6 +4245,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn search_activity_logs(
         &self,
         body: types::SearchActivityLogsBody,
@@ -4111,6 +4271,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn search_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchArticles> {
@@ -4268,6 +4429,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
@@ -4418,6 +4580,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -4437,6 +4600,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn search_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchInternalArticles> {
@@ -4555,6 +4719,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -4583,6 +4748,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn set_away_admin(
         &self,
         id: impl Into<String>,
@@ -4603,6 +4769,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn show_call(
         &self,
         id: impl Into<String>,
@@ -4622,6 +4789,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn show_call_recording(
         &self,
         id: impl Into<String>,
@@ -4641,6 +4809,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn show_call_transcript(
         &self,
         id: impl Into<String>,
@@ -4660,6 +4829,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn show_contact(
         &self,
         id: impl Into<String>,
@@ -4681,6 +4851,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -4701,6 +4872,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn show_data_connector_execution_result(
         &self,
         data_connector_id: impl Into<String>,
@@ -4724,6 +4896,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn unarchive_contact(
         &self,
         id: impl Into<String>,
@@ -4756,6 +4929,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_article(
         &self,
         id: impl Into<String>,
@@ -4784,6 +4958,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_collection(
         &self,
         id: impl Into<String>,
@@ -4808,6 +4983,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_company(
         &self,
         id: impl Into<String>,
@@ -4842,6 +5018,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_contact(
         &self,
         id: impl Into<String>,
@@ -4871,6 +5048,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_content_import_source(
         &self,
         id: impl Into<String>,
@@ -4912,6 +5090,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_content_snippet(
         &self,
         id: impl Into<String>,
@@ -4964,6 +5143,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_conversation(
         &self,
         id: impl Into<String>,
@@ -5000,6 +5180,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_conversation_part(
         &self,
         conversation_id: impl Into<String>,
@@ -5050,6 +5231,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_data_attribute(
         &self,
         id: impl Into<String>,
@@ -5078,6 +5260,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_data_connector(
         &self,
         id: impl Into<String>,
@@ -5111,6 +5294,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_external_page(
         &self,
         id: impl Into<String>,
@@ -5143,6 +5327,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_folder(
         &self,
         id: impl Into<String>,
@@ -5172,6 +5357,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_internal_article(
         &self,
         id: impl Into<String>,
@@ -5205,6 +5391,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_news_item(
         &self,
         id: impl Into<String>,
@@ -5232,6 +5419,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_ticket(
         &self,
         id: impl Into<String>,
@@ -5264,6 +5452,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_ticket_type(
         &self,
         id: impl Into<String>,
@@ -5293,6 +5482,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -5328,6 +5518,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_unstable.rs`.
+    #[inline]
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,

@@ -14,6 +14,7 @@ pub struct ArchiveContact {
 }
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -21,6 +22,7 @@ impl ArchiveContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for ArchiveContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactArchived>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -48,6 +50,7 @@ pub struct AttachContactToACompany {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
+    #[inline]
     pub(super) fn new(id: String, body: types::AttachContactToACompanyBody) -> Self {
         Self { id, body }
     }
@@ -55,6 +58,7 @@ impl AttachContactToACompany {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for AttachContactToACompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -83,6 +87,7 @@ pub struct AttachContactToConversation {
 }
 #[cfg(feature = "conversations")]
 impl AttachContactToConversation {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::AttachContactToConversationRequest,
@@ -93,6 +98,7 @@ impl AttachContactToConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for AttachContactToConversation {
     type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -121,6 +127,7 @@ pub struct AttachSubscriptionTypeToContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl AttachSubscriptionTypeToContact {
+    #[inline]
     pub(super) fn new(
         contact_id: String,
         body: types::AttachSubscriptionTypeToContactBody,
@@ -131,6 +138,7 @@ impl AttachSubscriptionTypeToContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for AttachSubscriptionTypeToContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -159,6 +167,7 @@ pub struct AttachTagToContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl AttachTagToContact {
+    #[inline]
     pub(super) fn new(contact_id: String, body: types::AttachTagToContactBody) -> Self {
         Self { contact_id, body }
     }
@@ -166,6 +175,7 @@ impl AttachTagToContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for AttachTagToContact {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -194,6 +204,7 @@ pub struct AttachTagToConversation {
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
+    #[inline]
     pub(super) fn new(conversation_id: String, body: types::AttachTagToBody) -> Self {
         Self { conversation_id, body }
     }
@@ -201,6 +212,7 @@ impl AttachTagToConversation {
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl Endpoint for AttachTagToConversation {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -231,6 +243,7 @@ pub struct AttachTagToTicket {
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String, body: types::AttachTagToBody) -> Self {
         Self { ticket_id, body }
     }
@@ -238,6 +251,7 @@ impl AttachTagToTicket {
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl Endpoint for AttachTagToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -265,6 +279,7 @@ pub struct BlockContact {
 }
 #[cfg(feature = "contacts")]
 impl BlockContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -272,6 +287,7 @@ impl BlockContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for BlockContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactBlocked>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -298,6 +314,7 @@ pub struct CancelDataExport {
 }
 #[cfg(feature = "data-export")]
 impl CancelDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -305,6 +322,7 @@ impl CancelDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for CancelDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -333,6 +351,7 @@ pub struct ChangeTicketType {
 }
 #[cfg(feature = "tickets")]
 impl ChangeTicketType {
+    #[inline]
     pub(super) fn new(ticket_id: String, body: types::ChangeTicketTypeRequest) -> Self {
         Self { ticket_id, body }
     }
@@ -340,6 +359,7 @@ impl ChangeTicketType {
 #[cfg(feature = "tickets")]
 impl Endpoint for ChangeTicketType {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -367,6 +387,7 @@ pub struct CollectFinVoiceCallByExternalId {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallByExternalId {
+    #[inline]
     pub(super) fn new(external_id: String) -> Self {
         Self { external_id }
     }
@@ -374,6 +395,7 @@ impl CollectFinVoiceCallByExternalId {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::AiCallResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -399,6 +421,7 @@ pub struct CollectFinVoiceCallById {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -406,6 +429,7 @@ impl CollectFinVoiceCallById {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallById {
     type Answer = crate::runtime::endpoint::Json<types::AiCallResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -431,6 +455,7 @@ pub struct CollectFinVoiceCallByPhoneNumber {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallByPhoneNumber {
+    #[inline]
     pub(super) fn new(phone_number: String) -> Self {
         Self { phone_number }
     }
@@ -438,6 +463,7 @@ impl CollectFinVoiceCallByPhoneNumber {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallByPhoneNumber {
     type Answer = crate::runtime::endpoint::AnyJson;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -463,6 +489,7 @@ pub struct CollectFinVoiceCallsByConversationId {
 }
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallsByConversationId {
+    #[inline]
     pub(super) fn new(conversation_id: String) -> Self {
         Self { conversation_id }
     }
@@ -470,6 +497,7 @@ impl CollectFinVoiceCallsByConversationId {
 #[cfg(feature = "calls")]
 impl Endpoint for CollectFinVoiceCallsByConversationId {
     type Answer = crate::runtime::endpoint::Json<Vec<types::AiCallResponse>>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -498,6 +526,7 @@ pub struct ConvertConversationToTicket {
 }
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::ConvertConversationToTicketRequest,
@@ -508,6 +537,7 @@ impl ConvertConversationToTicket {
 #[cfg(feature = "conversations")]
 impl Endpoint for ConvertConversationToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -535,6 +565,7 @@ pub struct ConvertVisitor {
 }
 #[cfg(feature = "visitors")]
 impl ConvertVisitor {
+    #[inline]
     pub(super) fn new(body: types::ConvertVisitorRequest) -> Self {
         Self { body }
     }
@@ -542,6 +573,7 @@ impl ConvertVisitor {
 #[cfg(feature = "visitors")]
 impl Endpoint for ConvertVisitor {
     type Answer = crate::runtime::endpoint::Json<types::Contact>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -561,6 +593,7 @@ pub struct CreateArticle {
 }
 #[cfg(feature = "articles")]
 impl CreateArticle {
+    #[inline]
     pub(super) fn new(body: types::CreateArticleRequest) -> Self {
         Self { body }
     }
@@ -568,6 +601,7 @@ impl CreateArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for CreateArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
         let request = request.operation("create_article");
@@ -584,6 +618,7 @@ pub struct CreateCollection {
 }
 #[cfg(feature = "help-center")]
 impl CreateCollection {
+    #[inline]
     pub(super) fn new(body: types::CreateCollectionRequest) -> Self {
         Self { body }
     }
@@ -591,6 +626,7 @@ impl CreateCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for CreateCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -611,6 +647,7 @@ pub struct CreateCompanyNote {
 }
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl CreateCompanyNote {
+    #[inline]
     pub(super) fn new(company_id: String, body: types::CreateCompanyNoteBody) -> Self {
         Self { company_id, body }
     }
@@ -618,6 +655,7 @@ impl CreateCompanyNote {
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl Endpoint for CreateCompanyNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -645,6 +683,7 @@ pub struct CreateContact {
 }
 #[cfg(feature = "contacts")]
 impl CreateContact {
+    #[inline]
     pub(super) fn new(body: types::CreateContactRequest) -> Self {
         Self { body }
     }
@@ -652,6 +691,7 @@ impl CreateContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for CreateContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
@@ -668,6 +708,7 @@ pub struct CreateContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
+    #[inline]
     pub(super) fn new(body: types::CreateContentImportSourceRequest) -> Self {
         Self { body }
     }
@@ -675,6 +716,7 @@ impl CreateContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for CreateContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -694,6 +736,7 @@ pub struct CreateContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl CreateContentSnippet {
+    #[inline]
     pub(super) fn new(body: types::ContentSnippetCreateRequest) -> Self {
         Self { body }
     }
@@ -701,6 +744,7 @@ impl CreateContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for CreateContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippet>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -720,6 +764,7 @@ pub struct CreateConversation {
 }
 #[cfg(feature = "conversations")]
 impl CreateConversation {
+    #[inline]
     pub(super) fn new(body: types::CreateConversationRequest) -> Self {
         Self { body }
     }
@@ -727,6 +772,7 @@ impl CreateConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for CreateConversation {
     type Answer = crate::runtime::endpoint::Json<types::CreateConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -747,6 +793,7 @@ pub struct CreateCustomObjectInstances {
 }
 #[cfg(feature = "custom-object-instances")]
 impl CreateCustomObjectInstances {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         body: types::CreateOrUpdateCustomObjectInstanceRequest,
@@ -760,6 +807,7 @@ impl CreateCustomObjectInstances {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for CreateCustomObjectInstances {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -789,6 +837,7 @@ pub struct CreateDataAttribute {
 }
 #[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
+    #[inline]
     pub(super) fn new(body: types::CreateDataAttributeRequest) -> Self {
         Self { body }
     }
@@ -796,6 +845,7 @@ impl CreateDataAttribute {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for CreateDataAttribute {
     type Answer = crate::runtime::endpoint::Json<types::DataAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -815,6 +865,7 @@ pub struct CreateDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl CreateDataConnector {
+    #[inline]
     pub(super) fn new(body: types::CreateDataConnectorRequest) -> Self {
         Self { body }
     }
@@ -822,6 +873,7 @@ impl CreateDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for CreateDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorDetail>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -841,6 +893,7 @@ pub struct CreateDataEvent {
 }
 #[cfg(feature = "data-events")]
 impl CreateDataEvent {
+    #[inline]
     pub(super) fn new(body: types::CreateDataEventRequest) -> Self {
         Self { body }
     }
@@ -848,6 +901,7 @@ impl CreateDataEvent {
 #[cfg(feature = "data-events")]
 impl Endpoint for CreateDataEvent {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
@@ -864,6 +918,7 @@ pub struct CreateDataExport {
 }
 #[cfg(feature = "data-export")]
 impl CreateDataExport {
+    #[inline]
     pub(super) fn new(body: types::CreateDataExportsRequest) -> Self {
         Self { body }
     }
@@ -871,6 +926,7 @@ impl CreateDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for CreateDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -890,6 +946,7 @@ pub struct CreateExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl CreateExternalPage {
+    #[inline]
     pub(super) fn new(body: types::CreateExternalPageRequest) -> Self {
         Self { body }
     }
@@ -897,6 +954,7 @@ impl CreateExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for CreateExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -916,6 +974,7 @@ pub struct CreateFolder {
 }
 #[cfg(feature = "folders")]
 impl CreateFolder {
+    #[inline]
     pub(super) fn new(body: types::CreateFolderBody) -> Self {
         Self { body }
     }
@@ -923,6 +982,7 @@ impl CreateFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for CreateFolder {
     type Answer = crate::runtime::endpoint::Json<types::Folder>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/folders".to_owned());
         let request = request.operation("create_folder");
@@ -939,6 +999,7 @@ pub struct CreateInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl CreateInternalArticle {
+    #[inline]
     pub(super) fn new(body: types::CreateInternalArticleRequest) -> Self {
         Self { body }
     }
@@ -946,6 +1007,7 @@ impl CreateInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for CreateInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -965,6 +1027,7 @@ pub struct CreateMessage {
 }
 #[cfg(feature = "messages")]
 impl CreateMessage {
+    #[inline]
     pub(super) fn new(body: types::CreateMessageRequest) -> Self {
         Self { body }
     }
@@ -972,6 +1035,7 @@ impl CreateMessage {
 #[cfg(feature = "messages")]
 impl Endpoint for CreateMessage {
     type Answer = crate::runtime::endpoint::Json<types::Message>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
@@ -988,6 +1052,7 @@ pub struct CreateNewsItem {
 }
 #[cfg(feature = "news")]
 impl CreateNewsItem {
+    #[inline]
     pub(super) fn new(body: types::NewsItemRequest) -> Self {
         Self { body }
     }
@@ -995,6 +1060,7 @@ impl CreateNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for CreateNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1015,6 +1081,7 @@ pub struct CreateNote {
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
+    #[inline]
     pub(super) fn new(id: String, body: types::CreateNoteBody) -> Self {
         Self { id, body }
     }
@@ -1022,6 +1089,7 @@ impl CreateNote {
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl Endpoint for CreateNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1049,6 +1117,7 @@ pub struct CreateOrUpdateCompany {
 }
 #[cfg(feature = "companies")]
 impl CreateOrUpdateCompany {
+    #[inline]
     pub(super) fn new(body: types::CreateOrUpdateCompanyRequest) -> Self {
         Self { body }
     }
@@ -1056,6 +1125,7 @@ impl CreateOrUpdateCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for CreateOrUpdateCompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
@@ -1072,6 +1142,7 @@ pub struct CreatePhoneSwitch {
 }
 #[cfg(feature = "switch")]
 impl CreatePhoneSwitch {
+    #[inline]
     pub(super) fn new(body: types::CreatePhoneSwitchRequest) -> Self {
         Self { body }
     }
@@ -1079,6 +1150,7 @@ impl CreatePhoneSwitch {
 #[cfg(feature = "switch")]
 impl Endpoint for CreatePhoneSwitch {
     type Answer = crate::runtime::endpoint::Json<types::PhoneSwitch>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1098,6 +1170,7 @@ pub struct CreateTag {
 }
 #[cfg(feature = "tags")]
 impl CreateTag {
+    #[inline]
     pub(super) fn new(body: types::CreateTagBody) -> Self {
         Self { body }
     }
@@ -1105,6 +1178,7 @@ impl CreateTag {
 #[cfg(feature = "tags")]
 impl Endpoint for CreateTag {
     type Answer = crate::runtime::endpoint::Json<types::TagBasic>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
@@ -1121,6 +1195,7 @@ pub struct CreateTicket {
 }
 #[cfg(feature = "tickets")]
 impl CreateTicket {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
@@ -1128,6 +1203,7 @@ impl CreateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for CreateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
         let request = request.operation("create_ticket");
@@ -1144,6 +1220,7 @@ pub struct CreateTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl CreateTicketType {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketTypeRequest) -> Self {
         Self { body }
     }
@@ -1151,6 +1228,7 @@ impl CreateTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for CreateTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
         let request = request.operation("create_ticket_type");
@@ -1168,6 +1246,7 @@ pub struct CreateTicketTypeAttribute {
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl CreateTicketTypeAttribute {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         body: types::CreateTicketTypeAttributeRequest,
@@ -1178,6 +1257,7 @@ impl CreateTicketTypeAttribute {
 #[cfg(feature = "ticket-type-attributes")]
 impl Endpoint for CreateTicketTypeAttribute {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1207,6 +1287,7 @@ pub struct DataEventSummaries {
 }
 #[cfg(feature = "data-events")]
 impl DataEventSummaries {
+    #[inline]
     pub(super) fn new(body: types::CreateDataEventSummariesRequest) -> Self {
         Self { body }
     }
@@ -1214,6 +1295,7 @@ impl DataEventSummaries {
 #[cfg(feature = "data-events")]
 impl Endpoint for DataEventSummaries {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1233,6 +1315,7 @@ pub struct DeleteArticle {
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1240,6 +1323,7 @@ impl DeleteArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for DeleteArticle {
     type Answer = crate::runtime::endpoint::Json<types::DeletedArticleObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1265,6 +1349,7 @@ pub struct DeleteCollection {
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1272,6 +1357,7 @@ impl DeleteCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for DeleteCollection {
     type Answer = crate::runtime::endpoint::Json<types::DeletedCollectionObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1297,6 +1383,7 @@ pub struct DeleteCompany {
 }
 #[cfg(feature = "companies")]
 impl DeleteCompany {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1304,6 +1391,7 @@ impl DeleteCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for DeleteCompany {
     type Answer = crate::runtime::endpoint::Json<types::DeletedCompanyObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1329,6 +1417,7 @@ pub struct DeleteContact {
 }
 #[cfg(feature = "contacts")]
 impl DeleteContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1336,6 +1425,7 @@ impl DeleteContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for DeleteContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1361,6 +1451,7 @@ pub struct DeleteContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1368,6 +1459,7 @@ impl DeleteContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for DeleteContentImportSource {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1394,6 +1486,7 @@ pub struct DeleteConversation {
 }
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id, retain_metrics: None }
     }
@@ -1401,6 +1494,7 @@ impl DeleteConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for DeleteConversation {
     type Answer = crate::runtime::endpoint::Json<types::ConversationDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1422,6 +1516,7 @@ impl Endpoint for DeleteConversation {
 #[cfg(feature = "conversations")]
 impl Request<DeleteConversation> {
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
+    #[inline]
     pub fn retain_metrics(mut self, value: bool) -> Self {
         self.endpoint.retain_metrics = Some(value);
         self
@@ -1436,6 +1531,7 @@ pub struct DeleteCustomObjectInstancesByExternalId {
 }
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesByExternalId {
+    #[inline]
     pub(super) fn new(custom_object_type_identifier: String, id: String) -> Self {
         Self {
             custom_object_type_identifier,
@@ -1446,6 +1542,7 @@ impl DeleteCustomObjectInstancesByExternalId {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for DeleteCustomObjectInstancesByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstanceDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1481,6 +1578,7 @@ pub struct DeleteCustomObjectInstancesById {
 }
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesById {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         external_id: String,
@@ -1494,6 +1592,7 @@ impl DeleteCustomObjectInstancesById {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for DeleteCustomObjectInstancesById {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstanceDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1524,6 +1623,7 @@ pub struct DeleteDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl DeleteDataConnector {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1531,6 +1631,7 @@ impl DeleteDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for DeleteDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DeletedDataConnectorObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1556,6 +1657,7 @@ pub struct DeleteExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1563,6 +1665,7 @@ impl DeleteExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for DeleteExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1588,6 +1691,7 @@ pub struct DeleteFolder {
 }
 #[cfg(feature = "folders")]
 impl DeleteFolder {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1595,6 +1699,7 @@ impl DeleteFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for DeleteFolder {
     type Answer = crate::runtime::endpoint::Json<types::DeletedFolderObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1620,6 +1725,7 @@ pub struct DeleteInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1627,6 +1733,7 @@ impl DeleteInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for DeleteInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::DeletedInternalArticleObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1652,6 +1759,7 @@ pub struct DeleteNewsItem {
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1659,6 +1767,7 @@ impl DeleteNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for DeleteNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::DeletedObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1684,6 +1793,7 @@ pub struct DeleteTag {
 }
 #[cfg(feature = "tags")]
 impl DeleteTag {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1691,6 +1801,7 @@ impl DeleteTag {
 #[cfg(feature = "tags")]
 impl Endpoint for DeleteTag {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1716,6 +1827,7 @@ pub struct DeleteTicket {
 }
 #[cfg(feature = "tickets")]
 impl DeleteTicket {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -1723,6 +1835,7 @@ impl DeleteTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for DeleteTicket {
     type Answer = crate::runtime::endpoint::Json<types::TicketDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1749,6 +1862,7 @@ pub struct DetachContactFromACompany {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
+    #[inline]
     pub(super) fn new(contact_id: String, id: String) -> Self {
         Self { contact_id, id }
     }
@@ -1756,6 +1870,7 @@ impl DetachContactFromACompany {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for DetachContactFromACompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1787,6 +1902,7 @@ pub struct DetachContactFromConversation {
 }
 #[cfg(feature = "conversations")]
 impl DetachContactFromConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         contact_id: String,
@@ -1802,6 +1918,7 @@ impl DetachContactFromConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for DetachContactFromConversation {
     type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1836,6 +1953,7 @@ pub struct DetachSubscriptionTypeToContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl DetachSubscriptionTypeToContact {
+    #[inline]
     pub(super) fn new(contact_id: String, id: String) -> Self {
         Self { contact_id, id }
     }
@@ -1843,6 +1961,7 @@ impl DetachSubscriptionTypeToContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for DetachSubscriptionTypeToContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1873,6 +1992,7 @@ pub struct DetachTagFromContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl DetachTagFromContact {
+    #[inline]
     pub(super) fn new(contact_id: String, id: String) -> Self {
         Self { contact_id, id }
     }
@@ -1880,6 +2000,7 @@ impl DetachTagFromContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for DetachTagFromContact {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1911,6 +2032,7 @@ pub struct DetachTagFromConversation {
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         id: String,
@@ -1922,6 +2044,7 @@ impl DetachTagFromConversation {
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl Endpoint for DetachTagFromConversation {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1957,6 +2080,7 @@ pub struct DetachTagFromTicket {
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
+    #[inline]
     pub(super) fn new(
         ticket_id: String,
         id: String,
@@ -1968,6 +2092,7 @@ impl DetachTagFromTicket {
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl Endpoint for DetachTagFromTicket {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1998,6 +2123,7 @@ pub struct DownloadDataExport {
 }
 #[cfg(feature = "data-export")]
 impl DownloadDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -2005,6 +2131,7 @@ impl DownloadDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for DownloadDataExport {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2032,6 +2159,7 @@ pub struct EnqueueCreateTicket {
 }
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
@@ -2039,6 +2167,7 @@ impl EnqueueCreateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for EnqueueCreateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Jobs>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -2058,6 +2187,7 @@ pub struct ExportWorkflow {
 }
 #[cfg(feature = "workflows")]
 impl ExportWorkflow {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2065,6 +2195,7 @@ impl ExportWorkflow {
 #[cfg(feature = "workflows")]
 impl Endpoint for ExportWorkflow {
     type Answer = crate::runtime::endpoint::Json<types::WorkflowExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2090,6 +2221,7 @@ pub struct FindTag {
 }
 #[cfg(feature = "tags")]
 impl FindTag {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2097,6 +2229,7 @@ impl FindTag {
 #[cfg(feature = "tags")]
 impl Endpoint for FindTag {
     type Answer = crate::runtime::endpoint::Json<types::TagBasic>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2122,6 +2255,7 @@ pub struct GetContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl GetContentImportSource {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2129,6 +2263,7 @@ impl GetContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for GetContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2154,6 +2289,7 @@ pub struct GetContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl GetContentSnippet {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2161,6 +2297,7 @@ impl GetContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for GetContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippet>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2187,6 +2324,7 @@ pub struct GetCustomObjectInstancesByExternalId {
 }
 #[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesByExternalId {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         external_id: String,
@@ -2200,6 +2338,7 @@ impl GetCustomObjectInstancesByExternalId {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for GetCustomObjectInstancesByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2231,6 +2370,7 @@ pub struct GetCustomObjectInstancesById {
 }
 #[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesById {
+    #[inline]
     pub(super) fn new(custom_object_type_identifier: String, id: String) -> Self {
         Self {
             custom_object_type_identifier,
@@ -2241,6 +2381,7 @@ impl GetCustomObjectInstancesById {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for GetCustomObjectInstancesById {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2275,6 +2416,7 @@ pub struct GetDataExport {
 }
 #[cfg(feature = "data-export")]
 impl GetDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -2282,6 +2424,7 @@ impl GetDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for GetDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2310,6 +2453,7 @@ pub struct GetDownloadReportingDataByJobIdentifier {
 }
 #[cfg(feature = "export")]
 impl GetDownloadReportingDataByJobIdentifier {
+    #[inline]
     pub(super) fn new(app_id: String, job_identifier: String) -> Self {
         Self { app_id, job_identifier }
     }
@@ -2317,6 +2461,7 @@ impl GetDownloadReportingDataByJobIdentifier {
 #[cfg(feature = "export")]
 impl Endpoint for GetDownloadReportingDataByJobIdentifier {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2349,6 +2494,7 @@ pub struct GetExportReportingDataByJobIdentifier {
 }
 #[cfg(feature = "export")]
 impl GetExportReportingDataByJobIdentifier {
+    #[inline]
     pub(super) fn new(
         app_id: String,
         client_id: String,
@@ -2364,6 +2510,7 @@ impl GetExportReportingDataByJobIdentifier {
 #[cfg(feature = "export")]
 impl Endpoint for GetExportReportingDataByJobIdentifier {
     type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2393,6 +2540,7 @@ impl Endpoint for GetExportReportingDataByJobIdentifier {
 pub struct GetExportReportingDataGetDatasets {}
 #[cfg(feature = "export")]
 impl GetExportReportingDataGetDatasets {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2402,6 +2550,7 @@ impl Endpoint for GetExportReportingDataGetDatasets {
     type Answer = crate::runtime::endpoint::Json<
         types::GetExportReportingDataGetDatasetsResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2420,6 +2569,7 @@ pub struct GetExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl GetExternalPage {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2427,6 +2577,7 @@ impl GetExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for GetExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2452,6 +2603,7 @@ pub struct GetMacro {
 }
 #[cfg(feature = "macros")]
 impl GetMacro {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2459,6 +2611,7 @@ impl GetMacro {
 #[cfg(feature = "macros")]
 impl Endpoint for GetMacro {
     type Answer = crate::runtime::endpoint::Json<types::Macro>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2485,6 +2638,7 @@ pub struct GetTeamMetrics {
 }
 #[cfg(feature = "teams")]
 impl GetTeamMetrics {
+    #[inline]
     pub(super) fn new(team_id: String) -> Self {
         Self {
             team_id,
@@ -2495,6 +2649,7 @@ impl GetTeamMetrics {
 #[cfg(feature = "teams")]
 impl Endpoint for GetTeamMetrics {
     type Answer = crate::runtime::endpoint::Json<types::TeamMetricList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2517,6 +2672,7 @@ impl Endpoint for GetTeamMetrics {
 #[cfg(feature = "teams")]
 impl Request<GetTeamMetrics> {
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
+    #[inline]
     pub fn idle_threshold(mut self, value: i64) -> Self {
         self.endpoint.idle_threshold = Some(value);
         self
@@ -2530,6 +2686,7 @@ pub struct GetTicket {
 }
 #[cfg(feature = "tickets")]
 impl GetTicket {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2537,6 +2694,7 @@ impl GetTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for GetTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2562,6 +2720,7 @@ pub struct GetTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl GetTicketType {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2569,6 +2728,7 @@ impl GetTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for GetTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2596,6 +2756,7 @@ pub struct GetWhatsAppMessageStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl GetWhatsAppMessageStatus {
+    #[inline]
     pub(super) fn new(ruleset_id: String) -> Self {
         Self {
             ruleset_id,
@@ -2607,6 +2768,7 @@ impl GetWhatsAppMessageStatus {
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl Endpoint for GetWhatsAppMessageStatus {
     type Answer = crate::runtime::endpoint::Json<types::WhatsappMessageStatusList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2624,6 +2786,7 @@ impl Endpoint for GetWhatsAppMessageStatus {
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl Request<GetWhatsAppMessageStatus> {
     /// Number of results per page (default 50, max 100)
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2638,11 +2801,13 @@ impl Request<GetWhatsAppMessageStatus> {
 impl Paginated for GetWhatsAppMessageStatus {
     type Item = types::WhatsappMessageStatusListEventsItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::WhatsappMessageStatusList,
     ) -> Option<&mut Vec<types::WhatsappMessageStatusListEventsItem>> {
         Some(page).map(|value| &mut value.events)
     }
+    #[inline]
     fn next_cursor(&self, page: &types::WhatsappMessageStatusList) -> Option<String> {
         Some(page)
             .map(|value| &value.pages)
@@ -2650,6 +2815,7 @@ impl Paginated for GetWhatsAppMessageStatus {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2660,6 +2826,7 @@ impl Paginated for GetWhatsAppMessageStatus {
 pub struct IdentifyAdmin {}
 #[cfg(feature = "admins")]
 impl IdentifyAdmin {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2667,6 +2834,7 @@ impl IdentifyAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for IdentifyAdmin {
     type Answer = crate::runtime::endpoint::Json<types::AdminWithApp>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
         let request = request.operation("identify_admin");
@@ -2682,6 +2850,7 @@ pub struct JobsStatus {
 }
 #[cfg(feature = "jobs")]
 impl JobsStatus {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -2689,6 +2858,7 @@ impl JobsStatus {
 #[cfg(feature = "jobs")]
 impl Endpoint for JobsStatus {
     type Answer = crate::runtime::endpoint::Json<types::Jobs>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2712,6 +2882,7 @@ impl Endpoint for JobsStatus {
 pub struct ListActivityLogEventTypes {}
 #[cfg(feature = "admins")]
 impl ListActivityLogEventTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2719,6 +2890,7 @@ impl ListActivityLogEventTypes {
 #[cfg(feature = "admins")]
 impl Endpoint for ListActivityLogEventTypes {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogEventTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2740,6 +2912,7 @@ pub struct ListActivityLogs {
 }
 #[cfg(feature = "admins")]
 impl ListActivityLogs {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             created_at_after: None,
@@ -2752,6 +2925,7 @@ impl ListActivityLogs {
 #[cfg(feature = "admins")]
 impl Endpoint for ListActivityLogs {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2786,6 +2960,7 @@ impl Request<ListActivityLogs> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2795,11 +2970,13 @@ impl Request<ListActivityLogs> {
 impl Paginated for ListActivityLogs {
     type Item = Option<types::ActivityLog>;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ActivityLogList,
     ) -> Option<&mut Vec<Option<types::ActivityLog>>> {
         Some(page).and_then(|value| value.activity_logs.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ActivityLogList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2807,6 +2984,7 @@ impl Paginated for ListActivityLogs {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2817,6 +2995,7 @@ impl Paginated for ListActivityLogs {
 pub struct ListAdmins {}
 #[cfg(feature = "admins")]
 impl ListAdmins {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2824,6 +3003,7 @@ impl ListAdmins {
 #[cfg(feature = "admins")]
 impl Endpoint for ListAdmins {
     type Answer = crate::runtime::endpoint::Json<types::AdminList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
         let request = request.operation("list_admins");
@@ -2840,6 +3020,7 @@ pub struct ListAllCollections {
 }
 #[cfg(feature = "help-center")]
 impl ListAllCollections {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -2850,6 +3031,7 @@ impl ListAllCollections {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListAllCollections {
     type Answer = crate::runtime::endpoint::Json<types::CollectionList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2870,6 +3052,7 @@ impl Request<ListAllCollections> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2879,9 +3062,11 @@ impl Request<ListAllCollections> {
 impl Paginated for ListAllCollections {
     type Item = types::Collection;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CollectionList) -> Option<&mut Vec<types::Collection>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CollectionList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2889,6 +3074,7 @@ impl Paginated for ListAllCollections {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2903,6 +3089,7 @@ pub struct ListAllCompanies {
 }
 #[cfg(feature = "companies")]
 impl ListAllCompanies {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -2914,6 +3101,7 @@ impl ListAllCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ListAllCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -2930,11 +3118,13 @@ impl Endpoint for ListAllCompanies {
 #[cfg(feature = "companies")]
 impl Request<ListAllCompanies> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to return per page. Defaults to 15
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2949,9 +3139,11 @@ impl Request<ListAllCompanies> {
 impl Paginated for ListAllCompanies {
     type Item = types::Company;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -2962,6 +3154,7 @@ impl Paginated for ListAllCompanies {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -2975,6 +3168,7 @@ pub struct ListArticles {
 }
 #[cfg(feature = "articles")]
 impl ListArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -2985,6 +3179,7 @@ impl ListArticles {
 #[cfg(feature = "articles")]
 impl Endpoint for ListArticles {
     type Answer = crate::runtime::endpoint::Json<types::ArticleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
         let request = request.operation("list_articles");
@@ -3002,6 +3197,7 @@ impl Request<ListArticles> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3011,9 +3207,11 @@ impl Request<ListArticles> {
 impl Paginated for ListArticles {
     type Item = types::ArticleListItem;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ArticleList) -> Option<&mut Vec<types::ArticleListItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ArticleList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3021,6 +3219,7 @@ impl Paginated for ListArticles {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3035,6 +3234,7 @@ pub struct ListAttachedContacts {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -3046,6 +3246,7 @@ impl ListAttachedContacts {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for ListAttachedContacts {
     type Answer = crate::runtime::endpoint::Json<types::CompanyAttachedContacts>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3074,6 +3275,7 @@ impl Request<ListAttachedContacts> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3083,11 +3285,13 @@ impl Request<ListAttachedContacts> {
 impl Paginated for ListAttachedContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::CompanyAttachedContacts,
     ) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyAttachedContacts) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3095,6 +3299,7 @@ impl Paginated for ListAttachedContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3107,6 +3312,7 @@ pub struct ListAttachedSegmentsForCompanies {
 }
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3114,6 +3320,7 @@ impl ListAttachedSegmentsForCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ListAttachedSegmentsForCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyAttachedSegments>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3138,6 +3345,7 @@ impl Endpoint for ListAttachedSegmentsForCompanies {
 pub struct ListAwayStatusReasons {}
 #[cfg(feature = "away-status-reasons")]
 impl ListAwayStatusReasons {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3145,6 +3353,7 @@ impl ListAwayStatusReasons {
 #[cfg(feature = "away-status-reasons")]
 impl Endpoint for ListAwayStatusReasons {
     type Answer = crate::runtime::endpoint::Json<Vec<types::AwayStatusReason>>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3161,6 +3370,7 @@ impl Endpoint for ListAwayStatusReasons {
 pub struct ListBrands {}
 #[cfg(feature = "brands")]
 impl ListBrands {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3168,6 +3378,7 @@ impl ListBrands {
 #[cfg(feature = "brands")]
 impl Endpoint for ListBrands {
     type Answer = crate::runtime::endpoint::Json<types::BrandList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/brands".to_owned());
         let request = request.operation("list_brands");
@@ -3184,6 +3395,7 @@ pub struct ListCalls {
 }
 #[cfg(feature = "calls")]
 impl ListCalls {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { page: None, per_page: None }
     }
@@ -3191,6 +3403,7 @@ impl ListCalls {
 #[cfg(feature = "calls")]
 impl Endpoint for ListCalls {
     type Answer = crate::runtime::endpoint::Json<types::CallList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
         let request = request.operation("list_calls");
@@ -3203,11 +3416,13 @@ impl Endpoint for ListCalls {
 #[cfg(feature = "calls")]
 impl Request<ListCalls> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to display per page. Defaults to 25. Max 25.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3217,9 +3432,11 @@ impl Request<ListCalls> {
 impl Paginated for ListCalls {
     type Item = types::Call;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CallList) -> Option<&mut Vec<types::Call>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CallList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -3230,6 +3447,7 @@ impl Paginated for ListCalls {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -3242,6 +3460,7 @@ pub struct ListCallsWithTranscripts {
 }
 #[cfg(feature = "calls")]
 impl ListCallsWithTranscripts {
+    #[inline]
     pub(super) fn new(body: types::ListCallsWithTranscriptsBody) -> Self {
         Self { body }
     }
@@ -3251,6 +3470,7 @@ impl Endpoint for ListCallsWithTranscripts {
     type Answer = crate::runtime::endpoint::Json<
         types::ListCallsWithTranscriptsResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
         let request = request.operation("list_calls_with_transcripts");
@@ -3267,6 +3487,7 @@ pub struct ListCompaniesForAContact {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -3274,6 +3495,7 @@ impl ListCompaniesForAContact {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for ListCompaniesForAContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactAttachedCompanies>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3302,6 +3524,7 @@ pub struct ListCompanyNotes {
 }
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl ListCompanyNotes {
+    #[inline]
     pub(super) fn new(company_id: String) -> Self {
         Self {
             company_id,
@@ -3313,6 +3536,7 @@ impl ListCompanyNotes {
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl Endpoint for ListCompanyNotes {
     type Answer = crate::runtime::endpoint::Json<types::NoteList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3341,6 +3565,7 @@ impl Request<ListCompanyNotes> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3350,9 +3575,11 @@ impl Request<ListCompanyNotes> {
 impl Paginated for ListCompanyNotes {
     type Item = types::Note;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::NoteList) -> Option<&mut Vec<types::Note>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::NoteList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3360,6 +3587,7 @@ impl Paginated for ListCompanyNotes {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3373,6 +3601,7 @@ pub struct ListContacts {
 }
 #[cfg(feature = "contacts")]
 impl ListContacts {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -3383,6 +3612,7 @@ impl ListContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for ListContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
         let request = request.operation("list_contacts");
@@ -3400,6 +3630,7 @@ impl Request<ListContacts> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3409,9 +3640,11 @@ impl Request<ListContacts> {
 impl Paginated for ListContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ContactList) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3419,6 +3652,7 @@ impl Paginated for ListContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3429,6 +3663,7 @@ impl Paginated for ListContacts {
 pub struct ListContentImportSources {}
 #[cfg(feature = "ai-content")]
 impl ListContentImportSources {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3436,6 +3671,7 @@ impl ListContentImportSources {
 #[cfg(feature = "ai-content")]
 impl Endpoint for ListContentImportSources {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSourcesList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3455,6 +3691,7 @@ pub struct ListContentSnippets {
 }
 #[cfg(feature = "content-snippets")]
 impl ListContentSnippets {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { page: None, per_page: None }
     }
@@ -3462,6 +3699,7 @@ impl ListContentSnippets {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for ListContentSnippets {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippetList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3477,11 +3715,13 @@ impl Endpoint for ListContentSnippets {
 #[cfg(feature = "content-snippets")]
 impl Request<ListContentSnippets> {
     /// The page of results to fetch.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of results to return per page. Max value of 50.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3496,6 +3736,7 @@ pub struct ListConversations {
 }
 #[cfg(feature = "conversations")]
 impl ListConversations {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -3506,6 +3747,7 @@ impl ListConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListConversations {
     type Answer = crate::runtime::endpoint::Json<types::ConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
         let request = request.operation("list_conversations");
@@ -3518,6 +3760,7 @@ impl Endpoint for ListConversations {
 #[cfg(feature = "conversations")]
 impl Request<ListConversations> {
     /// How many results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3532,11 +3775,13 @@ impl Request<ListConversations> {
 impl Paginated for ListConversations {
     type Item = types::ConversationListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ConversationList,
     ) -> Option<&mut Vec<types::ConversationListItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ConversationList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3544,6 +3789,7 @@ impl Paginated for ListConversations {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3557,6 +3803,7 @@ pub struct ListDataAttributes {
 }
 #[cfg(feature = "data-attributes")]
 impl ListDataAttributes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             model: None,
@@ -3567,6 +3814,7 @@ impl ListDataAttributes {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for ListDataAttributes {
     type Answer = crate::runtime::endpoint::Json<types::DataAttributeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3583,11 +3831,13 @@ impl Endpoint for ListDataAttributes {
 #[cfg(feature = "data-attributes")]
 impl Request<ListDataAttributes> {
     /// Specify the data attribute model to return.
+    #[inline]
     pub fn model(mut self, value: types::ListDataAttributesModel) -> Self {
         self.endpoint.model = Some(value);
         self
     }
     /// Include archived attributes in the list. By default we return only non archived data attributes.
+    #[inline]
     pub fn include_archived(mut self, value: bool) -> Self {
         self.endpoint.include_archived = Some(value);
         self
@@ -3611,6 +3861,7 @@ pub struct ListDataConnectorExecutionResults {
 }
 #[cfg(feature = "data-connectors")]
 impl ListDataConnectorExecutionResults {
+    #[inline]
     pub(super) fn new(data_connector_id: String) -> Self {
         Self {
             data_connector_id,
@@ -3630,6 +3881,7 @@ impl Endpoint for ListDataConnectorExecutionResults {
     type Answer = crate::runtime::endpoint::Json<
         types::DataConnectorExecutionResultList,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3663,6 +3915,7 @@ impl Endpoint for ListDataConnectorExecutionResults {
 #[cfg(feature = "data-connectors")]
 impl Request<ListDataConnectorExecutionResults> {
     /// The number of results per page (1-30, default 10).
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3673,6 +3926,7 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Filter by success status. Use `true`, `false`, or omit for all.
+    #[inline]
     pub fn success(
         mut self,
         value: types::ListDataConnectorExecutionResultsSuccess,
@@ -3681,6 +3935,7 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Filter by error type.
+    #[inline]
     pub fn error_type(
         mut self,
         value: types::ListDataConnectorExecutionResultsErrorType,
@@ -3689,16 +3944,19 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Unix timestamp for start of time range (default 1 hour ago).
+    #[inline]
     pub fn start_ts(mut self, value: i64) -> Self {
         self.endpoint.start_ts = Some(value);
         self
     }
     /// Unix timestamp for end of time range (default now).
+    #[inline]
     pub fn end_ts(mut self, value: i64) -> Self {
         self.endpoint.end_ts = Some(value);
         self
     }
     /// Include request/response bodies in the response (default false).
+    #[inline]
     pub fn include_bodies(
         mut self,
         value: types::ListDataConnectorExecutionResultsIncludeBodies,
@@ -3707,6 +3965,7 @@ impl Request<ListDataConnectorExecutionResults> {
         self
     }
     /// Include the request URL in the response (default false).
+    #[inline]
     pub fn include_request_url(
         mut self,
         value: types::ListDataConnectorExecutionResultsIncludeRequestUrl,
@@ -3719,11 +3978,13 @@ impl Request<ListDataConnectorExecutionResults> {
 impl Paginated for ListDataConnectorExecutionResults {
     type Item = types::DataConnectorExecutionResult;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::DataConnectorExecutionResultList,
     ) -> Option<&mut Vec<types::DataConnectorExecutionResult>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(
         &self,
         page: &types::DataConnectorExecutionResultList,
@@ -3734,6 +3995,7 @@ impl Paginated for ListDataConnectorExecutionResults {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3747,6 +4009,7 @@ pub struct ListDataConnectors {
 }
 #[cfg(feature = "data-connectors")]
 impl ListDataConnectors {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -3757,6 +4020,7 @@ impl ListDataConnectors {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for ListDataConnectors {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3772,6 +4036,7 @@ impl Endpoint for ListDataConnectors {
 #[cfg(feature = "data-connectors")]
 impl Request<ListDataConnectors> {
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3786,11 +4051,13 @@ impl Request<ListDataConnectors> {
 impl Paginated for ListDataConnectors {
     type Item = types::DataConnector;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::DataConnectorList,
     ) -> Option<&mut Vec<types::DataConnector>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::DataConnectorList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3798,6 +4065,7 @@ impl Paginated for ListDataConnectors {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3812,6 +4080,7 @@ pub struct ListDataEvents {
 }
 #[cfg(feature = "data-events")]
 impl ListDataEvents {
+    #[inline]
     pub(super) fn new(filter: types::ListDataEventsFilter, type_: String) -> Self {
         Self {
             filter,
@@ -3823,6 +4092,7 @@ impl ListDataEvents {
 #[cfg(feature = "data-events")]
 impl Endpoint for ListDataEvents {
     type Answer = crate::runtime::endpoint::Json<types::DataEventSummary>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
         let request = request.operation("list_data_events");
@@ -3839,6 +4109,7 @@ impl Endpoint for ListDataEvents {
 #[cfg(feature = "data-events")]
 impl Request<ListDataEvents> {
     /// summary flag
+    #[inline]
     pub fn summary(mut self, value: bool) -> Self {
         self.endpoint.summary = Some(value);
         self
@@ -3854,6 +4125,7 @@ pub struct ListDeletedConversationIds {
 }
 #[cfg(feature = "conversations")]
 impl ListDeletedConversationIds {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -3865,6 +4137,7 @@ impl ListDeletedConversationIds {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListDeletedConversationIds {
     type Answer = crate::runtime::endpoint::Json<types::DeletedConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3881,11 +4154,13 @@ impl Endpoint for ListDeletedConversationIds {
 #[cfg(feature = "conversations")]
 impl Request<ListDeletedConversationIds> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3900,11 +4175,13 @@ impl Request<ListDeletedConversationIds> {
 impl Paginated for ListDeletedConversationIds {
     type Item = types::DeletedConversationItem;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::DeletedConversationList,
     ) -> Option<&mut Vec<types::DeletedConversationItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::DeletedConversationList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -3915,6 +4192,7 @@ impl Paginated for ListDeletedConversationIds {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -3925,6 +4203,7 @@ impl Paginated for ListDeletedConversationIds {
 pub struct ListEmails {}
 #[cfg(feature = "emails")]
 impl ListEmails {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3932,6 +4211,7 @@ impl ListEmails {
 #[cfg(feature = "emails")]
 impl Endpoint for ListEmails {
     type Answer = crate::runtime::endpoint::Json<types::EmailList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/emails".to_owned());
         let request = request.operation("list_emails");
@@ -3945,6 +4225,7 @@ impl Endpoint for ListEmails {
 pub struct ListExternalPages {}
 #[cfg(feature = "ai-content")]
 impl ListExternalPages {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3952,6 +4233,7 @@ impl ListExternalPages {
 #[cfg(feature = "ai-content")]
 impl Endpoint for ListExternalPages {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPagesList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3972,6 +4254,7 @@ pub struct ListFolders {
 }
 #[cfg(feature = "folders")]
 impl ListFolders {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -3983,6 +4266,7 @@ impl ListFolders {
 #[cfg(feature = "folders")]
 impl Endpoint for ListFolders {
     type Answer = crate::runtime::endpoint::Json<types::ListFoldersResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/folders".to_owned());
         let request = request.operation("list_folders");
@@ -3997,11 +4281,13 @@ impl Endpoint for ListFolders {
 #[cfg(feature = "folders")]
 impl Request<ListFolders> {
     /// The page number
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// Number of results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4016,9 +4302,11 @@ impl Request<ListFolders> {
 impl Paginated for ListFolders {
     type Item = types::Folder;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::ListFoldersResponse) -> Option<&mut Vec<types::Folder>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ListFoldersResponse) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -4029,6 +4317,7 @@ impl Paginated for ListFolders {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -4041,6 +4330,7 @@ pub struct ListHandlingEvents {
 }
 #[cfg(feature = "conversations")]
 impl ListHandlingEvents {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -4048,6 +4338,7 @@ impl ListHandlingEvents {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListHandlingEvents {
     type Answer = crate::runtime::endpoint::Json<types::HandlingEventList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4072,6 +4363,7 @@ impl Endpoint for ListHandlingEvents {
 pub struct ListHelpCenters {}
 #[cfg(feature = "help-center")]
 impl ListHelpCenters {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4079,6 +4371,7 @@ impl ListHelpCenters {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListHelpCenters {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenterList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4098,6 +4391,7 @@ pub struct ListInternalArticles {
 }
 #[cfg(feature = "internal-articles")]
 impl ListInternalArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -4108,6 +4402,7 @@ impl ListInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for ListInternalArticles {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4128,6 +4423,7 @@ impl Request<ListInternalArticles> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4137,11 +4433,13 @@ impl Request<ListInternalArticles> {
 impl Paginated for ListInternalArticles {
     type Item = types::InternalArticleListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::InternalArticleList,
     ) -> Option<&mut Vec<types::InternalArticleListItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::InternalArticleList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4149,6 +4447,7 @@ impl Paginated for ListInternalArticles {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4163,6 +4462,7 @@ pub struct ListLiveNewsfeedItems {
 }
 #[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -4174,6 +4474,7 @@ impl ListLiveNewsfeedItems {
 #[cfg(feature = "news")]
 impl Endpoint for ListLiveNewsfeedItems {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4202,6 +4503,7 @@ impl Request<ListLiveNewsfeedItems> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4211,11 +4513,13 @@ impl Request<ListLiveNewsfeedItems> {
 impl Paginated for ListLiveNewsfeedItems {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4223,6 +4527,7 @@ impl Paginated for ListLiveNewsfeedItems {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4237,6 +4542,7 @@ pub struct ListMacros {
 }
 #[cfg(feature = "macros")]
 impl ListMacros {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -4248,6 +4554,7 @@ impl ListMacros {
 #[cfg(feature = "macros")]
 impl Endpoint for ListMacros {
     type Answer = crate::runtime::endpoint::Json<types::MacroList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/macros".to_owned());
         let request = request.operation("list_macros");
@@ -4261,6 +4568,7 @@ impl Endpoint for ListMacros {
 #[cfg(feature = "macros")]
 impl Request<ListMacros> {
     /// The number of results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4271,6 +4579,7 @@ impl Request<ListMacros> {
         self
     }
     /// Unix timestamp to filter macros updated after this time
+    #[inline]
     pub fn updated_since(mut self, value: i64) -> Self {
         self.endpoint.updated_since = Some(value);
         self
@@ -4280,9 +4589,11 @@ impl Request<ListMacros> {
 impl Paginated for ListMacros {
     type Item = Option<types::Macro>;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::MacroList) -> Option<&mut Vec<Option<types::Macro>>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::MacroList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4290,6 +4601,7 @@ impl Paginated for ListMacros {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4303,6 +4615,7 @@ pub struct ListNewsItems {
 }
 #[cfg(feature = "news")]
 impl ListNewsItems {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -4313,6 +4626,7 @@ impl ListNewsItems {
 #[cfg(feature = "news")]
 impl Endpoint for ListNewsItems {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4333,6 +4647,7 @@ impl Request<ListNewsItems> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4342,11 +4657,13 @@ impl Request<ListNewsItems> {
 impl Paginated for ListNewsItems {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4354,6 +4671,7 @@ impl Paginated for ListNewsItems {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4367,6 +4685,7 @@ pub struct ListNewsfeeds {
 }
 #[cfg(feature = "news")]
 impl ListNewsfeeds {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -4377,6 +4696,7 @@ impl ListNewsfeeds {
 #[cfg(feature = "news")]
 impl Endpoint for ListNewsfeeds {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4397,6 +4717,7 @@ impl Request<ListNewsfeeds> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4406,11 +4727,13 @@ impl Request<ListNewsfeeds> {
 impl Paginated for ListNewsfeeds {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4418,6 +4741,7 @@ impl Paginated for ListNewsfeeds {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4432,6 +4756,7 @@ pub struct ListNotes {
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -4443,6 +4768,7 @@ impl ListNotes {
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl Endpoint for ListNotes {
     type Answer = crate::runtime::endpoint::Json<types::NoteList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4471,6 +4797,7 @@ impl Request<ListNotes> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4480,9 +4807,11 @@ impl Request<ListNotes> {
 impl Paginated for ListNotes {
     type Item = types::Note;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::NoteList) -> Option<&mut Vec<types::Note>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::NoteList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4490,6 +4819,7 @@ impl Paginated for ListNotes {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -4502,6 +4832,7 @@ pub struct ListSegments {
 }
 #[cfg(feature = "segments")]
 impl ListSegments {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { include_count: None }
     }
@@ -4509,6 +4840,7 @@ impl ListSegments {
 #[cfg(feature = "segments")]
 impl Endpoint for ListSegments {
     type Answer = crate::runtime::endpoint::Json<types::SegmentList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
         let request = request.operation("list_segments");
@@ -4520,6 +4852,7 @@ impl Endpoint for ListSegments {
 #[cfg(feature = "segments")]
 impl Request<ListSegments> {
     /// It includes the count of contacts that belong to each segment.
+    #[inline]
     pub fn include_count(mut self, value: bool) -> Self {
         self.endpoint.include_count = Some(value);
         self
@@ -4533,6 +4866,7 @@ pub struct ListSegmentsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -4540,6 +4874,7 @@ impl ListSegmentsForAContact {
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl Endpoint for ListSegmentsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactSegments>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4568,6 +4903,7 @@ pub struct ListSideConversations {
 }
 #[cfg(feature = "conversations")]
 impl ListSideConversations {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -4579,6 +4915,7 @@ impl ListSideConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListSideConversations {
     type Answer = crate::runtime::endpoint::Json<types::SideConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4602,11 +4939,13 @@ impl Endpoint for ListSideConversations {
 #[cfg(feature = "conversations")]
 impl Request<ListSideConversations> {
     /// The page number of results to return (starting from 1).
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// The number of side conversations to return per page (max 50).
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4616,11 +4955,13 @@ impl Request<ListSideConversations> {
 impl Paginated for ListSideConversations {
     type Item = types::SideConversationSummary;
     type Cursor = i64;
+    #[inline]
     fn items(
         page: &mut types::SideConversationList,
     ) -> Option<&mut Vec<types::SideConversationSummary>> {
         Some(page).and_then(|value| value.side_conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::SideConversationList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -4631,6 +4972,7 @@ impl Paginated for ListSideConversations {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -4641,6 +4983,7 @@ impl Paginated for ListSideConversations {
 pub struct ListSubscriptionTypes {}
 #[cfg(feature = "subscription-types")]
 impl ListSubscriptionTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4648,6 +4991,7 @@ impl ListSubscriptionTypes {
 #[cfg(feature = "subscription-types")]
 impl Endpoint for ListSubscriptionTypes {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4666,6 +5010,7 @@ pub struct ListSubscriptionsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -4673,6 +5018,7 @@ impl ListSubscriptionsForAContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for ListSubscriptionsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4697,6 +5043,7 @@ impl Endpoint for ListSubscriptionsForAContact {
 pub struct ListTags {}
 #[cfg(feature = "tags")]
 impl ListTags {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4704,6 +5051,7 @@ impl ListTags {
 #[cfg(feature = "tags")]
 impl Endpoint for ListTags {
     type Answer = crate::runtime::endpoint::Json<types::TagList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
         let request = request.operation("list_tags");
@@ -4719,6 +5067,7 @@ pub struct ListTagsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -4726,6 +5075,7 @@ impl ListTagsForAContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for ListTagsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::TagList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4750,6 +5100,7 @@ impl Endpoint for ListTagsForAContact {
 pub struct ListTeams {}
 #[cfg(feature = "teams")]
 impl ListTeams {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4757,6 +5108,7 @@ impl ListTeams {
 #[cfg(feature = "teams")]
 impl Endpoint for ListTeams {
     type Answer = crate::runtime::endpoint::Json<types::TeamList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
         let request = request.operation("list_teams");
@@ -4770,6 +5122,7 @@ impl Endpoint for ListTeams {
 pub struct ListTicketStates {}
 #[cfg(feature = "ticket-states")]
 impl ListTicketStates {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4777,6 +5130,7 @@ impl ListTicketStates {
 #[cfg(feature = "ticket-states")]
 impl Endpoint for ListTicketStates {
     type Answer = crate::runtime::endpoint::Json<types::TicketStateList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
         let request = request.operation("list_ticket_states");
@@ -4790,6 +5144,7 @@ impl Endpoint for ListTicketStates {
 pub struct ListTicketTypes {}
 #[cfg(feature = "ticket-types")]
 impl ListTicketTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -4797,6 +5152,7 @@ impl ListTicketTypes {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for ListTicketTypes {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
         let request = request.operation("list_ticket_types");
@@ -4813,6 +5169,7 @@ pub struct ManageConversation {
 }
 #[cfg(feature = "conversations")]
 impl ManageConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::ManageConversationBody) -> Self {
         Self { id, body }
     }
@@ -4820,6 +5177,7 @@ impl ManageConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for ManageConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4847,6 +5205,7 @@ pub struct MergeContact {
 }
 #[cfg(feature = "contacts")]
 impl MergeContact {
+    #[inline]
     pub(super) fn new(body: types::MergeContactsRequest) -> Self {
         Self { body }
     }
@@ -4854,6 +5213,7 @@ impl MergeContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for MergeContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4873,6 +5233,7 @@ pub struct NotifyAttributeCollected {
 }
 #[cfg(feature = "custom-channel-events")]
 impl NotifyAttributeCollected {
+    #[inline]
     pub(super) fn new(body: types::NotifyAttributeCollectedBody) -> Self {
         Self { body }
     }
@@ -4882,6 +5243,7 @@ impl Endpoint for NotifyAttributeCollected {
     type Answer = crate::runtime::endpoint::Json<
         types::CustomChannelNotificationResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4903,6 +5265,7 @@ pub struct NotifyNewConversation {
 }
 #[cfg(feature = "custom-channel-events")]
 impl NotifyNewConversation {
+    #[inline]
     pub(super) fn new(body: types::CustomChannelBaseEvent) -> Self {
         Self { body }
     }
@@ -4912,6 +5275,7 @@ impl Endpoint for NotifyNewConversation {
     type Answer = crate::runtime::endpoint::Json<
         types::CustomChannelNotificationResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4933,6 +5297,7 @@ pub struct NotifyNewMessage {
 }
 #[cfg(feature = "custom-channel-events")]
 impl NotifyNewMessage {
+    #[inline]
     pub(super) fn new(body: types::NotifyNewMessageBody) -> Self {
         Self { body }
     }
@@ -4942,6 +5307,7 @@ impl Endpoint for NotifyNewMessage {
     type Answer = crate::runtime::endpoint::Json<
         types::CustomChannelNotificationResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4962,6 +5328,7 @@ pub struct NotifyQuickReplySelected {
 }
 #[cfg(feature = "custom-channel-events")]
 impl NotifyQuickReplySelected {
+    #[inline]
     pub(super) fn new(body: types::NotifyQuickReplySelectedBody) -> Self {
         Self { body }
     }
@@ -4971,6 +5338,7 @@ impl Endpoint for NotifyQuickReplySelected {
     type Answer = crate::runtime::endpoint::Json<
         types::CustomChannelNotificationResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4992,6 +5360,7 @@ pub struct PostExportReportingDataEnqueue {
 }
 #[cfg(feature = "export")]
 impl PostExportReportingDataEnqueue {
+    #[inline]
     pub(super) fn new(body: types::PostExportReportingDataEnqueueBody) -> Self {
         Self { body }
     }
@@ -4999,6 +5368,7 @@ impl PostExportReportingDataEnqueue {
 #[cfg(feature = "export")]
 impl Endpoint for PostExportReportingDataEnqueue {
     type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5018,6 +5388,7 @@ pub struct RedactConversation {
 }
 #[cfg(feature = "conversations")]
 impl RedactConversation {
+    #[inline]
     pub(super) fn new(body: types::RedactConversationRequest) -> Self {
         Self { body }
     }
@@ -5025,6 +5396,7 @@ impl RedactConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for RedactConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5044,6 +5416,7 @@ pub struct RegisterFinVoiceCall {
 }
 #[cfg(feature = "calls")]
 impl RegisterFinVoiceCall {
+    #[inline]
     pub(super) fn new(body: types::RegisterFinVoiceCallRequest) -> Self {
         Self { body }
     }
@@ -5051,6 +5424,7 @@ impl RegisterFinVoiceCall {
 #[cfg(feature = "calls")]
 impl Endpoint for RegisterFinVoiceCall {
     type Answer = crate::runtime::endpoint::Json<types::AiCallResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5071,6 +5445,7 @@ pub struct ReplyConversation {
 }
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::ReplyConversationRequest) -> Self {
         Self { id, body }
     }
@@ -5078,6 +5453,7 @@ impl ReplyConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for ReplyConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5106,6 +5482,7 @@ pub struct ReplyTicket {
 }
 #[cfg(feature = "tickets")]
 impl ReplyTicket {
+    #[inline]
     pub(super) fn new(id: String, body: types::ReplyTicketBody) -> Self {
         Self { id, body }
     }
@@ -5113,6 +5490,7 @@ impl ReplyTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for ReplyTicket {
     type Answer = crate::runtime::endpoint::Json<types::TicketReply>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5140,6 +5518,7 @@ pub struct RetrieveACompanyById {
 }
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5147,6 +5526,7 @@ impl RetrieveACompanyById {
 #[cfg(feature = "companies")]
 impl Endpoint for RetrieveACompanyById {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5172,6 +5552,7 @@ pub struct RetrieveAdmin {
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5179,6 +5560,7 @@ impl RetrieveAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for RetrieveAdmin {
     type Answer = crate::runtime::endpoint::Json<types::Admin>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5204,6 +5586,7 @@ pub struct RetrieveArticle {
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5211,6 +5594,7 @@ impl RetrieveArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for RetrieveArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5236,6 +5620,7 @@ pub struct RetrieveBrand {
 }
 #[cfg(feature = "brands")]
 impl RetrieveBrand {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5243,6 +5628,7 @@ impl RetrieveBrand {
 #[cfg(feature = "brands")]
 impl Endpoint for RetrieveBrand {
     type Answer = crate::runtime::endpoint::Json<types::Brand>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5268,6 +5654,7 @@ pub struct RetrieveCollection {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5275,6 +5662,7 @@ impl RetrieveCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5305,6 +5693,7 @@ pub struct RetrieveCompany {
 }
 #[cfg(feature = "companies")]
 impl RetrieveCompany {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             name: None,
@@ -5319,6 +5708,7 @@ impl RetrieveCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for RetrieveCompany {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
         let request = request.operation("retrieve_company");
@@ -5355,11 +5745,13 @@ impl Request<RetrieveCompany> {
         self
     }
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to display per page. Defaults to 15
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -5369,9 +5761,11 @@ impl Request<RetrieveCompany> {
 impl Paginated for RetrieveCompany {
     type Item = types::Company;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -5382,6 +5776,7 @@ impl Paginated for RetrieveCompany {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -5397,6 +5792,7 @@ pub struct RetrieveConversation {
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self {
             id,
@@ -5409,6 +5805,7 @@ impl RetrieveConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for RetrieveConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5439,11 +5836,13 @@ impl Request<RetrieveConversation> {
         self
     }
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
+    #[inline]
     pub fn include_translations(mut self, value: bool) -> Self {
         self.endpoint.include_translations = Some(value);
         self
     }
     /// If set to true, the source of the conversation will include the email history.
+    #[inline]
     pub fn include_email_history(mut self, value: bool) -> Self {
         self.endpoint.include_email_history = Some(value);
         self
@@ -5458,6 +5857,7 @@ pub struct RetrieveDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl RetrieveDataConnector {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id, state_version: None }
     }
@@ -5465,6 +5865,7 @@ impl RetrieveDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for RetrieveDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorDetail>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5486,6 +5887,7 @@ impl Endpoint for RetrieveDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Request<RetrieveDataConnector> {
     /// Which version of the data connector to return. Defaults to live.
+    #[inline]
     pub fn state_version(
         mut self,
         value: types::RetrieveDataConnectorStateVersion,
@@ -5502,6 +5904,7 @@ pub struct RetrieveEmail {
 }
 #[cfg(feature = "emails")]
 impl RetrieveEmail {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5509,6 +5912,7 @@ impl RetrieveEmail {
 #[cfg(feature = "emails")]
 impl Endpoint for RetrieveEmail {
     type Answer = crate::runtime::endpoint::Json<types::EmailSetting>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5534,6 +5938,7 @@ pub struct RetrieveFolder {
 }
 #[cfg(feature = "folders")]
 impl RetrieveFolder {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5541,6 +5946,7 @@ impl RetrieveFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for RetrieveFolder {
     type Answer = crate::runtime::endpoint::Json<types::Folder>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5566,6 +5972,7 @@ pub struct RetrieveHelpCenter {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5573,6 +5980,7 @@ impl RetrieveHelpCenter {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveHelpCenter {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenter>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5598,6 +6006,7 @@ pub struct RetrieveInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5605,6 +6014,7 @@ impl RetrieveInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for RetrieveInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5630,6 +6040,7 @@ pub struct RetrieveNewsItem {
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5637,6 +6048,7 @@ impl RetrieveNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for RetrieveNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5662,6 +6074,7 @@ pub struct RetrieveNewsfeed {
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsfeed {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5669,6 +6082,7 @@ impl RetrieveNewsfeed {
 #[cfg(feature = "news")]
 impl Endpoint for RetrieveNewsfeed {
     type Answer = crate::runtime::endpoint::Json<types::Newsfeed>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5694,6 +6108,7 @@ pub struct RetrieveNote {
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5701,6 +6116,7 @@ impl RetrieveNote {
 #[cfg(feature = "notes")]
 impl Endpoint for RetrieveNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5726,6 +6142,7 @@ pub struct RetrieveSegment {
 }
 #[cfg(feature = "segments")]
 impl RetrieveSegment {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5733,6 +6150,7 @@ impl RetrieveSegment {
 #[cfg(feature = "segments")]
 impl Endpoint for RetrieveSegment {
     type Answer = crate::runtime::endpoint::Json<types::Segment>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5758,6 +6176,7 @@ pub struct RetrieveTeam {
 }
 #[cfg(feature = "teams")]
 impl RetrieveTeam {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -5765,6 +6184,7 @@ impl RetrieveTeam {
 #[cfg(feature = "teams")]
 impl Endpoint for RetrieveTeam {
     type Answer = crate::runtime::endpoint::Json<types::Team>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5790,6 +6210,7 @@ pub struct RetrieveVisitorWithUserId {
 }
 #[cfg(feature = "visitors")]
 impl RetrieveVisitorWithUserId {
+    #[inline]
     pub(super) fn new(user_id: String) -> Self {
         Self { user_id }
     }
@@ -5797,6 +6218,7 @@ impl RetrieveVisitorWithUserId {
 #[cfg(feature = "visitors")]
 impl Endpoint for RetrieveVisitorWithUserId {
     type Answer = crate::runtime::endpoint::Json<types::Visitor>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
         let request = request.operation("retrieve_visitor_with_user_id");
@@ -5814,6 +6236,7 @@ pub struct RetrieveWhatsAppMessageStatus {
 }
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl RetrieveWhatsAppMessageStatus {
+    #[inline]
     pub(super) fn new(message_id: String) -> Self {
         Self { message_id }
     }
@@ -5821,6 +6244,7 @@ impl RetrieveWhatsAppMessageStatus {
 #[cfg(any(feature = "messages", feature = "whatsapp"))]
 impl Endpoint for RetrieveWhatsAppMessageStatus {
     type Answer = crate::runtime::endpoint::Json<types::WhatsappMessageStatus>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5841,6 +6265,7 @@ pub struct ScrollOverAllCompanies {
 }
 #[cfg(feature = "companies")]
 impl ScrollOverAllCompanies {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { scroll_param: None }
     }
@@ -5848,6 +6273,7 @@ impl ScrollOverAllCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ScrollOverAllCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyScroll>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5870,12 +6296,15 @@ impl Request<ScrollOverAllCompanies> {
 impl Paginated for ScrollOverAllCompanies {
     type Item = types::Company;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CompanyScroll) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyScroll) -> Option<String> {
         Some(page).and_then(|value| value.scroll_param.as_ref()).cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.scroll_param = Some(cursor);
     }
@@ -5888,6 +6317,7 @@ pub struct SearchActivityLogs {
 }
 #[cfg(feature = "admins")]
 impl SearchActivityLogs {
+    #[inline]
     pub(super) fn new(body: types::SearchActivityLogsBody) -> Self {
         Self { body }
     }
@@ -5895,6 +6325,7 @@ impl SearchActivityLogs {
 #[cfg(feature = "admins")]
 impl Endpoint for SearchActivityLogs {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5917,6 +6348,7 @@ pub struct SearchArticles {
 }
 #[cfg(feature = "articles")]
 impl SearchArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             phrase: None,
@@ -5929,6 +6361,7 @@ impl SearchArticles {
 #[cfg(feature = "articles")]
 impl Endpoint for SearchArticles {
     type Answer = crate::runtime::endpoint::Json<types::ArticleSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -5961,6 +6394,7 @@ impl Request<SearchArticles> {
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
+    #[inline]
     pub fn highlight(mut self, value: bool) -> Self {
         self.endpoint.highlight = Some(value);
         self
@@ -5974,6 +6408,7 @@ pub struct SearchContacts {
 }
 #[cfg(feature = "contacts")]
 impl SearchContacts {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -5981,6 +6416,7 @@ impl SearchContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for SearchContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -5996,9 +6432,11 @@ impl Endpoint for SearchContacts {
 impl Paginated for SearchContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ContactList) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6006,6 +6444,7 @@ impl Paginated for SearchContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -6020,6 +6459,7 @@ pub struct SearchConversations {
 }
 #[cfg(feature = "conversations")]
 impl SearchConversations {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -6027,6 +6467,7 @@ impl SearchConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for SearchConversations {
     type Answer = crate::runtime::endpoint::Json<types::ConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6042,11 +6483,13 @@ impl Endpoint for SearchConversations {
 impl Paginated for SearchConversations {
     type Item = types::ConversationListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ConversationList,
     ) -> Option<&mut Vec<types::ConversationListItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ConversationList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6054,6 +6497,7 @@ impl Paginated for SearchConversations {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -6068,6 +6512,7 @@ pub struct SearchInternalArticles {
 }
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { folder_id: None }
     }
@@ -6075,6 +6520,7 @@ impl SearchInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for SearchInternalArticles {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticleSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6102,6 +6548,7 @@ pub struct SearchTickets {
 }
 #[cfg(feature = "tickets")]
 impl SearchTickets {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -6109,6 +6556,7 @@ impl SearchTickets {
 #[cfg(feature = "tickets")]
 impl Endpoint for SearchTickets {
     type Answer = crate::runtime::endpoint::Json<types::TicketList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6124,9 +6572,11 @@ impl Endpoint for SearchTickets {
 impl Paginated for SearchTickets {
     type Item = Option<types::Ticket>;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::TicketList) -> Option<&mut Vec<Option<types::Ticket>>> {
         Some(page).and_then(|value| value.tickets.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::TicketList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -6134,6 +6584,7 @@ impl Paginated for SearchTickets {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -6149,6 +6600,7 @@ pub struct SetAwayAdmin {
 }
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
+    #[inline]
     pub(super) fn new(id: String, body: types::SetAwayAdminBody) -> Self {
         Self { id, body }
     }
@@ -6156,6 +6608,7 @@ impl SetAwayAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for SetAwayAdmin {
     type Answer = crate::runtime::endpoint::Json<types::Admin>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6183,6 +6636,7 @@ pub struct ShowCall {
 }
 #[cfg(feature = "calls")]
 impl ShowCall {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6190,6 +6644,7 @@ impl ShowCall {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCall {
     type Answer = crate::runtime::endpoint::Json<types::Call>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6215,6 +6670,7 @@ pub struct ShowCallRecording {
 }
 #[cfg(feature = "calls")]
 impl ShowCallRecording {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6222,6 +6678,7 @@ impl ShowCallRecording {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCallRecording {
     type Answer = crate::runtime::endpoint::RedirectTo;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6248,6 +6705,7 @@ pub struct ShowCallTranscript {
 }
 #[cfg(feature = "calls")]
 impl ShowCallTranscript {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6255,6 +6713,7 @@ impl ShowCallTranscript {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCallTranscript {
     type Answer = crate::runtime::endpoint::Text;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6282,6 +6741,7 @@ pub struct ShowContact {
 }
 #[cfg(feature = "contacts")]
 impl ShowContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6289,6 +6749,7 @@ impl ShowContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6314,6 +6775,7 @@ pub struct ShowContactByExternalId {
 }
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
+    #[inline]
     pub(super) fn new(external_id: String) -> Self {
         Self { external_id }
     }
@@ -6321,6 +6783,7 @@ impl ShowContactByExternalId {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContactByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6348,6 +6811,7 @@ pub struct ShowDataConnectorExecutionResult {
 }
 #[cfg(feature = "data-connectors")]
 impl ShowDataConnectorExecutionResult {
+    #[inline]
     pub(super) fn new(data_connector_id: String, id: String) -> Self {
         Self { data_connector_id, id }
     }
@@ -6355,6 +6819,7 @@ impl ShowDataConnectorExecutionResult {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for ShowDataConnectorExecutionResult {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorExecutionResult>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -6389,6 +6854,7 @@ pub struct UnarchiveContact {
 }
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6396,6 +6862,7 @@ impl UnarchiveContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for UnarchiveContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactUnarchived>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -6423,6 +6890,7 @@ pub struct UpdateArticle {
 }
 #[cfg(feature = "articles")]
 impl UpdateArticle {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateArticleRequest) -> Self {
         Self { id, body }
     }
@@ -6430,6 +6898,7 @@ impl UpdateArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for UpdateArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6457,6 +6926,7 @@ pub struct UpdateCollection {
 }
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateCollectionRequest) -> Self {
         Self { id, body }
     }
@@ -6464,6 +6934,7 @@ impl UpdateCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for UpdateCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6490,6 +6961,7 @@ pub struct UpdateCompany {
 }
 #[cfg(feature = "companies")]
 impl UpdateCompany {
+    #[inline]
     pub(super) fn new(id: String) -> Self {
         Self { id }
     }
@@ -6497,6 +6969,7 @@ impl UpdateCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for UpdateCompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6523,6 +6996,7 @@ pub struct UpdateContact {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateContactRequest) -> Self {
         Self { id, body }
     }
@@ -6530,6 +7004,7 @@ impl UpdateContact {
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Endpoint for UpdateContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6557,6 +7032,7 @@ pub struct UpdateContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
+    #[inline]
     pub(super) fn new(
         id: String,
         body: types::UpdateContentImportSourceRequest,
@@ -6567,6 +7043,7 @@ impl UpdateContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for UpdateContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6594,6 +7071,7 @@ pub struct UpdateContentSnippet {
 }
 #[cfg(feature = "content-snippets")]
 impl UpdateContentSnippet {
+    #[inline]
     pub(super) fn new(id: String, body: types::ContentSnippetUpdateRequest) -> Self {
         Self { id, body }
     }
@@ -6601,6 +7079,7 @@ impl UpdateContentSnippet {
 #[cfg(feature = "content-snippets")]
 impl Endpoint for UpdateContentSnippet {
     type Answer = crate::runtime::endpoint::Json<types::ContentSnippet>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6629,6 +7108,7 @@ pub struct UpdateConversation {
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateConversationRequest) -> Self {
         Self { id, body, display_as: None }
     }
@@ -6636,6 +7116,7 @@ impl UpdateConversation {
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl Endpoint for UpdateConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6673,6 +7154,7 @@ pub struct UpdateConversationPart {
 }
 #[cfg(feature = "conversations")]
 impl UpdateConversationPart {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         id: String,
@@ -6684,6 +7166,7 @@ impl UpdateConversationPart {
 #[cfg(feature = "conversations")]
 impl Endpoint for UpdateConversationPart {
     type Answer = crate::runtime::endpoint::Json<types::ConversationPart>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6718,6 +7201,7 @@ pub struct UpdateDataAttribute {
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateDataAttributeRequest) -> Self {
         Self { id, body }
     }
@@ -6725,6 +7209,7 @@ impl UpdateDataAttribute {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for UpdateDataAttribute {
     type Answer = crate::runtime::endpoint::Json<types::DataAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6752,6 +7237,7 @@ pub struct UpdateDataConnector {
 }
 #[cfg(feature = "data-connectors")]
 impl UpdateDataConnector {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateDataConnectorRequest) -> Self {
         Self { id, body }
     }
@@ -6759,6 +7245,7 @@ impl UpdateDataConnector {
 #[cfg(feature = "data-connectors")]
 impl Endpoint for UpdateDataConnector {
     type Answer = crate::runtime::endpoint::Json<types::DataConnectorDetail>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PATCH,
@@ -6786,6 +7273,7 @@ pub struct UpdateExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateExternalPageRequest) -> Self {
         Self { id, body }
     }
@@ -6793,6 +7281,7 @@ impl UpdateExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for UpdateExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6820,6 +7309,7 @@ pub struct UpdateFolder {
 }
 #[cfg(feature = "folders")]
 impl UpdateFolder {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateFolderBody) -> Self {
         Self { id, body }
     }
@@ -6827,6 +7317,7 @@ impl UpdateFolder {
 #[cfg(feature = "folders")]
 impl Endpoint for UpdateFolder {
     type Answer = crate::runtime::endpoint::Json<types::Folder>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6854,6 +7345,7 @@ pub struct UpdateInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateInternalArticleRequest) -> Self {
         Self { id, body }
     }
@@ -6861,6 +7353,7 @@ impl UpdateInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for UpdateInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6888,6 +7381,7 @@ pub struct UpdateNewsItem {
 }
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
+    #[inline]
     pub(super) fn new(id: String, body: types::NewsItemRequest) -> Self {
         Self { id, body }
     }
@@ -6895,6 +7389,7 @@ impl UpdateNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for UpdateNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6922,6 +7417,7 @@ pub struct UpdateTicket {
 }
 #[cfg(feature = "tickets")]
 impl UpdateTicket {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateTicketBody) -> Self {
         Self { id, body }
     }
@@ -6929,6 +7425,7 @@ impl UpdateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for UpdateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6956,6 +7453,7 @@ pub struct UpdateTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
+    #[inline]
     pub(super) fn new(id: String, body: types::UpdateTicketTypeRequest) -> Self {
         Self { id, body }
     }
@@ -6963,6 +7461,7 @@ impl UpdateTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for UpdateTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -6991,6 +7490,7 @@ pub struct UpdateTicketTypeAttribute {
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl UpdateTicketTypeAttribute {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         id: String,
@@ -7002,6 +7502,7 @@ impl UpdateTicketTypeAttribute {
 #[cfg(feature = "ticket-type-attributes")]
 impl Endpoint for UpdateTicketTypeAttribute {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -7035,6 +7536,7 @@ pub struct UpdateVisitor {
 }
 #[cfg(feature = "visitors")]
 impl UpdateVisitor {
+    #[inline]
     pub(super) fn new(body: types::UpdateVisitorRequest) -> Self {
         Self { body }
     }
@@ -7042,6 +7544,7 @@ impl UpdateVisitor {
 #[cfg(feature = "visitors")]
 impl Endpoint for UpdateVisitor {
     type Answer = crate::runtime::endpoint::Json<types::Visitor>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");

@@ -56,6 +56,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn archive_contact(
         &self,
         contact_id: impl Into<String>,
@@ -83,6 +84,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn attach_contact_to_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -121,6 +123,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn attach_contact_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn attach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -190,6 +194,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn attach_tag_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -219,6 +224,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn attach_tag_to_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -251,6 +257,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn attach_tag_to_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -273,6 +280,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn block_contact(
         &self,
         contact_id: impl Into<String>,
@@ -292,6 +300,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn cancel_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -319,6 +328,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn convert_conversation_to_ticket(
         &self,
         conversation_id: impl Into<String>,
@@ -359,6 +369,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn convert_visitor(
         &self,
         body: types::ConvertVisitorRequest,
@@ -404,6 +415,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_article(
         &self,
         body: types::CreateArticleRequest,
@@ -428,6 +440,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_collection(
         &self,
         body: types::CreateCollectionRequest,
@@ -452,6 +465,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_contact(
         &self,
         body: types::CreateContactRequest,
@@ -477,6 +491,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_content_import_source(
         &self,
         body: types::CreateContentImportSourceRequest,
@@ -514,6 +529,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_conversation(
         &self,
         body: types::CreateConversationRequest,
@@ -553,6 +569,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_custom_object_instances(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -583,6 +600,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_data_attribute(
         &self,
         body: types::CreateDataAttributeRequest,
@@ -645,6 +663,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_data_event(
         &self,
         body: types::CreateDataEventRequest,
@@ -686,6 +705,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_data_export(
         &self,
         body: types::CreateDataExportsRequest,
@@ -715,6 +735,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_external_page(
         &self,
         body: types::CreateExternalPageRequest,
@@ -740,6 +761,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_internal_article(
         &self,
         body: types::CreateInternalArticleRequest,
@@ -828,6 +850,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_message(
         &self,
         body: types::CreateMessageRequest,
@@ -873,6 +896,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_news_item(
         &self,
         body: types::NewsItemRequest,
@@ -901,6 +925,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_note(
         &self,
         contact_id: impl Into<String>,
@@ -933,6 +958,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_or_update_company(
         &self,
         body: types::CreateOrUpdateCompanyRequest,
@@ -972,6 +998,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_phone_switch(
         &self,
         body: types::CreatePhoneSwitchRequest,
@@ -1010,6 +1037,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_tag(
         &self,
         body: types::CreateTagBody,
@@ -1033,6 +1061,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -1064,6 +1093,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_ticket_type(
         &self,
         body: types::CreateTicketTypeRequest,
@@ -1094,6 +1124,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn create_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -1129,6 +1160,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn data_event_summaries(
         &self,
         body: types::CreateDataEventSummariesRequest,
@@ -1148,6 +1180,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_article(
         &self,
         article_id: impl Into<String>,
@@ -1167,6 +1200,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_collection(
         &self,
         collection_id: impl Into<String>,
@@ -1194,6 +1228,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_company(
         &self,
         company_id: impl Into<String>,
@@ -1213,6 +1248,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1232,6 +1268,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_content_import_source(
         &self,
         source_id: impl Into<String>,
@@ -1255,6 +1292,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1276,6 +1314,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1299,6 +1338,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1322,6 +1362,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_external_page(
         &self,
         page_id: impl Into<String>,
@@ -1341,6 +1382,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -1360,6 +1402,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_news_item(
         &self,
         news_item_id: impl Into<String>,
@@ -1379,6 +1422,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_tag(
         &self,
         tag_id: impl Into<String>,
@@ -1402,6 +1446,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn delete_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1426,6 +1471,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn detach_contact_from_a_company(
         &self,
         contact_id: impl Into<String>,
@@ -1462,6 +1508,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn detach_contact_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1489,6 +1536,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn detach_subscription_type_to_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1514,6 +1562,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn detach_tag_from_contact(
         &self,
         contact_id: impl Into<String>,
@@ -1546,6 +1595,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn detach_tag_from_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -1580,6 +1630,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn detach_tag_from_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1611,6 +1662,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn download_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1634,6 +1686,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn enqueue_create_ticket(
         &self,
         body: types::CreateTicketBody,
@@ -1654,6 +1707,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn find_tag(
         &self,
         tag_id: impl Into<String>,
@@ -1673,6 +1727,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_content_import_source(
         &self,
         source_id: impl Into<String>,
@@ -1694,6 +1749,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_custom_object_instances_by_external_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1717,6 +1773,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_custom_object_instances_by_id(
         &self,
         custom_object_type_identifier: impl Into<String>,
@@ -1744,6 +1801,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_data_export(
         &self,
         job_identifier: impl Into<String>,
@@ -1767,6 +1825,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_download_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -1792,6 +1851,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_export_reporting_data_by_job_identifier(
         &self,
         app_id: impl Into<String>,
@@ -1817,6 +1877,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_export_reporting_data_get_datasets(
         &self,
     ) -> crate::runtime::Request<operations::GetExportReportingDataGetDatasets> {
@@ -1835,6 +1896,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_external_page(
         &self,
         page_id: impl Into<String>,
@@ -1854,6 +1916,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_ip_allowlist(
         &self,
     ) -> crate::runtime::Request<operations::GetIpAllowlist> {
@@ -1872,6 +1935,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -1891,6 +1955,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn get_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
@@ -1914,6 +1979,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn identify_admin(&self) -> crate::runtime::Request<operations::IdentifyAdmin> {
         let inputs = operations::IdentifyAdmin::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1930,6 +1996,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn jobs_status(
         &self,
         job_id: impl Into<String>,
@@ -1954,6 +2021,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_activity_logs(
         &self,
         created_at_after: impl Into<String>,
@@ -1973,6 +2041,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_admins(&self) -> crate::runtime::Request<operations::ListAdmins> {
         let inputs = operations::ListAdmins::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -1993,6 +2062,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_all_collections(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCollections> {
@@ -2021,6 +2091,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ListAllCompanies> {
@@ -2045,6 +2116,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_articles(&self) -> crate::runtime::Request<operations::ListArticles> {
         let inputs = operations::ListArticles::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2065,6 +2137,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_attached_contacts(
         &self,
         company_id: impl Into<String>,
@@ -2086,6 +2159,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_attached_segments_for_companies(
         &self,
         company_id: impl Into<String>,
@@ -2107,6 +2181,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_away_status_reasons(
         &self,
     ) -> crate::runtime::Request<operations::ListAwayStatusReasons> {
@@ -2127,6 +2202,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_calls(&self) -> crate::runtime::Request<operations::ListCalls> {
         let inputs = operations::ListCalls::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2152,6 +2228,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_calls_with_transcripts(
         &self,
         body: types::ListCallsWithTranscriptsBody,
@@ -2173,6 +2250,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_companies_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2202,6 +2280,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_contacts(&self) -> crate::runtime::Request<operations::ListContacts> {
         let inputs = operations::ListContacts::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2218,6 +2297,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_content_import_sources(
         &self,
     ) -> crate::runtime::Request<operations::ListContentImportSources> {
@@ -2244,6 +2324,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_conversations(
         &self,
     ) -> crate::runtime::Request<operations::ListConversations> {
@@ -2266,6 +2347,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -2277,6 +2359,7 @@ impl Client {
     #[deprecated(
         note = "renamed to `list_data_attributes` (the upstream name is a typo)"
     )]
+    #[inline]
     pub fn lis_data_attributes(
         &self,
     ) -> crate::runtime::Request<operations::ListDataAttributes> {
@@ -2313,6 +2396,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -2324,6 +2408,7 @@ impl Client {
     #[cfg(feature = "data-events")]
     /// The upstream name of [`Client::list_data_events`].
     #[deprecated(note = "renamed to `list_data_events` (the upstream name is a typo)")]
+    #[inline]
     pub fn lis_data_events(
         &self,
         filter: types::ListDataEventsFilter,
@@ -2343,6 +2428,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_external_pages(
         &self,
     ) -> crate::runtime::Request<operations::ListExternalPages> {
@@ -2361,6 +2447,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_help_centers(
         &self,
     ) -> crate::runtime::Request<operations::ListHelpCenters> {
@@ -2381,6 +2468,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::ListInternalArticles> {
@@ -2401,6 +2489,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_live_newsfeed_items(
         &self,
         newsfeed_id: impl Into<String>,
@@ -2422,6 +2511,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_news_items(&self) -> crate::runtime::Request<operations::ListNewsItems> {
         let inputs = operations::ListNewsItems::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2440,6 +2530,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_newsfeeds(&self) -> crate::runtime::Request<operations::ListNewsfeeds> {
         let inputs = operations::ListNewsfeeds::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2458,6 +2549,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_notes(
         &self,
         contact_id: impl Into<String>,
@@ -2477,6 +2569,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_segments(&self) -> crate::runtime::Request<operations::ListSegments> {
         let inputs = operations::ListSegments::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2493,6 +2586,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_segments_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2512,6 +2606,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_subscription_types(
         &self,
     ) -> crate::runtime::Request<operations::ListSubscriptionTypes> {
@@ -2540,6 +2635,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_subscriptions_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2559,6 +2655,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_tags(&self) -> crate::runtime::Request<operations::ListTags> {
         let inputs = operations::ListTags::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2575,6 +2672,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_tags_for_a_contact(
         &self,
         contact_id: impl Into<String>,
@@ -2594,6 +2692,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_teams(&self) -> crate::runtime::Request<operations::ListTeams> {
         let inputs = operations::ListTeams::new();
         crate::runtime::Request::new(&self.transport, inputs)
@@ -2610,6 +2709,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_ticket_states(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketStates> {
@@ -2628,6 +2728,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn list_ticket_types(
         &self,
     ) -> crate::runtime::Request<operations::ListTicketTypes> {
@@ -2661,6 +2762,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn manage_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -2696,6 +2798,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn merge_contact(
         &self,
         body: types::MergeContactsRequest,
@@ -2726,6 +2829,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn post_export_reporting_data_enqueue(
         &self,
         body: types::PostExportReportingDataEnqueueBody,
@@ -2758,6 +2862,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn redact_conversation(
         &self,
         body: types::RedactConversationRequest,
@@ -2792,6 +2897,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn reply_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -2819,6 +2925,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn reply_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -2862,6 +2969,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn reply_to_fin(
         &self,
         body: types::ReplyToFinBody,
@@ -2883,6 +2991,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_a_company_by_id(
         &self,
         company_id: impl Into<String>,
@@ -2902,6 +3011,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_admin(
         &self,
         admin_id: impl Into<String>,
@@ -2921,6 +3031,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_article(
         &self,
         article_id: impl Into<String>,
@@ -2940,6 +3051,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_collection(
         &self,
         collection_id: impl Into<String>,
@@ -2979,6 +3091,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_company(
         &self,
     ) -> crate::runtime::Request<operations::RetrieveCompany> {
@@ -3009,6 +3122,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -3028,6 +3142,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_help_center(
         &self,
         help_center_id: impl Into<String>,
@@ -3047,6 +3162,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -3068,6 +3184,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_news_item(
         &self,
         news_item_id: impl Into<String>,
@@ -3087,6 +3204,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_newsfeed(
         &self,
         newsfeed_id: impl Into<String>,
@@ -3106,6 +3224,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_note(
         &self,
         note_id: impl Into<String>,
@@ -3125,6 +3244,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_segment(
         &self,
         segment_id: impl Into<String>,
@@ -3144,6 +3264,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_team(
         &self,
         team_id: impl Into<String>,
@@ -3163,6 +3284,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn retrieve_visitor_with_user_id(
         &self,
         user_id: impl Into<String>,
@@ -3199,6 +3321,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn scroll_over_all_companies(
         &self,
     ) -> crate::runtime::Request<operations::ScrollOverAllCompanies> {
@@ -3223,6 +3346,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn search_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchArticles> {
@@ -3402,6 +3526,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn search_contacts(
         &self,
         body: types::SearchRequest,
@@ -3552,6 +3677,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn search_conversations(
         &self,
         body: types::SearchRequest,
@@ -3571,6 +3697,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn search_internal_articles(
         &self,
     ) -> crate::runtime::Request<operations::SearchInternalArticles> {
@@ -3689,6 +3816,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn search_tickets(
         &self,
         body: types::SearchRequest,
@@ -3717,6 +3845,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn set_away_admin(
         &self,
         admin_id: impl Into<String>,
@@ -3737,6 +3866,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn show_call(
         &self,
         call_id: impl Into<String>,
@@ -3756,6 +3886,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn show_call_recording(
         &self,
         call_id: impl Into<String>,
@@ -3775,6 +3906,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn show_call_transcript(
         &self,
         call_id: impl Into<String>,
@@ -3798,6 +3930,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn show_contact(
         &self,
         contact_id: impl Into<String>,
@@ -3819,6 +3952,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn show_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -3865,6 +3999,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn start_fin_conversation(
         &self,
         body: types::StartFinConversationBody,
@@ -3906,6 +4041,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn submit_fin_csat(
         &self,
         body: types::SubmitFinCsatBody,
@@ -3925,6 +4061,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn unarchive_contact(
         &self,
         contact_id: impl Into<String>,
@@ -3957,6 +4094,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_article(
         &self,
         article_id: impl Into<String>,
@@ -3985,6 +4123,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_collection(
         &self,
         collection_id: impl Into<String>,
@@ -4016,6 +4155,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_company(
         &self,
         company_id: impl Into<String>,
@@ -4051,6 +4191,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_contact(
         &self,
         contact_id: impl Into<String>,
@@ -4080,6 +4221,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_content_import_source(
         &self,
         source_id: impl Into<String>,
@@ -4136,6 +4278,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_conversation(
         &self,
         conversation_id: impl Into<String>,
@@ -4181,6 +4324,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_data_attribute(
         &self,
         data_attribute_id: impl Into<String>,
@@ -4217,6 +4361,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_external_page(
         &self,
         page_id: impl Into<String>,
@@ -4246,6 +4391,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_internal_article(
         &self,
         internal_article_id: impl Into<String>,
@@ -4281,6 +4427,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_ip_allowlist(
         &self,
         body: types::IpAllowlist,
@@ -4313,6 +4460,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_news_item(
         &self,
         news_item_id: impl Into<String>,
@@ -4340,6 +4488,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_ticket(
         &self,
         ticket_id: impl Into<String>,
@@ -4372,6 +4521,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_ticket_type(
         &self,
         ticket_type_id: impl Into<String>,
@@ -4401,6 +4551,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_ticket_type_attribute(
         &self,
         ticket_type_id: impl Into<String>,
@@ -4436,6 +4587,7 @@ impl Client {
     /// ```
     ///
     /// Compiled, and run against `test_util::MockApi`, in the crate's `tests/examples_v2_14.rs`.
+    #[inline]
     pub fn update_visitor(
         &self,
         body: types::UpdateVisitorRequest,

@@ -14,6 +14,7 @@ pub struct ArchiveContact {
 }
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -21,6 +22,7 @@ impl ArchiveContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for ArchiveContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactArchived>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -48,6 +50,7 @@ pub struct AttachContactToACompany {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
+    #[inline]
     pub(super) fn new(
         contact_id: String,
         body: types::AttachContactToACompanyBody,
@@ -58,6 +61,7 @@ impl AttachContactToACompany {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for AttachContactToACompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -86,6 +90,7 @@ pub struct AttachContactToConversation {
 }
 #[cfg(feature = "conversations")]
 impl AttachContactToConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::AttachContactToConversationRequest,
@@ -96,6 +101,7 @@ impl AttachContactToConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for AttachContactToConversation {
     type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -127,6 +133,7 @@ pub struct AttachSubscriptionTypeToContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl AttachSubscriptionTypeToContact {
+    #[inline]
     pub(super) fn new(
         contact_id: String,
         body: types::AttachSubscriptionTypeToContactBody,
@@ -137,6 +144,7 @@ impl AttachSubscriptionTypeToContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for AttachSubscriptionTypeToContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -165,6 +173,7 @@ pub struct AttachTagToContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl AttachTagToContact {
+    #[inline]
     pub(super) fn new(contact_id: String, body: types::AttachTagToContactBody) -> Self {
         Self { contact_id, body }
     }
@@ -172,6 +181,7 @@ impl AttachTagToContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for AttachTagToContact {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -200,6 +210,7 @@ pub struct AttachTagToConversation {
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
+    #[inline]
     pub(super) fn new(conversation_id: String, body: types::AttachTagToBody) -> Self {
         Self { conversation_id, body }
     }
@@ -207,6 +218,7 @@ impl AttachTagToConversation {
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl Endpoint for AttachTagToConversation {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -237,6 +249,7 @@ pub struct AttachTagToTicket {
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String, body: types::AttachTagToBody) -> Self {
         Self { ticket_id, body }
     }
@@ -244,6 +257,7 @@ impl AttachTagToTicket {
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl Endpoint for AttachTagToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -271,6 +285,7 @@ pub struct BlockContact {
 }
 #[cfg(feature = "contacts")]
 impl BlockContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -278,6 +293,7 @@ impl BlockContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for BlockContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactBlocked>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -304,6 +320,7 @@ pub struct CancelDataExport {
 }
 #[cfg(feature = "data-export")]
 impl CancelDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -311,6 +328,7 @@ impl CancelDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for CancelDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -339,6 +357,7 @@ pub struct ConvertConversationToTicket {
 }
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::ConvertConversationToTicketRequest,
@@ -349,6 +368,7 @@ impl ConvertConversationToTicket {
 #[cfg(feature = "conversations")]
 impl Endpoint for ConvertConversationToTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -378,6 +398,7 @@ pub struct ConvertVisitor {
 }
 #[cfg(feature = "visitors")]
 impl ConvertVisitor {
+    #[inline]
     pub(super) fn new(body: types::ConvertVisitorRequest) -> Self {
         Self { body }
     }
@@ -385,6 +406,7 @@ impl ConvertVisitor {
 #[cfg(feature = "visitors")]
 impl Endpoint for ConvertVisitor {
     type Answer = crate::runtime::endpoint::Json<types::Contact>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -404,6 +426,7 @@ pub struct CreateArticle {
 }
 #[cfg(feature = "articles")]
 impl CreateArticle {
+    #[inline]
     pub(super) fn new(body: types::CreateArticleRequest) -> Self {
         Self { body }
     }
@@ -411,6 +434,7 @@ impl CreateArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for CreateArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/articles".to_owned());
         let request = request.operation("create_article");
@@ -427,6 +451,7 @@ pub struct CreateCollection {
 }
 #[cfg(feature = "help-center")]
 impl CreateCollection {
+    #[inline]
     pub(super) fn new(body: types::CreateCollectionRequest) -> Self {
         Self { body }
     }
@@ -434,6 +459,7 @@ impl CreateCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for CreateCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -453,6 +479,7 @@ pub struct CreateContact {
 }
 #[cfg(feature = "contacts")]
 impl CreateContact {
+    #[inline]
     pub(super) fn new(body: types::CreateContactRequest) -> Self {
         Self { body }
     }
@@ -460,6 +487,7 @@ impl CreateContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for CreateContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/contacts".to_owned());
         let request = request.operation("create_contact");
@@ -476,6 +504,7 @@ pub struct CreateContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
+    #[inline]
     pub(super) fn new(body: types::CreateContentImportSourceRequest) -> Self {
         Self { body }
     }
@@ -483,6 +512,7 @@ impl CreateContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for CreateContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -502,6 +532,7 @@ pub struct CreateConversation {
 }
 #[cfg(feature = "conversations")]
 impl CreateConversation {
+    #[inline]
     pub(super) fn new(body: types::CreateConversationRequest) -> Self {
         Self { body }
     }
@@ -509,6 +540,7 @@ impl CreateConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for CreateConversation {
     type Answer = crate::runtime::endpoint::Json<types::CreateConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -529,6 +561,7 @@ pub struct CreateCustomObjectInstances {
 }
 #[cfg(feature = "custom-object-instances")]
 impl CreateCustomObjectInstances {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         body: types::CreateOrUpdateCustomObjectInstanceRequest,
@@ -542,6 +575,7 @@ impl CreateCustomObjectInstances {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for CreateCustomObjectInstances {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -571,6 +605,7 @@ pub struct CreateDataAttribute {
 }
 #[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
+    #[inline]
     pub(super) fn new(body: types::CreateDataAttributeRequest) -> Self {
         Self { body }
     }
@@ -578,6 +613,7 @@ impl CreateDataAttribute {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for CreateDataAttribute {
     type Answer = crate::runtime::endpoint::Json<types::DataAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -597,6 +633,7 @@ pub struct CreateDataEvent {
 }
 #[cfg(feature = "data-events")]
 impl CreateDataEvent {
+    #[inline]
     pub(super) fn new(body: types::CreateDataEventRequest) -> Self {
         Self { body }
     }
@@ -604,6 +641,7 @@ impl CreateDataEvent {
 #[cfg(feature = "data-events")]
 impl Endpoint for CreateDataEvent {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/events".to_owned());
         let request = request.operation("create_data_event");
@@ -620,6 +658,7 @@ pub struct CreateDataExport {
 }
 #[cfg(feature = "data-export")]
 impl CreateDataExport {
+    #[inline]
     pub(super) fn new(body: types::CreateDataExportsRequest) -> Self {
         Self { body }
     }
@@ -627,6 +666,7 @@ impl CreateDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for CreateDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -646,6 +686,7 @@ pub struct CreateExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl CreateExternalPage {
+    #[inline]
     pub(super) fn new(body: types::CreateExternalPageRequest) -> Self {
         Self { body }
     }
@@ -653,6 +694,7 @@ impl CreateExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for CreateExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -672,6 +714,7 @@ pub struct CreateInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl CreateInternalArticle {
+    #[inline]
     pub(super) fn new(body: types::CreateInternalArticleRequest) -> Self {
         Self { body }
     }
@@ -679,6 +722,7 @@ impl CreateInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for CreateInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -698,6 +742,7 @@ pub struct CreateMessage {
 }
 #[cfg(feature = "messages")]
 impl CreateMessage {
+    #[inline]
     pub(super) fn new(body: types::CreateMessageRequest) -> Self {
         Self { body }
     }
@@ -705,6 +750,7 @@ impl CreateMessage {
 #[cfg(feature = "messages")]
 impl Endpoint for CreateMessage {
     type Answer = crate::runtime::endpoint::Json<types::Message>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/messages".to_owned());
         let request = request.operation("create_message");
@@ -721,6 +767,7 @@ pub struct CreateNewsItem {
 }
 #[cfg(feature = "news")]
 impl CreateNewsItem {
+    #[inline]
     pub(super) fn new(body: types::NewsItemRequest) -> Self {
         Self { body }
     }
@@ -728,6 +775,7 @@ impl CreateNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for CreateNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -748,6 +796,7 @@ pub struct CreateNote {
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
+    #[inline]
     pub(super) fn new(contact_id: String, body: types::CreateNoteBody) -> Self {
         Self { contact_id, body }
     }
@@ -755,6 +804,7 @@ impl CreateNote {
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl Endpoint for CreateNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -782,6 +832,7 @@ pub struct CreateOrUpdateCompany {
 }
 #[cfg(feature = "companies")]
 impl CreateOrUpdateCompany {
+    #[inline]
     pub(super) fn new(body: types::CreateOrUpdateCompanyRequest) -> Self {
         Self { body }
     }
@@ -789,6 +840,7 @@ impl CreateOrUpdateCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for CreateOrUpdateCompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/companies".to_owned());
         let request = request.operation("create_or_update_company");
@@ -805,6 +857,7 @@ pub struct CreatePhoneSwitch {
 }
 #[cfg(feature = "switch")]
 impl CreatePhoneSwitch {
+    #[inline]
     pub(super) fn new(body: types::CreatePhoneSwitchRequest) -> Self {
         Self { body }
     }
@@ -812,6 +865,7 @@ impl CreatePhoneSwitch {
 #[cfg(feature = "switch")]
 impl Endpoint for CreatePhoneSwitch {
     type Answer = crate::runtime::endpoint::Json<types::PhoneSwitch>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -831,6 +885,7 @@ pub struct CreateTag {
 }
 #[cfg(feature = "tags")]
 impl CreateTag {
+    #[inline]
     pub(super) fn new(body: types::CreateTagBody) -> Self {
         Self { body }
     }
@@ -838,6 +893,7 @@ impl CreateTag {
 #[cfg(feature = "tags")]
 impl Endpoint for CreateTag {
     type Answer = crate::runtime::endpoint::Json<types::TagBasic>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tags".to_owned());
         let request = request.operation("create_tag");
@@ -854,6 +910,7 @@ pub struct CreateTicket {
 }
 #[cfg(feature = "tickets")]
 impl CreateTicket {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
@@ -861,6 +918,7 @@ impl CreateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for CreateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/tickets".to_owned());
         let request = request.operation("create_ticket");
@@ -877,6 +935,7 @@ pub struct CreateTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl CreateTicketType {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketTypeRequest) -> Self {
         Self { body }
     }
@@ -884,6 +943,7 @@ impl CreateTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for CreateTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/ticket_types".to_owned());
         let request = request.operation("create_ticket_type");
@@ -901,6 +961,7 @@ pub struct CreateTicketTypeAttribute {
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl CreateTicketTypeAttribute {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         body: types::CreateTicketTypeAttributeRequest,
@@ -911,6 +972,7 @@ impl CreateTicketTypeAttribute {
 #[cfg(feature = "ticket-type-attributes")]
 impl Endpoint for CreateTicketTypeAttribute {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -940,6 +1002,7 @@ pub struct DataEventSummaries {
 }
 #[cfg(feature = "data-events")]
 impl DataEventSummaries {
+    #[inline]
     pub(super) fn new(body: types::CreateDataEventSummariesRequest) -> Self {
         Self { body }
     }
@@ -947,6 +1010,7 @@ impl DataEventSummaries {
 #[cfg(feature = "data-events")]
 impl Endpoint for DataEventSummaries {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -966,6 +1030,7 @@ pub struct DeleteArticle {
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
+    #[inline]
     pub(super) fn new(article_id: String) -> Self {
         Self { article_id }
     }
@@ -973,6 +1038,7 @@ impl DeleteArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for DeleteArticle {
     type Answer = crate::runtime::endpoint::Json<types::DeletedArticleObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -998,6 +1064,7 @@ pub struct DeleteCollection {
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
+    #[inline]
     pub(super) fn new(collection_id: String) -> Self {
         Self { collection_id }
     }
@@ -1005,6 +1072,7 @@ impl DeleteCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for DeleteCollection {
     type Answer = crate::runtime::endpoint::Json<types::DeletedCollectionObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1030,6 +1098,7 @@ pub struct DeleteCompany {
 }
 #[cfg(feature = "companies")]
 impl DeleteCompany {
+    #[inline]
     pub(super) fn new(company_id: String) -> Self {
         Self { company_id }
     }
@@ -1037,6 +1106,7 @@ impl DeleteCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for DeleteCompany {
     type Answer = crate::runtime::endpoint::Json<types::DeletedCompanyObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1062,6 +1132,7 @@ pub struct DeleteContact {
 }
 #[cfg(feature = "contacts")]
 impl DeleteContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -1069,6 +1140,7 @@ impl DeleteContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for DeleteContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1094,6 +1166,7 @@ pub struct DeleteContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
+    #[inline]
     pub(super) fn new(source_id: String) -> Self {
         Self { source_id }
     }
@@ -1101,6 +1174,7 @@ impl DeleteContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for DeleteContentImportSource {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1126,6 +1200,7 @@ pub struct DeleteConversation {
 }
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
+    #[inline]
     pub(super) fn new(conversation_id: String) -> Self {
         Self { conversation_id }
     }
@@ -1133,6 +1208,7 @@ impl DeleteConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for DeleteConversation {
     type Answer = crate::runtime::endpoint::Json<types::ConversationDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1161,6 +1237,7 @@ pub struct DeleteCustomObjectInstancesByExternalId {
 }
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesByExternalId {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         custom_object_instance_id: String,
@@ -1174,6 +1251,7 @@ impl DeleteCustomObjectInstancesByExternalId {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for DeleteCustomObjectInstancesByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstanceDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1211,6 +1289,7 @@ pub struct DeleteCustomObjectInstancesById {
 }
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesById {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         external_id: String,
@@ -1224,6 +1303,7 @@ impl DeleteCustomObjectInstancesById {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for DeleteCustomObjectInstancesById {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstanceDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1254,6 +1334,7 @@ pub struct DeleteExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
+    #[inline]
     pub(super) fn new(page_id: String) -> Self {
         Self { page_id }
     }
@@ -1261,6 +1342,7 @@ impl DeleteExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for DeleteExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1286,6 +1368,7 @@ pub struct DeleteInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
+    #[inline]
     pub(super) fn new(internal_article_id: String) -> Self {
         Self { internal_article_id }
     }
@@ -1293,6 +1376,7 @@ impl DeleteInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for DeleteInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::DeletedInternalArticleObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1320,6 +1404,7 @@ pub struct DeleteNewsItem {
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
+    #[inline]
     pub(super) fn new(news_item_id: String) -> Self {
         Self { news_item_id }
     }
@@ -1327,6 +1412,7 @@ impl DeleteNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for DeleteNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::DeletedObject>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1352,6 +1438,7 @@ pub struct DeleteTag {
 }
 #[cfg(feature = "tags")]
 impl DeleteTag {
+    #[inline]
     pub(super) fn new(tag_id: String) -> Self {
         Self { tag_id }
     }
@@ -1359,6 +1446,7 @@ impl DeleteTag {
 #[cfg(feature = "tags")]
 impl Endpoint for DeleteTag {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1384,6 +1472,7 @@ pub struct DeleteTicket {
 }
 #[cfg(feature = "tickets")]
 impl DeleteTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String) -> Self {
         Self { ticket_id }
     }
@@ -1391,6 +1480,7 @@ impl DeleteTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for DeleteTicket {
     type Answer = crate::runtime::endpoint::Json<types::TicketDeleted>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1417,6 +1507,7 @@ pub struct DetachContactFromACompany {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
+    #[inline]
     pub(super) fn new(contact_id: String, company_id: String) -> Self {
         Self { contact_id, company_id }
     }
@@ -1424,6 +1515,7 @@ impl DetachContactFromACompany {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for DetachContactFromACompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1456,6 +1548,7 @@ pub struct DetachContactFromConversation {
 }
 #[cfg(feature = "conversations")]
 impl DetachContactFromConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         contact_id: String,
@@ -1471,6 +1564,7 @@ impl DetachContactFromConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for DetachContactFromConversation {
     type Answer = crate::runtime::endpoint::Json<types::ContactConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1505,6 +1599,7 @@ pub struct DetachSubscriptionTypeToContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl DetachSubscriptionTypeToContact {
+    #[inline]
     pub(super) fn new(contact_id: String, subscription_id: String) -> Self {
         Self {
             contact_id,
@@ -1515,6 +1610,7 @@ impl DetachSubscriptionTypeToContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for DetachSubscriptionTypeToContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1548,6 +1644,7 @@ pub struct DetachTagFromContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl DetachTagFromContact {
+    #[inline]
     pub(super) fn new(contact_id: String, tag_id: String) -> Self {
         Self { contact_id, tag_id }
     }
@@ -1555,6 +1652,7 @@ impl DetachTagFromContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for DetachTagFromContact {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1586,6 +1684,7 @@ pub struct DetachTagFromConversation {
 }
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         tag_id: String,
@@ -1601,6 +1700,7 @@ impl DetachTagFromConversation {
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl Endpoint for DetachTagFromConversation {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1636,6 +1736,7 @@ pub struct DetachTagFromTicket {
 }
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
+    #[inline]
     pub(super) fn new(
         ticket_id: String,
         tag_id: String,
@@ -1647,6 +1748,7 @@ impl DetachTagFromTicket {
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl Endpoint for DetachTagFromTicket {
     type Answer = crate::runtime::endpoint::Json<types::Tag>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::DELETE,
@@ -1677,6 +1779,7 @@ pub struct DownloadDataExport {
 }
 #[cfg(feature = "data-export")]
 impl DownloadDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -1684,6 +1787,7 @@ impl DownloadDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for DownloadDataExport {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1711,6 +1815,7 @@ pub struct EnqueueCreateTicket {
 }
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
+    #[inline]
     pub(super) fn new(body: types::CreateTicketBody) -> Self {
         Self { body }
     }
@@ -1718,6 +1823,7 @@ impl EnqueueCreateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for EnqueueCreateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Jobs>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -1737,6 +1843,7 @@ pub struct FindTag {
 }
 #[cfg(feature = "tags")]
 impl FindTag {
+    #[inline]
     pub(super) fn new(tag_id: String) -> Self {
         Self { tag_id }
     }
@@ -1744,6 +1851,7 @@ impl FindTag {
 #[cfg(feature = "tags")]
 impl Endpoint for FindTag {
     type Answer = crate::runtime::endpoint::Json<types::TagBasic>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1769,6 +1877,7 @@ pub struct GetContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl GetContentImportSource {
+    #[inline]
     pub(super) fn new(source_id: String) -> Self {
         Self { source_id }
     }
@@ -1776,6 +1885,7 @@ impl GetContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for GetContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1802,6 +1912,7 @@ pub struct GetCustomObjectInstancesByExternalId {
 }
 #[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesByExternalId {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         external_id: String,
@@ -1815,6 +1926,7 @@ impl GetCustomObjectInstancesByExternalId {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for GetCustomObjectInstancesByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1846,6 +1958,7 @@ pub struct GetCustomObjectInstancesById {
 }
 #[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesById {
+    #[inline]
     pub(super) fn new(
         custom_object_type_identifier: String,
         custom_object_instance_id: String,
@@ -1859,6 +1972,7 @@ impl GetCustomObjectInstancesById {
 #[cfg(feature = "custom-object-instances")]
 impl Endpoint for GetCustomObjectInstancesById {
     type Answer = crate::runtime::endpoint::Json<types::CustomObjectInstance>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1895,6 +2009,7 @@ pub struct GetDataExport {
 }
 #[cfg(feature = "data-export")]
 impl GetDataExport {
+    #[inline]
     pub(super) fn new(job_identifier: String) -> Self {
         Self { job_identifier }
     }
@@ -1902,6 +2017,7 @@ impl GetDataExport {
 #[cfg(feature = "data-export")]
 impl Endpoint for GetDataExport {
     type Answer = crate::runtime::endpoint::Json<types::DataExport>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1930,6 +2046,7 @@ pub struct GetDownloadReportingDataByJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataByJobIdentifier {
+    #[inline]
     pub(super) fn new(app_id: String, job_identifier: String) -> Self {
         Self { app_id, job_identifier }
     }
@@ -1937,6 +2054,7 @@ impl GetDownloadReportingDataByJobIdentifier {
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for GetDownloadReportingDataByJobIdentifier {
     type Answer = crate::runtime::endpoint::NoContent;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -1969,6 +2087,7 @@ pub struct GetExportReportingDataByJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataByJobIdentifier {
+    #[inline]
     pub(super) fn new(
         app_id: String,
         client_id: String,
@@ -1984,6 +2103,7 @@ impl GetExportReportingDataByJobIdentifier {
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for GetExportReportingDataByJobIdentifier {
     type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2013,6 +2133,7 @@ impl Endpoint for GetExportReportingDataByJobIdentifier {
 pub struct GetExportReportingDataGetDatasets {}
 #[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataGetDatasets {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2022,6 +2143,7 @@ impl Endpoint for GetExportReportingDataGetDatasets {
     type Answer = crate::runtime::endpoint::Json<
         types::GetExportReportingDataGetDatasetsResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2040,6 +2162,7 @@ pub struct GetExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl GetExternalPage {
+    #[inline]
     pub(super) fn new(page_id: String) -> Self {
         Self { page_id }
     }
@@ -2047,6 +2170,7 @@ impl GetExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for GetExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2070,6 +2194,7 @@ impl Endpoint for GetExternalPage {
 pub struct GetIpAllowlist {}
 #[cfg(feature = "ip-allowlist")]
 impl GetIpAllowlist {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2077,6 +2202,7 @@ impl GetIpAllowlist {
 #[cfg(feature = "ip-allowlist")]
 impl Endpoint for GetIpAllowlist {
     type Answer = crate::runtime::endpoint::Json<types::IpAllowlist>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ip_allowlist".to_owned());
         let request = request.operation("get_ip_allowlist");
@@ -2092,6 +2218,7 @@ pub struct GetTicket {
 }
 #[cfg(feature = "tickets")]
 impl GetTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String) -> Self {
         Self { ticket_id }
     }
@@ -2099,6 +2226,7 @@ impl GetTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for GetTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2124,6 +2252,7 @@ pub struct GetTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl GetTicketType {
+    #[inline]
     pub(super) fn new(ticket_type_id: String) -> Self {
         Self { ticket_type_id }
     }
@@ -2131,6 +2260,7 @@ impl GetTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for GetTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2156,6 +2286,7 @@ impl Endpoint for GetTicketType {
 pub struct IdentifyAdmin {}
 #[cfg(feature = "admins")]
 impl IdentifyAdmin {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2163,6 +2294,7 @@ impl IdentifyAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for IdentifyAdmin {
     type Answer = crate::runtime::endpoint::Json<types::AdminWithApp>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/me".to_owned());
         let request = request.operation("identify_admin");
@@ -2178,6 +2310,7 @@ pub struct JobsStatus {
 }
 #[cfg(feature = "jobs")]
 impl JobsStatus {
+    #[inline]
     pub(super) fn new(job_id: String) -> Self {
         Self { job_id }
     }
@@ -2185,6 +2318,7 @@ impl JobsStatus {
 #[cfg(feature = "jobs")]
 impl Endpoint for JobsStatus {
     type Answer = crate::runtime::endpoint::Json<types::Jobs>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2213,6 +2347,7 @@ pub struct ListActivityLogs {
 }
 #[cfg(feature = "admins")]
 impl ListActivityLogs {
+    #[inline]
     pub(super) fn new(created_at_after: String) -> Self {
         Self {
             created_at_after,
@@ -2225,6 +2360,7 @@ impl ListActivityLogs {
 #[cfg(feature = "admins")]
 impl Endpoint for ListActivityLogs {
     type Answer = crate::runtime::endpoint::Json<types::ActivityLogList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2254,6 +2390,7 @@ impl Request<ListActivityLogs> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2263,11 +2400,13 @@ impl Request<ListActivityLogs> {
 impl Paginated for ListActivityLogs {
     type Item = Option<types::ActivityLog>;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ActivityLogList,
     ) -> Option<&mut Vec<Option<types::ActivityLog>>> {
         Some(page).and_then(|value| value.activity_logs.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ActivityLogList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2275,6 +2414,7 @@ impl Paginated for ListActivityLogs {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2287,6 +2427,7 @@ pub struct ListAdmins {
 }
 #[cfg(feature = "admins")]
 impl ListAdmins {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { display_avatar: None }
     }
@@ -2294,6 +2435,7 @@ impl ListAdmins {
 #[cfg(feature = "admins")]
 impl Endpoint for ListAdmins {
     type Answer = crate::runtime::endpoint::Json<types::AdminList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/admins".to_owned());
         let request = request.operation("list_admins");
@@ -2305,6 +2447,7 @@ impl Endpoint for ListAdmins {
 #[cfg(feature = "admins")]
 impl Request<ListAdmins> {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
+    #[inline]
     pub fn display_avatar(mut self, value: bool) -> Self {
         self.endpoint.display_avatar = Some(value);
         self
@@ -2319,6 +2462,7 @@ pub struct ListAllCollections {
 }
 #[cfg(feature = "help-center")]
 impl ListAllCollections {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -2329,6 +2473,7 @@ impl ListAllCollections {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListAllCollections {
     type Answer = crate::runtime::endpoint::Json<types::CollectionList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2349,6 +2494,7 @@ impl Request<ListAllCollections> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2358,9 +2504,11 @@ impl Request<ListAllCollections> {
 impl Paginated for ListAllCollections {
     type Item = types::Collection;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CollectionList) -> Option<&mut Vec<types::Collection>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CollectionList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2368,6 +2516,7 @@ impl Paginated for ListAllCollections {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2382,6 +2531,7 @@ pub struct ListAllCompanies {
 }
 #[cfg(feature = "companies")]
 impl ListAllCompanies {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             page: None,
@@ -2393,6 +2543,7 @@ impl ListAllCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ListAllCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -2409,11 +2560,13 @@ impl Endpoint for ListAllCompanies {
 #[cfg(feature = "companies")]
 impl Request<ListAllCompanies> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to return per page. Defaults to 15
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2428,9 +2581,11 @@ impl Request<ListAllCompanies> {
 impl Paginated for ListAllCompanies {
     type Item = types::Company;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -2441,6 +2596,7 @@ impl Paginated for ListAllCompanies {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -2454,6 +2610,7 @@ pub struct ListArticles {
 }
 #[cfg(feature = "articles")]
 impl ListArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -2464,6 +2621,7 @@ impl ListArticles {
 #[cfg(feature = "articles")]
 impl Endpoint for ListArticles {
     type Answer = crate::runtime::endpoint::Json<types::ArticleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/articles".to_owned());
         let request = request.operation("list_articles");
@@ -2481,6 +2639,7 @@ impl Request<ListArticles> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2490,9 +2649,11 @@ impl Request<ListArticles> {
 impl Paginated for ListArticles {
     type Item = types::ArticleListItem;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ArticleList) -> Option<&mut Vec<types::ArticleListItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ArticleList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2500,6 +2661,7 @@ impl Paginated for ListArticles {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2514,6 +2676,7 @@ pub struct ListAttachedContacts {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
+    #[inline]
     pub(super) fn new(company_id: String) -> Self {
         Self {
             company_id,
@@ -2525,6 +2688,7 @@ impl ListAttachedContacts {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for ListAttachedContacts {
     type Answer = crate::runtime::endpoint::Json<types::CompanyAttachedContacts>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2553,6 +2717,7 @@ impl Request<ListAttachedContacts> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2562,11 +2727,13 @@ impl Request<ListAttachedContacts> {
 impl Paginated for ListAttachedContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::CompanyAttachedContacts,
     ) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyAttachedContacts) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2574,6 +2741,7 @@ impl Paginated for ListAttachedContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2586,6 +2754,7 @@ pub struct ListAttachedSegmentsForCompanies {
 }
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
+    #[inline]
     pub(super) fn new(company_id: String) -> Self {
         Self { company_id }
     }
@@ -2593,6 +2762,7 @@ impl ListAttachedSegmentsForCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ListAttachedSegmentsForCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyAttachedSegments>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2617,6 +2787,7 @@ impl Endpoint for ListAttachedSegmentsForCompanies {
 pub struct ListAwayStatusReasons {}
 #[cfg(feature = "away-status-reasons")]
 impl ListAwayStatusReasons {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2624,6 +2795,7 @@ impl ListAwayStatusReasons {
 #[cfg(feature = "away-status-reasons")]
 impl Endpoint for ListAwayStatusReasons {
     type Answer = crate::runtime::endpoint::Json<types::AwayStatusReasonList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2643,6 +2815,7 @@ pub struct ListCalls {
 }
 #[cfg(feature = "calls")]
 impl ListCalls {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { page: None, per_page: None }
     }
@@ -2650,6 +2823,7 @@ impl ListCalls {
 #[cfg(feature = "calls")]
 impl Endpoint for ListCalls {
     type Answer = crate::runtime::endpoint::Json<types::CallList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/calls".to_owned());
         let request = request.operation("list_calls");
@@ -2662,11 +2836,13 @@ impl Endpoint for ListCalls {
 #[cfg(feature = "calls")]
 impl Request<ListCalls> {
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to display per page. Defaults to 25. Max 25.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2676,9 +2852,11 @@ impl Request<ListCalls> {
 impl Paginated for ListCalls {
     type Item = types::Call;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CallList) -> Option<&mut Vec<types::Call>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CallList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -2689,6 +2867,7 @@ impl Paginated for ListCalls {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -2701,6 +2880,7 @@ pub struct ListCallsWithTranscripts {
 }
 #[cfg(feature = "calls")]
 impl ListCallsWithTranscripts {
+    #[inline]
     pub(super) fn new(body: types::ListCallsWithTranscriptsBody) -> Self {
         Self { body }
     }
@@ -2710,6 +2890,7 @@ impl Endpoint for ListCallsWithTranscripts {
     type Answer = crate::runtime::endpoint::Json<
         types::ListCallsWithTranscriptsResponse,
     >;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/calls/search".to_owned());
         let request = request.operation("list_calls_with_transcripts");
@@ -2726,6 +2907,7 @@ pub struct ListCompaniesForAContact {
 }
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -2733,6 +2915,7 @@ impl ListCompaniesForAContact {
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl Endpoint for ListCompaniesForAContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactAttachedCompanies>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2760,6 +2943,7 @@ pub struct ListContacts {
 }
 #[cfg(feature = "contacts")]
 impl ListContacts {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -2770,6 +2954,7 @@ impl ListContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for ListContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/contacts".to_owned());
         let request = request.operation("list_contacts");
@@ -2787,6 +2972,7 @@ impl Request<ListContacts> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2796,9 +2982,11 @@ impl Request<ListContacts> {
 impl Paginated for ListContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ContactList) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2806,6 +2994,7 @@ impl Paginated for ListContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2816,6 +3005,7 @@ impl Paginated for ListContacts {
 pub struct ListContentImportSources {}
 #[cfg(feature = "ai-content")]
 impl ListContentImportSources {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2823,6 +3013,7 @@ impl ListContentImportSources {
 #[cfg(feature = "ai-content")]
 impl Endpoint for ListContentImportSources {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSourcesList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2842,6 +3033,7 @@ pub struct ListConversations {
 }
 #[cfg(feature = "conversations")]
 impl ListConversations {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             per_page: None,
@@ -2852,6 +3044,7 @@ impl ListConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for ListConversations {
     type Answer = crate::runtime::endpoint::Json<types::ConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/conversations".to_owned());
         let request = request.operation("list_conversations");
@@ -2864,6 +3057,7 @@ impl Endpoint for ListConversations {
 #[cfg(feature = "conversations")]
 impl Request<ListConversations> {
     /// How many results per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -2878,11 +3072,13 @@ impl Request<ListConversations> {
 impl Paginated for ListConversations {
     type Item = types::ConversationListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ConversationList,
     ) -> Option<&mut Vec<types::ConversationListItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ConversationList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -2890,6 +3086,7 @@ impl Paginated for ListConversations {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -2903,6 +3100,7 @@ pub struct ListDataAttributes {
 }
 #[cfg(feature = "data-attributes")]
 impl ListDataAttributes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             model: None,
@@ -2913,6 +3111,7 @@ impl ListDataAttributes {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for ListDataAttributes {
     type Answer = crate::runtime::endpoint::Json<types::DataAttributeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -2929,11 +3128,13 @@ impl Endpoint for ListDataAttributes {
 #[cfg(feature = "data-attributes")]
 impl Request<ListDataAttributes> {
     /// Specify the data attribute model to return.
+    #[inline]
     pub fn model(mut self, value: types::ListDataAttributesModel) -> Self {
         self.endpoint.model = Some(value);
         self
     }
     /// Include archived attributes in the list. By default we return only non archived data attributes.
+    #[inline]
     pub fn include_archived(mut self, value: bool) -> Self {
         self.endpoint.include_archived = Some(value);
         self
@@ -2949,6 +3150,7 @@ pub struct ListDataEvents {
 }
 #[cfg(feature = "data-events")]
 impl ListDataEvents {
+    #[inline]
     pub(super) fn new(filter: types::ListDataEventsFilter, type_: String) -> Self {
         Self {
             filter,
@@ -2960,6 +3162,7 @@ impl ListDataEvents {
 #[cfg(feature = "data-events")]
 impl Endpoint for ListDataEvents {
     type Answer = crate::runtime::endpoint::Json<types::DataEventSummary>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/events".to_owned());
         let request = request.operation("list_data_events");
@@ -2976,6 +3179,7 @@ impl Endpoint for ListDataEvents {
 #[cfg(feature = "data-events")]
 impl Request<ListDataEvents> {
     /// summary flag
+    #[inline]
     pub fn summary(mut self, value: bool) -> Self {
         self.endpoint.summary = Some(value);
         self
@@ -2987,6 +3191,7 @@ impl Request<ListDataEvents> {
 pub struct ListExternalPages {}
 #[cfg(feature = "ai-content")]
 impl ListExternalPages {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -2994,6 +3199,7 @@ impl ListExternalPages {
 #[cfg(feature = "ai-content")]
 impl Endpoint for ListExternalPages {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPagesList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3010,6 +3216,7 @@ impl Endpoint for ListExternalPages {
 pub struct ListHelpCenters {}
 #[cfg(feature = "help-center")]
 impl ListHelpCenters {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3017,6 +3224,7 @@ impl ListHelpCenters {
 #[cfg(feature = "help-center")]
 impl Endpoint for ListHelpCenters {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenterList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3036,6 +3244,7 @@ pub struct ListInternalArticles {
 }
 #[cfg(feature = "internal-articles")]
 impl ListInternalArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -3046,6 +3255,7 @@ impl ListInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for ListInternalArticles {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticleList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3066,6 +3276,7 @@ impl Request<ListInternalArticles> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3075,11 +3286,13 @@ impl Request<ListInternalArticles> {
 impl Paginated for ListInternalArticles {
     type Item = types::InternalArticleListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::InternalArticleList,
     ) -> Option<&mut Vec<types::InternalArticleListItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::InternalArticleList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3087,6 +3300,7 @@ impl Paginated for ListInternalArticles {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3101,6 +3315,7 @@ pub struct ListLiveNewsfeedItems {
 }
 #[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
+    #[inline]
     pub(super) fn new(newsfeed_id: String) -> Self {
         Self {
             newsfeed_id,
@@ -3112,6 +3327,7 @@ impl ListLiveNewsfeedItems {
 #[cfg(feature = "news")]
 impl Endpoint for ListLiveNewsfeedItems {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3140,6 +3356,7 @@ impl Request<ListLiveNewsfeedItems> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3149,11 +3366,13 @@ impl Request<ListLiveNewsfeedItems> {
 impl Paginated for ListLiveNewsfeedItems {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3161,6 +3380,7 @@ impl Paginated for ListLiveNewsfeedItems {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3174,6 +3394,7 @@ pub struct ListNewsItems {
 }
 #[cfg(feature = "news")]
 impl ListNewsItems {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -3184,6 +3405,7 @@ impl ListNewsItems {
 #[cfg(feature = "news")]
 impl Endpoint for ListNewsItems {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3204,6 +3426,7 @@ impl Request<ListNewsItems> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3213,11 +3436,13 @@ impl Request<ListNewsItems> {
 impl Paginated for ListNewsItems {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3225,6 +3450,7 @@ impl Paginated for ListNewsItems {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3238,6 +3464,7 @@ pub struct ListNewsfeeds {
 }
 #[cfg(feature = "news")]
 impl ListNewsfeeds {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             starting_after: None,
@@ -3248,6 +3475,7 @@ impl ListNewsfeeds {
 #[cfg(feature = "news")]
 impl Endpoint for ListNewsfeeds {
     type Answer = crate::runtime::endpoint::Json<types::PaginatedResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3268,6 +3496,7 @@ impl Request<ListNewsfeeds> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3277,11 +3506,13 @@ impl Request<ListNewsfeeds> {
 impl Paginated for ListNewsfeeds {
     type Item = types::PaginatedResponseDataItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::PaginatedResponse,
     ) -> Option<&mut Vec<types::PaginatedResponseDataItem>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::PaginatedResponse) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3289,6 +3520,7 @@ impl Paginated for ListNewsfeeds {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3303,6 +3535,7 @@ pub struct ListNotes {
 }
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self {
             contact_id,
@@ -3314,6 +3547,7 @@ impl ListNotes {
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl Endpoint for ListNotes {
     type Answer = crate::runtime::endpoint::Json<types::NoteList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3342,6 +3576,7 @@ impl Request<ListNotes> {
         self
     }
     /// How many items each page holds (the page's `pages.per_page`); the API's default when unset.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -3351,9 +3586,11 @@ impl Request<ListNotes> {
 impl Paginated for ListNotes {
     type Item = types::Note;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::NoteList) -> Option<&mut Vec<types::Note>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::NoteList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -3361,6 +3598,7 @@ impl Paginated for ListNotes {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.starting_after = Some(cursor);
     }
@@ -3373,6 +3611,7 @@ pub struct ListSegments {
 }
 #[cfg(feature = "segments")]
 impl ListSegments {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { include_count: None }
     }
@@ -3380,6 +3619,7 @@ impl ListSegments {
 #[cfg(feature = "segments")]
 impl Endpoint for ListSegments {
     type Answer = crate::runtime::endpoint::Json<types::SegmentList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/segments".to_owned());
         let request = request.operation("list_segments");
@@ -3391,6 +3631,7 @@ impl Endpoint for ListSegments {
 #[cfg(feature = "segments")]
 impl Request<ListSegments> {
     /// It includes the count of contacts that belong to each segment.
+    #[inline]
     pub fn include_count(mut self, value: bool) -> Self {
         self.endpoint.include_count = Some(value);
         self
@@ -3404,6 +3645,7 @@ pub struct ListSegmentsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -3411,6 +3653,7 @@ impl ListSegmentsForAContact {
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl Endpoint for ListSegmentsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactSegments>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3435,6 +3678,7 @@ impl Endpoint for ListSegmentsForAContact {
 pub struct ListSubscriptionTypes {}
 #[cfg(feature = "subscription-types")]
 impl ListSubscriptionTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3442,6 +3686,7 @@ impl ListSubscriptionTypes {
 #[cfg(feature = "subscription-types")]
 impl Endpoint for ListSubscriptionTypes {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3460,6 +3705,7 @@ pub struct ListSubscriptionsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -3467,6 +3713,7 @@ impl ListSubscriptionsForAContact {
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl Endpoint for ListSubscriptionsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::SubscriptionTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3491,6 +3738,7 @@ impl Endpoint for ListSubscriptionsForAContact {
 pub struct ListTags {}
 #[cfg(feature = "tags")]
 impl ListTags {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3498,6 +3746,7 @@ impl ListTags {
 #[cfg(feature = "tags")]
 impl Endpoint for ListTags {
     type Answer = crate::runtime::endpoint::Json<types::TagList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/tags".to_owned());
         let request = request.operation("list_tags");
@@ -3513,6 +3762,7 @@ pub struct ListTagsForAContact {
 }
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -3520,6 +3770,7 @@ impl ListTagsForAContact {
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl Endpoint for ListTagsForAContact {
     type Answer = crate::runtime::endpoint::Json<types::TagList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3544,6 +3795,7 @@ impl Endpoint for ListTagsForAContact {
 pub struct ListTeams {}
 #[cfg(feature = "teams")]
 impl ListTeams {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3551,6 +3803,7 @@ impl ListTeams {
 #[cfg(feature = "teams")]
 impl Endpoint for ListTeams {
     type Answer = crate::runtime::endpoint::Json<types::TeamList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/teams".to_owned());
         let request = request.operation("list_teams");
@@ -3564,6 +3817,7 @@ impl Endpoint for ListTeams {
 pub struct ListTicketStates {}
 #[cfg(feature = "ticket-states")]
 impl ListTicketStates {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3571,6 +3825,7 @@ impl ListTicketStates {
 #[cfg(feature = "ticket-states")]
 impl Endpoint for ListTicketStates {
     type Answer = crate::runtime::endpoint::Json<types::TicketStateList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_states".to_owned());
         let request = request.operation("list_ticket_states");
@@ -3584,6 +3839,7 @@ impl Endpoint for ListTicketStates {
 pub struct ListTicketTypes {}
 #[cfg(feature = "ticket-types")]
 impl ListTicketTypes {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {}
     }
@@ -3591,6 +3847,7 @@ impl ListTicketTypes {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for ListTicketTypes {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/ticket_types".to_owned());
         let request = request.operation("list_ticket_types");
@@ -3607,6 +3864,7 @@ pub struct ManageConversation {
 }
 #[cfg(feature = "conversations")]
 impl ManageConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::ManageConversationBody,
@@ -3617,6 +3875,7 @@ impl ManageConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for ManageConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3646,6 +3905,7 @@ pub struct MergeContact {
 }
 #[cfg(feature = "contacts")]
 impl MergeContact {
+    #[inline]
     pub(super) fn new(body: types::MergeContactsRequest) -> Self {
         Self { body }
     }
@@ -3653,6 +3913,7 @@ impl MergeContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for MergeContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3672,6 +3933,7 @@ pub struct PostExportReportingDataEnqueue {
 }
 #[cfg(feature = "reporting-data-export")]
 impl PostExportReportingDataEnqueue {
+    #[inline]
     pub(super) fn new(body: types::PostExportReportingDataEnqueueBody) -> Self {
         Self { body }
     }
@@ -3679,6 +3941,7 @@ impl PostExportReportingDataEnqueue {
 #[cfg(feature = "reporting-data-export")]
 impl Endpoint for PostExportReportingDataEnqueue {
     type Answer = crate::runtime::endpoint::Json<types::ExportReportingDataResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3698,6 +3961,7 @@ pub struct RedactConversation {
 }
 #[cfg(feature = "conversations")]
 impl RedactConversation {
+    #[inline]
     pub(super) fn new(body: types::RedactConversationRequest) -> Self {
         Self { body }
     }
@@ -3705,6 +3969,7 @@ impl RedactConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for RedactConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3725,6 +3990,7 @@ pub struct ReplyConversation {
 }
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::ReplyConversationRequest,
@@ -3735,6 +4001,7 @@ impl ReplyConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for ReplyConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3765,6 +4032,7 @@ pub struct ReplyTicket {
 }
 #[cfg(feature = "tickets")]
 impl ReplyTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String, body: types::ReplyTicketBody) -> Self {
         Self { ticket_id, body }
     }
@@ -3772,6 +4040,7 @@ impl ReplyTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for ReplyTicket {
     type Answer = crate::runtime::endpoint::Json<types::TicketReply>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -3799,6 +4068,7 @@ pub struct ReplyToFin {
 }
 #[cfg(feature = "fin-agent")]
 impl ReplyToFin {
+    #[inline]
     pub(super) fn new(body: types::ReplyToFinBody) -> Self {
         Self { body }
     }
@@ -3806,6 +4076,7 @@ impl ReplyToFin {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for ReplyToFin {
     type Answer = crate::runtime::endpoint::Json<types::ReplyToFinResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/reply".to_owned());
         let request = request.operation("reply_to_fin");
@@ -3822,6 +4093,7 @@ pub struct RetrieveACompanyById {
 }
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
+    #[inline]
     pub(super) fn new(company_id: String) -> Self {
         Self { company_id }
     }
@@ -3829,6 +4101,7 @@ impl RetrieveACompanyById {
 #[cfg(feature = "companies")]
 impl Endpoint for RetrieveACompanyById {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3854,6 +4127,7 @@ pub struct RetrieveAdmin {
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
+    #[inline]
     pub(super) fn new(admin_id: String) -> Self {
         Self { admin_id }
     }
@@ -3861,6 +4135,7 @@ impl RetrieveAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for RetrieveAdmin {
     type Answer = crate::runtime::endpoint::Json<types::Admin>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3886,6 +4161,7 @@ pub struct RetrieveArticle {
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
+    #[inline]
     pub(super) fn new(article_id: String) -> Self {
         Self { article_id }
     }
@@ -3893,6 +4169,7 @@ impl RetrieveArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for RetrieveArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3918,6 +4195,7 @@ pub struct RetrieveCollection {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
+    #[inline]
     pub(super) fn new(collection_id: String) -> Self {
         Self { collection_id }
     }
@@ -3925,6 +4203,7 @@ impl RetrieveCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -3955,6 +4234,7 @@ pub struct RetrieveCompany {
 }
 #[cfg(feature = "companies")]
 impl RetrieveCompany {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             name: None,
@@ -3969,6 +4249,7 @@ impl RetrieveCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for RetrieveCompany {
     type Answer = crate::runtime::endpoint::Json<types::CompanyList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/companies".to_owned());
         let request = request.operation("retrieve_company");
@@ -4005,11 +4286,13 @@ impl Request<RetrieveCompany> {
         self
     }
     /// The page of results to fetch. Defaults to first page
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.endpoint.page = Some(value);
         self
     }
     /// How many results to display per page. Defaults to 15
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.endpoint.per_page = Some(value);
         self
@@ -4019,9 +4302,11 @@ impl Request<RetrieveCompany> {
 impl Paginated for RetrieveCompany {
     type Item = types::Company;
     type Cursor = i64;
+    #[inline]
     fn items(page: &mut types::CompanyList) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyList) -> Option<i64> {
         {
             let current = self.page.unwrap_or(1);
@@ -4032,6 +4317,7 @@ impl Paginated for RetrieveCompany {
             total.filter(|total| current < *total).map(|_| current + 1)
         }
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: i64) {
         self.page = Some(cursor);
     }
@@ -4046,6 +4332,7 @@ pub struct RetrieveConversation {
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
+    #[inline]
     pub(super) fn new(conversation_id: String) -> Self {
         Self {
             conversation_id,
@@ -4057,6 +4344,7 @@ impl RetrieveConversation {
 #[cfg(feature = "conversations")]
 impl Endpoint for RetrieveConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4087,6 +4375,7 @@ impl Request<RetrieveConversation> {
         self
     }
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
+    #[inline]
     pub fn include_translations(mut self, value: bool) -> Self {
         self.endpoint.include_translations = Some(value);
         self
@@ -4100,6 +4389,7 @@ pub struct RetrieveHelpCenter {
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
+    #[inline]
     pub(super) fn new(help_center_id: String) -> Self {
         Self { help_center_id }
     }
@@ -4107,6 +4397,7 @@ impl RetrieveHelpCenter {
 #[cfg(feature = "help-center")]
 impl Endpoint for RetrieveHelpCenter {
     type Answer = crate::runtime::endpoint::Json<types::HelpCenter>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4135,6 +4426,7 @@ pub struct RetrieveInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
+    #[inline]
     pub(super) fn new(internal_article_id: String) -> Self {
         Self { internal_article_id }
     }
@@ -4142,6 +4434,7 @@ impl RetrieveInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for RetrieveInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4169,6 +4462,7 @@ pub struct RetrieveNewsItem {
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
+    #[inline]
     pub(super) fn new(news_item_id: String) -> Self {
         Self { news_item_id }
     }
@@ -4176,6 +4470,7 @@ impl RetrieveNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for RetrieveNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4201,6 +4496,7 @@ pub struct RetrieveNewsfeed {
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsfeed {
+    #[inline]
     pub(super) fn new(newsfeed_id: String) -> Self {
         Self { newsfeed_id }
     }
@@ -4208,6 +4504,7 @@ impl RetrieveNewsfeed {
 #[cfg(feature = "news")]
 impl Endpoint for RetrieveNewsfeed {
     type Answer = crate::runtime::endpoint::Json<types::Newsfeed>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4233,6 +4530,7 @@ pub struct RetrieveNote {
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
+    #[inline]
     pub(super) fn new(note_id: String) -> Self {
         Self { note_id }
     }
@@ -4240,6 +4538,7 @@ impl RetrieveNote {
 #[cfg(feature = "notes")]
 impl Endpoint for RetrieveNote {
     type Answer = crate::runtime::endpoint::Json<types::Note>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4265,6 +4564,7 @@ pub struct RetrieveSegment {
 }
 #[cfg(feature = "segments")]
 impl RetrieveSegment {
+    #[inline]
     pub(super) fn new(segment_id: String) -> Self {
         Self { segment_id }
     }
@@ -4272,6 +4572,7 @@ impl RetrieveSegment {
 #[cfg(feature = "segments")]
 impl Endpoint for RetrieveSegment {
     type Answer = crate::runtime::endpoint::Json<types::Segment>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4297,6 +4598,7 @@ pub struct RetrieveTeam {
 }
 #[cfg(feature = "teams")]
 impl RetrieveTeam {
+    #[inline]
     pub(super) fn new(team_id: String) -> Self {
         Self { team_id }
     }
@@ -4304,6 +4606,7 @@ impl RetrieveTeam {
 #[cfg(feature = "teams")]
 impl Endpoint for RetrieveTeam {
     type Answer = crate::runtime::endpoint::Json<types::Team>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4329,6 +4632,7 @@ pub struct RetrieveVisitorWithUserId {
 }
 #[cfg(feature = "visitors")]
 impl RetrieveVisitorWithUserId {
+    #[inline]
     pub(super) fn new(user_id: String) -> Self {
         Self { user_id }
     }
@@ -4336,6 +4640,7 @@ impl RetrieveVisitorWithUserId {
 #[cfg(feature = "visitors")]
 impl Endpoint for RetrieveVisitorWithUserId {
     type Answer = crate::runtime::endpoint::Json<types::Visitor>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::GET, "/visitors".to_owned());
         let request = request.operation("retrieve_visitor_with_user_id");
@@ -4353,6 +4658,7 @@ pub struct ScrollOverAllCompanies {
 }
 #[cfg(feature = "companies")]
 impl ScrollOverAllCompanies {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { scroll_param: None }
     }
@@ -4360,6 +4666,7 @@ impl ScrollOverAllCompanies {
 #[cfg(feature = "companies")]
 impl Endpoint for ScrollOverAllCompanies {
     type Answer = crate::runtime::endpoint::Json<types::CompanyScroll>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4382,12 +4689,15 @@ impl Request<ScrollOverAllCompanies> {
 impl Paginated for ScrollOverAllCompanies {
     type Item = types::Company;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::CompanyScroll) -> Option<&mut Vec<types::Company>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::CompanyScroll) -> Option<String> {
         Some(page).and_then(|value| value.scroll_param.as_ref()).cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.scroll_param = Some(cursor);
     }
@@ -4403,6 +4713,7 @@ pub struct SearchArticles {
 }
 #[cfg(feature = "articles")]
 impl SearchArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self {
             phrase: None,
@@ -4415,6 +4726,7 @@ impl SearchArticles {
 #[cfg(feature = "articles")]
 impl Endpoint for SearchArticles {
     type Answer = crate::runtime::endpoint::Json<types::ArticleSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4447,6 +4759,7 @@ impl Request<SearchArticles> {
         self
     }
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
+    #[inline]
     pub fn highlight(mut self, value: bool) -> Self {
         self.endpoint.highlight = Some(value);
         self
@@ -4460,6 +4773,7 @@ pub struct SearchContacts {
 }
 #[cfg(feature = "contacts")]
 impl SearchContacts {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -4467,6 +4781,7 @@ impl SearchContacts {
 #[cfg(feature = "contacts")]
 impl Endpoint for SearchContacts {
     type Answer = crate::runtime::endpoint::Json<types::ContactList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4482,9 +4797,11 @@ impl Endpoint for SearchContacts {
 impl Paginated for SearchContacts {
     type Item = types::Contact;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::ContactList) -> Option<&mut Vec<types::Contact>> {
         Some(page).and_then(|value| value.data.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ContactList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4492,6 +4809,7 @@ impl Paginated for SearchContacts {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -4506,6 +4824,7 @@ pub struct SearchConversations {
 }
 #[cfg(feature = "conversations")]
 impl SearchConversations {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -4513,6 +4832,7 @@ impl SearchConversations {
 #[cfg(feature = "conversations")]
 impl Endpoint for SearchConversations {
     type Answer = crate::runtime::endpoint::Json<types::ConversationList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4528,11 +4848,13 @@ impl Endpoint for SearchConversations {
 impl Paginated for SearchConversations {
     type Item = types::ConversationListItem;
     type Cursor = String;
+    #[inline]
     fn items(
         page: &mut types::ConversationList,
     ) -> Option<&mut Vec<types::ConversationListItem>> {
         Some(page).and_then(|value| value.conversations.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::ConversationList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4540,6 +4862,7 @@ impl Paginated for SearchConversations {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -4554,6 +4877,7 @@ pub struct SearchInternalArticles {
 }
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
+    #[inline]
     pub(super) fn new() -> Self {
         Self { folder_id: None }
     }
@@ -4561,6 +4885,7 @@ impl SearchInternalArticles {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for SearchInternalArticles {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticleSearchResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4588,6 +4913,7 @@ pub struct SearchTickets {
 }
 #[cfg(feature = "tickets")]
 impl SearchTickets {
+    #[inline]
     pub(super) fn new(body: types::SearchRequest) -> Self {
         Self { body }
     }
@@ -4595,6 +4921,7 @@ impl SearchTickets {
 #[cfg(feature = "tickets")]
 impl Endpoint for SearchTickets {
     type Answer = crate::runtime::endpoint::Json<types::TicketList>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4610,9 +4937,11 @@ impl Endpoint for SearchTickets {
 impl Paginated for SearchTickets {
     type Item = Option<types::Ticket>;
     type Cursor = String;
+    #[inline]
     fn items(page: &mut types::TicketList) -> Option<&mut Vec<Option<types::Ticket>>> {
         Some(page).and_then(|value| value.tickets.as_mut())
     }
+    #[inline]
     fn next_cursor(&self, page: &types::TicketList) -> Option<String> {
         Some(page)
             .and_then(|value| value.pages.as_ref())
@@ -4620,6 +4949,7 @@ impl Paginated for SearchTickets {
             .and_then(|value| value.starting_after.as_ref())
             .cloned()
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
             cursor,
@@ -4635,6 +4965,7 @@ pub struct SetAwayAdmin {
 }
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
+    #[inline]
     pub(super) fn new(admin_id: String, body: types::SetAwayAdminBody) -> Self {
         Self { admin_id, body }
     }
@@ -4642,6 +4973,7 @@ impl SetAwayAdmin {
 #[cfg(feature = "admins")]
 impl Endpoint for SetAwayAdmin {
     type Answer = crate::runtime::endpoint::Json<types::Admin>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -4669,6 +5001,7 @@ pub struct ShowCall {
 }
 #[cfg(feature = "calls")]
 impl ShowCall {
+    #[inline]
     pub(super) fn new(call_id: String) -> Self {
         Self { call_id }
     }
@@ -4676,6 +5009,7 @@ impl ShowCall {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCall {
     type Answer = crate::runtime::endpoint::Json<types::Call>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4701,6 +5035,7 @@ pub struct ShowCallRecording {
 }
 #[cfg(feature = "calls")]
 impl ShowCallRecording {
+    #[inline]
     pub(super) fn new(call_id: String) -> Self {
         Self { call_id }
     }
@@ -4708,6 +5043,7 @@ impl ShowCallRecording {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCallRecording {
     type Answer = crate::runtime::endpoint::RedirectTo;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4734,6 +5070,7 @@ pub struct ShowCallTranscript {
 }
 #[cfg(feature = "calls")]
 impl ShowCallTranscript {
+    #[inline]
     pub(super) fn new(call_id: String) -> Self {
         Self { call_id }
     }
@@ -4741,6 +5078,7 @@ impl ShowCallTranscript {
 #[cfg(feature = "calls")]
 impl Endpoint for ShowCallTranscript {
     type Answer = crate::runtime::endpoint::Text;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4768,6 +5106,7 @@ pub struct ShowContact {
 }
 #[cfg(feature = "contacts")]
 impl ShowContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -4775,6 +5114,7 @@ impl ShowContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4800,6 +5140,7 @@ pub struct ShowContactByExternalId {
 }
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
+    #[inline]
     pub(super) fn new(external_id: String) -> Self {
         Self { external_id }
     }
@@ -4807,6 +5148,7 @@ impl ShowContactByExternalId {
 #[cfg(feature = "contacts")]
 impl Endpoint for ShowContactByExternalId {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::GET,
@@ -4833,6 +5175,7 @@ pub struct StartFinConversation {
 }
 #[cfg(feature = "fin-agent")]
 impl StartFinConversation {
+    #[inline]
     pub(super) fn new(body: types::StartFinConversationBody) -> Self {
         Self { body }
     }
@@ -4840,6 +5183,7 @@ impl StartFinConversation {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for StartFinConversation {
     type Answer = crate::runtime::endpoint::Json<types::StartFinConversationResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/start".to_owned());
         let request = request.operation("start_fin_conversation");
@@ -4856,6 +5200,7 @@ pub struct SubmitFinCsat {
 }
 #[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
+    #[inline]
     pub(super) fn new(body: types::SubmitFinCsatBody) -> Self {
         Self { body }
     }
@@ -4863,6 +5208,7 @@ impl SubmitFinCsat {
 #[cfg(feature = "fin-agent")]
 impl Endpoint for SubmitFinCsat {
     type Answer = crate::runtime::endpoint::Json<types::SubmitFinCsatResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::POST, "/fin/csat".to_owned());
         let request = request.operation("submit_fin_csat");
@@ -4879,6 +5225,7 @@ pub struct UnarchiveContact {
 }
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
+    #[inline]
     pub(super) fn new(contact_id: String) -> Self {
         Self { contact_id }
     }
@@ -4886,6 +5233,7 @@ impl UnarchiveContact {
 #[cfg(feature = "contacts")]
 impl Endpoint for UnarchiveContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactUnarchived>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::POST,
@@ -4913,6 +5261,7 @@ pub struct UpdateArticle {
 }
 #[cfg(feature = "articles")]
 impl UpdateArticle {
+    #[inline]
     pub(super) fn new(article_id: String, body: types::UpdateArticleRequest) -> Self {
         Self { article_id, body }
     }
@@ -4920,6 +5269,7 @@ impl UpdateArticle {
 #[cfg(feature = "articles")]
 impl Endpoint for UpdateArticle {
     type Answer = crate::runtime::endpoint::Json<types::Article>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -4947,6 +5297,7 @@ pub struct UpdateCollection {
 }
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
+    #[inline]
     pub(super) fn new(
         collection_id: String,
         body: types::UpdateCollectionRequest,
@@ -4957,6 +5308,7 @@ impl UpdateCollection {
 #[cfg(feature = "help-center")]
 impl Endpoint for UpdateCollection {
     type Answer = crate::runtime::endpoint::Json<types::Collection>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -4984,6 +5336,7 @@ pub struct UpdateCompany {
 }
 #[cfg(feature = "companies")]
 impl UpdateCompany {
+    #[inline]
     pub(super) fn new(company_id: String, body: types::UpdateCompanyRequest) -> Self {
         Self { company_id, body }
     }
@@ -4991,6 +5344,7 @@ impl UpdateCompany {
 #[cfg(feature = "companies")]
 impl Endpoint for UpdateCompany {
     type Answer = crate::runtime::endpoint::Json<types::Company>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5018,6 +5372,7 @@ pub struct UpdateContact {
 }
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
+    #[inline]
     pub(super) fn new(contact_id: String, body: types::UpdateContactRequest) -> Self {
         Self { contact_id, body }
     }
@@ -5025,6 +5380,7 @@ impl UpdateContact {
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl Endpoint for UpdateContact {
     type Answer = crate::runtime::endpoint::Json<types::ContactResponse>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5052,6 +5408,7 @@ pub struct UpdateContentImportSource {
 }
 #[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
+    #[inline]
     pub(super) fn new(
         source_id: String,
         body: types::UpdateContentImportSourceRequest,
@@ -5062,6 +5419,7 @@ impl UpdateContentImportSource {
 #[cfg(feature = "ai-content")]
 impl Endpoint for UpdateContentImportSource {
     type Answer = crate::runtime::endpoint::Json<types::ContentImportSource>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5090,6 +5448,7 @@ pub struct UpdateConversation {
 }
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
+    #[inline]
     pub(super) fn new(
         conversation_id: String,
         body: types::UpdateConversationRequest,
@@ -5104,6 +5463,7 @@ impl UpdateConversation {
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl Endpoint for UpdateConversation {
     type Answer = crate::runtime::endpoint::Json<types::Conversation>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5142,6 +5502,7 @@ pub struct UpdateDataAttribute {
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
+    #[inline]
     pub(super) fn new(
         data_attribute_id: String,
         body: types::UpdateDataAttributeRequest,
@@ -5152,6 +5513,7 @@ impl UpdateDataAttribute {
 #[cfg(feature = "data-attributes")]
 impl Endpoint for UpdateDataAttribute {
     type Answer = crate::runtime::endpoint::Json<types::DataAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5181,6 +5543,7 @@ pub struct UpdateExternalPage {
 }
 #[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
+    #[inline]
     pub(super) fn new(page_id: String, body: types::UpdateExternalPageRequest) -> Self {
         Self { page_id, body }
     }
@@ -5188,6 +5551,7 @@ impl UpdateExternalPage {
 #[cfg(feature = "ai-content")]
 impl Endpoint for UpdateExternalPage {
     type Answer = crate::runtime::endpoint::Json<types::ExternalPage>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5215,6 +5579,7 @@ pub struct UpdateInternalArticle {
 }
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
+    #[inline]
     pub(super) fn new(
         internal_article_id: String,
         body: types::UpdateInternalArticleRequest,
@@ -5225,6 +5590,7 @@ impl UpdateInternalArticle {
 #[cfg(feature = "internal-articles")]
 impl Endpoint for UpdateInternalArticle {
     type Answer = crate::runtime::endpoint::Json<types::InternalArticle>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5253,6 +5619,7 @@ pub struct UpdateIpAllowlist {
 }
 #[cfg(feature = "ip-allowlist")]
 impl UpdateIpAllowlist {
+    #[inline]
     pub(super) fn new(body: types::IpAllowlist) -> Self {
         Self { body }
     }
@@ -5260,6 +5627,7 @@ impl UpdateIpAllowlist {
 #[cfg(feature = "ip-allowlist")]
 impl Endpoint for UpdateIpAllowlist {
     type Answer = crate::runtime::endpoint::Json<types::IpAllowlist>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/ip_allowlist".to_owned());
         let request = request.operation("update_ip_allowlist");
@@ -5277,6 +5645,7 @@ pub struct UpdateNewsItem {
 }
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
+    #[inline]
     pub(super) fn new(news_item_id: String, body: types::NewsItemRequest) -> Self {
         Self { news_item_id, body }
     }
@@ -5284,6 +5653,7 @@ impl UpdateNewsItem {
 #[cfg(feature = "news")]
 impl Endpoint for UpdateNewsItem {
     type Answer = crate::runtime::endpoint::Json<types::NewsItem>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5311,6 +5681,7 @@ pub struct UpdateTicket {
 }
 #[cfg(feature = "tickets")]
 impl UpdateTicket {
+    #[inline]
     pub(super) fn new(ticket_id: String, body: types::UpdateTicketBody) -> Self {
         Self { ticket_id, body }
     }
@@ -5318,6 +5689,7 @@ impl UpdateTicket {
 #[cfg(feature = "tickets")]
 impl Endpoint for UpdateTicket {
     type Answer = crate::runtime::endpoint::Json<types::Ticket>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5345,6 +5717,7 @@ pub struct UpdateTicketType {
 }
 #[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         body: types::UpdateTicketTypeRequest,
@@ -5355,6 +5728,7 @@ impl UpdateTicketType {
 #[cfg(feature = "ticket-types")]
 impl Endpoint for UpdateTicketType {
     type Answer = crate::runtime::endpoint::Json<types::TicketType>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5385,6 +5759,7 @@ pub struct UpdateTicketTypeAttribute {
 }
 #[cfg(feature = "ticket-type-attributes")]
 impl UpdateTicketTypeAttribute {
+    #[inline]
     pub(super) fn new(
         ticket_type_id: String,
         attribute_id: String,
@@ -5400,6 +5775,7 @@ impl UpdateTicketTypeAttribute {
 #[cfg(feature = "ticket-type-attributes")]
 impl Endpoint for UpdateTicketTypeAttribute {
     type Answer = crate::runtime::endpoint::Json<types::TicketTypeAttribute>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(
             reqwest::Method::PUT,
@@ -5433,6 +5809,7 @@ pub struct UpdateVisitor {
 }
 #[cfg(feature = "visitors")]
 impl UpdateVisitor {
+    #[inline]
     pub(super) fn new(body: types::UpdateVisitorRequest) -> Self {
         Self { body }
     }
@@ -5440,6 +5817,7 @@ impl UpdateVisitor {
 #[cfg(feature = "visitors")]
 impl Endpoint for UpdateVisitor {
     type Answer = crate::runtime::endpoint::Json<types::Visitor>;
+    #[inline]
     fn to_request(&self) -> Result<ApiRequest, Error> {
         let request = ApiRequest::new(reqwest::Method::PUT, "/visitors".to_owned());
         let request = request.operation("update_visitor");

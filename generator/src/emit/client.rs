@@ -1,4 +1,11 @@
 //! Emits a version module's `Client` and one request builder per operation.
+//!
+//! Every non-generic function emitted here (client methods, `new`, `to_request`, setters,
+//! pagination accessors) is `#[inline]`: an inline function is not compiled in the crate that
+//! defines it unless something compiled there calls it, so the intercom-api build only
+//! type-checks operations, and a user's crate compiles (with each body type's serialization)
+//! only the operations it calls. Without it, every enabled operation was compiled to machine
+//! code in the library whether used or not.
 
 use super::tokens::{
     cfg_features, cfg_items, doc_attrs, file_with_items, ident, type_tokens, uses_path, Scope,
@@ -134,6 +141,7 @@ fn client_method(op: &Operation, example_doc: Option<&String>) -> TokenStream {
             #cfg
             #[doc = #doc]
             #[deprecated(note = #note)]
+            #[inline]
             pub fn #old(&self, #(#args),*) -> crate::runtime::Request<operations::#builder> {
                 self.#name(#(#names),*)
             }
@@ -142,6 +150,7 @@ fn client_method(op: &Operation, example_doc: Option<&String>) -> TokenStream {
     quote! {
         #cfg
         #docs
+        #[inline]
         pub fn #name(&self, #(#args),*) -> crate::runtime::Request<operations::#builder> {
             let inputs = operations::#builder::new(#(#values),*);
             crate::runtime::Request::new(&self.transport, inputs)
@@ -311,6 +320,7 @@ fn builder(op: &Operation) -> TokenStream {
         }
 
         impl #name {
+            #[inline]
             pub(super) fn new(#(#required_params),*) -> Self {
                 Self {
                     #(#required_names,)*
@@ -347,6 +357,7 @@ fn setter(param: &Param) -> TokenStream {
         let ty = type_tokens(&param.ty, Scope::Sibling);
         quote! {
             #docs
+            #[inline]
             pub fn #field(mut self, value: #ty) -> Self {
                 self.endpoint.#field = Some(value);
                 self
@@ -432,6 +443,7 @@ fn to_request_fn(op: &Operation) -> TokenStream {
         None => TokenStream::new(),
     };
     quote! {
+        #[inline]
         fn to_request(&self) -> Result<ApiRequest, Error> {
             let request = ApiRequest::new(reqwest::Method::#method, #path);
             let request = request.operation(#operation);
@@ -625,14 +637,17 @@ fn paginated_impl(op: &Operation, pagination: &Pagination) -> TokenStream {
             type Item = #item;
             type Cursor = #cursor;
 
+            #[inline]
             fn items(page: &mut #page) -> Option<&mut Vec<#item>> {
                 #items
             }
 
+            #[inline]
             fn next_cursor(&self, page: &#page) -> Option<#cursor> {
                 #next
             }
 
+            #[inline]
             fn set_cursor(&mut self, cursor: #cursor) {
                 #set
             }
