@@ -982,6 +982,8 @@ macro_rules! object {
                 }
             }
 
+            // Inline: only reading (generic code) calls it.
+            #[inline]
             fn missing_required(&self, was_read: &dyn Fn(&str) -> bool) -> Option<&'static str> {
                 $(
                     if !$crate::runtime::object::is_optional(&self.$field) && !was_read($wire) {
