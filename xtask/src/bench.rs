@@ -155,60 +155,36 @@ fn ours(
     Ok((report, decode))
 }
 
-/// Writes the decode benches' list of 20,000 contacts, as `decode_compare` builds it: the
-/// 2.14 description's example contact (`GET /contacts/{contact_id}`), each with its own id and
-/// email.
+/// Has the `decode_compare` bench write its list of 20,000 contacts to `path` (it builds the list
+/// from the 2.14 description, and writes it when `DECODE_BODY` names a file that is not there),
+/// so every decode reads the same bytes and the list is built in one place.
 fn write_contact_list(root: &Path, path: &Path) -> anyhow::Result<()> {
-    use serde_json::{json, Value};
-    const CONTACTS: usize = 20_000;
-    let text = std::fs::read_to_string(root.join("specs/cache/2.14.yaml"))?;
-    let spec = intercom_codegen::load::yaml_to_json(&text)?;
-    let resolve = |value| resolve(&spec, value).clone();
-    let response = resolve(&spec["paths"]["/contacts/{contact_id}"]["get"]["responses"]["200"]);
-    let examples = resolve(&response["content"]["application/json"]["examples"]);
-    let contact = examples
-        .as_object()
-        .and_then(|examples| examples.values().next())
-        .map(|example| resolve(example)["value"].clone())
-        .context("the 2.14 description has no example contact")?;
-    let data: Vec<Value> = (0..CONTACTS)
-        .map(|i| {
-            let mut contact = contact.clone();
-            contact["id"] = format!("{i:024x}").into();
-            contact["email"] = format!("contact{i}@example.com").into();
-            contact
-        })
-        .collect();
-    let list = json!({
-        "type": "list",
-        "data": data,
-        "total_count": CONTACTS,
-        "pages": {"type": "pages", "page": 1, "per_page": CONTACTS, "total_pages": 1},
-    });
+    if path.exists() {
+        std::fs::remove_file(path)
+            .with_context(|| format!("cannot remove the old {}", path.display()))?;
+    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, serde_json::to_vec(&list)?)
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// `value`, or what its chain of `$ref`s leads to.
-fn resolve<'a>(
-    spec: &'a serde_json::Value,
-    mut value: &'a serde_json::Value,
-) -> &'a serde_json::Value {
-    // Bounded: a cycle of references is not followed forever.
-    for _ in 0..16 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|reference| spec.pointer(reference.trim_start_matches('#')))
-        else {
-            break;
-        };
-        value = target;
+    cargo_output(
+        root,
+        &[
+            "bench",
+            "--quiet",
+            "-p",
+            "intercom-tests",
+            "--bench",
+            "decode_compare",
+        ],
+        &[
+            ("DECODE_BODY", &path.display().to_string()),
+            ("DECODE_ONLY", "strict"),
+        ],
+    )?;
+    if !path.exists() {
+        bail!("the decode bench did not write {}", path.display());
     }
-    value
+    Ok(())
 }
 
 /// `xtask bench-codegen`: generates every file of generated/ in-process `runs` times (nothing
