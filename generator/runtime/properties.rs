@@ -112,9 +112,7 @@ impl AdditionalProperties {
         let removed = self.get(name)?;
         let mut kept = Self::new();
         for (key, value) in self.iter_raw().filter(|(key, _)| key != name) {
-            kept.push_name(&key);
-            kept.text.push_str(value);
-            kept.end_value();
+            kept.push_member(&key, value);
         }
         *self = kept;
         Some(removed)
@@ -138,24 +136,15 @@ impl AdditionalProperties {
 
     /// Starts a property: its name, after the object's opening or the previous value.
     fn push_name(&mut self, name: &str) {
-        let separator = if self.text.is_empty() {
-            "{\""
+        let opening = if self.text.is_empty() {
+            Opening::First
         } else {
             self.make_room();
             // The new property goes before the object's closing brace.
             self.text.truncate(self.text.len() - 1);
-            ",\""
+            Opening::Next
         };
-        // As few writes as can be: each write to the text has a cost of its own.
-        if needs_escape(name) {
-            self.text.push_str(&separator[..1]);
-            self.text.push_str(&Value::from(name).to_string());
-            self.text.push_str(":");
-        } else {
-            self.text.push_str(separator);
-            self.text.push_str(name);
-            self.text.push_str("\":");
-        }
+        push_member_name(&mut self.text, opening, name);
     }
 
     /// An object with more than one property often has many: make room for several at once
@@ -173,11 +162,16 @@ impl AdditionalProperties {
         self.text.push_str("}");
     }
 
+    /// Adds a property whose value's JSON text is at hand.
+    fn push_member(&mut self, name: &str, value: &str) {
+        self.push_name(name);
+        self.text.push_str(value);
+        self.end_value();
+    }
+
     /// Keeps a property whose value was read already (a declared property that does not fit).
     pub(crate) fn keep_value(&mut self, name: &str, value: &Value) {
-        self.push_name(name);
-        self.text.push_str(&value.to_string());
-        self.end_value();
+        self.push_member(name, &value.to_string());
     }
 
     /// Keeps a property by copying its value, as the next value of `map`, into the text.
@@ -200,19 +194,33 @@ const FIRST_HEAP_CAPACITY: usize = 256;
 /// The room left for the next property below which the text grows (by doubling).
 const MIN_FREE: usize = 128;
 
-/// Whether `name` needs escapes to be written as a JSON string.
-fn needs_escape(name: &str) -> bool {
-    name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+/// What comes before a member's name in an object's text.
+#[derive(Clone, Copy)]
+enum Opening {
+    /// The object's opening brace: the first member.
+    First,
+    /// A comma after the previous member.
+    Next,
 }
 
-/// Writes `text` as a JSON string.
-fn push_string(out: &mut CompactString, text: &str) {
-    if needs_escape(text) {
-        out.push_str(&Value::from(text).to_string());
+/// Writes `opening`, `name` as a JSON string, and a colon, in as few writes as can be (each
+/// write to the text has a cost of its own).
+fn push_member_name(out: &mut CompactString, opening: Opening, name: &str) {
+    let escapes = name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    if escapes {
+        out.push_str(match opening {
+            Opening::First => "{",
+            Opening::Next => ",",
+        });
+        out.push_str(&Value::from(name).to_string());
+        out.push_str(":");
     } else {
-        out.push_str("\"");
-        out.push_str(text);
-        out.push_str("\"");
+        out.push_str(match opening {
+            Opening::First => "{\"",
+            Opening::Next => ",\"",
+        });
+        out.push_str(name);
+        out.push_str("\":");
     }
 }
 
@@ -424,9 +432,8 @@ impl<'de> Visitor<'de> for Name<'_> {
         if first && Some(name) == raw_value_token() {
             return Ok(Named::RawValue);
         }
-        text.push(if first { '{' } else { ',' });
-        push_string(text, name);
-        text.push(':');
+        let opening = if first { Opening::First } else { Opening::Next };
+        push_member_name(text, opening, name);
         Ok(Named::Property)
     }
 }
