@@ -137,16 +137,8 @@ fn ours(
     }
 
     println!("== decode (release)");
-    let decode = cargo_output(
+    let decode = decode_bench(
         root,
-        &[
-            "bench",
-            "--quiet",
-            "-p",
-            "intercom-tests",
-            "--bench",
-            "decode_compare",
-        ],
         &[
             ("DECODE_ROUNDS", &(runs * 5).max(11).to_string()),
             ("DECODE_BODY", &contacts.display().to_string()),
@@ -166,16 +158,8 @@ fn write_contact_list(root: &Path, path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    cargo_output(
+    decode_bench(
         root,
-        &[
-            "bench",
-            "--quiet",
-            "-p",
-            "intercom-tests",
-            "--bench",
-            "decode_compare",
-        ],
         &[
             ("DECODE_BODY", &path.display().to_string()),
             ("DECODE_ONLY", "strict"),
@@ -185,6 +169,19 @@ fn write_contact_list(root: &Path, path: &Path) -> anyhow::Result<()> {
         bail!("the decode bench did not write {}", path.display());
     }
     Ok(())
+}
+
+/// Runs intercom-tests' `decode_compare` bench (release) with `env`, giving what it printed.
+fn decode_bench(root: &Path, env: &[(&str, &str)]) -> anyhow::Result<String> {
+    let args = [
+        "bench",
+        "--quiet",
+        "-p",
+        "intercom-tests",
+        "--bench",
+        "decode_compare",
+    ];
+    cargo_output(root, &args, env)
 }
 
 /// `xtask bench-codegen`: generates every file of generated/ in-process `runs` times (nothing
@@ -212,7 +209,7 @@ const TWO_VERSIONS: [&str; 2] = ["2.14", "Unstable"];
 fn two_versions(root: &Path) -> anyhow::Result<Vec<intercom_codegen::emit::OutputFile>> {
     let (_, modules) = modules_of(root, |pin| TWO_VERSIONS.contains(&pin.name.as_str()))?;
     let spec = intercom_codegen::emit::CrateSpec {
-        package: "intercom-api".to_owned(),
+        package: crate::codegen::PACKAGE.to_owned(),
         version: "0.0.0".to_owned(),
         description: String::new(),
         docs: None,

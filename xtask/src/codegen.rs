@@ -9,7 +9,7 @@ use intercom_codegen::VersionInput;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const PACKAGE: &str = "intercom-api";
+pub const PACKAGE: &str = "intercom-api";
 const DESCRIPTION: &str =
     "Typed async client for the Intercom REST API, generated from its OpenAPI descriptions";
 const CRATE_DOCS: &str = include_str!("crate_docs.md");
