@@ -4,13 +4,18 @@
 //! types of the same shape (`strict` below, written by hand from the example).
 //!
 //! Run by `cargo xtask bench` (or `cargo bench -p intercom-tests --bench decode_compare`, after
-//! `cargo xtask specs`). The three decodes alternate within each round (`DECODE_ROUNDS`, 15 by
+//! `cargo xtask specs`). The decodes alternate within each round (`DECODE_ROUNDS`, 15 by
 //! default); it prints the median of each and the median of the per-round ratios as Markdown
 //! table rows.
 //!
+//! The generated types are decoded as the client decodes a response body
+//! (`runtime::decode_json`: the body's UTF-8 checked once, then read as text); the others as a
+//! user would with `serde_json::from_slice`. The strict types are also read the client's way
+//! (`strict-text`), to show what reading as text alone buys.
+//!
 //! For instruction counts (`valgrind --tool=callgrind`, repeatable on a busy machine):
 //! `DECODE_BODY=<file>` writes the list to the file when it does not exist, else reads it from
-//! there (so parsing the description is not counted); `DECODE_ONLY=generated|value|strict`
+//! there (so parsing the description is not counted); `DECODE_ONLY=generated|value|strict|strict-text`
 //! decodes it once, that way only, and exits; `DECODE_CONTACTS` sets the list's length.
 
 use intercom_api::v2_14::types::ContactList;
@@ -175,7 +180,10 @@ fn main() {
             "generated" => decode_generated(&body),
             "value" => decode_value(&body),
             "strict" => decode_strict(&body),
-            other => panic!("DECODE_ONLY={other}: expected generated, value or strict"),
+            "strict-text" => decode_strict_as_text(&body),
+            other => {
+                panic!("DECODE_ONLY={other}: expected generated, value, strict or strict-text")
+            }
         };
         assert_eq!(decoded, count);
         return;
@@ -183,10 +191,12 @@ fn main() {
     let mut generated = Vec::new();
     let mut value = Vec::new();
     let mut strict = Vec::new();
+    let mut strict_text = Vec::new();
     for _ in 0..rounds {
         generated.push(time(count, || decode_generated(&body)));
         value.push(time(count, || decode_value(&body)));
         strict.push(time(count, || decode_strict(&body)));
+        strict_text.push(time(count, || decode_strict_as_text(&body)));
     }
     let ratios = |a: &[Duration], b: &[Duration]| {
         median_f64(
@@ -201,7 +211,7 @@ fn main() {
     println!("| decode {count} contacts ({mib:.1} MiB, {rounds} rounds) | median | ratio to generated (median of rounds) |");
     println!("|---|---|---|");
     println!(
-        "| generated `v2_14::types::ContactList` | {:.1} ms | 1.00 |",
+        "| generated `v2_14::types::ContactList` (as the client decodes) | {:.1} ms | 1.00 |",
         ms(&generated)
     );
     println!(
@@ -214,11 +224,16 @@ fn main() {
         ms(&strict),
         ratios(&generated, &strict)
     );
+    println!(
+        "| strict derive-only types, read as text | {:.1} ms | generated / strict as text = {:.2} |",
+        ms(&strict_text),
+        ratios(&generated, &strict_text)
+    );
 }
 
-/// The three decodes; each gives the number of contacts it read.
+/// The decodes; each gives the number of contacts it read.
 fn decode_generated(body: &[u8]) -> usize {
-    let list: ContactList = serde_json::from_slice(body).expect("generated decodes");
+    let list: ContactList = intercom_api::runtime::decode_json(body).expect("generated decodes");
     list.data.map_or(0, |data| data.len())
 }
 
@@ -229,6 +244,16 @@ fn decode_value(body: &[u8]) -> usize {
 
 fn decode_strict(body: &[u8]) -> usize {
     let list: strict::ContactList = serde_json::from_slice(body).expect("strict types decode");
+    strict_count(list)
+}
+
+fn decode_strict_as_text(body: &[u8]) -> usize {
+    let text = std::str::from_utf8(body).expect("the list is UTF-8");
+    let list: strict::ContactList = serde_json::from_str(text).expect("strict types decode");
+    strict_count(list)
+}
+
+fn strict_count(list: strict::ContactList) -> usize {
     assert!(list.total_count > 0 && list.pages.total_pages == 1);
     list.data.len()
 }

@@ -65,7 +65,7 @@ pub use error::{ApiError, DecodeError, Error, ErrorCode, ErrorItem};
 pub use pagination::{paginate, Page};
 pub use properties::AdditionalProperties;
 pub use request::{encode_path_segment, ApiRequest, Operation, RequestOptions};
-pub use response::{RateLimit, RawResponse, Redirect, Response};
+pub use response::{decode_json, JsonError, RateLimit, RawResponse, Redirect, Response};
 pub use retry::RetryPolicy;
 pub use time::Timestamp;
 
