@@ -733,6 +733,9 @@ pub trait Rest {
 
     /// Keeps a declared property whose value does not fit its field.
     fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error>;
+
+    /// Ends the read: every property has been kept.
+    fn close(&mut self) {}
 }
 
 /// Any JSON: the usual `additional_properties`, kept as text.
@@ -742,12 +745,16 @@ impl Rest for AdditionalProperties {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        self.keep_next_value(key, map)
+        self.keep_next_value_open(key, map)
     }
 
     fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
-        self.keep_value(key, &value);
+        self.keep_value_open(key, &value);
         Ok(())
+    }
+
+    fn close(&mut self) {
+        self.close_read();
     }
 }
 
@@ -1066,7 +1073,9 @@ macro_rules! object {
     // field, read from all of them at the end) a map.
     (@collector kept $field:expr, $flattened:ident) => { &mut $field };
     (@collector flattened $field:expr, $flattened:ident) => { $flattened };
-    (@finish kept $field:expr, $flattened:ident) => {};
+    (@finish kept $field:expr, $flattened:ident) => {
+        $crate::runtime::object::Rest::close(&mut $field);
+    };
     (@finish flattened $field:expr, $flattened:ident) => {
         $field = $crate::runtime::object::flattened_from($flattened)?;
     };

@@ -104,7 +104,7 @@ impl AdditionalProperties {
     pub fn insert(&mut self, name: impl Into<String>, value: Value) {
         let name = name.into();
         self.remove(&name);
-        self.keep_value(&name, &value);
+        self.push_member(&name, &value.to_string());
     }
 
     /// Removes the property `name` (every occurrence) and gives its value.
@@ -134,14 +134,13 @@ impl AdditionalProperties {
         serde_json::from_str(&self.text).unwrap_or(Members(Vec::new()))
     }
 
-    /// Starts a property: its name, after the object's opening or the previous value.
+    /// Starts a property: its name, after the object's opening or the previous value. The
+    /// text must be open (see [`reopen`](Self::reopen)).
     fn push_name(&mut self, name: &str) {
         let opening = if self.text.is_empty() {
             Opening::First
         } else {
             self.make_room();
-            // The new property goes before the object's closing brace.
-            self.text.truncate(self.text.len() - 1);
             Opening::Next
         };
         push_member_name(&mut self.text, opening, name);
@@ -157,39 +156,65 @@ impl AdditionalProperties {
         }
     }
 
-    /// Ends the value of the property just started (and the object).
-    fn end_value(&mut self) {
-        self.text.push_str("}");
+    /// Opens the object's text for more properties: removes its closing brace.
+    fn reopen(&mut self) {
+        if !self.text.is_empty() {
+            self.text.truncate(self.text.len() - 1);
+        }
+    }
+
+    /// Closes the object's text after its last property (while a struct is read, the text is
+    /// left open: its closing brace is written once, when the struct is read, not once per
+    /// property).
+    pub(crate) fn close(&mut self) {
+        if !self.text.is_empty() {
+            self.text.push('}');
+        }
+    }
+
+    /// Ends a read: closes the text, and gives back the room that growing made for properties
+    /// that did not come ([`make_room`](Self::make_room) reserves for many), so that a decoded
+    /// response holds only its text (an in-place shrink: no copy).
+    pub(crate) fn close_read(&mut self) {
+        self.close();
+        if self.text.capacity() - self.text.len() >= MAX_SPARE {
+            self.text.shrink_to_fit();
+        }
     }
 
     /// Adds a property whose value's JSON text is at hand.
     fn push_member(&mut self, name: &str, value: &str) {
+        self.reopen();
         self.push_name(name);
         self.text.push_str(value);
-        self.end_value();
+        self.close();
     }
 
-    /// Keeps a property whose value was read already (a declared property that does not fit).
-    pub(crate) fn keep_value(&mut self, name: &str, value: &Value) {
-        self.push_member(name, &value.to_string());
+    /// Keeps a property whose value was read already (a declared property that does not fit),
+    /// while the struct is read (the text open).
+    pub(crate) fn keep_value_open(&mut self, name: &str, value: &Value) {
+        self.push_name(name);
+        self.text.push_str(&value.to_string());
     }
 
-    /// Keeps a property by copying its value, as the next value of `map`, into the text.
-    pub(crate) fn keep_next_value<'de, A: MapAccess<'de>>(
+    /// Keeps a property by copying its value, as the next value of `map`, into the text, while
+    /// the struct is read (the text open).
+    pub(crate) fn keep_next_value_open<'de, A: MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         self.push_name(name);
-        map.next_value_seed(CopyValue(&mut self.text))?;
-        self.end_value();
-        Ok(())
+        map.next_value_seed(CopyValue(&mut self.text))
     }
 }
 
 /// The room an object's properties get once there are two (most of the API's objects with
 /// undeclared properties have one or a few short ones, or a dozen).
 const FIRST_HEAP_CAPACITY: usize = 256;
+
+/// The room left over after a read above which the text gives it back.
+const MAX_SPARE: usize = 32;
 
 /// The room left for the next property below which the text grows (by doubling).
 const MIN_FREE: usize = 128;
@@ -206,7 +231,10 @@ enum Opening {
 /// Writes `opening`, `name` as a JSON string, and a colon, in as few writes as can be (each
 /// write to the text has a cost of its own).
 fn push_member_name(out: &mut CompactString, opening: Opening, name: &str) {
-    let escapes = name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    // Every byte is looked at (no early exit), which the compiler does many bytes at a time.
+    let escapes = name.bytes().fold(false, |escapes, b| {
+        escapes | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
     if escapes {
         out.push_str(match opening {
             Opening::First => "{",
@@ -592,12 +620,30 @@ impl<'de> Deserialize<'de> for AdditionalProperties {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut properties = AdditionalProperties::new();
                 while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
-                    properties.keep_next_value(&name, &mut map)?;
+                    properties.keep_next_value_open(&name, &mut map)?;
                 }
+                properties.close_read();
                 Ok(properties)
             }
         }
 
         deserializer.deserialize_map(PropertiesVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AdditionalProperties, MAX_SPARE};
+
+    #[test]
+    fn a_read_holds_about_its_text_and_reads_back_in_order() {
+        // Two properties spill out of the inline buffer; the room reserved for more is given
+        // back when the read ends.
+        let json = r#"{"has_more":false,"total_count":0,"url":"/contacts/1/companies"}"#;
+        let read: AdditionalProperties = serde_json::from_str(json).unwrap();
+        assert_eq!(read.as_json(), json);
+        assert!(read.text.capacity() - read.text.len() < MAX_SPARE);
+        let keys: Vec<_> = read.keys().collect();
+        assert_eq!(keys, ["has_more", "total_count", "url"]);
     }
 }

@@ -136,6 +136,8 @@ fn ours(
         ));
     }
 
+    report.push(three_reach(root)?);
+
     println!("== decode (release)");
     let decode = decode_bench(
         root,
@@ -145,6 +147,43 @@ fn ours(
         ],
     )?;
     Ok((report, decode))
+}
+
+/// What the three resources compile of the module against all of it (types, the fields of its
+/// structs, operations), from the resources lowering gives each type and operation: the share
+/// of the crate's type definitions that even a build without any fixed cost would check.
+fn three_reach(root: &Path) -> anyhow::Result<String> {
+    use intercom_codegen::ir::{TypeDef, TypeKind};
+    let (_, modules) = modules_of(root, |pin| pin.module == MODULE)?;
+    let api = &modules
+        .first()
+        .context("no pinned version has the bench's module")?
+        .api;
+    let slim: Vec<&str> = SLIM_EXAMPLE.split(',').collect();
+    let compiled = |resources: &[String]| resources.iter().any(|r| slim.contains(&r.as_str()));
+    let fields = |def: &TypeDef| match &def.kind {
+        TypeKind::Struct(shape) => shape.fields.len(),
+        _ => 0,
+    };
+    let reached: Vec<&TypeDef> = api
+        .types
+        .iter()
+        .filter(|def| compiled(&def.resources))
+        .collect();
+    let reached_fields: usize = reached.iter().map(|def| fields(def)).sum();
+    let all_fields: usize = api.types.iter().map(fields).sum();
+    let operations = api
+        .operations
+        .iter()
+        .filter(|operation| compiled(&operation.resources))
+        .count();
+    Ok(format!(
+        "| what three resources ({SLIM_EXAMPLE}) compile of {MODULE} | {} of {} types, {reached_fields} of {all_fields} struct fields ({:.2}), {operations} of {} operations |",
+        reached.len(),
+        api.types.len(),
+        reached_fields as f64 / all_fields.max(1) as f64,
+        api.operations.len()
+    ))
 }
 
 /// Has the `decode_compare` bench write its list of 20,000 contacts to `path` (it builds the list
@@ -367,6 +406,9 @@ fn cargo_step(
     target: &Path,
 ) -> anyhow::Result<(Duration, Option<u64>)> {
     let peak_file = target.join("peak-memory.txt");
+    // GNU time writes the file before cargo has made the target directory.
+    std::fs::create_dir_all(target)
+        .with_context(|| format!("cannot create {}", target.display()))?;
     let mut command = if Path::new(GNU_TIME).exists() {
         let mut command = Command::new(GNU_TIME);
         command

@@ -56,7 +56,8 @@ pub fn bench(
 }
 
 /// The decode harness: decodes the contact list into ours, progenitor's and
-/// `serde_json::Value`, alternating, `rounds` times; prints one line per decoder, its name and
+/// `serde_json::Value`, alternating, `rounds` times (each timed decode after an untimed one of
+/// its own kind: one that follows `Value`'s decode measured up to 1.5× slower); prints one line per decoder, its name and
 /// its times in seconds. Each client decodes as it does a response: ours with
 /// `runtime::decode_json` (the body's UTF-8 checked once, then read as text), progenitor's
 /// with `serde_json::from_slice` (as `progenitor-client` does). `progenitor-text` reads
@@ -95,6 +96,8 @@ fn main() {
     let mut expected = None;
     for _ in 0..rounds {
         for ((_, decode), times) in decoders.iter().zip(&mut times) {
+            // Untimed first: the timed decode finds the allocator as its own kind left it.
+            std::hint::black_box(decode(&body));
             let start = Instant::now();
             let count = std::hint::black_box(decode(&body));
             times.push(start.elapsed().as_secs_f64());
