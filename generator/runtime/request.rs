@@ -52,6 +52,22 @@ pub(crate) fn is_sensitive_header(name: &str) -> bool {
     .any(|sensitive| name.eq_ignore_ascii_case(sensitive))
 }
 
+/// Why `body` did not serialize, and at which path: found by serializing it again while
+/// tracking the path (which costs an allocation per map key), so only a failing body pays for
+/// it.
+fn body_error<T: Serialize>(body: &T, error: serde_json::Error) -> Error {
+    let mut serializer = serde_json::Serializer::new(std::io::sink());
+    let (path, error) = match serde_path_to_error::serialize(body, &mut serializer) {
+        Err(tracked) => (tracked.path().to_string(), tracked.into_inner()),
+        // A `Serialize` that failed once and not again: the first error, at the root.
+        Ok(()) => (".".to_owned(), error),
+    };
+    Error::invalid_request_with(
+        format!("failed to serialize the request body at `{path}`"),
+        error,
+    )
+}
+
 /// Validates a header name and value, marking credentials as sensitive.
 pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     let header_name = HeaderName::from_bytes(name.as_bytes())
@@ -209,15 +225,7 @@ impl ApiRequest {
     ///
     /// Serialization errors name the failing field path.
     pub fn json<T: Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        let mut bytes = Vec::new();
-        let mut serializer = serde_json::Serializer::new(&mut bytes);
-        serde_path_to_error::serialize(body, &mut serializer).map_err(|e| {
-            let path = e.path().to_string();
-            Error::invalid_request_with(
-                format!("failed to serialize the request body at `{path}`"),
-                e.into_inner(),
-            )
-        })?;
+        let bytes = serde_json::to_vec(body).map_err(|error| body_error(body, error))?;
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Some(Body::Bytes(Bytes::from(bytes)));
@@ -524,6 +532,22 @@ mod tests {
             .query_object(&[1, 2])
             .is_err());
         Ok(())
+    }
+
+    #[test]
+    fn a_body_that_does_not_serialize_names_the_failing_path() {
+        use std::collections::BTreeMap;
+        // JSON object keys must be text: the inner map's key is an array.
+        let inner = BTreeMap::from([(vec![1_u8], 1)]);
+        let body = BTreeMap::from([("ok", BTreeMap::new()), ("tags", inner)]);
+        let error = ApiRequest::new(Method::POST, "/".into())
+            .json(&body)
+            .err()
+            .expect("a body with an array as a key does not serialize");
+        assert!(
+            error.to_string().contains("request body at `tags`"),
+            "{error}"
+        );
     }
 
     #[test]
