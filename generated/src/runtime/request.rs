@@ -543,8 +543,7 @@ mod tests {
         let body = BTreeMap::from([("ok", BTreeMap::new()), ("tags", inner)]);
         let error = ApiRequest::new(Method::POST, "/".into())
             .json(&body)
-            .err()
-            .expect("a body with an array as a key does not serialize");
+            .expect_err("a body with an array as a key does not serialize");
         assert!(
             error.to_string().contains("request body at `tags`"),
             "{error}"
