@@ -735,7 +735,7 @@ pub trait Rest {
     fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error>;
 
     /// Ends the read: every property has been kept.
-    fn close(&mut self) {}
+    fn end_read(&mut self) {}
 }
 
 /// Any JSON: the usual `additional_properties`, kept as text.
@@ -753,7 +753,7 @@ impl Rest for AdditionalProperties {
         Ok(())
     }
 
-    fn close(&mut self) {
+    fn end_read(&mut self) {
         self.close_read();
     }
 }
@@ -1074,7 +1074,7 @@ macro_rules! object {
     (@collector kept $field:expr, $flattened:ident) => { &mut $field };
     (@collector flattened $field:expr, $flattened:ident) => { $flattened };
     (@finish kept $field:expr, $flattened:ident) => {
-        $crate::runtime::object::Rest::close(&mut $field);
+        $crate::runtime::object::Rest::end_read(&mut $field);
     };
     (@finish flattened $field:expr, $flattened:ident) => {
         $field = $crate::runtime::object::flattened_from($flattened)?;

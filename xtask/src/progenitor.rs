@@ -57,8 +57,9 @@ pub fn bench(
 
 /// The decode harness: decodes the contact list into ours, progenitor's and
 /// `serde_json::Value`, alternating, `rounds` times (each timed decode after an untimed one of
-/// its own kind: one that follows `Value`'s decode measured up to 1.5× slower); prints one line per decoder, its name and
-/// its times in seconds. Each client decodes as it does a response: ours with
+/// its own kind: one that follows `Value`'s decode measured up to 1.5× slower); prints one
+/// line per decoder, its name and its times in seconds. Each client decodes as it does a
+/// response: ours with
 /// `runtime::decode_json` (the body's UTF-8 checked once, then read as text), progenitor's
 /// with `serde_json::from_slice` (as `progenitor-client` does). `progenitor-text` reads
 /// progenitor's types the way ours are read, to show what the reading alone buys.
