@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::lenient::Scalar;
-use super::properties::{AdditionalProperties, Members};
+use super::properties::{AdditionalProperties, Members, OpenText};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -569,12 +569,11 @@ pub trait Object: Default {
     fn missing_required(&self, was_read: &dyn Fn(&str) -> bool) -> Option<&'static str>;
 
     /// Keeps a property the struct does not declare: its value is the next value of `map`.
-    /// A struct with a flattened field collects them in `flattened` (see [`Object::finish`]).
     fn keep_undeclared<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-        flattened: &mut Map<String, Value>,
+        others: &mut Others,
     ) -> Result<(), A::Error>;
 
     /// Keeps a declared property whose value does not fit its field.
@@ -582,11 +581,20 @@ pub trait Object: Default {
         &mut self,
         key: &str,
         value: Value,
-        flattened: &mut Map<String, Value>,
+        others: &mut Others,
     ) -> Result<(), serde_json::Error>;
 
-    /// Ends the read: a flattened field is read from the properties collected for it.
-    fn finish(&mut self, flattened: Map<String, Value>) -> Result<(), serde_json::Error>;
+    /// Ends the read: the field for the other properties gets what was collected for it.
+    fn finish(&mut self, others: Others) -> Result<(), serde_json::Error>;
+}
+
+/// The other properties of a struct, collected while it is read and handed to its field at the
+/// end: as the text an [`AdditionalProperties`] field keeps, or as the object a flattened field
+/// is read from. A typed map of other properties is filled in place, without either.
+#[derive(Default)]
+pub struct Others {
+    text: OpenText,
+    flattened: Map<String, Value>,
 }
 
 /// What [`Object::read_property`] did with a property.
@@ -676,7 +684,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<T>, A::Error> {
         let strict = is_strict();
         let mut object = T::default();
-        let mut flattened = Map::new();
+        let mut others = Others::default();
         // Only a strict read needs to know which properties were there.
         let mut read = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
@@ -688,9 +696,9 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                     return Err(de::Error::custom(format!("field `{key}`: {problem}")));
                 }
                 Property::Misfit(value) => object
-                    .keep_misfit(&key, value, &mut flattened)
+                    .keep_misfit(&key, value, &mut others)
                     .map_err(de::Error::custom)?,
-                Property::Undeclared => object.keep_undeclared(&key, &mut map, &mut flattened)?,
+                Property::Undeclared => object.keep_undeclared(&key, &mut map, &mut others)?,
             }
         }
         if strict {
@@ -699,7 +707,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                 return Err(de::Error::custom(format!("missing field `{wire}`")));
             }
         }
-        object.finish(flattened).map_err(de::Error::custom)?;
+        object.finish(others).map_err(de::Error::custom)?;
         Ok(Read::Fit(object))
     }
 
@@ -723,20 +731,27 @@ pub fn object_from_json<T: FromJson>(value: Value) -> Result<T, serde_json::Erro
 }
 
 /// The field that receives the properties a struct does not declare (and the declared ones
-/// whose value did not fit), as the struct is read.
+/// whose value did not fit), as the struct is read: it keeps them in place, or in `others`
+/// until the read ends.
 pub trait Rest {
     /// Keeps an undeclared property: its value is the next value of `map`.
     fn keep_undeclared<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        others: &mut Others,
     ) -> Result<(), A::Error>;
 
     /// Keeps a declared property whose value does not fit its field.
-    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error>;
+    fn keep_misfit(
+        &mut self,
+        key: &str,
+        value: Value,
+        others: &mut Others,
+    ) -> Result<(), serde_json::Error>;
 
     /// Ends the read: every property has been kept.
-    fn end_read(&mut self) {}
+    fn end_read(&mut self, others: Others) -> Result<(), serde_json::Error>;
 }
 
 /// Any JSON: the usual `additional_properties`, kept as text.
@@ -745,35 +760,61 @@ impl Rest for AdditionalProperties {
         &mut self,
         key: &str,
         map: &mut A,
+        others: &mut Others,
     ) -> Result<(), A::Error> {
-        self.keep_next_value_open(key, map)
+        others.text.keep_next_value(key, map)
     }
 
-    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
-        self.keep_value_open(key, &value);
+    fn keep_misfit(
+        &mut self,
+        key: &str,
+        value: Value,
+        others: &mut Others,
+    ) -> Result<(), serde_json::Error> {
+        others.text.keep_value(key, &value);
         Ok(())
     }
 
-    fn end_read(&mut self) {
-        self.close_read();
+    fn end_read(&mut self, others: Others) -> Result<(), serde_json::Error> {
+        *self = others.text.close();
+        Ok(())
     }
 }
 
-/// The properties collected for a flattened field.
-impl Rest for Map<String, Value> {
+/// A flattened field (a union of object shapes): the other properties are collected as one
+/// object, which the field is read from when the read ends.
+pub struct Flattened<'a, T>(pub &'a mut T);
+
+impl<T: FromJson> Rest for Flattened<'_, T> {
     fn keep_undeclared<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        others: &mut Others,
     ) -> Result<(), A::Error> {
         let value = map.next_value::<Value>()?;
-        self.insert(key.to_owned(), value);
+        others.flattened.insert(key.to_owned(), value);
         Ok(())
     }
 
-    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
-        self.insert(key.to_owned(), value);
+    fn keep_misfit(
+        &mut self,
+        key: &str,
+        value: Value,
+        others: &mut Others,
+    ) -> Result<(), serde_json::Error> {
+        others.flattened.insert(key.to_owned(), value);
         Ok(())
+    }
+
+    fn end_read(&mut self, others: Others) -> Result<(), serde_json::Error> {
+        let rest = Value::Object(others.flattened);
+        if T::fits(&rest) {
+            *self.0 = T::from_json(rest)?;
+            Ok(())
+        } else {
+            Err(mismatch(&rest, "one of the flattened shapes"))
+        }
     }
 }
 
@@ -785,6 +826,7 @@ impl<T: FromJson> Rest for BTreeMap<String, T> {
         &mut self,
         key: &str,
         map: &mut A,
+        _: &mut Others,
     ) -> Result<(), A::Error> {
         match map.next_value_seed(ReadSeed::<T>(PhantomData))? {
             Read::Fit(value) => {
@@ -796,7 +838,12 @@ impl<T: FromJson> Rest for BTreeMap<String, T> {
         }
     }
 
-    fn keep_misfit(&mut self, key: &str, value: Value) -> Result<(), serde_json::Error> {
+    fn keep_misfit(
+        &mut self,
+        key: &str,
+        value: Value,
+        _: &mut Others,
+    ) -> Result<(), serde_json::Error> {
         if T::fits(&value) {
             self.insert(key.to_owned(), T::from_json(value)?);
             Ok(())
@@ -805,6 +852,10 @@ impl<T: FromJson> Rest for BTreeMap<String, T> {
         } else {
             Err(other_property_misfit(key, &value))
         }
+    }
+
+    fn end_read(&mut self, _: Others) -> Result<(), serde_json::Error> {
+        Ok(())
     }
 }
 
@@ -890,16 +941,6 @@ impl<T: Serialize> Kept for BTreeMap<String, T> {
 /// The field that receives the other properties, as a struct writes them.
 pub fn kept_to<R: Kept>(rest: &R) -> Result<R::Written<'_>, serde_json::Error> {
     Ok(rest.written())
-}
-
-/// A flattened field (a union of object shapes) receives the other properties as one object.
-pub fn flattened_from<T: FromJson>(rest: Map<String, Value>) -> Result<T, serde_json::Error> {
-    let rest = Value::Object(rest);
-    if T::fits(&rest) {
-        T::from_json(rest)
-    } else {
-        Err(mismatch(&rest, "one of the flattened shapes"))
-    }
 }
 
 /// The properties a flattened field writes.
@@ -1000,38 +1041,34 @@ macro_rules! object {
                 None
             }
 
-            // A struct without a flattened field does not use `flattened`.
-            #[allow(unused_variables)]
             fn keep_undeclared<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
                 map: &mut A,
-                flattened: &mut serde_json::Map<String, serde_json::Value>,
+                others: &mut $crate::runtime::object::Others,
             ) -> Result<(), A::Error> {
-                let rest = $crate::runtime::object::object!(@collector $how self.$rest, flattened);
-                $crate::runtime::object::Rest::keep_undeclared(rest, key, map)
+                let rest = $crate::runtime::object::object!(@rest $how self.$rest);
+                $crate::runtime::object::Rest::keep_undeclared(rest, key, map, others)
             }
 
-            #[allow(unused_variables)]
             #[inline]
             fn keep_misfit(
                 &mut self,
                 key: &str,
                 value: serde_json::Value,
-                flattened: &mut serde_json::Map<String, serde_json::Value>,
+                others: &mut $crate::runtime::object::Others,
             ) -> Result<(), serde_json::Error> {
-                let rest = $crate::runtime::object::object!(@collector $how self.$rest, flattened);
-                $crate::runtime::object::Rest::keep_misfit(rest, key, value)
+                let rest = $crate::runtime::object::object!(@rest $how self.$rest);
+                $crate::runtime::object::Rest::keep_misfit(rest, key, value, others)
             }
 
-            #[allow(unused_variables)]
             #[inline]
             fn finish(
                 &mut self,
-                flattened: serde_json::Map<String, serde_json::Value>,
+                others: $crate::runtime::object::Others,
             ) -> Result<(), serde_json::Error> {
-                $crate::runtime::object::object!(@finish $how self.$rest, flattened);
-                Ok(())
+                let rest = $crate::runtime::object::object!(@rest $how self.$rest);
+                $crate::runtime::object::Rest::end_read(rest, others)
             }
         }
 
@@ -1070,16 +1107,10 @@ macro_rules! object {
             }
         }
     };
-    // Where the other properties go while reading: the kept field itself, or (for a flattened
-    // field, read from all of them at the end) a map.
-    (@collector kept $field:expr, $flattened:ident) => { &mut $field };
-    (@collector flattened $field:expr, $flattened:ident) => { $flattened };
-    (@finish kept $field:expr, $flattened:ident) => {
-        $crate::runtime::object::Rest::end_read(&mut $field);
-    };
-    (@finish flattened $field:expr, $flattened:ident) => {
-        $field = $crate::runtime::object::flattened_from($flattened)?;
-    };
+    // The field that receives the other properties while reading: the kept field itself, or a
+    // flattened field (read from all of them when the read ends).
+    (@rest kept $field:expr) => { &mut $field };
+    (@rest flattened $field:expr) => { &mut $crate::runtime::object::Flattened(&mut $field) };
     // The other properties, to write after the declared fields.
     (@write_rest kept $field:expr) => { $crate::runtime::object::kept_to(&$field) };
     (@write_rest flattened $field:expr) => { $crate::runtime::object::flattened_to(&$field) };
