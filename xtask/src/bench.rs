@@ -5,7 +5,7 @@
 //! - generated lines per version,
 //! - crate-only `cargo check` and debug `cargo build` of a standalone 2.14 crate (from
 //!   `generate`, dependencies built first, `CARGO_INCREMENTAL=0`, `touch src/lib.rs`) with all
-//!   resources and with three (`tasks::SLIM_EXAMPLE`), and rustc's peak memory,
+//!   resources and with three (`tasks::SLIM_EXAMPLE`, or `--resources`), and rustc's peak memory,
 //! - decode time of 20,000 contacts (the `decode_compare` bench of intercom-tests),
 //! - with `--progenitor`, the same against progenitor 0.15.1 ([`crate::progenitor`]).
 //!
@@ -14,7 +14,6 @@
 //! target/bench/. Not run in CI: these are measurements, not tests.
 
 use crate::codegen::{expected_files, generate, modules_of};
-use crate::tasks::SLIM_EXAMPLE;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,10 +33,13 @@ pub enum Scope {
     ProgenitorOnly,
 }
 
-/// Runs every measurement of `scope`; `runs` rounds of each compared pair.
-pub fn bench(root: &Path, runs: usize, scope: Scope) -> anyhow::Result<()> {
+/// Runs every measurement of `scope`; `runs` rounds of each compared pair. `slim` is the
+/// resources (comma-separated Cargo features) of the slim build measured against all of them.
+pub fn bench(root: &Path, runs: usize, scope: Scope, slim: &str) -> anyhow::Result<()> {
     let runs = runs.max(1);
     crate::specs::obtain_all(root, None)?;
+    // Before anything is built, so that an unknown resource fails at once.
+    let reach = slim_reach(root, slim)?;
     // The list every decode reads (the decode bench's and progenitor's harness).
     let contacts = root.join("target/bench/contacts.json");
     write_contact_list(root, &contacts)?;
@@ -52,7 +54,7 @@ pub fn bench(root: &Path, runs: usize, scope: Scope) -> anyhow::Result<()> {
     let mut report = Vec::new();
     let mut decode = String::new();
     if scope != Scope::ProgenitorOnly {
-        let (rows, table) = ours(root, runs, &all, &contacts)?;
+        let (rows, table) = ours(root, runs, &all, &contacts, slim, reach)?;
         report.extend(rows);
         decode = table;
     }
@@ -80,13 +82,16 @@ pub fn bench(root: &Path, runs: usize, scope: Scope) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Generation, generated lines, check and build with all resources and with three, and the
-/// decode bench: the table's rows (the decode bench's own table is one multi-line row).
+/// Generation, generated lines, check and build with all resources and with the `slim` ones
+/// (`reach`: what they compile), and the decode bench: the table's rows (the decode bench's own
+/// table is one multi-line row).
 fn ours(
     root: &Path,
     runs: usize,
     all: &Variant,
     contacts: &Path,
+    slim: &str,
+    reach: String,
 ) -> anyhow::Result<(Vec<String>, String)> {
     let mut report = Vec::new();
 
@@ -114,29 +119,29 @@ fn ours(
 
     println!("== crate-only check and build of a standalone {MODULE} crate");
     let target = root.join("target/bench/target");
-    let three = Variant {
-        name: "three resources",
+    let slim_build = Variant {
+        name: "slim",
         manifest: all.manifest.clone(),
         args: vec![
             "--no-default-features".to_owned(),
             "--features".to_owned(),
-            format!("{MODULE},{SLIM_EXAMPLE},rustls-webpki-roots"),
+            format!("{MODULE},{slim},rustls-webpki-roots"),
         ],
     };
     for step in ["check", "build"] {
-        let [a, b] = alternate(step, all, &three, &target, runs)?;
+        let [a, b] = alternate(step, all, &slim_build, &target, runs)?;
         report.push(format!(
             "| crate-only `cargo {step}`, {MODULE}, all resources | {} |",
             a.summary()
         ));
         report.push(format!(
-            "| crate-only `cargo {step}`, {MODULE}, three resources ({SLIM_EXAMPLE}) | {} (three / all = {:.2}) |",
+            "| crate-only `cargo {step}`, {MODULE}, resources {slim} | {} (these / all = {:.2}) |",
             b.summary(),
             median_ratio(&b.times, &a.times)
         ));
     }
 
-    report.push(three_reach(root)?);
+    report.push(reach);
 
     println!("== decode (release)");
     let decode = decode_bench(
@@ -149,17 +154,36 @@ fn ours(
     Ok((report, decode))
 }
 
-/// What the three resources compile of the module against all of it (types, the fields of its
-/// structs, operations), from the resources lowering gives each type and operation: the share
-/// of the crate's type definitions that even a build without any fixed cost would check.
-fn three_reach(root: &Path) -> anyhow::Result<String> {
+/// What the slim build's resources compile of the module against all of it (types, the fields
+/// of its structs, operations), from the resources lowering gives each type and operation: the
+/// share of the crate's type definitions that even a build without any fixed cost would check.
+/// A resource the module does not have is an error.
+fn slim_reach(root: &Path, slim: &str) -> anyhow::Result<String> {
     use intercom_codegen::ir::{TypeDef, TypeKind};
     let (_, modules) = modules_of(root, |pin| pin.module == MODULE)?;
     let api = &modules
         .first()
         .context("no pinned version has the bench's module")?
         .api;
-    let slim: Vec<&str> = SLIM_EXAMPLE.split(',').collect();
+    let known: std::collections::BTreeSet<&str> = api
+        .types
+        .iter()
+        .flat_map(|def| &def.resources)
+        .chain(
+            api.operations
+                .iter()
+                .flat_map(|operation| &operation.resources),
+        )
+        .map(String::as_str)
+        .collect();
+    let slim: Vec<&str> = slim.split(',').map(str::trim).collect();
+    if let Some(unknown) = slim.iter().find(|resource| !known.contains(*resource)) {
+        let known: Vec<&str> = known.into_iter().collect();
+        bail!(
+            "{MODULE} has no resource `{unknown}` (its resources: {})",
+            known.join(", ")
+        );
+    }
     let compiled = |resources: &[String]| resources.iter().any(|r| slim.contains(&r.as_str()));
     let fields = |def: &TypeDef| match &def.kind {
         TypeKind::Struct(shape) => shape.fields.len(),
@@ -178,7 +202,8 @@ fn three_reach(root: &Path) -> anyhow::Result<String> {
         .filter(|operation| compiled(&operation.resources))
         .count();
     Ok(format!(
-        "| what three resources ({SLIM_EXAMPLE}) compile of {MODULE} | {} of {} types, {reached_fields} of {all_fields} struct fields ({:.2}), {operations} of {} operations |",
+        "| what resources {} compile of {MODULE} | {} of {} types, {reached_fields} of {all_fields} struct fields ({:.2}), {operations} of {} operations |",
+        slim.join(","),
         reached.len(),
         api.types.len(),
         reached_fields as f64 / all_fields.max(1) as f64,

@@ -6,7 +6,7 @@
 //! - `cargo xtask changes OLD NEW [--out FILE]`: API change report between two spec files or git revisions.
 //! - `cargo xtask generate --spec FILE --out DIR`: turn any OpenAPI 3.0 description into a standalone crate.
 //! - `cargo xtask test` / `cargo xtask lint`: every test / every lint, as CI runs them.
-//! - `cargo xtask bench [--runs N] [--progenitor | --progenitor-only]`: generation, size, build and decode measurements.
+//! - `cargo xtask bench [--runs N] [--progenitor | --progenitor-only] [--resources A,B,C]`: generation, size, build and decode measurements.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -86,6 +86,9 @@ enum Command {
         /// Only the comparison with progenitor (crate-only check and build, decode).
         #[arg(long)]
         progenitor_only: bool,
+        /// The resources of the slim build measured against all of them (comma-separated).
+        #[arg(long, default_value = xtask::tasks::SLIM_EXAMPLE)]
+        resources: String,
     },
     /// Generation time and peak memory, in this process (run by `bench` from a release build).
     #[command(hide = true)]
@@ -135,13 +138,14 @@ fn main() -> ExitCode {
             runs,
             progenitor,
             progenitor_only,
+            resources,
         } => {
             let scope = match (progenitor, progenitor_only) {
                 (_, true) => bench::Scope::ProgenitorOnly,
                 (true, false) => bench::Scope::WithProgenitor,
                 (false, false) => bench::Scope::Ours,
             };
-            bench::bench(&root, runs, scope)
+            bench::bench(&root, runs, scope, &resources)
         }
         Command::BenchCodegen { runs } => bench::bench_codegen(&root, runs),
         Command::ProgenitorCrate { decode, rounds } => {
