@@ -567,24 +567,9 @@ pub trait Object: Default {
     /// `was_read` does not hold.
     fn missing_required(&self, was_read: &dyn Fn(&str) -> bool) -> Option<&'static str>;
 
-    /// Keeps a property the struct does not declare: its value is the next value of `map`.
-    fn keep_undeclared<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        others: &mut Others,
-    ) -> Result<(), A::Error>;
-
-    /// Keeps a declared property whose value does not fit its field.
-    fn keep_misfit(
-        &mut self,
-        key: &str,
-        value: Value,
-        others: &mut Others,
-    ) -> Result<(), serde_json::Error>;
-
-    /// Ends the read: the field for the other properties gets what was collected for it.
-    fn finish(&mut self, others: Others) -> Result<(), serde_json::Error>;
+    /// The field that receives the properties the struct does not declare (and the declared
+    /// ones whose value does not fit).
+    fn rest(&mut self) -> impl Rest + '_;
 }
 
 /// The other properties of a struct, collected while it is read and handed to its field at the
@@ -695,9 +680,12 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                     return Err(de::Error::custom(format!("field `{key}`: {problem}")));
                 }
                 Property::Misfit(value) => object
+                    .rest()
                     .keep_misfit(&key, value, &mut others)
                     .map_err(de::Error::custom)?,
-                Property::Undeclared => object.keep_undeclared(&key, &mut map, &mut others)?,
+                Property::Undeclared => {
+                    object.rest().keep_undeclared(&key, &mut map, &mut others)?;
+                }
             }
         }
         if strict {
@@ -706,7 +694,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                 return Err(de::Error::custom(format!("missing field `{wire}`")));
             }
         }
-        object.finish(others).map_err(de::Error::custom)?;
+        object.rest().end_read(others).map_err(de::Error::custom)?;
         Ok(Read::Fit(object))
     }
 
@@ -754,7 +742,7 @@ pub trait Rest {
 }
 
 /// Any JSON: the usual `additional_properties`, kept as text.
-impl Rest for AdditionalProperties {
+impl Rest for &mut AdditionalProperties {
     fn keep_undeclared<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -775,7 +763,7 @@ impl Rest for AdditionalProperties {
     }
 
     fn end_read(&mut self, others: Others) -> Result<(), serde_json::Error> {
-        *self = others.text.close();
+        **self = others.text.close();
         Ok(())
     }
 }
@@ -820,7 +808,7 @@ impl<T: FromJson> Rest for Flattened<'_, T> {
 /// Typed `additionalProperties`: every other property must fit the declared type (a declared
 /// property whose value does not fit its field must fit it too), else the object fails to read.
 /// A `null` is dropped (as if absent) unless the type accepts it.
-impl<T: FromJson> Rest for BTreeMap<String, T> {
+impl<T: FromJson> Rest for &mut BTreeMap<String, T> {
     fn keep_undeclared<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -1011,7 +999,7 @@ impl<M: SerializeMap, R: WriteRest> Writer<M, R> {
 }
 
 /// Implements `Deserialize`, `Serialize` and [`FromJson`] for a generated struct by the rules
-/// of this module. `kept additional_properties` names a field of a [`Rest`] type;
+/// of this module. `kept additional_properties` names a field whose `&mut` is a [`Rest`];
 /// `flattened variant` names a field whose type receives the other properties itself. A field
 /// marked `as integer` is text (an id) that the description declares as an integer: it is
 /// written with [`Writer::integer_field`].
@@ -1040,34 +1028,10 @@ macro_rules! object {
                 None
             }
 
-            fn keep_undeclared<'de, A: serde::de::MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-                others: &mut $crate::runtime::object::Others,
-            ) -> Result<(), A::Error> {
-                let rest = $crate::runtime::object::object!(@rest $how self.$rest);
-                $crate::runtime::object::Rest::keep_undeclared(rest, key, map, others)
-            }
-
+            // Inline: only reading (generic code) calls it.
             #[inline]
-            fn keep_misfit(
-                &mut self,
-                key: &str,
-                value: serde_json::Value,
-                others: &mut $crate::runtime::object::Others,
-            ) -> Result<(), serde_json::Error> {
-                let rest = $crate::runtime::object::object!(@rest $how self.$rest);
-                $crate::runtime::object::Rest::keep_misfit(rest, key, value, others)
-            }
-
-            #[inline]
-            fn finish(
-                &mut self,
-                others: $crate::runtime::object::Others,
-            ) -> Result<(), serde_json::Error> {
-                let rest = $crate::runtime::object::object!(@rest $how self.$rest);
-                $crate::runtime::object::Rest::end_read(rest, others)
+            fn rest(&mut self) -> impl $crate::runtime::object::Rest + '_ {
+                $crate::runtime::object::object!(@rest $how self.$rest)
             }
         }
 
@@ -1109,7 +1073,7 @@ macro_rules! object {
     // The field that receives the other properties while reading: the kept field itself, or a
     // flattened field (read from all of them when the read ends).
     (@rest kept $field:expr) => { &mut $field };
-    (@rest flattened $field:expr) => { &mut $crate::runtime::object::Flattened(&mut $field) };
+    (@rest flattened $field:expr) => { $crate::runtime::object::Flattened(&mut $field) };
     // The other properties, to write after the declared fields.
     (@write_rest kept $field:expr) => { $crate::runtime::object::kept_to(&$field) };
     (@write_rest flattened $field:expr) => { $crate::runtime::object::flattened_to(&$field) };

@@ -104,8 +104,7 @@ impl AdditionalProperties {
     /// Sets the property `name` (replacing it if it is there).
     pub fn insert(&mut self, name: impl Into<String>, value: Value) {
         let name = name.into();
-        self.remove(&name);
-        let mut text = OpenText::continuing(self);
+        let mut text = self.without(&name);
         text.keep_value(&name, &value);
         *self = text.close();
     }
@@ -113,12 +112,17 @@ impl AdditionalProperties {
     /// Removes the property `name` (every occurrence) and gives its value.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         let removed = self.get(name)?;
-        let mut kept = OpenText::default();
-        for (key, value) in self.iter_raw().filter(|(key, _)| key != name) {
-            kept.push_member(&key, value);
-        }
-        *self = kept.close();
+        *self = self.without(name).close();
         Some(removed)
+    }
+
+    /// The text of every property but `name`, open for more.
+    fn without(&self, name: &str) -> OpenText {
+        let mut text = OpenText::default();
+        for (key, value) in self.iter_raw().filter(|(key, _)| key != name) {
+            text.push_member(&key, value);
+        }
+        text
     }
 
     /// The properties as a JSON object.
@@ -150,16 +154,6 @@ impl AdditionalProperties {
 pub struct OpenText(String);
 
 impl OpenText {
-    /// The text of `properties`, open for more.
-    fn continuing(properties: &AdditionalProperties) -> Self {
-        let mut open = Self::default();
-        if let Some(members) = properties.text.strip_suffix('}') {
-            open.0 = spare_buffer();
-            open.0.push_str(members);
-        }
-        open
-    }
-
     /// Keeps a property by copying its value, the next value of `map`.
     pub(crate) fn keep_next_value<'de, A: MapAccess<'de>>(
         &mut self,
