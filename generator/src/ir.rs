@@ -5,6 +5,8 @@
 //! valid, unique Rust identifier; every `origin` is the JSON pointer of the spec location that
 //! produced the item, so diagnostics and docs can point back at the source.
 
+use std::collections::BTreeSet;
+
 /// One API description, lowered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -30,6 +32,18 @@ pub struct Api {
     pub request_examples: Vec<RequestExample>,
     /// The item kinds of the runtime's webhook notifications and this version's type for each.
     pub webhook_items: Vec<WebhookItem>,
+}
+
+impl Api {
+    /// The resources (Cargo features) its operations and types belong to, sorted.
+    pub fn resources(&self) -> BTreeSet<&str> {
+        self.operations
+            .iter()
+            .flat_map(|op| &op.resources)
+            .chain(self.types.iter().flat_map(|def| &def.resources))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// The cargo feature of the typed webhook items (`{version}::webhooks::Item`), a resource like

@@ -165,17 +165,7 @@ fn slim_reach(root: &Path, slim: &str) -> anyhow::Result<String> {
         .first()
         .context("no pinned version has the bench's module")?
         .api;
-    let known: std::collections::BTreeSet<&str> = api
-        .types
-        .iter()
-        .flat_map(|def| &def.resources)
-        .chain(
-            api.operations
-                .iter()
-                .flat_map(|operation| &operation.resources),
-        )
-        .map(String::as_str)
-        .collect();
+    let known = api.resources();
     let slim: Vec<&str> = slim.split(',').map(str::trim).collect();
     if let Some(unknown) = slim.iter().find(|resource| !known.contains(*resource)) {
         let known: Vec<&str> = known.into_iter().collect();

@@ -4,7 +4,6 @@
 use crate::codegen::generate;
 use crate::pins;
 use anyhow::{bail, Context};
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
@@ -77,14 +76,7 @@ fn resource_feature_sets(root: &Path) -> anyhow::Result<Vec<String>> {
     let Some(module) = modules.iter().find(|m| m.default) else {
         return Ok(Vec::new());
     };
-    let api = &module.api;
-    let resources: BTreeSet<&str> = api
-        .operations
-        .iter()
-        .flat_map(|op| op.resources.iter())
-        .chain(api.types.iter().flat_map(|def| def.resources.iter()))
-        .map(String::as_str)
-        .collect();
+    let resources = module.api.resources();
     let version = &module.module;
     let mut sets = vec![version.clone()];
     sets.extend(

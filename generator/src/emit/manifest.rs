@@ -63,17 +63,7 @@ fn description(spec: &CrateSpec) -> String {
 fn resource_features(spec: &CrateSpec) -> Vec<String> {
     let mut resources: BTreeSet<&str> = BTreeSet::new();
     for module in &spec.modules {
-        let api = &module.api;
-        resources.extend(
-            api.operations
-                .iter()
-                .flat_map(|op| op.resources.iter().map(String::as_str)),
-        );
-        resources.extend(
-            api.types
-                .iter()
-                .flat_map(|def| def.resources.iter().map(String::as_str)),
-        );
+        resources.extend(module.api.resources());
         resources.insert(WEBHOOKS_FEATURE);
         resources.insert(OTHER_SCHEMAS_FEATURE);
     }
